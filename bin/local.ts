@@ -1,0 +1,31 @@
+// `npm start`: the whole API on one machine. Embedded PGlite (kept in .data/pglite) unless DATABASE_URL
+// is set; PORT overrides 3000.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { functions } from '../lib/topology';
+import { REPO_ROOT, startLocalRuntime } from '../lib/local/runtime';
+
+if (!process.env.DATABASE_URL && !process.env.PGLITE_DATA_DIR) {
+  process.env.PGLITE_DATA_DIR = path.join(REPO_ROOT, '.data', 'pglite');
+  mkdirSync(process.env.PGLITE_DATA_DIR, { recursive: true });
+}
+process.env.NODE_ENV ??= 'development';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+const started = performance.now();
+const runtime = await startLocalRuntime({ topology: functions, port: Number(process.env.PORT ?? 3000) });
+const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${process.env.PGLITE_DATA_DIR}`;
+console.log(`[local] RunningCoach API on ${runtime.url} (database: ${where}) ready in ${Math.round(performance.now() - started)} ms`);
+
+let closing = false;
+const shutdown = async (signal: string) => {
+  if (closing) return;
+  closing = true;
+  console.log(`[local] ${signal}: shutting down`);
+  await runtime.close();
+  const { getDb } = await import('../shared/db/connection');
+  await getDb().destroy();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

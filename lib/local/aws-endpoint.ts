@@ -1,0 +1,53 @@
+// A loopback endpoint that speaks the AWS JSON protocol for the calls our handlers make (EventBridge
+// PutEvents, SQS SendMessage), so the real SDK clients run unchanged and land in the in-process bus and
+// queues. The local runtime points AWS_ENDPOINT_URL_EVENTBRIDGE / _SQS here.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LocalBus } from './bus';
+import type { LocalQueue } from './queue';
+
+export interface AwsEndpoint {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startAwsEndpoint(bus: LocalBus, queues: Map<string, LocalQueue>): Promise<AwsEndpoint> {
+  const server: Server = createServer(async (req, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    let input: Record<string, unknown> = {};
+    try {
+      input = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+    } catch {
+      /* answered below as a bad request */
+    }
+    const reply = (status: number, contentType: string, body: unknown) => {
+      res.writeHead(status, { 'content-type': contentType });
+      res.end(JSON.stringify(body));
+    };
+    if (target === 'AWSEvents.PutEvents') {
+      const entries = bus.putEvents((input.Entries as never[]) ?? []);
+      const failed = entries.filter((e) => e.ErrorCode).length;
+      return reply(200, 'application/x-amz-json-1.1', { Entries: entries, FailedEntryCount: failed });
+    }
+    if (target === 'AmazonSQS.SendMessage') {
+      const name = String(input.QueueUrl ?? '').split('/').pop() ?? '';
+      const queue = queues.get(name);
+      if (!queue) return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' });
+      const id = queue.send(String(input.MessageBody ?? ''), Number(input.DelaySeconds ?? 0) * 1000);
+      return reply(200, 'application/x-amz-json-1.0', { MessageId: id, MD5OfMessageBody: '' });
+    }
+    return reply(400, 'application/x-amz-json-1.1', { __type: 'UnknownOperationException', message: `local runtime does not emulate ${target}` });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

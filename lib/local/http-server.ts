@@ -1,0 +1,203 @@
+// The local API Gateway: turns HTTP requests into REST (v1) proxy events, runs the same REQUEST
+// authorizer on `auth: 'user'` routes, invokes the route's handler and writes its result back.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+} from 'aws-lambda';
+import type { HttpTrigger } from '../topology-types';
+
+/** API Gateway's own payload limit. Routes set smaller ones (413 from the handler). */
+export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const STAGE = 'v1';
+
+export interface LocalRoute {
+  name: string;
+  trigger: HttpTrigger;
+  invoke: (event: APIGatewayProxyEvent) => Promise<unknown>;
+}
+
+export interface HttpServerOptions {
+  routes: LocalRoute[];
+  authorize?: (event: APIGatewayRequestAuthorizerEvent) => Promise<unknown>;
+  corsOrigin: string;
+  log: (line: string) => void;
+}
+
+interface CompiledRoute extends LocalRoute {
+  pattern: RegExp;
+  paramNames: string[];
+  specificity: number;
+}
+
+function compile(route: LocalRoute): CompiledRoute {
+  const paramNames: string[] = [];
+  const source = route.trigger.path
+    .split('/')
+    .map((segment) => {
+      const m = /^\{(\w+)\+?\}$/.exec(segment);
+      if (!m) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      paramNames.push(m[1]!);
+      return '([^/]+)';
+    })
+    .join('/');
+  // Literal segments win over parameters, as in API Gateway.
+  return { ...route, pattern: new RegExp(`^${source}/?$`), paramNames, specificity: -paramNames.length };
+}
+
+function problem(res: ServerResponse, status: number, title: string, detail: string, requestId: string, cors: Record<string, string>) {
+  res.writeHead(status, { 'Content-Type': 'application/problem+json', 'X-Request-Id': requestId, ...cors });
+  res.end(JSON.stringify({ type: 'about:blank', title, status, detail, requestId }));
+}
+
+function multi(headers: IncomingMessage['headers']): { single: Record<string, string>; multiple: Record<string, string[]> } {
+  const single: Record<string, string> = {};
+  const multiple: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    const values = Array.isArray(v) ? v : [v];
+    multiple[k] = values;
+    single[k] = values[values.length - 1]!;
+  }
+  return { single, multiple };
+}
+
+function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): boolean {
+  const statements = result?.policyDocument?.Statement ?? [];
+  const matches = (resource: string) =>
+    new RegExp(`^${resource.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(methodArn);
+  let allowed = false;
+  for (const s of statements as Array<{ Effect: string; Resource?: string | string[] }>) {
+    const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource ?? ''];
+    if (!resources.some(matches)) continue;
+    if (s.Effect === 'Deny') return false;
+    if (s.Effect === 'Allow') allowed = true;
+  }
+  return allowed;
+}
+
+export function createHttpServer(options: HttpServerOptions): Server {
+  const routes = options.routes.map(compile).sort((a, b) => b.specificity - a.specificity);
+  const cors = { 'Access-Control-Allow-Origin': options.corsOrigin };
+
+  return createServer(async (req, res) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const done = () => options.log(`${method} ${url.pathname} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+    res.on('finish', done);
+
+    const candidates = routes
+      .map((r) => ({ r, m: r.pattern.exec(url.pathname) }))
+      .filter((c): c is { r: CompiledRoute; m: RegExpExecArray } => c.m !== null);
+    if (method === 'OPTIONS' && candidates.length > 0) {
+      res.writeHead(204, {
+        ...cors,
+        'Access-Control-Allow-Methods': [...new Set(candidates.map((c) => c.r.trigger.method)), 'OPTIONS'].join(','),
+        'Access-Control-Allow-Headers': 'Authorization,Content-Type,Idempotency-Key',
+        'Access-Control-Max-Age': '600',
+      });
+      res.end();
+      return;
+    }
+    const hit = candidates.find((c) => c.r.trigger.method === method);
+    if (!hit) {
+      const detail = candidates.length > 0 ? `${method} is not allowed on ${url.pathname}` : `No route for ${method} ${url.pathname}`;
+      // API Gateway answers an unknown method like an unknown route (the stack maps both to 404).
+      return problem(res, 404, 'Not Found', detail, requestId, cors);
+    }
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > API_GATEWAY_MAX_BODY_BYTES) {
+        problem(res, 413, 'Payload Too Large', `The request body exceeds ${API_GATEWAY_MAX_BODY_BYTES} bytes`, requestId, cors);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const raw = Buffer.concat(chunks);
+
+    const { r: route, m } = hit;
+    const pathParameters = Object.fromEntries(route.paramNames.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+    const { single: headers, multiple: multiValueHeaders } = multi(req.headers);
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [k, v] of url.searchParams) {
+      query[k] = v;
+      (multiQuery[k] ??= []).push(v);
+    }
+    const hasQuery = Object.keys(query).length > 0;
+    const now = Date.now();
+    const requestContext = {
+      accountId: '000000000000',
+      apiId: 'local',
+      resourceId: route.name,
+      stage: STAGE,
+      requestId,
+      requestTimeEpoch: now,
+      requestTime: new Date(now).toUTCString(),
+      path: `/${STAGE}${url.pathname}`,
+      resourcePath: route.trigger.path,
+      httpMethod: method,
+      protocol: 'HTTP/1.1',
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? null },
+      authorizer: null as Record<string, unknown> | null,
+    };
+    const utf8 = raw.toString('utf8');
+    const isText = Buffer.from(utf8, 'utf8').equals(raw);
+    const event = {
+      resource: route.trigger.path,
+      path: url.pathname,
+      httpMethod: method,
+      headers,
+      multiValueHeaders,
+      queryStringParameters: hasQuery ? query : null,
+      multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+      pathParameters: route.paramNames.length > 0 ? pathParameters : null,
+      stageVariables: null,
+      requestContext,
+      body: raw.length === 0 ? null : isText ? utf8 : raw.toString('base64'),
+      isBase64Encoded: raw.length > 0 && !isText,
+    } as unknown as APIGatewayProxyEvent;
+
+    if (route.trigger.auth === 'user') {
+      if (!options.authorize) return problem(res, 500, 'Internal Server Error', 'No authorizer in the topology', requestId, cors);
+      // identitySource is the Authorization header: without it API Gateway answers 401 itself.
+      if (!headers.authorization) return problem(res, 401, 'Unauthorized', 'A valid bearer token is required', requestId, cors);
+      const methodArn = `arn:aws:execute-api:local:000000000000:local/${STAGE}/${method}${url.pathname}`;
+      let result: APIGatewayAuthorizerResult;
+      try {
+        result = (await options.authorize({
+          ...(event as object),
+          type: 'REQUEST',
+          methodArn,
+        } as APIGatewayRequestAuthorizerEvent)) as APIGatewayAuthorizerResult;
+      } catch (error) {
+        const unauthorized = (error as Error)?.message === 'Unauthorized';
+        return problem(res, unauthorized ? 401 : 500, unauthorized ? 'Unauthorized' : 'Internal Server Error', unauthorized ? 'A valid bearer token is required' : 'Authorizer failed', requestId, cors);
+      }
+      if (!policyAllows(result, methodArn)) return problem(res, 403, 'Forbidden', 'Not allowed', requestId, cors);
+      requestContext.authorizer = { ...(result.context ?? {}), principalId: result.principalId };
+    }
+
+    let result: APIGatewayProxyResult;
+    try {
+      result = (await route.invoke(event)) as APIGatewayProxyResult;
+      if (!result || typeof result.statusCode !== 'number') throw new Error('malformed Lambda proxy response');
+    } catch {
+      return problem(res, 502, 'Bad Gateway', 'The function failed', requestId, cors);
+    }
+    const outHeaders: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k] = String(v);
+    for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) outHeaders[k] = v.map(String);
+    res.writeHead(result.statusCode, outHeaders);
+    res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+  });
+}

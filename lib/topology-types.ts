@@ -1,0 +1,104 @@
+// The vocabulary of lib/topology.ts. Pure types: no CDK, no I/O. Both runtimes (lib/aws, lib/local)
+// and the HTTP middleware read the same objects.
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a function may touch; lib/aws turns each into IAM grants / network access / environment. */
+export type Access = 'database' | 'bus' | 'jwtKeys' | 'vendorSecrets' | 'cache' | 'claimChecks';
+
+export interface RouteSchemas {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  response?: z.ZodType;
+}
+
+export interface HttpTrigger<S extends RouteSchemas = RouteSchemas> {
+  kind: 'http';
+  method: HttpMethod;
+  /** API Gateway resource path, parameters in braces: /api/v1/activities/{id} */
+  path: string;
+  /** 'user': the Lambda authorizer must accept a bearer token; 'public': no authorizer runs. */
+  auth: 'public' | 'user';
+  schemas: S;
+  /** Status of a plain (non-`respond()`) result. */
+  successStatus?: number;
+  /** Largest accepted request body; larger gets 413 before parsing. Default 256 KiB. */
+  maxBodyBytes?: number;
+  summary: string;
+}
+
+export interface QueueTrigger {
+  kind: 'queue';
+  /** EventBridge rule: events of these detail-types from our source are routed to the queue. */
+  detailTypes: readonly string[];
+  batchSize: number;
+  /** Deliveries before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+  maxBatchingWindowSeconds?: number;
+}
+
+export interface ScheduleTrigger {
+  kind: 'schedule';
+  /** EventBridge schedule expression; the local scheduler understands `rate(N unit)`. */
+  expression: `rate(${string})`;
+}
+
+/** The API Gateway REQUEST authorizer guarding every `auth: 'user'` route. */
+export interface AuthorizerTrigger {
+  kind: 'authorizer';
+  resultTtlSeconds: number;
+}
+
+/** Runs once per deployment (CDK Trigger), e.g. database migrations. */
+export interface DeployTrigger {
+  kind: 'deploy';
+}
+
+export type Trigger = HttpTrigger | QueueTrigger | ScheduleTrigger | AuthorizerTrigger | DeployTrigger;
+
+export interface FunctionSpec<T extends Trigger = Trigger> {
+  /** Source file relative to the repository root, exporting `handler`. */
+  entry: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  access: readonly Access[];
+  trigger: T;
+}
+
+export type HttpFunctionSpec<S extends RouteSchemas = RouteSchemas> = FunctionSpec<HttpTrigger<S>>;
+
+/** Keeps the literal types of each entry so handlers get typed bodies from the topology. */
+export function defineFunction<T extends Trigger>(spec: FunctionSpec<T>): FunctionSpec<T> {
+  return spec;
+}
+
+export function isHttp(spec: FunctionSpec): spec is HttpFunctionSpec {
+  return spec.trigger.kind === 'http';
+}
+export function isQueue(spec: FunctionSpec): spec is FunctionSpec<QueueTrigger> {
+  return spec.trigger.kind === 'queue';
+}
+export function isSchedule(spec: FunctionSpec): spec is FunctionSpec<ScheduleTrigger> {
+  return spec.trigger.kind === 'schedule';
+}
+
+/** Parses `rate(5 minutes)` into milliseconds (the local scheduler's clock). */
+export function rateToMs(expression: string): number {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!m) throw new Error(`unsupported schedule expression: ${expression}`);
+  const n = Number(m[1]);
+  const unit = m[2]!.replace(/s$/, '');
+  const ms = unit === 'minute' ? 60_000 : unit === 'hour' ? 3_600_000 : 86_400_000;
+  return n * ms;
+}
+
+/**
+ * SQS visibility timeout for a worker's queue: six times the function timeout (AWS's guidance for
+ * event source mappings), so a message is never redelivered while a slow invocation still runs.
+ */
+export function visibilityTimeoutSeconds(spec: FunctionSpec<QueueTrigger>): number {
+  return spec.timeoutSeconds * 6 + (spec.trigger.maxBatchingWindowSeconds ?? 0);
+}

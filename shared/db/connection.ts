@@ -1,0 +1,92 @@
+// One database handle per process (per Lambda container), created lazily outside the handler and
+// reused. Which database: a Secrets Manager secret in AWS, DATABASE_URL when set, else embedded PGlite.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { config } from '../config';
+import { PGliteDialect } from './pglite-dialect';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+/** Repository functions take this first: a plain handle or an open transaction. */
+export type Conn = Kysely<Database> | Transaction<Database>;
+
+export interface DbOptions {
+  url?: string;
+  /** AWS: secret holding the Aurora credentials. */
+  secretArn?: string;
+  pglite?: { dataDir?: string };
+  poolMax?: number;
+}
+
+// DATE stays 'YYYY-MM-DD'; int8 counts become numbers. Per pool, not pg's global registry.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 1082) return (value: string) => value;
+    if (oid === 20) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+interface AuroraSecret {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  dbname?: string;
+}
+
+async function poolFromSecret(secretArn: string, max: number): Promise<pg.Pool> {
+  const client = new SecretsManagerClient({});
+  const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  const secret = JSON.parse(out.SecretString ?? '{}') as AuroraSecret;
+  return new pg.Pool({
+    host: secret.host,
+    port: secret.port,
+    user: secret.username,
+    password: secret.password,
+    database: secret.dbname ?? 'postgres',
+    max,
+    idleTimeoutMillis: 60_000,
+    // Aurora's CA is loaded through NODE_EXTRA_CA_CERTS (the Lambda runtime's bundle).
+    ssl: { rejectUnauthorized: true },
+    types: pgTypes,
+  });
+}
+
+export function createDb(options: DbOptions): Db {
+  const max = options.poolMax ?? 2;
+  if (options.secretArn) {
+    const secretArn = options.secretArn;
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => poolFromSecret(secretArn, max) }) });
+  }
+  if (options.url) {
+    return new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.url, max, types: pgTypes }) }),
+    });
+  }
+  const embedded = new PGlite(options.pglite?.dataDir);
+  return new Kysely<Database>({ dialect: new PGliteDialect(embedded) });
+}
+
+let shared: Db | undefined;
+
+/** The process-wide handle, built from the environment on first use. */
+export function getDb(): Db {
+  if (!shared) {
+    const c = config();
+    shared = createDb({
+      secretArn: c.DATABASE_SECRET_ARN,
+      url: c.DATABASE_URL,
+      pglite: { dataDir: c.PGLITE_DATA_DIR },
+      poolMax: c.DB_POOL_MAX,
+    });
+  }
+  return shared;
+}
+
+/** The local runtime and tests hand their own database to every handler in the process. */
+export function setDb(db: Db | undefined): void {
+  shared = db;
+}

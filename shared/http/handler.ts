@@ -1,0 +1,168 @@
+// The one middleware stack for API routes. A handler states only its topology entry and its logic:
+//   export const handler = httpHandler(functions.health, async () => ({ status: 'ok', db: 'ok' }));
+// Order: request setup (id, header normalisation, size limit) -> JSON body parser -> zod validation
+// -> handler; errors from any stage become problem+json in one place.
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { HttpFunctionSpec, RouteSchemas } from '../../lib/topology-types';
+import { config } from '../config';
+import { logger } from '../logger';
+import { BadRequest, describeFieldErrors, HttpError, PayloadTooLarge, Unauthorized, UnsupportedMediaType, Unprocessable, type FieldError } from './errors';
+import { problemResponse, toProblem } from './problem';
+
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+type ResponseOf<S extends RouteSchemas> = S['response'] extends z.ZodType ? z.input<S['response']> : unknown;
+
+export interface HttpRequest<S extends RouteSchemas> {
+  body: Out<S['body']>;
+  query: Out<S['query']>;
+  params: Out<S['params']>;
+  /** The authenticated user (set by the authorizer); undefined only on public routes. */
+  userId: string | undefined;
+  requestId: string;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  event: APIGatewayProxyEvent;
+}
+
+/** A result with a status or headers other than the route's default. */
+export class Reply<T = unknown> {
+  constructor(
+    readonly status: number,
+    readonly body?: T,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+export const respond = <T>(status: number, body?: T, headers?: Record<string, string>) => new Reply<T>(status, body, headers);
+
+export type RouteHandler<S extends RouteSchemas> = (
+  request: HttpRequest<S>,
+) => Promise<ResponseOf<S> | Reply<ResponseOf<S>>>;
+
+interface Internal extends Record<string, unknown> {
+  requestId: string;
+  started: number;
+}
+
+function headerMap(event: APIGatewayProxyEvent): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+}
+
+export function fieldErrors(prefix: string, error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+function corsHeaders(): Record<string, string> {
+  return {
+    'Access-Control-Allow-Origin': config().CORS_ALLOW_ORIGIN,
+    'Access-Control-Expose-Headers': 'X-Request-Id, Retry-After, Location',
+  };
+}
+
+function bodyBytes(event: APIGatewayProxyEvent): number {
+  if (event.body == null) return 0;
+  return event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
+}
+
+export function httpHandler<S extends RouteSchemas>(spec: HttpFunctionSpec<S>, fn: RouteHandler<S>) {
+  const route = spec.trigger;
+  const schemas = route.schemas;
+  const limit = route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const strictResponses = config().NODE_ENV !== 'production';
+
+  const base = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal>();
+
+  base.use({
+    before: (request) => {
+      const event = request.event;
+      request.internal.started = performance.now();
+      request.internal.requestId = event.requestContext?.requestId ?? request.context.awsRequestId ?? 'unknown';
+      // REST (v1) events keep the caller's header case; everything downstream reads lower case.
+      event.headers = headerMap(event);
+      if (bodyBytes(event) > limit) throw new PayloadTooLarge(limit);
+      if (schemas.body) {
+        if (event.body == null || event.body === '') throw new Unprocessable([{ field: 'body', message: 'A JSON body is required' }]);
+        const type = event.headers['content-type'];
+        if (!type || !/^application\/(.+\+)?json($|;)/i.test(type)) throw new UnsupportedMediaType();
+      }
+    },
+  });
+  if (schemas.body) base.use(httpJsonBodyParser({ disableContentTypeError: false }));
+
+  return base
+    .use({
+      onError: (request) => {
+        const { requestId, started } = request.internal;
+        const error = mapMiddyError(request.error);
+        const { problem, headers } = toProblem(error, requestId, request.event.path);
+        if (problem.status >= 500) {
+          const e = error as Error & { code?: string };
+          logger.error('request failed', { requestId, route: route.path, errorName: e?.name, errorCode: e?.code, errorMessage: e?.message?.slice(0, 300), stack: e?.stack });
+        }
+        logger.info('request', { requestId, method: route.method, route: route.path, status: problem.status, ms: Math.round(performance.now() - (started ?? performance.now())) });
+        request.response = problemResponse(problem, { ...corsHeaders(), ...headers, 'X-Request-Id': requestId, 'Cache-Control': 'no-store' });
+      },
+    })
+    .handler(async (event) => {
+      // middy passes `request.internal` only to middlewares, so the id is recomputed the same way.
+      const requestId = event.requestContext?.requestId ?? 'unknown';
+      const started = performance.now();
+      const userId = (event.requestContext?.authorizer as { userId?: string } | null | undefined)?.userId;
+      if (route.auth === 'user' && !userId) throw new Unauthorized();
+
+      const body = parsePart(schemas.body, event.body, 'body', (errors) => new Unprocessable(errors));
+      const query = parsePart(schemas.query, event.queryStringParameters ?? {}, 'query', (errors) => new BadRequest(describeFieldErrors(errors), errors));
+      const params = parsePart(schemas.params, event.pathParameters ?? {}, 'params', (errors) => new BadRequest(describeFieldErrors(errors), errors));
+
+      const result = await fn({ body, query, params, userId, requestId, headers: event.headers as Record<string, string>, event } as HttpRequest<S>);
+      const reply = result instanceof Reply ? result : new Reply(route.successStatus ?? 200, result);
+      if (strictResponses && schemas.response && reply.status < 300 && reply.body !== undefined) {
+        const checked = schemas.response.safeParse(reply.body);
+        if (!checked.success) throw new Error(`response does not match its schema: ${checked.error.message.slice(0, 500)}`);
+      }
+      logger.info('request', { requestId, method: route.method, route: route.path, status: reply.status, ms: Math.round(performance.now() - started) });
+      const hasBody = reply.body !== undefined && reply.status !== 204;
+      return {
+        statusCode: reply.status,
+        headers: {
+          ...corsHeaders(),
+          'Cache-Control': 'no-store',
+          ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
+          ...reply.headers,
+          'X-Request-Id': requestId,
+        },
+        body: hasBody ? JSON.stringify(reply.body) : '',
+      };
+    });
+}
+
+function parsePart<T extends z.ZodType | undefined>(
+  schema: T,
+  value: unknown,
+  prefix: string,
+  toError: (errors: FieldError[]) => HttpError,
+): unknown {
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw toError(fieldErrors(prefix, parsed.error));
+  return parsed.data;
+}
+
+/** @middy/http-json-body-parser reports malformed JSON as 415; it is a bad request. */
+function mapMiddyError(error: unknown): unknown {
+  const e = error as { statusCode?: number; message?: string; cause?: { package?: string } } | null;
+  if (e?.cause?.package === '@middy/http-json-body-parser') {
+    if (e.message === 'Unsupported Media Type') return new UnsupportedMediaType();
+    return new BadRequest('The body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
+  }
+  return error;
+}

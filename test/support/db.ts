@@ -1,0 +1,52 @@
+// A fresh, migrated, isolated database per test file: embedded PGlite by default, or a new PostgreSQL
+// database cloned from the migrated template (see global-setup.ts) when TEST_DATABASE_URL is set.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createDb, type Db } from '../../shared/db/connection';
+import { migrateToLatest } from '../../shared/db/migrate';
+
+export const TEMPLATE_DB = 'rc_test_template';
+
+export interface TestDb {
+  db: Db;
+  /** PostgreSQL URL of this database, when running against a real server. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function testDb(): Promise<TestDb> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const db = createDb({});
+    await migrateToLatest(db);
+    return { db, close: () => db.destroy() };
+  }
+  const name = `rc_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverUrl, `create database ${name} template ${TEMPLATE_DB}`);
+  const url = withDatabase(serverUrl, name);
+  const db = createDb({ url, poolMax: 5 });
+  return {
+    db,
+    url,
+    async close() {
+      await db.destroy();
+      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
