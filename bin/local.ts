@@ -11,6 +11,7 @@ if (!process.env.DATABASE_URL && !process.env.PGLITE_DATA_DIR) {
 }
 process.env.NODE_ENV ??= 'development';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const started = performance.now();
 const runtime = await startLocalRuntime({ topology: functions, port: Number(process.env.PORT ?? 3000) });

@@ -1,7 +1,6 @@
 // One database handle per process (per Lambda container), created lazily outside the handler and
 // reused. Which database: a Secrets Manager secret in AWS, DATABASE_URL when set, else embedded PGlite.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { config } from '../config';
@@ -66,7 +65,8 @@ export function createDb(options: DbOptions): Db {
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.url, max, types: pgTypes }) }),
     });
   }
-  const embedded = new PGlite(options.pglite?.dataDir);
+  // Loaded only on the embedded path, so Lambda bundles can leave PGlite out.
+  const embedded = import('@electric-sql/pglite').then(({ PGlite }) => new PGlite(options.pglite?.dataDir));
   return new Kysely<Database>({ dialect: new PGliteDialect(embedded) });
 }
 

@@ -50,14 +50,15 @@ class PGliteConnection implements DatabaseConnection {
 
 class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
-  private readonly connection: PGliteConnection;
+  private pg!: PGlite;
+  private connection!: PGliteConnection;
 
-  constructor(private readonly pg: PGlite) {
-    this.connection = new PGliteConnection(pg);
-  }
+  constructor(private readonly instance: PGlite | Promise<PGlite>) {}
 
   async init(): Promise<void> {
+    this.pg = await this.instance;
     await this.pg.waitReady;
+    this.connection = new PGliteConnection(this.pg);
   }
 
   private release: (() => void) | undefined;
@@ -97,7 +98,7 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: PGlite | Promise<PGlite>) {}
   createAdapter() {
     return new PostgresAdapter();
   }

@@ -1,0 +1,92 @@
+// What each entry of a spec's `access` list means in AWS: the environment the handler reads
+// (shared/config.ts), the network reach, and the IAM grant. Keyed by `Access`, so a new kind of access
+// does not compile until it is wired here.
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { Access } from '../topology-types';
+import type { Cache } from './cache';
+import type { ClaimChecks } from './claim-checks';
+import type { Database } from './data';
+import type { Events } from './events';
+import type { VpcPlacement } from './function';
+import type { Network } from './network';
+import type { AppSecrets } from './secrets';
+
+/**
+ * Since Node.js 20 the Lambda runtime no longer trusts Amazon's private CAs by default; the RDS
+ * server certificate chains to one of them, and shared/db verifies it (rejectUnauthorized).
+ */
+const LAMBDA_AMAZON_CA_BUNDLE = '/var/runtime/ca-cert.pem';
+
+export interface SharedResources {
+  network: Network;
+  database: Database;
+  secrets: AppSecrets;
+  cache: Cache;
+  claimChecks: ClaimChecks;
+  events: Events;
+}
+
+interface Wiring {
+  environment: Record<string, string>;
+  /** Joins the function to the VPC wearing this group; no group keeps it outside the VPC. */
+  securityGroup?: ec2.ISecurityGroup;
+  grant(grantee: iam.IGrantable): void;
+}
+
+/** How one function is wired: known before it is built (environment, placement), applied after (grants). */
+export interface FunctionAccess {
+  environment: Record<string, string>;
+  placement?: VpcPlacement;
+  grant(grantee: iam.IGrantable): void;
+}
+
+export class AccessWiring {
+  private readonly wiring: Record<Access, Wiring>;
+
+  constructor(private readonly resources: SharedResources) {
+    const { network, database, secrets, cache, claimChecks, events } = resources;
+    this.wiring = {
+      database: {
+        environment: { DATABASE_SECRET_ARN: database.secret.secretArn, NODE_EXTRA_CA_CERTS: LAMBDA_AMAZON_CA_BUNDLE },
+        securityGroup: network.databaseClients,
+        grant: (grantee) => database.secret.grantRead(grantee),
+      },
+      bus: {
+        environment: { EVENT_BUS_NAME: events.bus.eventBusName },
+        grant: (grantee) => events.bus.grantPutEventsTo(grantee),
+      },
+      jwtKeys: {
+        environment: { JWT_SECRET_ARN: secrets.jwtKeys.secretArn },
+        grant: (grantee) => secrets.jwtKeys.grantRead(grantee),
+      },
+      vendorSecrets: {
+        environment: { VENDOR_SECRET_ARN: secrets.vendorCredentials.secretArn },
+        grant: (grantee) => secrets.vendorCredentials.grantRead(grantee),
+      },
+      cache: {
+        environment: { REDIS_URL: cache.url },
+        securityGroup: network.cacheClients,
+        // Reach is the whole permission: the serverless cache has no IAM data-plane grant to give.
+        grant: () => undefined,
+      },
+      claimChecks: {
+        environment: { CLAIM_CHECK_BUCKET: claimChecks.bucket.bucketName },
+        grant: (grantee) => claimChecks.bucket.grantReadWrite(grantee),
+      },
+    };
+  }
+
+  for(access: readonly Access[]): FunctionAccess {
+    const wirings = [...new Set(access)].map((kind) => this.wiring[kind]);
+    const securityGroups = wirings.flatMap((w) => (w.securityGroup ? [w.securityGroup] : []));
+    const { network } = this.resources;
+    return {
+      environment: Object.assign({}, ...wirings.map((w) => w.environment)),
+      ...(securityGroups.length > 0 && {
+        placement: { vpc: network.vpc, subnets: network.functionSubnets, securityGroups },
+      }),
+      grant: (grantee) => wirings.forEach((w) => w.grant(grantee)),
+    };
+  }
+}

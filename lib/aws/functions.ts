@@ -1,0 +1,41 @@
+// Every function of the topology, built once and wired to what its `access` list allows. The
+// triggers (API, workers, schedules, deploy) look them up here by topology name.
+import { Construct } from 'constructs';
+import type { FunctionSpec } from '../topology-types';
+import { AccessWiring, type SharedResources } from './access';
+import { RunningCoachFunction } from './function';
+
+export interface FunctionsProps {
+  topology: Readonly<Record<string, FunctionSpec>>;
+  resources: SharedResources;
+}
+
+export class Functions extends Construct {
+  private readonly byName = new Map<string, RunningCoachFunction>();
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const access = new AccessWiring(props.resources);
+    for (const [name, spec] of Object.entries(props.topology)) {
+      const wiring = access.for(spec.access);
+      const fn = new RunningCoachFunction(this, name, {
+        name,
+        spec,
+        environment: wiring.environment,
+        placement: wiring.placement,
+      });
+      wiring.grant(fn);
+      this.byName.set(name, fn);
+    }
+  }
+
+  get(name: string): RunningCoachFunction {
+    const fn = this.byName.get(name);
+    if (!fn) throw new Error(`no function named '${name}' in the topology`);
+    return fn;
+  }
+
+  all(): RunningCoachFunction[] {
+    return [...this.byName.values()];
+  }
+}

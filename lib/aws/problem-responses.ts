@@ -1,0 +1,81 @@
+// Errors API Gateway answers by itself (no route, throttled, authorizer said no, body too large, the
+// integration timed out) leave in the same RFC 9457 problem+json shape as errors from our handlers
+// (shared/http/problem.ts), so the app parses one error format.
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem';
+
+interface GatewayProblem {
+  type: apigateway.ResponseType;
+  /** Absent: API Gateway's own status stands, and the body cannot state it. */
+  status?: number;
+  title: string;
+  /** Absent: API Gateway's message. */
+  detail?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Each listed response keeps API Gateway's status except MISSING_AUTHENTICATION_TOKEN, which is how
+ * API Gateway answers an unknown route. The DEFAULT_* rows catch types we do not list (API keys, WAF,
+ * SigV4: none in use); their templates are plain substitution, not VTL, so they cannot name a status.
+ */
+export const GATEWAY_PROBLEMS: readonly GatewayProblem[] = [
+  { type: apigateway.ResponseType.DEFAULT_4XX, title: 'Request rejected' },
+  { type: apigateway.ResponseType.DEFAULT_5XX, title: 'Gateway error' },
+  { type: apigateway.ResponseType.BAD_REQUEST_BODY, status: 400, title: 'Bad Request' },
+  { type: apigateway.ResponseType.BAD_REQUEST_PARAMETERS, status: 400, title: 'Bad Request' },
+  {
+    type: apigateway.ResponseType.UNAUTHORIZED,
+    status: 401,
+    title: 'Unauthorized',
+    detail: 'A valid bearer token is required',
+    headers: { 'WWW-Authenticate': 'Bearer' },
+  },
+  // A bad or expired token should make the authorizer throw 'Unauthorized' (the 401 above, so the app
+  // refreshes); a Deny policy means a valid token that may not do this, which 403 says.
+  { type: apigateway.ResponseType.ACCESS_DENIED, status: 403, title: 'Forbidden', detail: 'Not allowed' },
+  {
+    type: apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    status: 404,
+    title: 'Not Found',
+    detail: 'No route matches this method and path',
+  },
+  { type: apigateway.ResponseType.RESOURCE_NOT_FOUND, status: 404, title: 'Not Found' },
+  { type: apigateway.ResponseType.REQUEST_TOO_LARGE, status: 413, title: 'Content Too Large' },
+  { type: apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, title: 'Unsupported Media Type' },
+  { type: apigateway.ResponseType.THROTTLED, status: 429, title: 'Too Many Requests' },
+  { type: apigateway.ResponseType.AUTHORIZER_FAILURE, status: 500, title: 'Internal Server Error' },
+  { type: apigateway.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, status: 500, title: 'Internal Server Error' },
+  { type: apigateway.ResponseType.INTEGRATION_FAILURE, status: 504, title: 'Gateway Timeout' },
+  { type: apigateway.ResponseType.INTEGRATION_TIMEOUT, status: 504, title: 'Gateway Timeout' },
+];
+
+/** Gateway templates substitute `$context` variables only; `messageString` arrives already quoted. */
+function problemBody(problem: GatewayProblem): string {
+  const members = [
+    `"type":"about:blank"`,
+    `"title":${JSON.stringify(problem.title)}`,
+    ...(problem.status === undefined ? [] : [`"status":${problem.status}`]),
+    `"detail":${problem.detail === undefined ? '$context.error.messageString' : JSON.stringify(problem.detail)}`,
+    `"requestId":"$context.requestId"`,
+  ];
+  return `{${members.join(',')}}`;
+}
+
+export function addProblemResponses(api: apigateway.RestApi): void {
+  for (const problem of GATEWAY_PROBLEMS) {
+    const headers: Record<string, string> = {
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      // Without it a browser client sees a CORS failure instead of the problem.
+      'Access-Control-Allow-Origin': '*',
+      ...problem.headers,
+    };
+    api.addGatewayResponse(`Problem${problem.type.responseType}`, {
+      type: problem.type,
+      ...(problem.status !== undefined && { statusCode: String(problem.status) }),
+      // Header values are mapping expressions: a literal must be single-quoted.
+      responseHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
+      templates: { 'application/json': problemBody(problem) },
+    });
+  }
+}

@@ -1,0 +1,85 @@
+// The local runtime runs real handlers the way AWS would: HTTP -> API Gateway event -> handler ->
+// EventBridge PutEvents (real SDK client) -> rule -> queue -> worker -> database, retries and DLQ included.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
+import { testDb, type TestDb } from '../support/db';
+import { fixtureFunctions } from '../fixtures/topology';
+
+let database: TestDb;
+let runtime: LocalRuntime;
+let userId: string;
+
+beforeAll(async () => {
+  database = await testDb();
+  runtime = await startLocalRuntime({ topology: fixtureFunctions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
+  const user = await database.db
+    .insertInto('users')
+    .values({ email: 'runner@example.com', password_hash: 'x', time_zone: 'Europe/Paris' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  userId = user.id;
+});
+afterAll(async () => {
+  await runtime?.close();
+  await database?.close();
+});
+
+const post = (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  fetch(`${runtime.url}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('the local runtime', () => {
+  it('answers health after a real database round trip', async () => {
+    const res = await fetch(`${runtime.url}/api/v1/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', db: 'ok' });
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('carries a request through the bus and a queue into a database row', async () => {
+    const res = await post('/api/v1/test/pings', { userId, date: '2026-11-20' });
+    expect(res.status).toBe(202);
+    await runtime.drain();
+    const rows = await database.db.selectFrom('notifications').select('title').where('user_id', '=', userId).execute();
+    expect(rows.map((r) => r.title)).toContain('logged 2026-11-20');
+    expect(runtime.bus.published.some((e) => e.detailType === 'DailyMetricLogged')).toBe(true);
+  });
+
+  it('retries a failing message and then dead-letters it, without losing its neighbours', async () => {
+    await Promise.all([post('/api/v1/test/pings', { userId, date: '2000-01-01' }), post('/api/v1/test/pings', { userId, date: '2026-11-21' })]);
+    await runtime.drain();
+    const queue = runtime.queues.get('recorder')!;
+    expect(queue.deadLetters).toHaveLength(1);
+    expect(queue.deadLetters[0]!.receiveCount).toBe(3);
+    expect(JSON.parse(queue.deadLetters[0]!.body).detail.date).toBe('2000-01-01');
+    const rows = await database.db.selectFrom('notifications').select('title').where('user_id', '=', userId).execute();
+    expect(rows.map((r) => r.title)).toContain('logged 2026-11-21');
+  });
+
+  it('runs schedules through the same handler path', async () => {
+    expect(await runtime.runSchedule('tick')).toEqual({ runs: 1 });
+  });
+
+  it('answers bad requests with problem+json, never a 500', async () => {
+    const malformed = await post('/api/v1/test/pings', '{"userId":');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
+    const wrongType = await post('/api/v1/test/pings', 'userId=1', { 'content-type': 'text/plain' });
+    expect(wrongType.status).toBe(415);
+    const unknown = await fetch(`${runtime.url}/api/v1/nowhere`);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).title).toBe('Not Found');
+    const huge = await post('/api/v1/test/pings', JSON.stringify({ userId, date: '2026-11-20', pad: 'x'.repeat(300 * 1024) }));
+    expect(huge.status).toBe(413);
+    const tooBigForGateway = await post('/api/v1/test/pings', 'x'.repeat(10 * 1024 * 1024 + 1));
+    expect(tooBigForGateway.status).toBe(413);
+    const invalid = await post('/api/v1/test/pings', { userId: 'nope', date: '2026-13-45' });
+    expect(invalid.status).toBe(422);
+    expect((await invalid.json()).errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.date', 'body.userId']);
+  });
+
+  it('answers CORS preflights', async () => {
+    const res = await fetch(`${runtime.url}/api/v1/health`, { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-methods')).toContain('GET');
+  });
+});
