@@ -1,0 +1,231 @@
+// The vendor-neutral candidates every source maps to, and the plausibility gate they pass before they
+// become activities. Pure: no I/O. Shape (schema) and plausibility (validateCandidate) are separate so an
+// implausible activity is stored as a rejection with its reason instead of failing the request.
+import { z } from 'zod';
+
+export const activitySources = ['manual', 'garmin', 'strava', 'apple'] as const;
+export type ActivitySource = (typeof activitySources)[number];
+
+export const activityTypes = [
+  'run',
+  'long_run',
+  'interval',
+  'recovery',
+  'tempo',
+  'race',
+  'trail_run',
+  'treadmill',
+  'strength',
+  'cross_training',
+  'walk',
+  'ride',
+  'other',
+] as const;
+export type ActivityType = (typeof activityTypes)[number];
+
+/** Types the running pace check applies to. */
+export const runningTypes: ReadonlySet<ActivityType> = new Set<ActivityType>([
+  'run',
+  'long_run',
+  'interval',
+  'recovery',
+  'tempo',
+  'race',
+  'trail_run',
+  'treadmill',
+]);
+
+const MAX_SESSION_SECONDS = 24 * 3600;
+
+export const ActivitySample = z.object({
+  /** Whole seconds since the activity's start. */
+  offsetSeconds: z.int().min(0).max(MAX_SESSION_SECONDS),
+  hr: z.number().optional(),
+  paceSecondsPerKm: z.number().optional(),
+  cadence: z.number().optional(),
+  power: z.number().optional(),
+});
+export type ActivitySample = z.infer<typeof ActivitySample>;
+
+export const ActivityCandidate = z.object({
+  source: z.enum(activitySources),
+  /** The vendor's id (idempotency key per user and source); null only for manual entries without one. */
+  externalId: z.string().min(1).max(255).nullable(),
+  type: z.enum(activityTypes),
+  /** UTC instant, second precision, e.g. '2024-05-19T09:02:11Z'. */
+  startTime: z.iso.datetime(),
+  /** The whole session (elapsed, pauses included): session-RPE load is duration x RPE (Foster 2001). */
+  durationMinutes: z.number(),
+  distanceMeters: z.number().nullable(),
+  avgHr: z.number().nullable(),
+  maxHr: z.number().nullable(),
+  elevationGainMeters: z.number().nullable(),
+  /** Session RPE, 1-10. */
+  rpe: z.number().nullable(),
+  /** The vendor's own local calendar date of the start, when it gives one. */
+  vendorLocalDate: z.iso.date().nullable(),
+  utcOffsetSeconds: z.int().nullable(),
+  samples: z.array(ActivitySample).max(MAX_SESSION_SECONDS + 1),
+  deviceName: z.string().max(255).nullable(),
+});
+export type ActivityCandidate = z.infer<typeof ActivityCandidate>;
+
+/** One athlete-local day of wellness values from a vendor; absent means the vendor did not say. */
+export const DailyMetricCandidate = z.object({
+  date: z.iso.date(),
+  restingHr: z.number().optional(),
+  /** Overnight rMSSD, ms (Garmin). */
+  hrvRmssd: z.number().optional(),
+  /** SDNN, ms (Apple Health): a different statistic from rMSSD, so it never goes in hrvRmssd. */
+  hrvSdnnMs: z.number().optional(),
+  sleepDurationMinutes: z.number().optional(),
+  /** 1-10. */
+  sleepQuality: z.number().optional(),
+});
+export type DailyMetricCandidate = z.infer<typeof DailyMetricCandidate>;
+
+// ---- plausibility ---------------------------------------------------------------------------------
+
+export type CandidateVerdict =
+  | { ok: true }
+  | { ok: false; reason: string; field: keyof ActivityCandidate & string };
+
+const HR_MIN = 25;
+const HR_MAX = 250;
+// The 5000 m world record is about 2:31/km: a whole run faster than that is a GPS or unit error.
+const FASTEST_RUN_PACE_S_PER_KM = 150;
+// Phone and watch clocks drift; a manual entry logged "now" on a phone a minute fast is not from the future.
+const CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_DISTANCE_M = 1_000_000;
+const MAX_ELEVATION_GAIN_M = 30_000;
+const MIN_UTC_OFFSET_S = -12 * 3600;
+const MAX_UTC_OFFSET_S = 14 * 3600;
+
+const inRange = (v: number, min: number, max: number) => Number.isFinite(v) && v >= min && v <= max;
+const reject = (field: keyof ActivityCandidate & string, reason: string): CandidateVerdict => ({ ok: false, reason, field });
+
+export function formatPace(secondsPerKm: number): string {
+  const whole = Math.round(secondsPerKm);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}/km`;
+}
+
+/** The impossible-value rules of the ingestion issue; the first broken rule is the reason. */
+export function validateCandidate(c: ActivityCandidate, now: Date): CandidateVerdict {
+  const start = Date.parse(c.startTime);
+  if (!Number.isFinite(start)) return reject('startTime', 'The start time is not a valid date.');
+  if (start > now.getTime() + CLOCK_SKEW_MS) return reject('startTime', `The activity starts in the future (${c.startTime}).`);
+
+  if (!(Number.isFinite(c.durationMinutes) && c.durationMinutes > 0 && c.durationMinutes <= MAX_SESSION_SECONDS / 60)) {
+    return reject('durationMinutes', `A duration of ${c.durationMinutes} min is not possible: it must be over 0 and at most 24 h.`);
+  }
+  for (const field of ['avgHr', 'maxHr'] as const) {
+    const hr = c[field];
+    if (hr !== null && !inRange(hr, HR_MIN, HR_MAX)) {
+      const label = field === 'avgHr' ? 'average' : 'maximum';
+      return reject(field, `An ${label} heart rate of ${hr} bpm is not possible: it must be between ${HR_MIN} and ${HR_MAX}.`);
+    }
+  }
+  if (c.avgHr !== null && c.maxHr !== null && c.avgHr > c.maxHr) {
+    return reject('avgHr', `The average heart rate (${c.avgHr} bpm) is above the maximum (${c.maxHr} bpm).`);
+  }
+  if (c.distanceMeters !== null) {
+    if (!inRange(c.distanceMeters, 0, MAX_DISTANCE_M)) {
+      return reject('distanceMeters', `A distance of ${c.distanceMeters} m is not possible.`);
+    }
+    if (runningTypes.has(c.type) && c.distanceMeters > 0) {
+      const pace = (c.durationMinutes * 60) / (c.distanceMeters / 1000);
+      if (pace < FASTEST_RUN_PACE_S_PER_KM) {
+        return reject(
+          'distanceMeters',
+          `${c.distanceMeters} m in ${Math.round(c.durationMinutes * 10) / 10} min is a pace of ${formatPace(pace)}, faster than the ${formatPace(FASTEST_RUN_PACE_S_PER_KM)} possible for a run.`,
+        );
+      }
+    }
+  }
+  if (c.elevationGainMeters !== null && !inRange(c.elevationGainMeters, 0, MAX_ELEVATION_GAIN_M)) {
+    return reject('elevationGainMeters', `An elevation gain of ${c.elevationGainMeters} m is not possible.`);
+  }
+  if (c.rpe !== null && !inRange(c.rpe, 1, 10)) {
+    return reject('rpe', `An RPE of ${c.rpe} is not possible: it must be between 1 and 10.`);
+  }
+  if (c.utcOffsetSeconds !== null && !inRange(c.utcOffsetSeconds, MIN_UTC_OFFSET_S, MAX_UTC_OFFSET_S)) {
+    return reject('utcOffsetSeconds', `A UTC offset of ${c.utcOffsetSeconds} s is not a real time zone.`);
+  }
+  return { ok: true };
+}
+
+// ---- cross-source duplicates ----------------------------------------------------------------------
+
+/** What the duplicate check needs; a stored activity row provides it as well as a candidate. */
+export interface DuplicateProbe {
+  source: ActivitySource;
+  startTime: string | Date;
+  durationMinutes: number;
+}
+
+const DUPLICATE_START_WINDOW_MS = 2 * 60_000;
+const DUPLICATE_DURATION_TOLERANCE = 0.05;
+
+/**
+ * The same session delivered by two sources (watch -> Garmin -> Strava). The caller has already matched the
+ * user. Same-source repeats are not duplicates: the external id makes them an update of one activity.
+ * The 5% is of the longer duration, so the check is symmetric.
+ */
+export function isCrossSourceDuplicate(a: DuplicateProbe, b: DuplicateProbe): boolean {
+  if (a.source === b.source) return false;
+  const gap = Math.abs(instantMs(a.startTime) - instantMs(b.startTime));
+  if (!(gap <= DUPLICATE_START_WINDOW_MS)) return false;
+  const longer = Math.max(a.durationMinutes, b.durationMinutes);
+  return longer > 0 && Math.abs(a.durationMinutes - b.durationMinutes) <= DUPLICATE_DURATION_TOLERANCE * longer;
+}
+
+const instantMs = (t: string | Date) => (typeof t === 'string' ? Date.parse(t) : t.getTime());
+
+// ---- helpers shared by the vendor mappers ---------------------------------------------------------
+
+/** Second-precision UTC ISO string: vendors record whole seconds, and one spelling keeps ids comparable. */
+export function toUtcInstant(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The local calendar date of an instant at a fixed UTC offset. */
+export function localDateAt(epochSeconds: number, offsetSeconds: number): string {
+  return new Date((epochSeconds + offsetSeconds) * 1000).toISOString().slice(0, 10);
+}
+
+/** A vendor's 0 distance means "not measured" (manual or indoor entries), not a measurement. */
+export const distanceOrNull = (m: number | null | undefined) => (m != null && m > 0 ? m : null);
+
+/** Heart rate and RPE are whole numbers in the product; vendors sometimes send averages with decimals. */
+export const roundOrNull = (v: number | null | undefined) => (v == null ? null : Math.round(v));
+
+/** Keeps a wellness value only when it is plausible: vendors send 0 for "not measured". */
+export function plausible(v: number | null | undefined, min: number, max: number): number | undefined {
+  return v != null && inRange(v, min, max) ? v : undefined;
+}
+
+const SAMPLE_BOUNDS = { hr: [HR_MIN, HR_MAX], cadence: [0, 300], power: [0, 3000] } as const;
+// Pace below 10 s/km is a speed over 100 m/s: a glitch, not a runner or a rider.
+const FASTEST_SAMPLE_PACE_S_PER_KM = 10;
+
+/**
+ * Drops sensor glitches value by value (one bad reading never rejects a whole activity), drops samples left
+ * empty or outside [0, maxOffsetSeconds], and keeps one sample per second (the last), in time order.
+ */
+export function normaliseSamples(raw: readonly ActivitySample[], maxOffsetSeconds = MAX_SESSION_SECONDS): ActivitySample[] {
+  const bySecond = new Map<number, ActivitySample>();
+  for (const s of raw) {
+    const offsetSeconds = Math.round(s.offsetSeconds);
+    if (!inRange(offsetSeconds, 0, Math.min(maxOffsetSeconds, MAX_SESSION_SECONDS))) continue;
+    const clean: ActivitySample = { offsetSeconds };
+    for (const key of ['hr', 'cadence', 'power'] as const) {
+      const v = s[key];
+      const [min, max] = SAMPLE_BOUNDS[key];
+      if (v !== undefined && inRange(v, min, max)) clean[key] = Math.round(v);
+    }
+    const pace = s.paceSecondsPerKm;
+    if (pace !== undefined && Number.isFinite(pace) && pace >= FASTEST_SAMPLE_PACE_S_PER_KM) clean.paceSecondsPerKm = pace;
+    if (Object.keys(clean).length > 1) bySecond.set(offsetSeconds, clean);
+  }
+  return [...bySecond.values()].sort((x, y) => x.offsetSeconds - y.offsetSeconds);
+}

@@ -1,0 +1,4 @@
+export * from './activity';
+export * from './apple';
+export * from './garmin';
+export * from './strava';
