@@ -1,0 +1,9 @@
+// Every migration, in order, imported statically: a Lambda bundle has no migrations folder to read.
+// Append new ones here; kysely's Migrator runs them in key order and records each one
+// (table schema_migrations, see shared/db/migrate.ts).
+import type { Migration } from 'kysely';
+import * as initial from './0001_initial';
+
+export const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+};

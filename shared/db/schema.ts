@@ -1,0 +1,553 @@
+// The database as kysely sees it. Written by hand to match migrations/ exactly; `columns` below lets
+// test/db/schema-types.test.ts fail on any drift (and `npx tsx scripts/db-types.ts` prints the live schema).
+// Reading rules: DATE columns are 'YYYY-MM-DD' strings (the connection parses DATE as the raw text, so a
+// calendar day is never shifted by the machine's zone); timestamptz columns are Date; double precision,
+// integer and smallint are number; jsonb is parsed on read and written as JSON text.
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+
+// ---- column kinds ---------------------------------------------------------------------------------
+
+/** A calendar day, 'YYYY-MM-DD' (SQL DATE). */
+export type DateString = string;
+/** timestamptz: a Date on read; a Date or an ISO 8601 string with offset on write. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
+/** timestamptz with a `default now()`. */
+export type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+export type JsonArray = JsonValue[];
+/**
+ * jsonb written as JSON text (`JSON.stringify(value)`): node-postgres would send a JS array as a
+ * PostgreSQL array literal, which jsonb rejects.
+ */
+export type Jsonb<T extends object> = JSONColumnType<T, string, string>;
+/** jsonb with a default. */
+export type DefaultJsonb<T extends object> = JSONColumnType<T, string | undefined, string>;
+
+// ---- enumerations (text + CHECK in the database; the lists match the CHECKs) ----------------------
+
+export const sexes = ['female', 'male', 'unspecified'] as const;
+export type Sex = (typeof sexes)[number];
+export const preferredUnits = ['metric', 'imperial'] as const;
+export type PreferredUnits = (typeof preferredUnits)[number];
+export const responderClasses = ['low', 'average', 'high'] as const;
+export type ResponderClass = (typeof responderClasses)[number];
+/** Vendors with an OAuth connection. */
+export const connectedVendors = ['garmin', 'strava'] as const;
+export type ConnectedVendor = (typeof connectedVendors)[number];
+export const connectionStatuses = ['connected', 'disconnected'] as const;
+export type ConnectionStatus = (typeof connectionStatuses)[number];
+/** Vendors that deliver data (Apple Health through our app). */
+export const ingestVendors = ['garmin', 'strava', 'apple'] as const;
+export type IngestVendor = (typeof ingestVendors)[number];
+export const activitySources = ['manual', 'garmin', 'strava', 'apple'] as const;
+export type ActivitySource = (typeof activitySources)[number];
+export const activityTypes = [
+  'run',
+  'long_run',
+  'interval',
+  'recovery',
+  'strength',
+  'cross_training',
+  'walk',
+  'ride',
+  'other',
+] as const;
+export type ActivityType = (typeof activityTypes)[number];
+export const readinessLights = ['green', 'yellow', 'red'] as const;
+export type ReadinessLight = (typeof readinessLights)[number];
+export const planStatuses = ['active', 'completed', 'cancelled'] as const;
+export type PlanStatus = (typeof planStatuses)[number];
+export const workoutTypes = [
+  'easy',
+  'long_run',
+  'tempo',
+  'interval',
+  'recovery',
+  'strength',
+  'cross_training',
+  'race',
+] as const;
+export type WorkoutType = (typeof workoutTypes)[number];
+export const workoutStates = ['planned', 'completed', 'skipped', 'missed'] as const;
+export type WorkoutState = (typeof workoutStates)[number];
+export const riskAlertKinds = ['acwr', 'monotony'] as const;
+export type RiskAlertKind = (typeof riskAlertKinds)[number];
+export const pendingTaskKinds = ['enter_rpe'] as const;
+export type PendingTaskKind = (typeof pendingTaskKinds)[number];
+export const pendingTaskStatuses = ['open', 'done', 'dismissed'] as const;
+export type PendingTaskStatus = (typeof pendingTaskStatuses)[number];
+export const notificationKinds = [
+  'risk_alert',
+  'plan_adapted',
+  'workout_missed',
+  'readiness',
+  'pending_task',
+  'vendor_disconnected',
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+// ---- jsonb shapes ---------------------------------------------------------------------------------
+
+/** Opt-in/out per notification kind; a missing kind means the product default. */
+export type NotificationPreferences = { [K in NotificationKind]?: boolean };
+/** The numbers that raised a risk alert, e.g. { acwr: 1.61, acute_load: 708.8, chronic_load: 441.3 }. */
+export type RiskAlertMetrics = { [metric: string]: number | null };
+
+// ---- tables ---------------------------------------------------------------------------------------
+
+export interface UsersTable {
+  id: Generated<string>;
+  /** Lower case (CHECK), unique. */
+  email: string;
+  password_hash: string | null;
+  /** Sign in with Apple / Google subject (`sub`); at least one credential is set. */
+  apple_sub: string | null;
+  google_sub: string | null;
+  date_of_birth: DateString | null;
+  sex: Generated<Sex>;
+  weight_kg: number | null;
+  height_cm: number | null;
+  preferred_units: Generated<PreferredUnits>;
+  notification_preferences: DefaultJsonb<NotificationPreferences>;
+  /** IANA zone, e.g. 'Europe/Paris'. */
+  time_zone: string;
+  /** ISO weekday the training week starts on, 1 = Monday. */
+  week_start_day: Generated<number>;
+  resting_hr: number | null;
+  /** Baseline rMSSD, ms. */
+  hrv_rmssd_ms: number | null;
+  max_hr: number | null;
+  lactate_threshold_hr: number | null;
+  responder_class: ResponderClass | null;
+  /** Set exactly when responder_class is. */
+  responder_class_set_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  /** Every token of one login's rotation chain shares it. */
+  family_id: string;
+  /** SHA-256 of the token, 64 lower-case hex digits. */
+  token_hash: string;
+  /** The token that replaced this one (same user); only set once this one was used. */
+  replaced_by: string | null;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+}
+
+export interface FailedLoginAttemptsTable {
+  id: Generated<string>;
+  user_id: string;
+  attempted_at: DefaultTimestamp;
+}
+
+export interface VendorConnectionsTable {
+  id: Generated<string>;
+  user_id: string;
+  vendor: ConnectedVendor;
+  vendor_user_id: string;
+  /** Null once disconnected. */
+  access_token_ciphertext: string | null;
+  refresh_token_ciphertext: string | null;
+  /** When the access token expires. */
+  expires_at: NullableTimestamp;
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+  status: Generated<ConnectionStatus>;
+  /** Set exactly when status is 'disconnected'. */
+  disconnected_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface IngestRejectionsTable {
+  id: Generated<string>;
+  user_id: string;
+  vendor: IngestVendor;
+  external_id: string | null;
+  reason: string;
+  /** What was rejected, without health data. */
+  payload_summary: DefaultJsonb<JsonObject>;
+  created_at: DefaultTimestamp;
+}
+
+export interface ActivitiesTable {
+  id: Generated<string>;
+  user_id: string;
+  source: ActivitySource;
+  /** Vendor id; for 'manual', the app's client id (offline sync idempotency) or null. */
+  external_id: string | null;
+  type: ActivityType;
+  start_time: Timestamp;
+  /** Athlete-local date of the start: the day its load counts on. */
+  local_date: DateString;
+  utc_offset_minutes: number | null;
+  duration_s: number;
+  distance_m: number | null;
+  avg_hr: number | null;
+  max_hr: number | null;
+  elevation_gain_m: number | null;
+  /** Session RPE, 1-10. */
+  rpe: number | null;
+  /** 1-5. */
+  feeling: number | null;
+  notes: string | null;
+  /** duration (min) x RPE, AU. */
+  internal_load: number | null;
+  trimp: number | null;
+  /** The activity this one repeats from another source (same user); duplicates carry no load. */
+  duplicate_of: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ActivitySamplesTable {
+  user_id: string;
+  activity_id: string;
+  /** Seconds since the activity's start. */
+  offset_s: number;
+  hr: number | null;
+  /** m/s; pace (s/km) = 1000 / speed_mps. */
+  speed_mps: number | null;
+  cadence: number | null;
+  power_w: number | null;
+}
+
+export interface DailyMetricsTable {
+  user_id: string;
+  /** Athlete-local day. */
+  date: DateString;
+  resting_hr: number | null;
+  hrv_rmssd_ms: number | null;
+  /** SDNN (Apple Health). Never stored as rMSSD. */
+  hrv_sdnn_ms: number | null;
+  weight_kg: number | null;
+  sleep_minutes: number | null;
+  sleep_quality: number | null;
+  /** 0-100 score. */
+  sleep_index: number | null;
+  morning_readiness: number | null;
+  soreness: number | null;
+  stress: number | null;
+  mood: number | null;
+  /** Null: not judged yet, or not enough data. */
+  readiness_light: ReadinessLight | null;
+  readiness_reasons: DefaultJsonb<JsonArray>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface TrainingPlansTable {
+  id: Generated<string>;
+  user_id: string;
+  goal_race_date: DateString;
+  goal_distance_m: number;
+  start_date: DateString;
+  /** At most one 'active' plan per user. */
+  status: Generated<PlanStatus>;
+  phases: DefaultJsonb<JsonArray>;
+  version: Generated<number>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ScheduledWorkoutsTable {
+  id: Generated<string>;
+  user_id: string;
+  plan_id: string;
+  date: DateString;
+  type: WorkoutType;
+  target_duration_s: number | null;
+  target_distance_m: number | null;
+  target_rpe: number | null;
+  /** Heart-rate zone 1-5. */
+  zone: number | null;
+  description: Generated<string>;
+  state: Generated<WorkoutState>;
+  /** Only when state is 'completed'; one activity completes at most one workout. */
+  completed_activity_id: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface RollingStatsTable {
+  user_id: string;
+  date: DateString;
+  /** The day's internal load, AU. */
+  load: number;
+  acute_load: number;
+  chronic_load: number;
+  /** Null when chronic_load is 0. */
+  acwr: number | null;
+  /** chronic_load - acute_load on 7/28-day EWMAs; not TrainingPeaks Form. */
+  tsb: number;
+  week_load: number;
+  monotony: number | null;
+  strain: number | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface RiskAlertsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: RiskAlertKind;
+  date: DateString;
+  metrics: Jsonb<RiskAlertMetrics>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface PendingTasksTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: PendingTaskKind;
+  activity_id: string | null;
+  /** At most one 'open' task per (user, kind, activity). */
+  status: Generated<PendingTaskStatus>;
+  /** Set exactly when status is not 'open'. */
+  resolved_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  data: DefaultJsonb<JsonObject>;
+  /** Unique per user: lets a re-run worker insert the same notification once (ON CONFLICT DO NOTHING). */
+  dedupe_key: string | null;
+  read_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  failed_login_attempts: FailedLoginAttemptsTable;
+  vendor_connections: VendorConnectionsTable;
+  ingest_rejections: IngestRejectionsTable;
+  activities: ActivitiesTable;
+  activity_samples: ActivitySamplesTable;
+  daily_metrics: DailyMetricsTable;
+  training_plans: TrainingPlansTable;
+  scheduled_workouts: ScheduledWorkoutsTable;
+  rolling_stats: RollingStatsTable;
+  risk_alerts: RiskAlertsTable;
+  pending_tasks: PendingTasksTable;
+  notifications: NotificationsTable;
+}
+
+// ---- row aliases ----------------------------------------------------------------------------------
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type RefreshTokenRow = Selectable<RefreshTokensTable>;
+export type NewRefreshToken = Insertable<RefreshTokensTable>;
+export type RefreshTokenUpdate = Updateable<RefreshTokensTable>;
+export type FailedLoginAttemptRow = Selectable<FailedLoginAttemptsTable>;
+export type NewFailedLoginAttempt = Insertable<FailedLoginAttemptsTable>;
+export type FailedLoginAttemptUpdate = Updateable<FailedLoginAttemptsTable>;
+export type VendorConnectionRow = Selectable<VendorConnectionsTable>;
+export type NewVendorConnection = Insertable<VendorConnectionsTable>;
+export type VendorConnectionUpdate = Updateable<VendorConnectionsTable>;
+export type IngestRejectionRow = Selectable<IngestRejectionsTable>;
+export type NewIngestRejection = Insertable<IngestRejectionsTable>;
+export type IngestRejectionUpdate = Updateable<IngestRejectionsTable>;
+export type ActivityRow = Selectable<ActivitiesTable>;
+export type NewActivity = Insertable<ActivitiesTable>;
+export type ActivityUpdate = Updateable<ActivitiesTable>;
+export type ActivitySampleRow = Selectable<ActivitySamplesTable>;
+export type NewActivitySample = Insertable<ActivitySamplesTable>;
+export type ActivitySampleUpdate = Updateable<ActivitySamplesTable>;
+export type DailyMetricsRow = Selectable<DailyMetricsTable>;
+export type NewDailyMetrics = Insertable<DailyMetricsTable>;
+export type DailyMetricsUpdate = Updateable<DailyMetricsTable>;
+export type TrainingPlanRow = Selectable<TrainingPlansTable>;
+export type NewTrainingPlan = Insertable<TrainingPlansTable>;
+export type TrainingPlanUpdate = Updateable<TrainingPlansTable>;
+export type ScheduledWorkoutRow = Selectable<ScheduledWorkoutsTable>;
+export type NewScheduledWorkout = Insertable<ScheduledWorkoutsTable>;
+export type ScheduledWorkoutUpdate = Updateable<ScheduledWorkoutsTable>;
+export type RollingStatsRow = Selectable<RollingStatsTable>;
+export type NewRollingStats = Insertable<RollingStatsTable>;
+export type RollingStatsUpdate = Updateable<RollingStatsTable>;
+export type RiskAlertRow = Selectable<RiskAlertsTable>;
+export type NewRiskAlert = Insertable<RiskAlertsTable>;
+export type RiskAlertUpdate = Updateable<RiskAlertsTable>;
+export type PendingTaskRow = Selectable<PendingTasksTable>;
+export type NewPendingTask = Insertable<PendingTasksTable>;
+export type PendingTaskUpdate = Updateable<PendingTasksTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type NewNotification = Insertable<NotificationsTable>;
+export type NotificationUpdate = Updateable<NotificationsTable>;
+
+// ---- the column map the drift test compares with the migrated database ----------------------------
+// `satisfies` rejects a table or column the interface lacks; test/db/schema-types.test.ts checks the converse.
+
+type ColumnLists = { [T in keyof Database]: readonly (keyof Database[T] & string)[] };
+
+export const columns = {
+  users: [
+    'id',
+    'email',
+    'password_hash',
+    'apple_sub',
+    'google_sub',
+    'date_of_birth',
+    'sex',
+    'weight_kg',
+    'height_cm',
+    'preferred_units',
+    'notification_preferences',
+    'time_zone',
+    'week_start_day',
+    'resting_hr',
+    'hrv_rmssd_ms',
+    'max_hr',
+    'lactate_threshold_hr',
+    'responder_class',
+    'responder_class_set_at',
+    'created_at',
+    'updated_at',
+  ],
+  refresh_tokens: [
+    'id',
+    'user_id',
+    'family_id',
+    'token_hash',
+    'replaced_by',
+    'expires_at',
+    'used_at',
+    'revoked_at',
+    'created_at',
+  ],
+  failed_login_attempts: ['id', 'user_id', 'attempted_at'],
+  vendor_connections: [
+    'id',
+    'user_id',
+    'vendor',
+    'vendor_user_id',
+    'access_token_ciphertext',
+    'refresh_token_ciphertext',
+    'expires_at',
+    'scopes',
+    'status',
+    'disconnected_at',
+    'created_at',
+    'updated_at',
+  ],
+  ingest_rejections: ['id', 'user_id', 'vendor', 'external_id', 'reason', 'payload_summary', 'created_at'],
+  activities: [
+    'id',
+    'user_id',
+    'source',
+    'external_id',
+    'type',
+    'start_time',
+    'local_date',
+    'utc_offset_minutes',
+    'duration_s',
+    'distance_m',
+    'avg_hr',
+    'max_hr',
+    'elevation_gain_m',
+    'rpe',
+    'feeling',
+    'notes',
+    'internal_load',
+    'trimp',
+    'duplicate_of',
+    'created_at',
+    'updated_at',
+  ],
+  activity_samples: ['user_id', 'activity_id', 'offset_s', 'hr', 'speed_mps', 'cadence', 'power_w'],
+  daily_metrics: [
+    'user_id',
+    'date',
+    'resting_hr',
+    'hrv_rmssd_ms',
+    'hrv_sdnn_ms',
+    'weight_kg',
+    'sleep_minutes',
+    'sleep_quality',
+    'sleep_index',
+    'morning_readiness',
+    'soreness',
+    'stress',
+    'mood',
+    'readiness_light',
+    'readiness_reasons',
+    'created_at',
+    'updated_at',
+  ],
+  training_plans: [
+    'id',
+    'user_id',
+    'goal_race_date',
+    'goal_distance_m',
+    'start_date',
+    'status',
+    'phases',
+    'version',
+    'created_at',
+    'updated_at',
+  ],
+  scheduled_workouts: [
+    'id',
+    'user_id',
+    'plan_id',
+    'date',
+    'type',
+    'target_duration_s',
+    'target_distance_m',
+    'target_rpe',
+    'zone',
+    'description',
+    'state',
+    'completed_activity_id',
+    'created_at',
+    'updated_at',
+  ],
+  rolling_stats: [
+    'user_id',
+    'date',
+    'load',
+    'acute_load',
+    'chronic_load',
+    'acwr',
+    'tsb',
+    'week_load',
+    'monotony',
+    'strain',
+    'created_at',
+    'updated_at',
+  ],
+  risk_alerts: ['id', 'user_id', 'kind', 'date', 'metrics', 'created_at', 'updated_at'],
+  pending_tasks: ['id', 'user_id', 'kind', 'activity_id', 'status', 'resolved_at', 'created_at', 'updated_at'],
+  notifications: [
+    'id',
+    'user_id',
+    'kind',
+    'title',
+    'body',
+    'data',
+    'dedupe_key',
+    'read_at',
+    'created_at',
+    'updated_at',
+  ],
+} as const satisfies ColumnLists;
