@@ -39,21 +39,21 @@ const upStatements: RawBuilder<unknown>[] = [
       password_hash text check (password_hash <> ''),
       apple_sub text check (apple_sub <> ''),
       google_sub text check (google_sub <> ''),
-      date_of_birth date check (date_of_birth >= date '1900-01-01'),
+      dob date check (dob >= date '1900-01-01'),
       sex text not null default 'unspecified' check (sex in ('female', 'male', 'unspecified')),
       weight_kg double precision check (weight_kg between 25 and 300),
       height_cm double precision check (height_cm between 100 and 250),
       preferred_units text not null default 'metric' check (preferred_units in ('metric', 'imperial')),
       notification_preferences jsonb not null default '{}'
         check (jsonb_typeof(notification_preferences) = 'object'),
-      time_zone text not null check (btrim(time_zone) <> ''),
+      time_zone text not null default 'UTC' check (btrim(time_zone) <> ''),
       week_start_day smallint not null default 1 check (week_start_day between 1 and 7),
       resting_hr smallint check (resting_hr between 25 and 120),
-      hrv_rmssd_ms double precision check (hrv_rmssd_ms > 0 and hrv_rmssd_ms < 500),
+      hrv_rmssd double precision check (hrv_rmssd > 0 and hrv_rmssd < 500),
       max_hr smallint check (max_hr between 120 and 230),
       lactate_threshold_hr smallint check (lactate_threshold_hr between 25 and 250),
-      responder_class text check (responder_class in ('low', 'average', 'high')),
-      responder_class_set_at timestamptz,
+      responder_classification text check (responder_classification in ('low', 'average', 'high')),
+      responder_updated_at timestamptz,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
       constraint users_email_key unique (email),
@@ -66,8 +66,8 @@ const upStatements: RawBuilder<unknown>[] = [
       -- Three-valued logic: an unknown baseline never violates the order, a known inversion does.
       constraint users_hr_order_check
         check (resting_hr < lactate_threshold_hr and lactate_threshold_hr < max_hr and resting_hr < max_hr),
-      constraint users_responder_class_set_at_check
-        check ((responder_class is null) = (responder_class_set_at is null))
+      constraint users_responder_updated_at_check
+        check ((responder_classification is null) = (responder_updated_at is null))
     )`,
   // The hourly missed-workout sweep picks the zones whose local midnight just passed.
   sql`create index users_time_zone_idx on users (time_zone)`,
@@ -150,15 +150,15 @@ const upStatements: RawBuilder<unknown>[] = [
       source text not null check (source in ('manual', 'garmin', 'strava', 'apple')),
       external_id text check (external_id <> ''),
       type text not null
-        check (type in ('run', 'long_run', 'interval', 'recovery', 'strength', 'cross_training', 'walk', 'ride', 'other')),
+        check (type in ('run', 'long_run', 'interval', 'recovery', 'tempo', 'race', 'trail_run', 'treadmill', 'strength', 'cross_training', 'walk', 'ride', 'other')),
       start_time timestamptz not null,
       local_date date not null,
       utc_offset_minutes smallint check (utc_offset_minutes between -720 and 840),
-      duration_s integer not null check (duration_s > 0 and duration_s <= 86400),
-      distance_m double precision check (distance_m between 0 and 1000000),
+      duration_minutes double precision not null check (duration_minutes > 0 and duration_minutes <= 1440),
+      distance_meters double precision check (distance_meters between 0 and 1000000),
       avg_hr smallint check (avg_hr between 25 and 250),
       max_hr smallint check (max_hr between 25 and 250),
-      elevation_gain_m double precision check (elevation_gain_m between 0 and 30000),
+      elevation_gain_meters double precision check (elevation_gain_meters between 0 and 30000),
       rpe smallint check (rpe between 1 and 10),
       feeling smallint check (feeling between 1 and 5),
       notes text,
@@ -192,12 +192,12 @@ const upStatements: RawBuilder<unknown>[] = [
     create table activity_samples (
       user_id uuid not null references users (id) on delete cascade,
       activity_id uuid not null,
-      offset_s integer not null check (offset_s between 0 and 86400),
+      offset_seconds integer not null check (offset_seconds between 0 and 86400),
       hr smallint check (hr between 25 and 250),
       speed_mps double precision check (speed_mps >= 0 and speed_mps < 100),
       cadence smallint check (cadence between 0 and 300),
       power_w smallint check (power_w between 0 and 3000),
-      primary key (user_id, activity_id, offset_s),
+      primary key (user_id, activity_id, offset_seconds),
       constraint activity_samples_activity_id_fkey foreign key (activity_id, user_id)
         references activities (id, user_id) on delete cascade,
       constraint activity_samples_values_check check (num_nonnulls(hr, speed_mps, cadence, power_w) > 0)
@@ -209,10 +209,10 @@ const upStatements: RawBuilder<unknown>[] = [
       user_id uuid not null references users (id) on delete cascade,
       date date not null,
       resting_hr smallint check (resting_hr between 25 and 120),
-      hrv_rmssd_ms double precision check (hrv_rmssd_ms > 0 and hrv_rmssd_ms < 500),
+      hrv_rmssd double precision check (hrv_rmssd > 0 and hrv_rmssd < 500),
       hrv_sdnn_ms double precision check (hrv_sdnn_ms > 0 and hrv_sdnn_ms < 500),
       weight_kg double precision check (weight_kg between 25 and 300),
-      sleep_minutes smallint check (sleep_minutes between 0 and 1440),
+      sleep_duration_minutes smallint check (sleep_duration_minutes between 0 and 1440),
       sleep_quality smallint check (sleep_quality between 1 and 10),
       sleep_index double precision check (sleep_index between 0 and 100),
       morning_readiness smallint check (morning_readiness between 1 and 10),
@@ -233,7 +233,7 @@ const upStatements: RawBuilder<unknown>[] = [
       id uuid primary key default gen_random_uuid(),
       user_id uuid not null references users (id) on delete cascade,
       goal_race_date date not null,
-      goal_distance_m double precision not null check (goal_distance_m > 0 and goal_distance_m <= 1000000),
+      goal_distance_meters double precision not null check (goal_distance_meters > 0 and goal_distance_meters <= 1000000),
       start_date date not null,
       status text not null default 'active' check (status in ('active', 'completed', 'cancelled')),
       phases jsonb not null default '[]' check (jsonb_typeof(phases) = 'array'),
@@ -254,8 +254,8 @@ const upStatements: RawBuilder<unknown>[] = [
       date date not null,
       type text not null
         check (type in ('easy', 'long_run', 'tempo', 'interval', 'recovery', 'strength', 'cross_training', 'race')),
-      target_duration_s integer check (target_duration_s > 0 and target_duration_s <= 86400),
-      target_distance_m double precision check (target_distance_m > 0 and target_distance_m <= 1000000),
+      target_duration_minutes double precision check (target_duration_minutes > 0 and target_duration_minutes <= 1440),
+      target_distance_meters double precision check (target_distance_meters > 0 and target_distance_meters <= 1000000),
       target_rpe smallint check (target_rpe between 1 and 10),
       zone smallint check (zone between 1 and 5),
       description text not null default '',
@@ -282,11 +282,11 @@ const upStatements: RawBuilder<unknown>[] = [
       user_id uuid not null references users (id) on delete cascade,
       date date not null,
       load double precision not null check (load >= 0 and load < 'Infinity'),
-      acute_load double precision not null check (acute_load >= 0 and acute_load < 'Infinity'),
-      chronic_load double precision not null check (chronic_load >= 0 and chronic_load < 'Infinity'),
+      acute double precision not null check (acute >= 0 and acute < 'Infinity'),
+      chronic double precision not null check (chronic >= 0 and chronic < 'Infinity'),
       acwr double precision check (acwr >= 0 and acwr < 'Infinity'),
       tsb double precision not null check (tsb > '-Infinity' and tsb < 'Infinity'),
-      week_load double precision not null check (week_load >= 0 and week_load < 'Infinity'),
+      week_load double precision check (week_load >= 0 and week_load < 'Infinity'),
       monotony double precision check (monotony >= 0 and monotony < 'Infinity'),
       strain double precision check (strain >= 0 and strain < 'Infinity'),
       created_at timestamptz not null default now(),
@@ -294,8 +294,8 @@ const upStatements: RawBuilder<unknown>[] = [
       primary key (user_id, date)
     )`,
   sql`comment on column rolling_stats.load is 'the day''s internal load (sum over non-duplicate activities), AU'`,
-  sql`comment on column rolling_stats.acwr is 'acute_load / chronic_load; null when chronic_load = 0'`,
-  sql`comment on column rolling_stats.tsb is 'chronic_load - acute_load on 7/28-day EWMAs; not TrainingPeaks Form (42/7)'`,
+  sql`comment on column rolling_stats.acwr is 'acute / chronic; null when chronic = 0'`,
+  sql`comment on column rolling_stats.tsb is 'chronic - acute on 7/28-day EWMAs; not TrainingPeaks Form (42/7)'`,
   sql`comment on column rolling_stats.monotony is 'mean / population SD of the 7 days ending on date; null when undefined'`,
 
   sql`
@@ -310,7 +310,7 @@ const upStatements: RawBuilder<unknown>[] = [
       constraint risk_alerts_user_id_kind_date_key unique (user_id, kind, date)
     )`,
   sql`create index risk_alerts_user_id_date_idx on risk_alerts (user_id, date)`,
-  sql`comment on column risk_alerts.metrics is 'the numbers that raised the alert (e.g. acwr, acute_load, chronic_load)'`,
+  sql`comment on column risk_alerts.metrics is 'the numbers that raised the alert (e.g. acwr, acute, chronic)'`,
 
   sql`
     create table pending_tasks (

@@ -50,6 +50,10 @@ export const activityTypes = [
   'long_run',
   'interval',
   'recovery',
+  'tempo',
+  'race',
+  'trail_run',
+  'treadmill',
   'strength',
   'cross_training',
   'walk',
@@ -94,7 +98,7 @@ export type NotificationKind = (typeof notificationKinds)[number];
 
 /** Opt-in/out per notification kind; a missing kind means the product default. */
 export type NotificationPreferences = { [K in NotificationKind]?: boolean };
-/** The numbers that raised a risk alert, e.g. { acwr: 1.61, acute_load: 708.8, chronic_load: 441.3 }. */
+/** The numbers that raised a risk alert, e.g. { acwr: 1.61, acute: 708.8, chronic: 441.3 }. */
 export type RiskAlertMetrics = { [metric: string]: number | null };
 
 // ---- tables ---------------------------------------------------------------------------------------
@@ -107,24 +111,24 @@ export interface UsersTable {
   /** Sign in with Apple / Google subject (`sub`); at least one credential is set. */
   apple_sub: string | null;
   google_sub: string | null;
-  date_of_birth: DateString | null;
+  dob: DateString | null;
   sex: Generated<Sex>;
   weight_kg: number | null;
   height_cm: number | null;
   preferred_units: Generated<PreferredUnits>;
   notification_preferences: DefaultJsonb<NotificationPreferences>;
   /** IANA zone, e.g. 'Europe/Paris'. */
-  time_zone: string;
+  time_zone: Generated<string>;
   /** ISO weekday the training week starts on, 1 = Monday. */
   week_start_day: Generated<number>;
   resting_hr: number | null;
   /** Baseline rMSSD, ms. */
-  hrv_rmssd_ms: number | null;
+  hrv_rmssd: number | null;
   max_hr: number | null;
   lactate_threshold_hr: number | null;
-  responder_class: ResponderClass | null;
-  /** Set exactly when responder_class is. */
-  responder_class_set_at: NullableTimestamp;
+  responder_classification: ResponderClass | null;
+  /** Set exactly when responder_classification is. */
+  responder_updated_at: NullableTimestamp;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -190,11 +194,11 @@ export interface ActivitiesTable {
   /** Athlete-local date of the start: the day its load counts on. */
   local_date: DateString;
   utc_offset_minutes: number | null;
-  duration_s: number;
-  distance_m: number | null;
+  duration_minutes: number;
+  distance_meters: number | null;
   avg_hr: number | null;
   max_hr: number | null;
-  elevation_gain_m: number | null;
+  elevation_gain_meters: number | null;
   /** Session RPE, 1-10. */
   rpe: number | null;
   /** 1-5. */
@@ -213,7 +217,7 @@ export interface ActivitySamplesTable {
   user_id: string;
   activity_id: string;
   /** Seconds since the activity's start. */
-  offset_s: number;
+  offset_seconds: number;
   hr: number | null;
   /** m/s; pace (s/km) = 1000 / speed_mps. */
   speed_mps: number | null;
@@ -226,11 +230,11 @@ export interface DailyMetricsTable {
   /** Athlete-local day. */
   date: DateString;
   resting_hr: number | null;
-  hrv_rmssd_ms: number | null;
+  hrv_rmssd: number | null;
   /** SDNN (Apple Health). Never stored as rMSSD. */
   hrv_sdnn_ms: number | null;
   weight_kg: number | null;
-  sleep_minutes: number | null;
+  sleep_duration_minutes: number | null;
   sleep_quality: number | null;
   /** 0-100 score. */
   sleep_index: number | null;
@@ -249,7 +253,7 @@ export interface TrainingPlansTable {
   id: Generated<string>;
   user_id: string;
   goal_race_date: DateString;
-  goal_distance_m: number;
+  goal_distance_meters: number;
   start_date: DateString;
   /** At most one 'active' plan per user. */
   status: Generated<PlanStatus>;
@@ -265,8 +269,8 @@ export interface ScheduledWorkoutsTable {
   plan_id: string;
   date: DateString;
   type: WorkoutType;
-  target_duration_s: number | null;
-  target_distance_m: number | null;
+  target_duration_minutes: number | null;
+  target_distance_meters: number | null;
   target_rpe: number | null;
   /** Heart-rate zone 1-5. */
   zone: number | null;
@@ -283,13 +287,14 @@ export interface RollingStatsTable {
   date: DateString;
   /** The day's internal load, AU. */
   load: number;
-  acute_load: number;
-  chronic_load: number;
-  /** Null when chronic_load is 0. */
+  acute: number;
+  chronic: number;
+  /** Null when chronic is 0. */
   acwr: number | null;
-  /** chronic_load - acute_load on 7/28-day EWMAs; not TrainingPeaks Form. */
+  /** chronic - acute on 7/28-day EWMAs; not TrainingPeaks Form. */
   tsb: number;
-  week_load: number;
+  /** Null for the first 6 days of the series (no complete 7-day window). */
+  week_load: number | null;
   monotony: number | null;
   strain: number | null;
   created_at: DefaultTimestamp;
@@ -407,7 +412,7 @@ export const columns = {
     'password_hash',
     'apple_sub',
     'google_sub',
-    'date_of_birth',
+    'dob',
     'sex',
     'weight_kg',
     'height_cm',
@@ -416,11 +421,11 @@ export const columns = {
     'time_zone',
     'week_start_day',
     'resting_hr',
-    'hrv_rmssd_ms',
+    'hrv_rmssd',
     'max_hr',
     'lactate_threshold_hr',
-    'responder_class',
-    'responder_class_set_at',
+    'responder_classification',
+    'responder_updated_at',
     'created_at',
     'updated_at',
   ],
@@ -460,11 +465,11 @@ export const columns = {
     'start_time',
     'local_date',
     'utc_offset_minutes',
-    'duration_s',
-    'distance_m',
+    'duration_minutes',
+    'distance_meters',
     'avg_hr',
     'max_hr',
-    'elevation_gain_m',
+    'elevation_gain_meters',
     'rpe',
     'feeling',
     'notes',
@@ -474,15 +479,15 @@ export const columns = {
     'created_at',
     'updated_at',
   ],
-  activity_samples: ['user_id', 'activity_id', 'offset_s', 'hr', 'speed_mps', 'cadence', 'power_w'],
+  activity_samples: ['user_id', 'activity_id', 'offset_seconds', 'hr', 'speed_mps', 'cadence', 'power_w'],
   daily_metrics: [
     'user_id',
     'date',
     'resting_hr',
-    'hrv_rmssd_ms',
+    'hrv_rmssd',
     'hrv_sdnn_ms',
     'weight_kg',
-    'sleep_minutes',
+    'sleep_duration_minutes',
     'sleep_quality',
     'sleep_index',
     'morning_readiness',
@@ -498,7 +503,7 @@ export const columns = {
     'id',
     'user_id',
     'goal_race_date',
-    'goal_distance_m',
+    'goal_distance_meters',
     'start_date',
     'status',
     'phases',
@@ -512,8 +517,8 @@ export const columns = {
     'plan_id',
     'date',
     'type',
-    'target_duration_s',
-    'target_distance_m',
+    'target_duration_minutes',
+    'target_distance_meters',
     'target_rpe',
     'zone',
     'description',
@@ -526,8 +531,8 @@ export const columns = {
     'user_id',
     'date',
     'load',
-    'acute_load',
-    'chronic_load',
+    'acute',
+    'chronic',
     'acwr',
     'tsb',
     'week_load',

@@ -9,7 +9,7 @@ export interface DailyLoad {
   load: number;
 }
 
-/** The EWMA state stored for a day (rolling_stats.acute_load / chronic_load). */
+/** The EWMA state stored for a day (rolling_stats.acute / chronic). */
 export interface EwmaState {
   date: string;
   acute: number;

@@ -124,7 +124,7 @@ export function hrvStatus(series: readonly HrvReading[], today: string): HrvAsse
   return assessment;
 }
 
-/** 60-day means for the user profile (users.resting_hr, users.hrv_rmssd_ms); null below 14 readings (keep the old value). */
+/** 60-day means for the user profile (users.resting_hr, users.hrv_rmssd); null below 14 readings (keep the old value). */
 export function baselines(days: readonly DailyPhysiology[], asOf: string): Baselines {
   const last = toEpochDay(asOf);
   const first = last - (NORMAL_DAYS - 1);

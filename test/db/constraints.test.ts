@@ -99,11 +99,11 @@ const insert = {
           start_time: '2024-05-19T09:02:11Z',
           local_date: '2024-05-19',
           utc_offset_minutes: 120,
-          duration_s: 3600,
-          distance_m: 10_000,
+          duration_minutes: 60,
+          distance_meters: 10_000,
           avg_hr: 150,
           max_hr: 175,
-          elevation_gain_m: 50,
+          elevation_gain_meters: 50,
           rpe: 7,
           feeling: 4,
           internal_load: 420,
@@ -116,7 +116,7 @@ const insert = {
   activitySamples: (userId: string, activityId: string, values: Partial<NewActivitySample> = {}) =>
     db
       .insertInto('activity_samples')
-      .values({ user_id: userId, activity_id: activityId, offset_s: sampleOffset++, hr: 140, speed_mps: 3.2, ...values })
+      .values({ user_id: userId, activity_id: activityId, offset_seconds: sampleOffset++, hr: 140, speed_mps: 3.2, ...values })
       .execute(),
   dailyMetrics: (userId: string, values: Partial<NewDailyMetrics> = {}) =>
     db
@@ -125,10 +125,10 @@ const insert = {
         user_id: userId,
         date: nextDate(),
         resting_hr: 48,
-        hrv_rmssd_ms: 61,
+        hrv_rmssd: 61,
         hrv_sdnn_ms: 71.4,
         weight_kg: 62,
-        sleep_minutes: 452,
+        sleep_duration_minutes: 452,
         sleep_quality: 7,
         sleep_index: 82,
         morning_readiness: 7,
@@ -147,7 +147,7 @@ const insert = {
         .values({
           user_id: userId,
           goal_race_date: '2024-10-13',
-          goal_distance_m: 42_195,
+          goal_distance_meters: 42_195,
           start_date: '2024-06-03',
           status: 'completed',
           phases: JSON.stringify([{ name: 'base', startDate: '2024-06-03', endDate: '2024-07-28' }]),
@@ -164,7 +164,7 @@ const insert = {
         plan_id: planId,
         date: '2024-06-04',
         type: 'easy',
-        target_duration_s: 2700,
+        target_duration_minutes: 45,
         target_rpe: 4,
         zone: 2,
         description: '45 min easy',
@@ -178,8 +178,8 @@ const insert = {
         user_id: userId,
         date: nextDate(),
         load: 420,
-        acute_load: 300,
-        chronic_load: 250,
+        acute: 300,
+        chronic: 250,
         acwr: 1.2,
         tsb: -50,
         week_load: 1950,
@@ -195,7 +195,7 @@ const insert = {
         user_id: userId,
         kind: 'acwr',
         date: nextDate(),
-        metrics: JSON.stringify({ acwr: 1.61, acute_load: 708.8, chronic_load: 441.3 }),
+        metrics: JSON.stringify({ acwr: 1.61, acute: 708.8, chronic: 441.3 }),
         ...values,
       })
       .execute(),
@@ -266,7 +266,7 @@ describe('users', () => {
     ['a height of 300 cm', () => insert.users({ height_cm: 300 }), 'users_height_cm_check'],
     ['a max HR of 250', () => insert.users({ max_hr: 250 }), 'users_max_hr_check'],
     ['a resting HR of 130', () => insert.users({ resting_hr: 130 }), 'users_resting_hr_check'],
-    ['an HRV baseline of 0 ms', () => insert.users({ hrv_rmssd_ms: 0 }), 'users_hrv_rmssd_ms_check'],
+    ['an HRV baseline of 0 ms', () => insert.users({ hrv_rmssd: 0 }), 'users_hrv_rmssd_check'],
     [
       'a threshold HR above max HR',
       () => insert.users({ resting_hr: 50, lactate_threshold_hr: 195, max_hr: 190 }),
@@ -276,8 +276,8 @@ describe('users', () => {
     ['a week starting on day 8', () => insert.users({ week_start_day: 8 }), 'users_week_start_day_check'],
     [
       'a responder class without its date',
-      () => insert.users({ responder_class: 'high' }),
-      'users_responder_class_set_at_check',
+      () => insert.users({ responder_classification: 'high' }),
+      'users_responder_updated_at_check',
     ],
     [
       'notification preferences that are not an object',
@@ -402,15 +402,15 @@ describe('activities', () => {
     ['RPE 11', () => insert.activities(user, { rpe: 11 }), 'activities_rpe_check'],
     ['RPE 0', () => insert.activities(user, { rpe: 0 }), 'activities_rpe_check'],
     ['feeling 6', () => insert.activities(user, { feeling: 6 }), 'activities_feeling_check'],
-    ['a negative duration', () => insert.activities(user, { duration_s: -60 }), 'activities_duration_s_check'],
-    ['a zero duration', () => insert.activities(user, { duration_s: 0 }), 'activities_duration_s_check'],
-    ['a duration over 24 h', () => insert.activities(user, { duration_s: 86_401 }), 'activities_duration_s_check'],
-    ['a negative distance', () => insert.activities(user, { distance_m: -1 }), 'activities_distance_m_check'],
-    ['a NaN distance', () => insert.activities(user, { distance_m: Number.NaN }), 'activities_distance_m_check'],
+    ['a negative duration', () => insert.activities(user, { duration_minutes: -60 }), 'activities_duration_minutes_check'],
+    ['a zero duration', () => insert.activities(user, { duration_minutes: 0 }), 'activities_duration_minutes_check'],
+    ['a duration over 24 h', () => insert.activities(user, { duration_minutes: 1441 }), 'activities_duration_minutes_check'],
+    ['a negative distance', () => insert.activities(user, { distance_meters: -1 }), 'activities_distance_meters_check'],
+    ['a NaN distance', () => insert.activities(user, { distance_meters: Number.NaN }), 'activities_distance_meters_check'],
     [
       'a negative elevation gain',
-      () => insert.activities(user, { elevation_gain_m: -5 }),
-      'activities_elevation_gain_m_check',
+      () => insert.activities(user, { elevation_gain_meters: -5 }),
+      'activities_elevation_gain_meters_check',
     ],
     ['an infinite TRIMP', () => insert.activities(user, { trimp: Number.POSITIVE_INFINITY }), 'activities_trimp_check'],
     [
@@ -499,24 +499,24 @@ describe('activity_samples', () => {
   it.each(cases)('rejects %s', async (_, write, constraint) => rejected(write(), constraint));
 
   it('holds one sample per second offset', async () => {
-    await insert.activitySamples(user, activity, { offset_s: 80_000 });
-    await rejected(insert.activitySamples(user, activity, { offset_s: 80_000 }), 'activity_samples_pkey');
+    await insert.activitySamples(user, activity, { offset_seconds: 80_000 });
+    await rejected(insert.activitySamples(user, activity, { offset_seconds: 80_000 }), 'activity_samples_pkey');
   });
 });
 
 describe('daily_metrics', () => {
   const cases: Case[] = [
     ['a resting HR of 20', () => insert.dailyMetrics(user, { resting_hr: 20 }), 'daily_metrics_resting_hr_check'],
-    ['an rMSSD of 0', () => insert.dailyMetrics(user, { hrv_rmssd_ms: 0 }), 'daily_metrics_hrv_rmssd_ms_check'],
-    ['an rMSSD of 600', () => insert.dailyMetrics(user, { hrv_rmssd_ms: 600 }), 'daily_metrics_hrv_rmssd_ms_check'],
+    ['an rMSSD of 0', () => insert.dailyMetrics(user, { hrv_rmssd: 0 }), 'daily_metrics_hrv_rmssd_check'],
+    ['an rMSSD of 600', () => insert.dailyMetrics(user, { hrv_rmssd: 600 }), 'daily_metrics_hrv_rmssd_check'],
     ['an SDNN of 0', () => insert.dailyMetrics(user, { hrv_sdnn_ms: 0 }), 'daily_metrics_hrv_sdnn_ms_check'],
     ['a weight of 400 kg', () => insert.dailyMetrics(user, { weight_kg: 400 }), 'daily_metrics_weight_kg_check'],
     [
       '1500 minutes of sleep',
-      () => insert.dailyMetrics(user, { sleep_minutes: 1500 }),
-      'daily_metrics_sleep_minutes_check',
+      () => insert.dailyMetrics(user, { sleep_duration_minutes: 1500 }),
+      'daily_metrics_sleep_duration_minutes_check',
     ],
-    ['negative sleep', () => insert.dailyMetrics(user, { sleep_minutes: -1 }), 'daily_metrics_sleep_minutes_check'],
+    ['negative sleep', () => insert.dailyMetrics(user, { sleep_duration_minutes: -1 }), 'daily_metrics_sleep_duration_minutes_check'],
     ['sleep quality 11', () => insert.dailyMetrics(user, { sleep_quality: 11 }), 'daily_metrics_sleep_quality_check'],
     ['a sleep index of 101', () => insert.dailyMetrics(user, { sleep_index: 101 }), 'daily_metrics_sleep_index_check'],
     [
@@ -553,7 +553,7 @@ describe('training_plans and scheduled_workouts', () => {
       () => insert.trainingPlans(user, { start_date: '2024-11-01' }),
       'training_plans_dates_check',
     ],
-    ['a race of 0 m', () => insert.trainingPlans(user, { goal_distance_m: 0 }), 'training_plans_goal_distance_m_check'],
+    ['a race of 0 m', () => insert.trainingPlans(user, { goal_distance_meters: 0 }), 'training_plans_goal_distance_meters_check'],
     ['phases that are not a list', () => insert.trainingPlans(user, { phases: '{}' }), 'training_plans_phases_check'],
     ['version 0', () => insert.trainingPlans(user, { version: 0 }), 'training_plans_version_check'],
     [
@@ -605,7 +605,7 @@ describe('training_plans and scheduled_workouts', () => {
 describe('rolling_stats and risk_alerts', () => {
   const cases: Case[] = [
     ['a negative load', () => insert.rollingStats(user, { load: -1 }), 'rolling_stats_load_check'],
-    ['a NaN acute load', () => insert.rollingStats(user, { acute_load: Number.NaN }), 'rolling_stats_acute_load_check'],
+    ['a NaN acute load', () => insert.rollingStats(user, { acute: Number.NaN }), 'rolling_stats_acute_check'],
     [
       'an infinite ACWR',
       () => insert.rollingStats(user, { acwr: Number.POSITIVE_INFINITY }),

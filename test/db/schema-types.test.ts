@@ -28,7 +28,7 @@ import { testDb, type TestDb } from '../support/db';
 const enumerations: Record<string, readonly string[]> = {
   'users.sex': sexes,
   'users.preferred_units': preferredUnits,
-  'users.responder_class': responderClasses,
+  'users.responder_classification': responderClasses,
   'vendor_connections.vendor': connectedVendors,
   'vendor_connections.status': connectionStatuses,
   'ingest_rejections.vendor': ingestVendors,
@@ -111,13 +111,13 @@ describe('values come back as schema.ts declares them', () => {
         email: 'types@example.com',
         password_hash: 'hash',
         time_zone: 'Pacific/Kiritimati',
-        date_of_birth: '1990-01-01',
+        dob: '1990-01-01',
         weight_kg: 61.5,
         notification_preferences: JSON.stringify({ risk_alert: false }),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    expect(user.date_of_birth).toBe('1990-01-01');
+    expect(user.dob).toBe('1990-01-01');
     expect(user.created_at).toBeInstanceOf(Date);
     expect(user.weight_kg).toBe(61.5);
     expect(user.week_start_day).toBe(1);
@@ -133,7 +133,7 @@ describe('values come back as schema.ts declares them', () => {
         type: 'run',
         start_time: '2023-12-31T23:30:00Z',
         local_date: '2024-01-01',
-        duration_s: 3600,
+        duration_minutes: 60,
         avg_hr: 150,
         internal_load: 420,
       })

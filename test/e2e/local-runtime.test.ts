@@ -67,14 +67,14 @@ describe('the local runtime', () => {
     expect(wrongType.status).toBe(415);
     const unknown = await fetch(`${runtime.url}/api/v1/nowhere`);
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).title).toBe('Not Found');
+    expect(((await unknown.json()) as { title: string }).title).toBe('Not Found');
     const huge = await post('/api/v1/test/pings', JSON.stringify({ userId, date: '2026-11-20', pad: 'x'.repeat(300 * 1024) }));
     expect(huge.status).toBe(413);
     const tooBigForGateway = await post('/api/v1/test/pings', 'x'.repeat(10 * 1024 * 1024 + 1));
     expect(tooBigForGateway.status).toBe(413);
     const invalid = await post('/api/v1/test/pings', { userId: 'nope', date: '2026-13-45' });
     expect(invalid.status).toBe(422);
-    expect((await invalid.json()).errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.date', 'body.userId']);
+    expect(((await invalid.json()) as { errors: Array<{ field: string }> }).errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.date', 'body.userId']);
   });
 
   it('answers CORS preflights', async () => {
