@@ -19,7 +19,8 @@ describe('the OpenAPI document', () => {
     for (const [, spec] of Object.entries(functions)) {
       if (!isHttp(spec)) continue;
       const op = doc.paths[spec.trigger.path]![spec.trigger.method.toLowerCase()]!;
-      expect(op.security.length > 0).toBe(spec.trigger.auth === 'user');
+      const auth: string = spec.trigger.auth;
+      expect(op.security.length > 0).toBe(auth === 'user');
     }
   });
 });
