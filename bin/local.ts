@@ -10,6 +10,8 @@ if (!process.env.DATABASE_URL && !process.env.PGLITE_DATA_DIR) {
   mkdirSync(process.env.PGLITE_DATA_DIR, { recursive: true });
 }
 process.env.NODE_ENV ??= 'development';
+// Development signing key, generated on first start and kept so tokens survive a restart (shared/auth/keys.ts).
+if (!process.env.JWT_SECRET_ARN) process.env.JWT_KEYS_FILE ??= path.join(REPO_ROOT, '.data', 'jwt-dev-keys.json');
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -26,6 +26,11 @@ export interface HttpTrigger<S extends RouteSchemas = RouteSchemas> {
   successStatus?: number;
   /** Largest accepted request body; larger gets 413 before parsing. Default 256 KiB. */
   maxBodyBytes?: number;
+  /**
+   * The answer is streamed (Lambda response streaming, API Gateway STREAM transfer mode): for bodies too
+   * large to hold in memory. The handler is a `streamingHttpHandler` (shared/http/streaming.ts).
+   */
+  stream?: boolean;
   summary: string;
 }
 

@@ -14,6 +14,32 @@ const Env = z.object({
   EVENT_BUS_NAME: z.string().min(1).default('running-coach'),
   CORS_ALLOW_ORIGIN: z.string().min(1).default('*'),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  // ---- accounts (issue 3): see shared/auth/keys.ts ----
+  /** In AWS: Secrets Manager secret {signingKey, previousSigningKeys?} holding the JWT key seeds. */
+  JWT_SECRET_ARN: z.string().min(1).optional(),
+  /** Outside AWS: a JSON file with the same shape, created on first use (`npm start`). Neither: in memory. */
+  JWT_KEYS_FILE: z.string().min(1).optional(),
+  JWT_ISSUER: z.string().min(1).default('https://api.running-coach.app'),
+  JWT_AUDIENCE: z.string().min(1).default('running-coach-app'),
+  // ---- vendor webhooks and integrations (issue 5, webhook half): see shared/vendors/credentials.ts ----
+  /** Redis/Valkey for idempotency records (rediss:// in AWS). Absent: an in-memory store (npm start, tests). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** S3 bucket for claim checks (events too large for EventBridge). Absent: CLAIM_CHECK_DIR, else in memory. */
+  CLAIM_CHECK_BUCKET: z.string().min(1).optional(),
+  CLAIM_CHECK_DIR: z.string().min(1).optional(),
+  /** In AWS: Secrets Manager secret {stravaClientId, stravaClientSecret, stravaVerifyToken, stravaSubscriptionId?, garminConsumerKey?}. */
+  VENDOR_SECRET_ARN: z.string().min(1).optional(),
+  /** In AWS: Secrets Manager secret {key} from which the vendor-token encryption key is derived. */
+  VENDOR_TOKEN_KEY_SECRET_ARN: z.string().min(1).optional(),
+  /** Outside AWS: the same values from the environment. */
+  STRAVA_API_URL: z.url().default('https://www.strava.com'),
+  STRAVA_CLIENT_ID: z.string().min(1).optional(),
+  STRAVA_CLIENT_SECRET: z.string().min(1).optional(),
+  STRAVA_VERIFY_TOKEN: z.string().min(1).optional(),
+  STRAVA_SUBSCRIPTION_ID: z.coerce.number().int().positive().optional(),
+  GARMIN_CONSUMER_KEY: z.string().min(1).optional(),
+  /** At least 32 characters; SHA-256 of it is the AES-256-GCM key for vendor tokens. */
+  VENDOR_TOKEN_KEY: z.string().min(32).optional(),
 });
 export type Config = Readonly<z.infer<typeof Env>>;
 

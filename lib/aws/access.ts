@@ -61,8 +61,14 @@ export class AccessWiring {
         grant: (grantee) => secrets.jwtKeys.grantRead(grantee),
       },
       vendorSecrets: {
-        environment: { VENDOR_SECRET_ARN: secrets.vendorCredentials.secretArn },
-        grant: (grantee) => secrets.vendorCredentials.grantRead(grantee),
+        environment: {
+          VENDOR_SECRET_ARN: secrets.vendorCredentials.secretArn,
+          VENDOR_TOKEN_KEY_SECRET_ARN: secrets.vendorTokenKey.secretArn,
+        },
+        grant: (grantee) => {
+          secrets.vendorCredentials.grantRead(grantee);
+          secrets.vendorTokenKey.grantRead(grantee);
+        },
       },
       cache: {
         environment: { REDIS_URL: cache.url },

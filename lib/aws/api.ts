@@ -16,6 +16,8 @@ export interface ApiRoute {
   name: string;
   trigger: HttpTrigger;
   handler: lambda.IFunction;
+  /** The function's timeout: a streamed route's integration may wait that long (up to 15 minutes). */
+  timeoutSeconds?: number;
 }
 
 export interface ApiAuthorizer {
@@ -73,7 +75,15 @@ export class Api extends Construct {
 
     for (const route of props.routes) {
       const { method, path, auth } = route.trigger;
-      this.restApi.root.resourceForPath(path).addMethod(method, new apigateway.LambdaIntegration(route.handler), {
+      // Streamed answers (the export) bypass the 10 MB / 29 s buffered limits; Lambda must then be invoked
+      // through its response-streaming API, which LambdaIntegration picks from responseTransferMode.
+      const integration = new apigateway.LambdaIntegration(
+        route.handler,
+        route.trigger.stream
+          ? { responseTransferMode: apigateway.ResponseTransferMode.STREAM, timeout: Duration.seconds(Math.min(900, route.timeoutSeconds ?? 900)) }
+          : {},
+      );
+      this.restApi.root.resourceForPath(path).addMethod(method, integration, {
         operationName: route.name,
         ...(auth === 'user'
           ? { authorizer: this.authorizerFor(props.authorizer), authorizationType: apigateway.AuthorizationType.CUSTOM }

@@ -7,8 +7,10 @@ import { Construct } from 'constructs';
 export class AppSecrets extends Construct {
   /** `{ "signingKey": "<random>" }`: signs and verifies user access tokens. */
   public readonly jwtKeys: secretsmanager.Secret;
-  /** `{ stravaClientId, stravaClientSecret, stravaVerifyToken, garminConsumerKey }`. */
+  /** `{ stravaClientId, stravaClientSecret, stravaVerifyToken, stravaSubscriptionId?, garminConsumerKey }`. */
   public readonly vendorCredentials: secretsmanager.Secret;
+  /** `{ "key": "<random>" }`: the vendor-token encryption key (AES-256-GCM) is derived from it. */
+  public readonly vendorTokenKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -34,6 +36,19 @@ export class AppSecrets extends Construct {
         // The verify token is ours to choose (Strava echoes it on subscription), so a random one is final.
         generateStringKey: 'stravaVerifyToken',
         passwordLength: 32,
+        excludePunctuation: true,
+      },
+    });
+
+    // Its own secret because a generated secret holds one random value, and this one must be random from
+    // the first deploy: vendor tokens are sealed with it (shared/vendors/crypto.ts). Rotating it orphans
+    // the sealed tokens (users reconnect), so it is not rotated automatically.
+    this.vendorTokenKey = new secretsmanager.Secret(this, 'VendorTokenKey', {
+      description: 'RunningCoach: key material that seals vendor OAuth tokens at rest',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'key',
+        passwordLength: 64,
         excludePunctuation: true,
       },
     });

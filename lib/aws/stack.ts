@@ -42,7 +42,7 @@ export class RunningCoachStack extends Stack {
     });
 
     const routes: ApiRoute[] = entries.flatMap(([name, spec]) =>
-      isHttp(spec) ? [{ name, trigger: spec.trigger, handler: functions.get(name) }] : [],
+      isHttp(spec) ? [{ name, trigger: spec.trigger, handler: functions.get(name), timeoutSeconds: spec.timeoutSeconds }] : [],
     );
     this.api = new Api(this, 'Api', { routes, authorizer: theAuthorizer(props.topology, functions) });
 

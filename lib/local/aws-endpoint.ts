@@ -1,6 +1,6 @@
 // A loopback endpoint that speaks the AWS JSON protocol for the calls our handlers make (EventBridge
-// PutEvents, SQS SendMessage), so the real SDK clients run unchanged and land in the in-process bus and
-// queues. The local runtime points AWS_ENDPOINT_URL_EVENTBRIDGE / _SQS here.
+// PutEvents, SQS SendMessage and ChangeMessageVisibility), so the real SDK clients run unchanged and
+// land in the in-process bus and queues. The local runtime points AWS_ENDPOINT_URL_EVENTBRIDGE / _SQS here.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalBus } from './bus';
@@ -39,8 +39,23 @@ export async function startAwsEndpoint(bus: LocalBus, queues: Map<string, LocalQ
       const name = String(input.QueueUrl ?? '').split('/').pop() ?? '';
       const queue = queues.get(name);
       if (!queue) return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' });
-      const id = queue.send(String(input.MessageBody ?? ''), Number(input.DelaySeconds ?? 0) * 1000);
+      // Delays run on the queue's time scale, like its visibility timeouts.
+      const id = queue.send(String(input.MessageBody ?? ''), Number(input.DelaySeconds ?? 0) * 1000 * (queue.options.timeScale ?? 1));
       return reply(200, 'application/x-amz-json-1.0', { MessageId: id, MD5OfMessageBody: '' });
+    }
+    if (target === 'AmazonSQS.ChangeMessageVisibility') {
+      // Workers use it to put a message back with a delay (shared/events/retry-later.ts).
+      const name = String(input.QueueUrl ?? '').split('/').pop() ?? '';
+      const queue = queues.get(name);
+      if (!queue) return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' });
+      const timeout = Number(input.VisibilityTimeout);
+      if (!Number.isInteger(timeout) || timeout < 0 || timeout > 43_200) {
+        return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#InvalidParameterValue', message: 'VisibilityTimeout must be 0-43200.' });
+      }
+      if (!queue.changeVisibility(String(input.ReceiptHandle ?? ''), timeout)) {
+        return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#ReceiptHandleIsInvalid', message: 'The receipt handle is not valid for the current receive.' });
+      }
+      return reply(200, 'application/x-amz-json-1.0', {});
     }
     return reply(400, 'application/x-amz-json-1.1', { __type: 'UnknownOperationException', message: `local runtime does not emulate ${target}` });
   });

@@ -2,6 +2,8 @@
 // authorizer on `auth: 'user'` routes, invokes the route's handler and writes its result back.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
@@ -18,6 +20,8 @@ export interface LocalRoute {
   name: string;
   trigger: HttpTrigger;
   invoke: (event: APIGatewayProxyEvent) => Promise<unknown>;
+  /** For `stream: true` routes: runs the handler with a response stream (see shared/http/streaming.ts). */
+  invokeStream?: (event: APIGatewayProxyEvent, sink: Writable) => Promise<unknown>;
 }
 
 export interface HttpServerOptions {
@@ -77,6 +81,41 @@ function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): bo
     if (s.Effect === 'Allow') allowed = true;
   }
   return allowed;
+}
+
+/**
+ * What API Gateway does with a streamed Lambda proxy response: the bytes before eight NULs are the JSON
+ * metadata (status, headers), everything after is the body, passed on as it arrives with backpressure.
+ */
+function streamedResponse(res: ServerResponse): Writable {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  const forward = (chunk: Buffer, done: (error?: Error | null) => void) => {
+    if (chunk.length === 0 || res.write(chunk)) return done();
+    res.once('drain', () => done());
+  };
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!head) return forward(chunk, done);
+      head = Buffer.concat([head, chunk]);
+      const at = head.indexOf(Buffer.alloc(8));
+      if (at < 0) return done();
+      let metadata: { statusCode?: number; headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]> };
+      try {
+        metadata = JSON.parse(head.subarray(0, at).toString('utf8'));
+      } catch {
+        return done(new Error('malformed streaming response metadata'));
+      }
+      const headers: Record<string, string | string[]> = { ...(metadata.headers ?? {}), ...(metadata.multiValueHeaders ?? {}) };
+      res.writeHead(metadata.statusCode ?? 200, headers);
+      const rest = head.subarray(at + 8);
+      head = undefined;
+      forward(rest, done);
+    },
+    final(done) {
+      if (head) return done(new Error('the function ended its stream without response metadata'));
+      res.end(() => done());
+    },
+  });
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
@@ -185,6 +224,20 @@ export function createHttpServer(options: HttpServerOptions): Server {
       }
       if (!policyAllows(result, methodArn)) return problem(res, 403, 'Forbidden', 'Not allowed', requestId, cors);
       requestContext.authorizer = { ...(result.context ?? {}), principalId: result.principalId };
+    }
+
+    if (route.trigger.stream && route.invokeStream) {
+      const sink = streamedResponse(res);
+      try {
+        await route.invokeStream(event, sink);
+        // The Lambda runtime ends a stream its handler left open.
+        if (!sink.writableEnded) sink.end();
+        await finished(sink);
+      } catch {
+        if (!res.headersSent) return problem(res, 502, 'Bad Gateway', 'The function failed', requestId, cors);
+        res.destroy(); // mid-stream: the client sees the cut, as behind API Gateway
+      }
+      return;
     }
 
     let result: APIGatewayProxyResult;

@@ -20,6 +20,8 @@ export interface QueueOptions {
   maxBatchingWindowMs: number;
   invoke: (event: SQSEvent) => Promise<unknown>;
   log: (line: string) => void;
+  /** Scales delays a handler asks for (ChangeMessageVisibility), as visibilityTimeoutMs already is. Default 1. */
+  timeScale?: number;
 }
 
 export class LocalQueue {
@@ -38,6 +40,20 @@ export class LocalQueue {
     this.messages.push({ messageId, body, receiveCount: 0, sentAt: now, visibleAt: now + delayMs });
     this.schedule(this.options.maxBatchingWindowMs);
     return messageId;
+  }
+
+  /**
+   * SQS ChangeMessageVisibility: the message becomes visible `timeoutSeconds` after now. Only the receipt
+   * of its latest delivery is valid (an older one, or a deleted message, is refused as by SQS).
+   */
+  changeVisibility(receiptHandle: string, timeoutSeconds: number): boolean {
+    const [messageId, receive] = receiptHandle.split('#');
+    const m = this.messages.find((x) => x.messageId === messageId);
+    if (!m || String(m.receiveCount) !== receive) return false;
+    m.visibleAt = Date.now() + timeoutSeconds * 1000 * (this.options.timeScale ?? 1);
+    // A message made visible sooner than the queue would look again needs an earlier look.
+    if (this.inFlight === 0) this.wakeLater();
+    return true;
   }
 
   /** Messages waiting or being processed (not dead-lettered). */

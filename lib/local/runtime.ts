@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayRequestAuthorizerEvent, Context, ScheduledEvent } from 'aws-lambda';
@@ -25,7 +26,7 @@ export interface LocalRuntimeOptions {
   host?: string;
   /** Use this database instead of the one the environment names. */
   db?: Db;
-  /** Multiplies visibility timeouts and batching windows; tests use a small factor to see retries quickly. */
+  /** Multiplies visibility timeouts, batching windows and message delays; tests use a small factor to see retries quickly. */
   timeScale?: number;
   /** Start the schedule timers (off in tests, which call runSchedule). */
   schedules?: boolean;
@@ -103,6 +104,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         maxBatchingWindowMs: (spec.trigger.maxBatchingWindowSeconds ?? 0) * 1000 * timeScale,
         invoke: (event) => invoke(name, event),
         log,
+        timeScale,
       }),
     );
   }
@@ -143,7 +145,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const authorizerName = entries.find(([, s]) => s.trigger.kind === 'authorizer')?.[0];
   const routes: LocalRoute[] = entries
     .filter(([, s]) => isHttp(s))
-    .map(([name, s]) => ({ name, trigger: (s as HttpFunctionSpec).trigger, invoke: (e) => invoke(name, e) }));
+    .map(([name, s]) => ({
+      name,
+      trigger: (s as HttpFunctionSpec).trigger,
+      invoke: (e) => invoke(name, e),
+      // A streaming handler (awslambda.streamifyResponse) takes the response stream as its second argument.
+      invokeStream: (e, sink) => {
+        const handler = handlers.get(name) as unknown as (event: unknown, stream: Writable, context: Context) => Promise<unknown>;
+        return withTimeout(name, s.timeoutSeconds, handler(e, sink, lambdaContext(name, s)));
+      },
+    }));
   const server: Server = createHttpServer({
     routes,
     authorize: authorizerName ? (e: APIGatewayRequestAuthorizerEvent) => invoke(authorizerName, e) : undefined,

@@ -150,8 +150,11 @@ export interface RefreshTokensTable {
 
 export interface FailedLoginAttemptsTable {
   id: Generated<string>;
-  user_id: string;
+  /** Null when the address belongs to no account (migration 0002). */
+  user_id: string | null;
   attempted_at: DefaultTimestamp;
+  /** SHA-256 of the normalized email, lower-case hex: throttles unknown addresses too. */
+  email_hash: string | null;
 }
 
 export interface VendorConnectionsTable {
@@ -168,6 +171,8 @@ export interface VendorConnectionsTable {
   status: Generated<ConnectionStatus>;
   /** Set exactly when status is 'disconnected'. */
   disconnected_at: NullableTimestamp;
+  /** When the link was last (re)connected: a revocation older than this is stale (migration 0005). */
+  connected_at: DefaultTimestamp;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -307,6 +312,21 @@ export interface RiskAlertsTable {
   kind: RiskAlertKind;
   date: DateString;
   metrics: Jsonb<RiskAlertMetrics>;
+  /** When RiskAlertRaised was published; null: not announced (yet) (migration 0003). */
+  published_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** Where a user's rolling_stats series starts and ends, and the recompute's concurrency token (migration 0003). */
+export interface LoadSeriesTable {
+  user_id: string;
+  /** The first activity's local date; null when the user has no activity. */
+  series_start: DateString | null;
+  /** The last computed day (the user's local today at the last recompute). */
+  series_end: DateString | null;
+  /** Bumped by every recompute; a write whose read saw an older value is refused. */
+  version: Generated<number>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -338,6 +358,15 @@ export interface NotificationsTable {
   updated_at: DefaultTimestamp;
 }
 
+/** Events decided in a transaction, published after its commit; rows left here are retried (migration 0004). */
+export interface EventOutboxTable {
+  id: Generated<string>;
+  /** A catalogue detail-type (shared/events/catalogue.ts). */
+  detail_type: string;
+  detail: Jsonb<JsonObject>;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -351,8 +380,10 @@ export interface Database {
   scheduled_workouts: ScheduledWorkoutsTable;
   rolling_stats: RollingStatsTable;
   risk_alerts: RiskAlertsTable;
+  load_series: LoadSeriesTable;
   pending_tasks: PendingTasksTable;
   notifications: NotificationsTable;
+  event_outbox: EventOutboxTable;
 }
 
 // ---- row aliases ----------------------------------------------------------------------------------
@@ -393,12 +424,16 @@ export type RollingStatsUpdate = Updateable<RollingStatsTable>;
 export type RiskAlertRow = Selectable<RiskAlertsTable>;
 export type NewRiskAlert = Insertable<RiskAlertsTable>;
 export type RiskAlertUpdate = Updateable<RiskAlertsTable>;
+export type LoadSeriesRow = Selectable<LoadSeriesTable>;
+export type NewLoadSeries = Insertable<LoadSeriesTable>;
 export type PendingTaskRow = Selectable<PendingTasksTable>;
 export type NewPendingTask = Insertable<PendingTasksTable>;
 export type PendingTaskUpdate = Updateable<PendingTasksTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type NewNotification = Insertable<NotificationsTable>;
 export type NotificationUpdate = Updateable<NotificationsTable>;
+export type EventOutboxRow = Selectable<EventOutboxTable>;
+export type NewEventOutbox = Insertable<EventOutboxTable>;
 
 // ---- the column map the drift test compares with the migrated database ----------------------------
 // `satisfies` rejects a table or column the interface lacks; test/db/schema-types.test.ts checks the converse.
@@ -440,7 +475,7 @@ export const columns = {
     'revoked_at',
     'created_at',
   ],
-  failed_login_attempts: ['id', 'user_id', 'attempted_at'],
+  failed_login_attempts: ['id', 'user_id', 'attempted_at', 'email_hash'],
   vendor_connections: [
     'id',
     'user_id',
@@ -452,6 +487,7 @@ export const columns = {
     'scopes',
     'status',
     'disconnected_at',
+    'connected_at',
     'created_at',
     'updated_at',
   ],
@@ -541,7 +577,8 @@ export const columns = {
     'created_at',
     'updated_at',
   ],
-  risk_alerts: ['id', 'user_id', 'kind', 'date', 'metrics', 'created_at', 'updated_at'],
+  risk_alerts: ['id', 'user_id', 'kind', 'date', 'metrics', 'published_at', 'created_at', 'updated_at'],
+  load_series: ['user_id', 'series_start', 'series_end', 'version', 'created_at', 'updated_at'],
   pending_tasks: ['id', 'user_id', 'kind', 'activity_id', 'status', 'resolved_at', 'created_at', 'updated_at'],
   notifications: [
     'id',
@@ -555,4 +592,5 @@ export const columns = {
     'created_at',
     'updated_at',
   ],
+  event_outbox: ['id', 'detail_type', 'detail', 'created_at'],
 } as const satisfies ColumnLists;

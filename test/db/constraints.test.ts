@@ -631,6 +631,15 @@ describe('rolling_stats and risk_alerts', () => {
     await rejected(insert.rollingStats(user, { date: '2023-04-01' }), 'rolling_stats_pkey');
   });
 
+  it('keeps a load series start no later than its end, both known or both unknown', async () => {
+    const runner = await newUser();
+    const series = (series_start: string | null, series_end: string | null) =>
+      db.insertInto('load_series').values({ user_id: runner, series_start, series_end }).execute();
+    await rejected(series('2024-05-20', '2024-05-19'), 'load_series_dates_check');
+    await rejected(series('2024-05-20', null), 'load_series_dates_check');
+    await series(null, null);
+  });
+
   it('raises an alert of one kind once per user and day', async () => {
     await insert.riskAlerts(user, { kind: 'acwr', date: '2023-05-01' });
     await rejected(insert.riskAlerts(user, { kind: 'acwr', date: '2023-05-01' }), 'risk_alerts_user_id_kind_date_key');
@@ -726,6 +735,7 @@ async function seedEverything(): Promise<string> {
   await insert.scheduledWorkouts(id, plan, { state: 'completed', completed_activity_id: run });
   await insert.rollingStats(id);
   await insert.riskAlerts(id);
+  await db.insertInto('load_series').values({ user_id: id, series_start: '2024-05-19', series_end: '2024-05-20' }).execute();
   await insert.pendingTasks(id, run);
   await insert.notifications(id);
   return id;
@@ -736,8 +746,9 @@ describe('erasure', () => {
     const leaving = await seedEverything();
     const staying = await seedEverything();
     const tables = await userOwnedTables();
-    // Everything but the users table itself belongs to a user.
-    expect(tables).toEqual(Object.keys(columns).filter((table) => table !== 'users').sort());
+    // Everything but the users table itself belongs to a user, and the event outbox: infrastructure whose
+    // rows live for the moment between a commit and its PutEvents (migration 0004).
+    expect(tables).toEqual(Object.keys(columns).filter((table) => table !== 'users' && table !== 'event_outbox').sort());
 
     for (const table of tables) {
       // The seed must reach every user-owned table, or this test would prove nothing for it.

@@ -46,7 +46,25 @@ export async function testDb(): Promise<TestDb> {
     url,
     async close() {
       await db.destroy();
+      // pg-pool's end() resolves before its clients' goodbyes reach the server; a forced drop would then kill
+      // a closing connection, whose FATAL surfaces as an unhandled error in the test run.
+      await backendsGone(serverUrl, name);
       await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
     },
   };
+}
+
+async function backendsGone(url: string, database: string, timeoutMs = 2000): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [database]);
+      if (rows[0]?.n === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    await client.end();
+  }
 }

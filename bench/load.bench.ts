@@ -1,0 +1,227 @@
+// Rolling stats for a user with five years of activities (~2,000): a full recompute and a one-day late update,
+// each beside the bare SQL read and write of the same rows measured in the same run.
+//   npm run bench load                                      embedded PGlite
+//   DATABASE_URL=postgres://... npm run bench load          PostgreSQL (a throwaway database on that server)
+// Every timed run really changes the rows: it toggles an activity (before the series start for the full
+// recompute, yesterday for the late update), outside the timed section, so nothing is skipped as unchanged.
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { createDb, type Db } from '../shared/db/connection';
+import { migrateToLatest } from '../shared/db/migrate';
+import { addDays, eachDay } from '../shared/domain/dates';
+import { computeLoadSeries, type DailyLoad, type LoadDay } from '../shared/domain/load';
+import { recomputeRollingStats } from '../shared/metrics/rolling-stats';
+import { countingDb, fixedClock, insertLoads, RecordingPublisher } from '../test/support/metrics';
+import { ms, percentile } from './support';
+
+const START = '2019-07-01';
+const TODAY = '2024-06-26'; // a Wednesday
+const FULL_RUNS = 30;
+const LATE_RUNS = 100;
+
+export default async function loadBench(): Promise<void> {
+  const target = await openDatabase();
+  try {
+    await run(target.db, target.label);
+  } finally {
+    await target.close();
+  }
+}
+
+async function run(db: Db, label: string): Promise<void> {
+  const userId = (
+    await db.insertInto('users').values({ email: `bench-${randomBytes(6).toString('hex')}@example.com`, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()
+  ).id;
+  const perSession = sessions();
+  const loads = perSession; // same-date records are summed by the domain, as activities are by the read
+  const activityIds = await insertLoads(db, userId, perSession);
+  const days = eachDay(START, TODAY).length;
+  console.log(`${label}: ${activityIds.length} activities over ${days} days (${START} .. ${TODAY})`);
+
+  const clock = fixedClock(`${TODAY}T18:00:00Z`);
+  const publisher = new RecordingPublisher();
+  const { db: counted, counter } = countingDb(db);
+  await recomputeRollingStats(db, userId, START, { clock, publisher });
+
+  // ---- full recompute: an activity appears (then disappears) the day before the series start ----------
+  // Each round: toggle (untimed), the recompute, then the bare SQL read and write of the same rows (the series
+  // the recompute just wrote: the next toggle makes every row differ again). Interleaved, so both sides see
+  // the same machine.
+  const before = addDays(START, -1);
+  const early = { date: before, load: 400 };
+  const withEarly = computeLoadSeries([early, ...loads], { start: before, end: TODAY, weekEndsOn: 7 });
+  const withoutEarly = computeLoadSeries(loads, { start: START, end: TODAY, weekEndsOn: 7 });
+  let earlyId: string | null = null;
+  const full = await paired(
+    FULL_RUNS,
+    async () => {
+      if (earlyId) {
+        await db.deleteFrom('activities').where('id', '=', earlyId).execute();
+        earlyId = null;
+      } else {
+        [earlyId] = (await insertLoads(db, userId, [early], 5)) as [string];
+      }
+    },
+    async () => {
+      counter.count = 0;
+      const result = await recomputeRollingStats(counted, userId, before, { clock, publisher });
+      if (result.outcome !== 'full') throw new Error(`expected a full recompute, got ${result.outcome}`);
+      return counter.count;
+    },
+    async () => {
+      await bareRead(db, userId, before);
+      await bareWrite(db, userId, earlyId ? withEarly : withoutEarly);
+    },
+  );
+  if (earlyId) await db.deleteFrom('activities').where('id', '=', earlyId).execute();
+  await recomputeRollingStats(db, userId, before, { clock, publisher });
+
+  // ---- one-day late update: yesterday's run arrives (then is deleted) after today's stats exist -------
+  const yesterday = addDays(TODAY, -1);
+  const lateRun = { date: yesterday, load: 250 };
+  const withLate = computeLoadSeries([...loads, lateRun], { start: START, end: TODAY, weekEndsOn: 7 }).slice(-2);
+  const withoutLate = withoutEarly.slice(-2);
+  let lateId: string | null = null;
+  const late = await paired(
+    LATE_RUNS,
+    async () => {
+      if (lateId) {
+        await db.deleteFrom('activities').where('id', '=', lateId).execute();
+        lateId = null;
+      } else {
+        [lateId] = (await insertLoads(db, userId, [lateRun], 21)) as [string];
+      }
+    },
+    async () => {
+      counter.count = 0;
+      const result = await recomputeRollingStats(counted, userId, yesterday, { clock, publisher });
+      if (result.outcome !== 'incremental' || result.days !== 2) throw new Error(`expected 2 incremental days, got ${JSON.stringify(result)}`);
+      return counter.count;
+    },
+    async () => {
+      await bareRead(db, userId, addDays(yesterday, -6));
+      await bareWrite(db, userId, lateId ? withLate : withoutLate);
+    },
+  );
+
+  // The pure computation alone, for scale.
+  const computeTimes: number[] = [];
+  for (let i = 0; i < FULL_RUNS; i++) {
+    const started = performance.now();
+    computeLoadSeries(loads, { start: START, end: TODAY, weekEndsOn: 7 });
+    computeTimes.push(performance.now() - started);
+  }
+
+  const row = (name: string, m: Paired) =>
+    console.log(
+      `  ${name.padEnd(24)} p50 ${ms(m.mine).padStart(10)}  round trips ${m.tripsP50} (max ${m.tripsMax})` +
+        `   bare SQL read+write p50 ${ms(m.bare).padStart(10)} (2 round trips)  ratio ${(m.mine / m.bare).toFixed(2)}x`,
+    );
+  row(`full recompute (${withoutEarly.length} days)`, full);
+  row('one-day late update', late);
+  const compute = { p50: percentile(computeTimes, 50) };
+  console.log(`  pure computeLoadSeries over ${withoutEarly.length} days: p50 ${ms(compute.p50)}`);
+  console.log('  goal: within 1.5x of the bare SQL, at most 3 round trips');
+
+  await db.deleteFrom('users').where('id', '=', userId).execute();
+}
+
+interface Paired {
+  mine: number;
+  bare: number;
+  tripsP50: number;
+  tripsMax: number;
+}
+
+/** p50 of `mine` and of `bare`, run one after the other in each round after an untimed `prepare`. */
+async function paired(runs: number, prepare: () => Promise<void>, mine: () => Promise<number>, bare: () => Promise<void>): Promise<Paired> {
+  const mineTimes: number[] = [];
+  const bareTimes: number[] = [];
+  const trips: number[] = [];
+  const warmup = 3;
+  for (let i = 0; i < runs + warmup; i++) {
+    await prepare();
+    let started = performance.now();
+    const count = await mine();
+    const mineTime = performance.now() - started;
+    started = performance.now();
+    await bare();
+    const bareTime = performance.now() - started;
+    if (i < warmup) continue;
+    mineTimes.push(mineTime);
+    bareTimes.push(bareTime);
+    trips.push(count);
+  }
+  return { mine: percentile(mineTimes, 50), bare: percentile(bareTimes, 50), tripsP50: percentile(trips, 50), tripsMax: Math.max(...trips) };
+}
+
+async function bareRead(db: Db, userId: string, from: string): Promise<void> {
+  await sql`
+    select local_date, sum(internal_load) as load from activities
+    where user_id = ${userId} and duplicate_of is null and local_date >= ${from}::date
+    group by local_date`.execute(db);
+}
+
+async function bareWrite(db: Db, userId: string, days: readonly LoadDay[]): Promise<void> {
+  const column = <T>(pick: (day: LoadDay) => T) => days.map(pick);
+  await sql`
+    insert into rolling_stats (user_id, date, load, acute, chronic, acwr, tsb, week_load, monotony, strain)
+    select ${userId}, d.*
+    from unnest(
+      ${column((d) => d.date)}::date[], ${column((d) => d.load)}::float8[], ${column((d) => d.acute)}::float8[],
+      ${column((d) => d.chronic)}::float8[], ${column((d) => d.acwr)}::float8[], ${column((d) => d.tsb)}::float8[],
+      ${column((d) => d.weekLoad)}::float8[], ${column((d) => d.monotony)}::float8[], ${column((d) => d.strain)}::float8[]
+    ) as d (date, load, acute, chronic, acwr, tsb, week_load, monotony, strain)
+    on conflict (user_id, date) do update
+      set load = excluded.load, acute = excluded.acute, chronic = excluded.chronic, acwr = excluded.acwr,
+          tsb = excluded.tsb, week_load = excluded.week_load, monotony = excluded.monotony, strain = excluded.strain`.execute(db);
+}
+
+/** Five years of a recreational runner, one entry per session: ~85 % training days, some doubles, 100-900 AU. */
+function sessions(): DailyLoad[] {
+  let seed = 0x10ad;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  return eachDay(START, TODAY).flatMap((date) => {
+    if (random() >= 0.85) return [];
+    const count = random() < 0.29 ? 2 : 1;
+    return Array.from({ length: count }, () => ({ date, load: Math.round(100 + random() * 800) }));
+  });
+}
+
+async function openDatabase(): Promise<{ db: Db; label: string; close(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const db = createDb({});
+    await migrateToLatest(db);
+    return { db, label: 'PGlite (embedded)', close: () => db.destroy() };
+  }
+  const name = `rc_bench_${randomBytes(6).toString('hex')}`;
+  await admin(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = createDb({ url: url.toString(), poolMax: 2 });
+  await migrateToLatest(db);
+  const { rows } = await sql<{ version: string }>`select current_setting('server_version') as version`.execute(db);
+  return {
+    db,
+    label: `PostgreSQL ${rows[0]?.version} (${url.host})`,
+    async close() {
+      await db.destroy();
+      await admin(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function admin(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}

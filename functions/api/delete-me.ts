@@ -1,0 +1,10 @@
+import { functions } from '../../lib/topology';
+import { eraseAccount } from '../../shared/account/erasure';
+import { cacheClient } from '../../shared/cache/client';
+import { getDb } from '../../shared/db/connection';
+import { httpHandler, respond } from '../../shared/http/handler';
+
+export const handler = httpHandler(functions.deleteMe, async ({ userId }) => {
+  await eraseAccount(getDb(), userId!, { cache: cacheClient() });
+  return respond(204);
+});

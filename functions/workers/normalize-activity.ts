@@ -1,0 +1,31 @@
+// ActivityReceived -> activities and daily metrics. The batch is applied set-based in one transaction;
+// only the messages that fail are retried (shared/activities/normalize.ts).
+import { functions } from '../../lib/topology';
+import { createNormalizer } from '../../shared/activities/normalize';
+import { clock } from '../../shared/clock';
+import { getDb } from '../../shared/db/connection';
+import { batchWorker } from '../../shared/events/batch-worker';
+import { eventBridgePublisher } from '../../shared/events/publisher';
+import { requeueLater } from '../../shared/events/requeue';
+import { upsertDailyMetrics } from '../../shared/metrics/daily-metrics';
+import { claimCheckReader, stravaActivities, vendorConnections } from '../../shared/vendors/adapters';
+
+let normalize: ReturnType<typeof createNormalizer> | undefined;
+
+// Built on first use, once per container: the database handle exists only after the runtime chose it.
+function normalizer() {
+  return (normalize ??= createNormalizer({
+    db: getDb(),
+    connections: vendorConnections(getDb()),
+    strava: stravaActivities(getDb()),
+    claimChecks: claimCheckReader(),
+    publisher: eventBridgePublisher,
+    requeue: requeueLater,
+    dailyMetrics: async (userId, days) => void (await upsertDailyMetrics(getDb(), userId, days, { publisher: eventBridgePublisher })),
+    clock: { now: () => clock().now() },
+  }));
+}
+
+export const handler = batchWorker<'ActivityReceived'>(functions.normalizeActivity, async (messages) =>
+  normalizer()(messages.map(({ record, event }) => ({ messageId: record.messageId, record, detail: event.detail, time: event.time }))),
+);

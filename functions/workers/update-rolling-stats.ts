@@ -1,0 +1,18 @@
+// ActivityRecorded / DailyMetricLogged -> the user's rolling stats from the changed day on, and the risk
+// alerts they raise (RiskAlertRaised + a notification). Messages of one batch for one user share one recompute.
+import { functions } from '../../lib/topology';
+import { getDb } from '../../shared/db/connection';
+import { DetailType } from '../../shared/events/catalogue';
+import { queueWorker } from '../../shared/events/consumer';
+import { coalescePerKey } from '../../shared/metrics/coalesce';
+import { recomputeRollingStats } from '../../shared/metrics/rolling-stats';
+
+const recompute = coalescePerKey((userId, from) => recomputeRollingStats(getDb(), userId, from));
+
+export const handler = queueWorker<typeof DetailType.ActivityRecorded | typeof DetailType.DailyMetricLogged>(
+  functions.updateRollingStats,
+  async (event) => {
+    const from = event.detailType === DetailType.ActivityRecorded ? event.detail.localDate : event.detail.date;
+    await recompute(event.detail.userId, from);
+  },
+);

@@ -1,0 +1,299 @@
+// The normalization worker's logic: a batch of ActivityReceived messages becomes activity changes
+// (one transaction for the whole batch, set-based), daily metrics, and vendor link updates.
+//
+// Per message: load the payload (inline or claim check), parse it with the vendor's own schema (a payload
+// that does not parse is poison: it fails until the DLQ), resolve the vendor's user to ours (one lookup per
+// vendor per batch; unknown or disconnected users are dropped with a log line, not retried), fetch Strava
+// activities (events carry ids only), then map. A Strava rate limit puts the message back with a delay.
+// If the batch transaction fails, each message is retried alone, so only the one at fault is reported.
+import type { SQSRecord } from 'aws-lambda';
+import type { Clock } from '../clock';
+import type { Db } from '../db/connection';
+import type { ConnectedVendor } from '../db/schema';
+import type { EventDetail } from '../events/catalogue';
+import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
+import type { EventPublisher } from '../events/publisher';
+import { HttpError } from '../http/errors';
+import { logger } from '../logger';
+import type { DailyMetricCandidate } from '../vendors/activity';
+import { mapAppleRelay } from '../vendors/apple';
+import { type GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../vendors/garmin';
+import {
+  type ClaimCheckReader,
+  receivedPayloadSchemas,
+  type StravaActivities,
+  type VendorConnections,
+  type VendorLink,
+  type VendorUserRef,
+} from '../vendors/ports';
+import { classifyStravaEvent, mapStravaActivity, type StravaEvent } from '../vendors/strava';
+import { vendorFailureAction } from '../vendors/strava-client';
+import type { ActivityOp, OpResult } from './plan';
+import { applyActivityOps } from './service';
+
+export interface ReceivedMessage {
+  messageId: string;
+  record: SQSRecord;
+  detail: EventDetail<'ActivityReceived'>;
+  /** The envelope's time: when the vendor's news reached us (revocations older than a reconnection are stale). */
+  time: string;
+}
+
+export interface NormalizeDeps {
+  db: Db;
+  connections: VendorConnections;
+  strava: StravaActivities;
+  claimChecks: ClaimCheckReader;
+  publisher: EventPublisher;
+  /** 'requeued': a delayed copy is queued (this delivery is done); otherwise this delivery must fail to come back. */
+  requeue: (record: SQSRecord, delaySeconds: number) => Promise<'requeued' | 'visibility-extended'>;
+  /** Merges vendor wellness into the user's days and announces DailyMetricLogged (shared/metrics/daily-metrics.ts). */
+  dailyMetrics: (userId: string, days: DailyMetricCandidate[]) => Promise<void>;
+  clock: Clock;
+  /** Strava calls in flight at once. */
+  stravaConcurrency?: number;
+}
+
+/** What one message asks for once its vendor users are known. */
+interface Work {
+  message: ReceivedMessage;
+  ops: ActivityOp[];
+  wellness: Array<{ userId: string; days: DailyMetricCandidate[] }>;
+}
+
+type Parsed =
+  | { vendor: 'strava'; payload: StravaEvent }
+  | { vendor: 'garmin'; payload: GarminPush }
+  | { vendor: 'apple'; payload: ReturnType<(typeof receivedPayloadSchemas)['apple']['parse']> };
+
+/** The message is done with, deliberately, without changing anything. */
+function drop(message: ReceivedMessage, reason: string, extra: Record<string, unknown> = {}): void {
+  logger.info('activity event dropped', { messageId: message.messageId, vendor: message.detail.vendor, eventKey: message.detail.eventKey, reason, ...extra });
+}
+
+export function createNormalizer(deps: NormalizeDeps) {
+  // Strava's budget is per application: once it is spent, waiting messages go straight back to the
+  // queue instead of each asking Strava again (and being refused again).
+  let stravaPausedUntil = 0;
+
+  async function parse(message: ReceivedMessage): Promise<Parsed> {
+    const { detail } = message;
+    const raw = detail.payload !== undefined ? detail.payload : detail.claimCheck ? await deps.claimChecks.read(detail.claimCheck) : undefined;
+    if (raw === undefined) throw new Error('ActivityReceived has neither a payload nor a claim check');
+    return { vendor: detail.vendor, payload: receivedPayloadSchemas[detail.vendor].parse(raw) } as Parsed;
+  }
+
+  /** One lookup per vendor for every vendor user of the batch. */
+  async function resolveAll(parsed: ReadonlyMap<ReceivedMessage, Parsed>): Promise<Map<ConnectedVendor, Map<string, VendorLink>>> {
+    const refs: Record<ConnectedVendor, Map<string, VendorUserRef>> = { strava: new Map(), garmin: new Map() };
+    for (const p of parsed.values()) {
+      if (p.vendor === 'strava') refs.strava.set(String(p.payload.owner_id), { vendorUserId: String(p.payload.owner_id) });
+      if (p.vendor === 'garmin') for (const ref of garminUsers(p.payload)) refs.garmin.set(ref.vendorUserId, ref);
+    }
+    const out = new Map<ConnectedVendor, Map<string, VendorLink>>();
+    for (const vendor of ['strava', 'garmin'] as const) {
+      out.set(vendor, refs[vendor].size > 0 ? await deps.connections.resolve(vendor, [...refs[vendor].values()]) : new Map());
+    }
+    return out;
+  }
+
+  /** Turns one parsed message into work; null when the message is done with already (dropped or requeued). */
+  async function prepare(message: ReceivedMessage, p: Parsed, links: Map<ConnectedVendor, Map<string, VendorLink>>): Promise<Work | null> {
+    const work: Work = { message, ops: [], wellness: [] };
+    const occurredAt = new Date(message.time);
+
+    if (p.vendor === 'strava') {
+      const action = classifyStravaEvent(p.payload);
+      if (action.kind === 'ignore') return drop(message, action.reason), null;
+      if (action.kind === 'deauthorize') {
+        await deps.connections.revoke('strava', action.athleteId, new Date(p.payload.event_time * 1000));
+        return drop(message, 'athlete deauthorized: link revoked'), null;
+      }
+      const link = links.get('strava')!.get(action.athleteId);
+      if (!link) return drop(message, 'unknown or disconnected Strava athlete'), null;
+      if (action.kind === 'activity-delete') {
+        work.ops.push({ kind: 'delete', userId: link.userId, source: 'strava', externalId: action.activityId });
+        return work;
+      }
+      const activity = await fetchStrava(message, link, action.activityId);
+      if (activity === 'done') return null;
+      work.ops.push({ kind: 'upsert', userId: link.userId, candidate: mapStravaActivity(activity), origin: 'vendor' });
+      return work;
+    }
+
+    if (p.vendor === 'garmin') {
+      const garminLinks = links.get('garmin')!;
+      for (const garminUserId of garminDeregisteredUserIds(p.payload)) await deps.connections.revoke('garmin', garminUserId, occurredAt);
+      for (const change of garminPermissionChanges(p.payload)) {
+        const at = p.payload.userPermissionsChange?.find((c) => c.userId === change.garminUserId)?.changeTimeInSeconds;
+        await deps.connections.updateScopes('garmin', change.garminUserId, change.permissions, at !== undefined ? new Date(at * 1000) : occurredAt);
+      }
+      for (const { garminUserId, candidate } of mapGarminActivities(p.payload)) {
+        const link = garminLinks.get(garminUserId);
+        if (link) work.ops.push({ kind: 'upsert', userId: link.userId, candidate, origin: 'vendor' });
+        else drop(message, 'unknown or disconnected Garmin user', { externalId: candidate.externalId });
+      }
+      for (const [garminUserId, days] of mapGarminWellness(p.payload)) {
+        const link = garminLinks.get(garminUserId);
+        if (link) work.wellness.push({ userId: link.userId, days });
+        else drop(message, 'unknown or disconnected Garmin user (wellness)');
+      }
+      return work;
+    }
+
+    // Apple: the relay was authenticated as the user, so the event names them.
+    const userId = message.detail.userId;
+    if (!userId) throw new Error('an Apple relay event without userId');
+    const { activities, dailies } = mapAppleRelay(p.payload);
+    for (const candidate of activities) work.ops.push({ kind: 'upsert', userId, candidate, origin: 'vendor' });
+    const days = dailies.filter((d) => Object.keys(d).length > 1);
+    if (days.length > 0) work.wellness.push({ userId, days });
+    return work;
+  }
+
+  /** The Strava activity, or 'done' when the message was dropped or put back for later. Other failures throw. */
+  async function fetchStrava(message: ReceivedMessage, link: VendorLink, activityId: string) {
+    const now = deps.clock.now().getTime();
+    if (stravaPausedUntil > now) return waitForStrava(message, (stravaPausedUntil - now) / 1000);
+    try {
+      const activity = await deps.strava.fetchActivity(link, activityId);
+      if (!activity) return drop(message, 'Strava no longer shows the activity'), 'done' as const;
+      return activity;
+    } catch (error) {
+      const verdict = vendorFailureAction(error);
+      if (verdict.action === 'retry') throw error;
+      if (verdict.action === 'drop') return drop(message, verdict.reason), 'done' as const;
+      stravaPausedUntil = Math.max(stravaPausedUntil, now + verdict.delaySeconds * 1000);
+      return waitForStrava(message, verdict.delaySeconds);
+    }
+  }
+
+  async function waitForStrava(message: ReceivedMessage, delaySeconds: number): Promise<'done'> {
+    const outcome = await deps.requeue(message.record, delaySeconds);
+    logger.info('Strava rate limit: message put back', { messageId: message.messageId, delaySeconds: Math.ceil(delaySeconds), outcome });
+    if (outcome !== 'requeued') throw new Error('waiting for the Strava rate limit on this delivery');
+    return 'done';
+  }
+
+  /** Applies the activity changes of these messages in one transaction; publishes after commit. */
+  async function applyTogether(works: readonly Work[]): Promise<void> {
+    const ops = works.flatMap((w) => w.ops);
+    if (ops.length === 0) return;
+    const applied = await deps.db.transaction().execute((trx) => applyActivityOps(trx, ops, { now: deps.clock.now() }));
+    let i = 0;
+    for (const w of works) for (const _ of w.ops) logResult(w.message, applied.results[i++]!);
+    await publish(applied.enqueued);
+  }
+
+  const publish = (enqueued: EnqueuedEvent[]) => publishEnqueued(deps.db, deps.publisher, enqueued);
+
+  async function applyWellness(works: readonly Work[], failed: Set<string>): Promise<void> {
+    const byUser = new Map<string, { days: Map<string, DailyMetricCandidate>; messages: Set<string> }>();
+    for (const w of works) {
+      for (const { userId, days } of w.wellness) {
+        const entry = byUser.get(userId) ?? { days: new Map(), messages: new Set() };
+        // Later messages win value by value: a sleep summary and an HRV summary of one night merge.
+        for (const d of days) entry.days.set(d.date, { ...entry.days.get(d.date), ...d });
+        entry.messages.add(w.message.messageId);
+        byUser.set(userId, entry);
+      }
+    }
+    for (const [userId, { days, messages }] of byUser) {
+      try {
+        await deps.dailyMetrics(userId, [...days.values()]);
+      } catch (error) {
+        // A day the user cannot have lived yet, or a user erased since: retrying cannot help.
+        if (error instanceof HttpError && error.status < 500) {
+          logger.info('vendor wellness dropped', { userId, status: error.status, reason: error.message.slice(0, 200) });
+          continue;
+        }
+        logger.warn('vendor wellness failed', { userId, errorName: (error as Error).name });
+        for (const id of messages) failed.add(id);
+      }
+    }
+  }
+
+  return async function normalize(messages: readonly ReceivedMessage[]): Promise<Set<string>> {
+    const failed = new Set<string>();
+    const fail = (m: ReceivedMessage, stage: string, error: unknown) => {
+      failed.add(m.messageId);
+      const e = error as Error;
+      logger.warn('activity event failed', { messageId: m.messageId, vendor: m.detail.vendor, stage, errorName: e.name, errorMessage: e.message?.slice(0, 200) });
+    };
+
+    const parsed = new Map<ReceivedMessage, Parsed>();
+    await Promise.all(
+      messages.map(async (m) => {
+        try {
+          parsed.set(m, await parse(m));
+        } catch (error) {
+          fail(m, 'parse', error);
+        }
+      }),
+    );
+
+    let links: Map<ConnectedVendor, Map<string, VendorLink>>;
+    try {
+      links = await resolveAll(parsed);
+    } catch (error) {
+      for (const m of parsed.keys()) fail(m, 'resolve', error);
+      return failed;
+    }
+
+    const works: Work[] = [];
+    const ordered = messages.filter((m) => parsed.has(m));
+    await mapLimit(ordered, deps.stravaConcurrency ?? 4, async (m) => {
+      try {
+        const work = await prepare(m, parsed.get(m)!, links);
+        if (work) works.push(work);
+      } catch (error) {
+        fail(m, 'prepare', error);
+      }
+    });
+    // Delivery order: an update delivered after its create in the same batch is applied after it.
+    works.sort((a, b) => ordered.indexOf(a.message) - ordered.indexOf(b.message));
+
+    try {
+      await applyTogether(works);
+    } catch (error) {
+      logger.warn('batch transaction failed; applying message by message', { size: works.length, errorName: (error as Error).name });
+      for (const w of works) {
+        try {
+          await applyTogether([w]);
+        } catch (single) {
+          fail(w.message, 'apply', single);
+        }
+      }
+    }
+    await applyWellness(
+      works.filter((w) => !failed.has(w.message.messageId)),
+      failed,
+    );
+    return failed;
+  };
+}
+
+/** Every Garmin user a push names, with the access token it carries (checked against the link). */
+function garminUsers(push: GarminPush): VendorUserRef[] {
+  const refs = new Map<string, VendorUserRef>();
+  for (const list of Object.values(push)) {
+    for (const item of (list ?? []) as Array<{ userId: string; userAccessToken?: string }>) {
+      if (!refs.has(item.userId)) refs.set(item.userId, { vendorUserId: item.userId, ...(item.userAccessToken !== undefined && { userAccessToken: item.userAccessToken }) });
+    }
+  }
+  return [...refs.values()];
+}
+
+function logResult(message: ReceivedMessage, result: OpResult): void {
+  if (result.kind === 'rejected') logger.info('vendor activity rejected', { messageId: message.messageId, vendor: message.detail.vendor, field: result.field });
+  else if (result.kind === 'unknown-user') drop(message, 'user no longer exists');
+  else if (result.kind === 'not-found') drop(message, 'nothing to delete');
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -1,0 +1,211 @@
+// The activity service: every change to activities (the app's entries and edits, the vendors' deliveries)
+// goes through applyActivityOps, in one transaction per batch, with the users' write locks held. It plans
+// in memory (plan.ts), writes set-based (store.ts), and records ActivityRecorded in the outbox for every
+// change of counted load; the events are published after commit.
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Activity, CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '../contracts/activities';
+import type { Db } from '../db/connection';
+import type { Database } from '../db/schema';
+import { addDays, daysBetween, localDateOf } from '../domain/dates';
+import { DetailType, type OutgoingEvent } from '../events/catalogue';
+import { enqueueEvents, publishEnqueued, type EnqueuedEvent } from '../events/outbox';
+import type { EventPublisher } from '../events/publisher';
+import { BadRequest, NotFound, Unauthorized, Unprocessable } from '../http/errors';
+import { type ActivityCandidate, toUtcInstant } from '../vendors/activity';
+import { type ActivityOp, type ActivityPlan, finishLoads, loadChanges, type OpResult, planActivityChanges, taskChanges, type UserContext, type WorkingRow } from './plan';
+import {
+  activitiesBetween,
+  clearRejections,
+  deleteActivities,
+  findActivity,
+  loadHeartRates,
+  loadWorkingRows,
+  lockUsers,
+  openRpeTasks,
+  replaceSamples,
+  resolveTasks,
+  storeRejections,
+  upsertActivities,
+} from './store';
+
+export interface Applied {
+  results: OpResult[];
+  plan: ActivityPlan;
+  enqueued: EnqueuedEvent[];
+}
+
+export interface ApplyOptions {
+  now: Date;
+  newId?: () => string;
+}
+
+/** Plans and writes the operations inside the caller's transaction. The caller publishes `enqueued` after commit. */
+export async function applyActivityOps(trx: Transaction<Database>, ops: readonly ActivityOp[], options: ApplyOptions): Promise<Applied> {
+  const users = await lockUsers(trx, [...new Set(ops.map((op) => op.userId))]);
+  const known = ops.filter((op) => users.has(op.userId));
+  const rows = known.length > 0 ? await loadWorkingRows(trx, known) : [];
+  const plan = planActivityChanges({ ops, users, rows, now: options.now, newId: options.newId ?? randomUUID });
+  if (plan.trimpFromStoredSamples.size > 0) {
+    const stored = await loadHeartRates(trx, [...plan.trimpFromStoredSamples].map((id) => plan.upserts.get(id)!));
+    finishLoads(plan, users, stored);
+  }
+  await writePlan(trx, plan, users);
+  const enqueued = await enqueueEvents(trx, loadChanges(plan).map(activityRecorded));
+  return { results: plan.results, plan, enqueued };
+}
+
+async function writePlan(trx: Transaction<Database>, plan: ActivityPlan, users: ReadonlyMap<string, UserContext>): Promise<void> {
+  // Rows first (samples and tasks point at them; promoted duplicates stop pointing at what is deleted).
+  await upsertActivities(trx, [...plan.upserts.values()]);
+  await replaceSamples(trx, plan);
+  await deleteActivities(trx, [...plan.deletes].map((id) => plan.before.get(id)).filter((r): r is WorkingRow => !!r));
+  const tasks = taskChanges(plan);
+  const row = (id: string) => plan.upserts.get(id)!;
+  await resolveTasks(trx, tasks.done.map(row), tasks.dismissed.map(row));
+  await openRpeTasks(
+    trx,
+    tasks.open.map((r) => ({ row: r, notify: users.get(r.user_id)?.notification_preferences?.pending_task !== false, ...rpeReminder(r) })),
+  );
+  await storeRejections(trx, plan.rejections);
+  await clearRejections(trx, plan.accepted);
+}
+
+function activityRecorded(change: ReturnType<typeof loadChanges>[number]): OutgoingEvent<'ActivityRecorded'> {
+  return { detailType: DetailType.ActivityRecorded, detail: change };
+}
+
+/** The notification asking for RPE. Only what the athlete needs to recognise the session. */
+export function rpeReminder(row: WorkingRow): { title: string; body: string } {
+  const what = row.type.replace('_', ' ');
+  return {
+    title: 'How hard was it?',
+    body: `Rate the effort of your ${Math.round(row.duration_minutes)}-minute ${what} on ${row.local_date} (1-10) so it counts in your training load.`,
+  };
+}
+
+// ---- transactions for one request -----------------------------------------------------------------
+
+export interface ActivityDeps {
+  db: Db;
+  publisher: EventPublisher;
+  now: Date;
+}
+
+async function run(deps: ActivityDeps, ops: ActivityOp[]): Promise<Applied> {
+  const applied = await deps.db.transaction().execute((trx) => applyActivityOps(trx, ops, { now: deps.now }));
+  await publishEnqueued(deps.db, deps.publisher, applied.enqueued);
+  return applied;
+}
+
+/** Seconds east of UTC of an ISO 8601 instant ('Z', '+02:00', '+0200'). */
+function offsetSecondsOf(iso: string): number {
+  const match = /([+-])(\d{2}):?(\d{2})?$/.exec(iso);
+  if (!match) return 0;
+  const seconds = Number(match[2]) * 3600 + Number(match[3] ?? 0) * 60;
+  return match[1] === '-' ? -seconds : seconds;
+}
+
+/** The app's entry as the candidate every source maps to, so it passes the same plausibility checks. */
+export function manualCandidate(body: CreateActivityBody): ActivityCandidate {
+  return {
+    source: 'manual',
+    externalId: body.externalId ?? null,
+    type: body.type ?? 'run',
+    startTime: toUtcInstant(Date.parse(body.startTime)),
+    durationMinutes: body.durationMinutes,
+    distanceMeters: body.distanceMeters ?? null,
+    avgHr: body.avgHr ?? null,
+    maxHr: body.maxHr ?? null,
+    elevationGainMeters: body.elevationGainMeters ?? null,
+    rpe: body.rpe ?? null,
+    vendorLocalDate: body.startTime.slice(0, 10),
+    utcOffsetSeconds: offsetSecondsOf(body.startTime),
+    samples: [],
+    deviceName: null,
+  };
+}
+
+/** The body field a plausibility verdict is about. */
+const bodyField = (field: string) => `body.${field === 'utcOffsetSeconds' ? 'startTime' : field}`;
+
+function expectRow(applied: Applied, result: OpResult | undefined): WorkingRow {
+  if (!result || result.kind === 'unknown-user') throw new Unauthorized('The account no longer exists');
+  if (result.kind === 'not-found' || result.kind === 'deleted') throw new NotFound('No such activity');
+  if (result.kind === 'rejected') throw new Unprocessable([{ field: bodyField(result.field), message: result.reason }]);
+  return applied.plan.rows.get(result.activityId)!;
+}
+
+/** POST /activities: created (201) or, for a known externalId, the same activity updated (200). */
+export async function createActivity(deps: ActivityDeps, userId: string, body: CreateActivityBody): Promise<{ created: boolean; activity: Activity }> {
+  const op: ActivityOp = {
+    kind: 'upsert',
+    userId,
+    candidate: manualCandidate(body),
+    origin: 'app',
+    feeling: body.feeling,
+    notes: body.notes,
+    typeIsDefault: body.type === undefined,
+  };
+  const applied = await run(deps, [op]);
+  const result = applied.results[0];
+  const row = expectRow(applied, result);
+  return { created: result?.kind === 'created', activity: toActivity(row) };
+}
+
+/** PATCH /activities/{id}: RPE sets the internal load and closes the RPE task. */
+export async function updateActivity(deps: ActivityDeps, userId: string, activityId: string, body: UpdateActivityBody): Promise<Activity> {
+  const applied = await run(deps, [{ kind: 'patch', userId, activityId, set: body }]);
+  return toActivity(expectRow(applied, applied.results[0]));
+}
+
+/** DELETE /activities/{id}. */
+export async function deleteActivity(deps: ActivityDeps, userId: string, activityId: string): Promise<void> {
+  const applied = await run(deps, [{ kind: 'delete', userId, activityId }]);
+  if (applied.results[0]?.kind !== 'deleted') throw new NotFound('No such activity');
+}
+
+export async function getActivity(db: Db, userId: string, activityId: string): Promise<Activity> {
+  const row = await findActivity(db, userId, activityId);
+  if (!row) throw new NotFound('No such activity');
+  return toActivity(row);
+}
+
+/** The longest range one request may ask for. */
+const MAX_RANGE_DAYS = 366;
+const DEFAULT_RANGE_DAYS = 28;
+
+export async function listActivities(db: Db, userId: string, query: ListActivitiesQuery, now: Date): Promise<Activity[]> {
+  let { from, to } = query;
+  if (!to) {
+    const user = await db.selectFrom('users').select('time_zone').where('id', '=', userId).executeTakeFirst();
+    to = from ? addDays(from, DEFAULT_RANGE_DAYS - 1) : localDateOf(now, user?.time_zone ?? 'UTC');
+  }
+  from ??= addDays(to, -(DEFAULT_RANGE_DAYS - 1));
+  if (daysBetween(from, to) >= MAX_RANGE_DAYS) {
+    throw new BadRequest(`Ask for at most ${MAX_RANGE_DAYS} days at a time`, [{ field: 'query.from', message: `more than ${MAX_RANGE_DAYS} days before to` }]);
+  }
+  return (await activitiesBetween(db, userId, from, to)).map(toActivity);
+}
+
+export function toActivity(row: WorkingRow): Activity {
+  return {
+    id: row.id,
+    source: row.source,
+    externalId: row.external_id,
+    type: row.type,
+    startTime: row.start_time.toISOString(),
+    localDate: row.local_date,
+    durationMinutes: row.duration_minutes,
+    distanceMeters: row.distance_meters,
+    avgHr: row.avg_hr,
+    maxHr: row.max_hr,
+    elevationGainMeters: row.elevation_gain_meters,
+    rpe: row.rpe,
+    feeling: row.feeling,
+    notes: row.notes,
+    internalLoad: row.internal_load,
+    trimp: row.trimp,
+    duplicateOf: row.duplicate_of,
+  };
+}

@@ -1,0 +1,300 @@
+// The SQL behind the activity service. Set-based: every statement covers the whole batch (arrays passed
+// as one parameter each and expanded with unnest), so a batch costs the same few round trips whether it
+// holds one activity or ten, and samples cost one statement however many there are.
+import { sql, type Transaction } from 'kysely';
+import type { Conn } from '../db/connection';
+import type { Database, JsonObject } from '../db/schema';
+import type { HeartRateSample } from '../domain/trimp';
+import type { ActivityOp, ActivityPlan, Rejection, UserContext, VendorKey, WorkingRow } from './plan';
+
+type Trx = Transaction<Database>;
+
+const ids = (values: readonly string[]) => sql`${values}::uuid[]`;
+const texts = (values: readonly (string | null)[]) => sql`${values}::text[]`;
+
+/**
+ * Serializes writes per user for the rest of the transaction (two deliveries of one run, or Garmin's and
+ * Strava's copies, decided concurrently would each see no duplicate) and reads what the plan needs of each
+ * user. Locks are taken in id order, after the sort, so two batches never wait on each other in a cycle.
+ */
+export async function lockUsers(trx: Trx, userIds: readonly string[]): Promise<Map<string, UserContext>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('users')
+    .select(['id', 'time_zone', 'resting_hr', 'max_hr', 'sex', 'notification_preferences'])
+    .select(sql<string>`pg_advisory_xact_lock(hashtextextended('activities:' || id::text, 0))`.as('locked'))
+    .where('id', '=', sql<string>`any(${ids(userIds)})`)
+    .orderBy('id')
+    .execute();
+  return new Map(rows.map(({ locked: _, ...user }) => [user.id, user]));
+}
+
+/**
+ * Every row the operations can touch, in one query: the targets (by vendor key or by id), their
+ * duplicates and primaries, and each incoming activity's neighbours within the duplicate window.
+ */
+export async function loadWorkingRows(trx: Trx, ops: readonly ActivityOp[]): Promise<WorkingRow[]> {
+  const keyed = { users: [] as string[], sources: [] as string[], externalIds: [] as string[] };
+  const byId = { users: [] as string[], ids: [] as string[] };
+  const near = { users: [] as string[], starts: [] as string[] };
+  for (const op of ops) {
+    if (op.kind === 'upsert') {
+      near.users.push(op.userId);
+      near.starts.push(op.candidate.startTime);
+      if (op.candidate.externalId !== null) {
+        keyed.users.push(op.userId);
+        keyed.sources.push(op.candidate.source);
+        keyed.externalIds.push(op.candidate.externalId);
+      }
+    } else if (op.kind === 'patch' || 'activityId' in op) {
+      byId.users.push(op.userId);
+      byId.ids.push(op.activityId);
+    } else {
+      keyed.users.push(op.userId);
+      keyed.sources.push(op.source);
+      keyed.externalIds.push(op.externalId);
+    }
+  }
+  if (keyed.users.length + byId.users.length + near.users.length === 0) return [];
+  const result = await sql<WorkingRow>`
+    with targets as (
+      select a.id, a.user_id, a.duplicate_of
+        from activities a
+        join unnest(${ids(keyed.users)}, ${texts(keyed.sources)}, ${texts(keyed.externalIds)}) k (user_id, source, external_id)
+          on a.user_id = k.user_id and a.source = k.source and a.external_id = k.external_id
+      union
+      select a.id, a.user_id, a.duplicate_of
+        from activities a
+        join unnest(${ids(byId.users)}, ${ids(byId.ids)}) t (user_id, id)
+          on a.user_id = t.user_id and a.id = t.id
+    ),
+    wanted as (
+      select id from targets
+      union
+      select duplicate_of from targets where duplicate_of is not null
+      union
+      select d.id from activities d join targets t on d.user_id = t.user_id and d.duplicate_of = t.id
+      union
+      select a.id
+        from activities a
+        join unnest(${ids(near.users)}, ${sql`${near.starts}::timestamptz[]`}) w (user_id, start_time)
+          on a.user_id = w.user_id
+         and a.start_time between w.start_time - interval '2 minutes' and w.start_time + interval '2 minutes'
+    )
+    select id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
+           distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp,
+           duplicate_of, created_at
+      from activities
+     where id in (select id from wanted)`.execute(trx);
+  return result.rows;
+}
+
+/** Heart-rate samples of activities whose TRIMP is recomputed without a new delivery of samples. */
+export async function loadHeartRates(trx: Trx, rows: readonly WorkingRow[]): Promise<Map<string, HeartRateSample[]>> {
+  const out = new Map<string, HeartRateSample[]>();
+  if (rows.length === 0) return out;
+  const result = await sql<{ activity_id: string; offset_seconds: number; hr: number }>`
+    select s.activity_id, s.offset_seconds, s.hr
+      from activity_samples s
+      join unnest(${ids(rows.map((r) => r.user_id))}, ${ids(rows.map((r) => r.id))}) t (user_id, activity_id)
+        on s.user_id = t.user_id and s.activity_id = t.activity_id
+     where s.hr is not null
+     order by s.activity_id, s.offset_seconds`.execute(trx);
+  for (const r of result.rows) {
+    const list = out.get(r.activity_id) ?? [];
+    list.push({ offsetS: r.offset_seconds, hr: r.hr });
+    out.set(r.activity_id, list);
+  }
+  return out;
+}
+
+// ---- writes ---------------------------------------------------------------------------------------
+
+const ROWS_PER_INSERT = 1000;
+
+export async function upsertActivities(trx: Trx, rows: readonly WorkingRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT).map(({ created_at: _, ...row }) => row);
+    await trx
+      .insertInto('activities')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          type: eb.ref('excluded.type'),
+          start_time: eb.ref('excluded.start_time'),
+          local_date: eb.ref('excluded.local_date'),
+          utc_offset_minutes: eb.ref('excluded.utc_offset_minutes'),
+          duration_minutes: eb.ref('excluded.duration_minutes'),
+          distance_meters: eb.ref('excluded.distance_meters'),
+          avg_hr: eb.ref('excluded.avg_hr'),
+          max_hr: eb.ref('excluded.max_hr'),
+          elevation_gain_meters: eb.ref('excluded.elevation_gain_meters'),
+          rpe: eb.ref('excluded.rpe'),
+          feeling: eb.ref('excluded.feeling'),
+          notes: eb.ref('excluded.notes'),
+          internal_load: eb.ref('excluded.internal_load'),
+          trimp: eb.ref('excluded.trimp'),
+          duplicate_of: eb.ref('excluded.duplicate_of'),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Replaces the samples of these activities: one delete for those that had some, one insert for all. */
+export async function replaceSamples(trx: Trx, plan: ActivityPlan): Promise<void> {
+  if (plan.samples.size === 0) return;
+  const replaced = [...plan.samples.keys()].filter((id) => plan.before.get(id));
+  if (replaced.length > 0) {
+    const owners = replaced.map((id) => plan.upserts.get(id)?.user_id ?? plan.before.get(id)!.user_id);
+    await sql`
+      delete from activity_samples s
+       using unnest(${ids(owners)}, ${ids(replaced)}) t (user_id, activity_id)
+       where s.user_id = t.user_id and s.activity_id = t.activity_id`.execute(trx);
+  }
+  const col = { user: [] as string[], activity: [] as string[], offset: [] as number[], hr: [] as (number | null)[], speed: [] as (number | null)[], cadence: [] as (number | null)[], power: [] as (number | null)[] };
+  for (const [activityId, samples] of plan.samples) {
+    const userId = plan.upserts.get(activityId)?.user_id ?? plan.before.get(activityId)!.user_id;
+    for (const s of samples) {
+      col.user.push(userId);
+      col.activity.push(activityId);
+      col.offset.push(s.offsetSeconds);
+      col.hr.push(s.hr ?? null);
+      // Speed, not pace, is stored: pace is unbounded at a standstill (migration 0001).
+      col.speed.push(s.paceSecondsPerKm !== undefined ? 1000 / s.paceSecondsPerKm : null);
+      col.cadence.push(s.cadence ?? null);
+      col.power.push(s.power ?? null);
+    }
+  }
+  await sql`
+    insert into activity_samples (user_id, activity_id, offset_seconds, hr, speed_mps, cadence, power_w)
+    select * from unnest(${ids(col.user)}, ${ids(col.activity)}, ${col.offset}::int[], ${col.hr}::smallint[],
+                         ${col.speed}::float8[], ${col.cadence}::smallint[], ${col.power}::smallint[])`.execute(trx);
+}
+
+export async function deleteActivities(trx: Trx, rows: readonly WorkingRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    delete from activities a
+     using unnest(${ids(rows.map((r) => r.user_id))}, ${ids(rows.map((r) => r.id))}) t (user_id, id)
+     where a.user_id = t.user_id and a.id = t.id`.execute(trx);
+}
+
+/** Closes the open RPE tasks of these activities: 'done' when RPE arrived, 'dismissed' when it became a duplicate. */
+export async function resolveTasks(trx: Trx, done: readonly WorkingRow[], dismissed: readonly WorkingRow[]): Promise<void> {
+  const all = [...done, ...dismissed];
+  if (all.length === 0) return;
+  await sql`
+    update pending_tasks p
+       set status = case when p.activity_id = any(${ids(done.map((r) => r.id))}) then 'done' else 'dismissed' end,
+           resolved_at = now()
+      from unnest(${ids(all.map((r) => r.user_id))}, ${ids(all.map((r) => r.id))}) t (user_id, activity_id)
+     where p.user_id = t.user_id and p.activity_id = t.activity_id and p.kind = 'enter_rpe' and p.status = 'open'`.execute(trx);
+}
+
+export interface RpeRequest {
+  row: WorkingRow;
+  /** False when the athlete turned pending-task notifications off. */
+  notify: boolean;
+  title: string;
+  body: string;
+}
+
+/**
+ * Opens an "enter RPE" task per activity and, for each task this statement actually created, its
+ * notification: one statement (a data-modifying CTE), and a redelivery creates neither twice.
+ */
+export async function openRpeTasks(trx: Trx, requests: readonly RpeRequest[]): Promise<void> {
+  if (requests.length === 0) return;
+  await sql`
+    with task as (
+      insert into pending_tasks (user_id, kind, activity_id)
+      select user_id, 'enter_rpe', activity_id
+        from unnest(${ids(requests.map((r) => r.row.user_id))}, ${ids(requests.map((r) => r.row.id))}) t (user_id, activity_id)
+      on conflict (user_id, kind, activity_id) where status = 'open' do nothing
+      returning id, user_id, activity_id
+    )
+    insert into notifications (user_id, kind, title, body, data, dedupe_key)
+    select task.user_id, 'pending_task', n.title, n.body,
+           jsonb_build_object('activityId', task.activity_id, 'taskId', task.id),
+           'enter_rpe:' || task.activity_id
+      from task
+      join unnest(${ids(requests.map((r) => r.row.id))}, ${texts(requests.map((r) => r.title))}, ${texts(requests.map((r) => r.body))},
+                  ${requests.map((r) => r.notify)}::boolean[]) n (activity_id, title, body, notify)
+        on n.activity_id = task.activity_id
+     where n.notify
+    on conflict (user_id, dedupe_key) do nothing`.execute(trx);
+}
+
+export async function storeRejections(trx: Trx, rejections: readonly Rejection[]): Promise<void> {
+  if (rejections.length === 0) return;
+  await trx
+    .insertInto('ingest_rejections')
+    .values(
+      rejections.map((r) => ({
+        user_id: r.userId,
+        vendor: r.vendor,
+        external_id: r.externalId,
+        reason: r.reason,
+        payload_summary: JSON.stringify(r.summary satisfies JsonObject),
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'vendor', 'external_id']).doUpdateSet((eb) => ({
+        reason: eb.ref('excluded.reason'),
+        payload_summary: eb.ref('excluded.payload_summary'),
+        created_at: sql<Date>`now()`,
+      })),
+    )
+    .execute();
+}
+
+/** A vendor item accepted now makes its earlier rejection obsolete. */
+export async function clearRejections(trx: Trx, keys: readonly VendorKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await sql`
+    delete from ingest_rejections r
+     using unnest(${ids(keys.map((k) => k.userId))}, ${texts(keys.map((k) => k.vendor))}, ${texts(keys.map((k) => k.externalId))}) k (user_id, vendor, external_id)
+     where r.user_id = k.user_id and r.vendor = k.vendor and r.external_id = k.external_id`.execute(trx);
+}
+
+// ---- reads for the API ----------------------------------------------------------------------------
+
+export const activityColumns = [
+  'id',
+  'user_id',
+  'source',
+  'external_id',
+  'type',
+  'start_time',
+  'local_date',
+  'utc_offset_minutes',
+  'duration_minutes',
+  'distance_meters',
+  'avg_hr',
+  'max_hr',
+  'elevation_gain_meters',
+  'rpe',
+  'feeling',
+  'notes',
+  'internal_load',
+  'trimp',
+  'duplicate_of',
+  'created_at',
+] as const;
+
+export function findActivity(db: Conn, userId: string, id: string): Promise<WorkingRow | undefined> {
+  return db.selectFrom('activities').select(activityColumns).where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+}
+
+export function activitiesBetween(db: Conn, userId: string, from: string, to: string): Promise<WorkingRow[]> {
+  return db
+    .selectFrom('activities')
+    .select(activityColumns)
+    .where('user_id', '=', userId)
+    .where('local_date', '>=', from)
+    .where('local_date', '<=', to)
+    .orderBy('start_time')
+    .orderBy('id')
+    .execute();
+}

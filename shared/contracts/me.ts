@@ -1,0 +1,94 @@
+// The account as the app sees it (GET /me) and what it may change (PATCH /me). Every value is checked
+// here, once, at the edge; cross-field rules (HR order, age in the user's own zone) in shared/account/profile.ts.
+import { z } from 'zod';
+import { isValidDate, isValidTimeZone } from '../domain/dates';
+import { notificationKinds, preferredUnits, responderClasses, sexes } from '../db/schema';
+
+/** Notification kinds as JSON keys (camelCase), in the order of the database's list. */
+export const notificationPreferenceKeys = {
+  riskAlert: 'risk_alert',
+  planAdapted: 'plan_adapted',
+  workoutMissed: 'workout_missed',
+  readiness: 'readiness',
+  pendingTask: 'pending_task',
+  vendorDisconnected: 'vendor_disconnected',
+} as const satisfies Record<string, (typeof notificationKinds)[number]>;
+
+const NotificationPreferences = z.strictObject({
+  riskAlert: z.boolean().optional(),
+  planAdapted: z.boolean().optional(),
+  workoutMissed: z.boolean().optional(),
+  readiness: z.boolean().optional(),
+  pendingTask: z.boolean().optional(),
+  vendorDisconnected: z.boolean().optional(),
+});
+
+// IANA names only: Intl also accepts offsets such as "+01:00", which have no daylight-saving rules.
+const IANA_NAME = /^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+){1,2}|Etc\/[A-Za-z0-9_+-]+)$/;
+export const TimeZone = z
+  .string()
+  .max(64)
+  .refine((tz) => IANA_NAME.test(tz) && isValidTimeZone(tz), 'must be an IANA time zone such as Europe/Paris');
+
+const CalendarDate = z.string().refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidDate(d), 'must be a date YYYY-MM-DD');
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const MeResponse = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  profile: z.object({
+    dob: z.string().nullable(),
+    sex: z.enum(sexes),
+    weightKg: z.number().nullable(),
+    heightCm: z.number().nullable(),
+  }),
+  settings: z.object({
+    preferredUnits: z.enum(preferredUnits),
+    timeZone: z.string(),
+    /** ISO weekday the training week starts on, 1 = Monday. */
+    weekStartDay: z.number().int(),
+    notificationPreferences: NotificationPreferences,
+  }),
+  baselines: z.object({
+    restingHr: z.number().nullable(),
+    hrvRmssd: z.number().nullable(),
+    maxHr: z.number().nullable(),
+    lactateThresholdHr: z.number().nullable(),
+  }),
+  responder: z.object({
+    classification: z.enum(responderClasses).nullable(),
+    updatedAt: z.iso.datetime({ offset: true }).nullable(),
+  }),
+});
+export type Me = z.infer<typeof MeResponse>;
+
+// Strict objects: a misspelt field is a 422 naming it, not a silent no-op. null clears a value.
+export const UpdateMeBody = z.strictObject({
+  profile: z
+    .strictObject({
+      dob: CalendarDate.nullable().optional(),
+      sex: z.enum(sexes).optional(),
+      weightKg: z.number().min(25).max(300).nullable().optional(),
+      heightCm: z.number().min(100).max(250).nullable().optional(),
+    })
+    .optional(),
+  settings: z
+    .strictObject({
+      preferredUnits: z.enum(preferredUnits).optional(),
+      timeZone: TimeZone.optional(),
+      weekStartDay: int(1, 7).optional(),
+      notificationPreferences: NotificationPreferences.optional(),
+    })
+    .optional(),
+  baselines: z
+    .strictObject({
+      restingHr: int(25, 120).nullable().optional(),
+      hrvRmssd: z.number().gt(0).lt(500).nullable().optional(),
+      maxHr: int(120, 230).nullable().optional(),
+      lactateThresholdHr: int(25, 250).nullable().optional(),
+    })
+    .optional(),
+  /** The classification is the athlete's (or coach's) call; updatedAt is set by the server. */
+  responder: z.strictObject({ classification: z.enum(responderClasses).nullable() }).optional(),
+});
+export type UpdateMe = z.infer<typeof UpdateMeBody>;

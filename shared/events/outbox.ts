@@ -1,0 +1,76 @@
+// Transactional outbox: events are written in the same transaction as the change they announce and
+// published right after commit. PutEvents can fail after the commit; the rows then stay, and the
+// relay (functions/schedules/relay-outbox.ts) publishes them later. Consumers are state-based, so an
+// event published twice (a slow first attempt and the relay) is harmless; an event never published is not.
+import { sql } from 'kysely';
+import type { Conn, Db } from '../db/connection';
+import type { JsonObject } from '../db/schema';
+import { logger } from '../logger';
+import { eventDetailSchemas, type DetailType, type OutgoingEvent } from './catalogue';
+import type { EventPublisher } from './publisher';
+
+export interface EnqueuedEvent {
+  id: string;
+  event: OutgoingEvent;
+}
+
+/** Writes the events inside the caller's transaction (one statement); validates them as the publisher would. */
+export async function enqueueEvents(trx: Conn, events: readonly OutgoingEvent[]): Promise<EnqueuedEvent[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((e) => ({
+    detail_type: e.detailType,
+    detail: JSON.stringify(eventDetailSchemas[e.detailType as DetailType].parse(e.detail)),
+  }));
+  const inserted = await trx.insertInto('event_outbox').values(rows).returning('id').execute();
+  return inserted.map((r, i) => ({ id: r.id, event: events[i]! }));
+}
+
+/**
+ * After commit: publishes the events and removes them from the outbox. A failure is logged, not thrown:
+ * the change is committed and the relay will publish the rows left behind.
+ */
+export async function publishEnqueued(db: Db, publisher: EventPublisher, enqueued: readonly EnqueuedEvent[]): Promise<boolean> {
+  if (enqueued.length === 0) return true;
+  try {
+    await publisher.publish(enqueued.map((e) => e.event));
+  } catch (error) {
+    const e = error as Error;
+    logger.warn('events left in the outbox for the relay', { count: enqueued.length, errorName: e.name, errorMessage: e.message?.slice(0, 200) });
+    return false;
+  }
+  await db
+    .deleteFrom('event_outbox')
+    .where('id', '=', sql<string>`any(${enqueued.map((e) => e.id)}::uuid[])`)
+    .execute();
+  return true;
+}
+
+export interface RelayOptions {
+  /** Rows younger than this are probably being published by their own writer right now. */
+  minAgeSeconds?: number;
+  limit?: number;
+}
+
+/** Publishes what writers left behind, oldest first; rows are locked so two relays never take the same ones. */
+export async function relayOutbox(db: Db, publisher: EventPublisher, options: RelayOptions = {}): Promise<number> {
+  const minAge = options.minAgeSeconds ?? 30;
+  const limit = options.limit ?? 100;
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('event_outbox')
+      .select(['id', 'detail_type', 'detail'])
+      .where('created_at', '<=', sql<Date>`now() - make_interval(secs => ${minAge})`)
+      .orderBy('created_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (rows.length === 0) return 0;
+    await publisher.publish(rows.map((r) => ({ detailType: r.detail_type as DetailType, detail: r.detail as JsonObject }) as OutgoingEvent));
+    await trx
+      .deleteFrom('event_outbox')
+      .where('id', '=', sql<string>`any(${rows.map((r) => r.id)}::uuid[])`)
+      .execute();
+    return rows.length;
+  });
+}

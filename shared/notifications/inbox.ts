@@ -1,0 +1,45 @@
+// The athlete's notifications (GET /notifications, POST /notifications/{id}/read). Workers and services
+// write them with a dedupe key so a re-run never notifies twice; this is the reading side.
+import type { Notification } from '../contracts/notifications';
+import type { Conn } from '../db/connection';
+import type { NotificationRow } from '../db/schema';
+import { NotFound } from '../http/errors';
+
+/** The newest first; older ones stay in the database (and in the export). */
+const PAGE = 100;
+
+const columns = ['id', 'kind', 'title', 'body', 'data', 'read_at', 'created_at'] as const;
+type Listed = Pick<NotificationRow, (typeof columns)[number]>;
+
+function toNotification(row: Listed): Notification {
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    body: row.body,
+    data: row.data,
+    read: row.read_at !== null,
+    readAt: row.read_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export async function listNotifications(db: Conn, userId: string, options: { unreadOnly?: boolean } = {}): Promise<Notification[]> {
+  let query = db.selectFrom('notifications').select(columns).where('user_id', '=', userId);
+  if (options.unreadOnly) query = query.where('read_at', 'is', null);
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(PAGE).execute();
+  return rows.map(toNotification);
+}
+
+/** Idempotent: reading twice keeps the first read time. Another user's notification is not found. */
+export async function markNotificationRead(db: Conn, userId: string, id: string, now: Date): Promise<Notification> {
+  const row = await db
+    .updateTable('notifications')
+    .set((eb) => ({ read_at: eb.fn.coalesce('read_at', eb.val(now)) }))
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .returning(columns)
+    .executeTakeFirst();
+  if (!row) throw new NotFound('No such notification');
+  return toNotification(row);
+}

@@ -1,0 +1,41 @@
+// The ports of ports.ts, implemented on the database, Strava's API and the claim-check store. The
+// normalization worker builds them once per container: `vendorConnections(getDb())`, ...
+import type { Db } from '../db/connection';
+import { loadClaimCheck, type ClaimCheckStore } from '../events/claim-check';
+import { resolveVendorUsers, revokeVendorAccess, updateVendorScopes } from './connections';
+import { vendorCredentials } from './credentials';
+import type { ClaimCheckReader, StravaActivities, VendorConnections, VendorLink } from './ports';
+import { fetchStravaActivity, stravaContext, type StravaContext } from './strava-client';
+
+export function vendorConnections(db: Db): VendorConnections {
+  return {
+    async resolve(vendor, users) {
+      const tokens = new Map<string, string>();
+      for (const u of users) if (u.userAccessToken !== undefined) tokens.set(u.vendorUserId, u.userAccessToken);
+      const key = tokens.size > 0 ? (await vendorCredentials()).tokenKey : undefined;
+      const found = await resolveVendorUsers(db, vendor, users.map((u) => u.vendorUserId), { userAccessTokens: tokens, key });
+      const links = new Map<string, VendorLink>();
+      for (const [id, c] of found) links.set(id, { id: c.id, userId: c.userId, vendor: c.vendor, vendorUserId: c.vendorUserId });
+      return links;
+    },
+    async revoke(vendor, vendorUserId, occurredAt) {
+      await revokeVendorAccess(db, vendor, vendorUserId, occurredAt);
+    },
+    async updateScopes(vendor, vendorUserId, scopes, occurredAt) {
+      await updateVendorScopes(db, vendor, vendorUserId, scopes, occurredAt);
+    },
+  };
+}
+
+/** `context` for tests (a fake Strava's URL, fixed credentials); by default from configuration. */
+export function stravaActivities(db: Db, context?: StravaContext): StravaActivities {
+  return {
+    async fetchActivity(link, activityId) {
+      return fetchStravaActivity(db, link, activityId, context ?? (await stravaContext()));
+    },
+  };
+}
+
+export function claimCheckReader(store?: ClaimCheckStore): ClaimCheckReader {
+  return { read: (pointer) => loadClaimCheck(pointer, store) };
+}

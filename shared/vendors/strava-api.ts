@@ -1,0 +1,161 @@
+// Strava's HTTP API, the calls we make: OAuth token exchange and refresh, and reading one activity.
+// No database here (connections.ts stores tokens; strava-client.ts combines the two). The base URL is
+// configuration so tests talk to a local fake (test/support/fake-strava.ts).
+// https://developers.strava.com/docs/authentication/ and https://developers.strava.com/docs/rate-limits/
+import { clock } from '../clock';
+import { parseRateLimit, StravaActivity, StravaTokenResponse } from './strava';
+
+/** Strava said "too many requests" (or its budget is spent): try again after `retryAfterSeconds`. */
+export class RateLimited extends Error {
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly vendor: 'strava' = 'strava',
+  ) {
+    super(`${vendor} rate limit reached; retry in ${retryAfterSeconds} s`);
+    this.name = 'RateLimited';
+  }
+}
+
+/** The athlete's token is not (or no longer) accepted: refresh it, or the athlete revoked our access. */
+export class StravaUnauthorized extends Error {
+  constructor(what: string) {
+    super(`Strava refused our credentials for ${what}`);
+    this.name = 'StravaUnauthorized';
+  }
+}
+
+/** Strava refused the request itself (bad OAuth code, unknown client): retrying will not help. */
+export class StravaRejected extends Error {
+  constructor(readonly status: number, what: string) {
+    super(`Strava answered ${status} to ${what}`);
+    this.name = 'StravaRejected';
+  }
+}
+
+/** Strava failed or answered something we cannot read: worth retrying later. */
+export class StravaUnavailable extends Error {
+  constructor(what: string, readonly status?: number) {
+    super(`Strava is unavailable for ${what}${status ? ` (${status})` : ''}`);
+    this.name = 'StravaUnavailable';
+  }
+}
+
+export interface StravaHttp {
+  /** e.g. https://www.strava.com (tests: the fake's URL). */
+  baseUrl: string;
+  fetch?: typeof fetch;
+  now?: () => Date;
+  timeoutMs?: number;
+}
+
+export interface StravaClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+async function call(http: StravaHttp, what: string, path: string, init: RequestInit): Promise<Response> {
+  const doFetch = http.fetch ?? fetch;
+  let res: Response;
+  try {
+    res = await doFetch(`${http.baseUrl.replace(/\/+$/, '')}${path}`, { ...init, signal: AbortSignal.timeout(http.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+  } catch {
+    throw new StravaUnavailable(what);
+  }
+  if (res.status === 429) {
+    const limit = parseRateLimit(res.headers, (http.now ?? (() => clock().now()))(), 429);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    await res.body?.cancel();
+    throw new RateLimited(Math.max(1, limit.backoffSeconds, Number.isFinite(retryAfter) ? retryAfter : 0));
+  }
+  return res;
+}
+
+async function json(res: Response, what: string): Promise<unknown> {
+  try {
+    return (await res.json()) as unknown;
+  } catch {
+    throw new StravaUnavailable(`${what}: unreadable response`, res.status);
+  }
+}
+
+async function tokenRequest(http: StravaHttp, what: string, form: Record<string, string>): Promise<StravaTokenResponse> {
+  const res = await call(http, what, '/oauth/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams(form).toString(),
+  });
+  if (res.status === 401) throw new StravaUnauthorized(what);
+  if (res.status >= 400 && res.status < 500) {
+    await res.body?.cancel();
+    throw new StravaRejected(res.status, what);
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new StravaUnavailable(what, res.status);
+  }
+  const parsed = StravaTokenResponse.safeParse(await json(res, what));
+  if (!parsed.success) throw new StravaUnavailable(`${what}: unexpected response`, res.status);
+  return parsed.data;
+}
+
+/** Connect: the OAuth code from the app's redirect for tokens (the answer includes the athlete). */
+export function exchangeStravaCode(http: StravaHttp, client: StravaClientCredentials, code: string): Promise<StravaTokenResponse> {
+  return tokenRequest(http, 'the authorization code', {
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    code,
+    grant_type: 'authorization_code',
+  });
+}
+
+/** Access tokens live 6 h; each refresh may also rotate the refresh token. */
+export function refreshStravaToken(http: StravaHttp, client: StravaClientCredentials, refreshToken: string): Promise<StravaTokenResponse> {
+  return tokenRequest(http, 'a token refresh', {
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    refresh_token: refreshToken,
+    grant_type: 'refresh_token',
+  });
+}
+
+/**
+ * GET /api/v3/activities/{id}. Null when Strava says it does not exist or this athlete may not read it
+ * (deleted since the event, or private without the activity:read_all scope): nothing to ingest.
+ */
+export async function getStravaActivity(http: StravaHttp, accessToken: string, activityId: string): Promise<StravaActivity | null> {
+  if (!/^\d{1,20}$/.test(activityId)) throw new StravaRejected(400, `activity id ${activityId}`);
+  const what = `activity ${activityId}`;
+  const res = await call(http, what, `/api/v3/activities/${activityId}`, {
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+  });
+  if (res.status === 401) {
+    await res.body?.cancel();
+    throw new StravaUnauthorized(what);
+  }
+  if (res.status === 404 || res.status === 403) {
+    await res.body?.cancel();
+    return null;
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new StravaUnavailable(what, res.status);
+  }
+  const parsed = StravaActivity.safeParse(await json(res, what));
+  if (!parsed.success) throw new StravaUnavailable(`${what}: unexpected response`, res.status);
+  return parsed.data;
+}
+
+/** Revokes our access at Strava (the athlete disconnected here); Strava then stops sending their events. */
+export async function deauthorizeStrava(http: StravaHttp, accessToken: string): Promise<void> {
+  const what = 'a deauthorization';
+  const res = await call(http, what, '/oauth/deauthorize', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({ access_token: accessToken }).toString(),
+  });
+  await res.body?.cancel();
+  if (res.status === 401) throw new StravaUnauthorized(what);
+  if (!res.ok) throw new StravaUnavailable(what, res.status);
+}

@@ -1,0 +1,173 @@
+// Vendor links against a real database (PGlite, or PostgreSQL with TEST_DATABASE_URL) and a fake Strava:
+// tokens sealed at rest, refreshed when expired (once, under concurrency), rate limits surfaced as
+// RateLimited, and revocations that cannot undo a newer connection.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveTokenKey } from '../../shared/vendors/crypto';
+import {
+  VendorAccountTaken,
+  VendorDisconnected,
+  getStravaAccessToken,
+  linkVendorAccount,
+  resolveVendorUser,
+  resolveVendorUsers,
+  revokeVendorAccess,
+  unlinkVendor,
+  updateVendorScopes,
+} from '../../shared/vendors/connections';
+import { connectGarmin, connectStrava, disconnectVendor } from '../../shared/vendors/integrations';
+import { claimCheckReader, stravaActivities, vendorConnections } from '../../shared/vendors/adapters';
+import { InMemoryClaimCheckStore } from '../../shared/events/claim-check';
+import { RateLimited, fetchStravaActivity, vendorFailureAction, type StravaContext } from '../../shared/vendors/strava-client';
+import { testDb, type TestDb } from '../support/db';
+import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
+
+const key = deriveTokenKey('test-vendor-token-key-0123456789abcdef0123456789');
+let t: TestDb;
+let strava: FakeStrava;
+let ctx: StravaContext;
+
+const newUser = async () =>
+  (await t.db.insertInto('users').values({ email: `u-${Math.random().toString(36).slice(2)}@example.com`, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()).id;
+const row = (userId: string, vendor: 'strava' | 'garmin') =>
+  t.db.selectFrom('vendor_connections').selectAll().where('user_id', '=', userId).where('vendor', '=', vendor).executeTakeFirstOrThrow();
+
+beforeAll(async () => {
+  t = await testDb();
+  strava = await startFakeStrava({ athleteId: 134815 });
+  ctx = { http: { baseUrl: strava.url }, client: { clientId: '4711', clientSecret: 'fake-client-secret' }, key };
+});
+afterAll(async () => {
+  await strava?.close();
+  await t?.close();
+});
+
+describe('connecting Strava', () => {
+  it('exchanges the code, seals the tokens and maps the athlete to the user', async () => {
+    const userId = await newUser();
+    const view = await connectStrava(t.db, userId, { code: strava.issueCode(), scope: 'read,activity:read_all' }, ctx);
+    expect(view).toMatchObject({ vendor: 'strava', vendorUserId: '134815', status: 'connected', scopes: ['read', 'activity:read_all'] });
+    const stored = await row(userId, 'strava');
+    expect(stored.access_token_ciphertext).toMatch(/^v1\./);
+    expect(stored.access_token_ciphertext).not.toContain('access-');
+    expect(stored.refresh_token_ciphertext).toMatch(/^v1\./);
+    expect(stored.expires_at!.getTime()).toBeGreaterThan(Date.now());
+    expect((await resolveVendorUser(t.db, 'strava', '134815'))?.userId).toBe(userId);
+
+    // A second user cannot take a connected athlete.
+    await expect(connectStrava(t.db, await newUser(), { code: strava.issueCode() }, ctx)).rejects.toMatchObject({ status: 409 });
+    // A refused code is the user's problem (400), not ours.
+    await expect(connectStrava(t.db, userId, { code: 'never-issued' }, ctx)).rejects.toMatchObject({ status: 400 });
+    // Consent without activity access would connect an account that never syncs.
+    await expect(connectStrava(t.db, userId, { code: strava.issueCode(), scope: 'read' }, ctx)).rejects.toMatchObject({ status: 422 });
+
+    await disconnectVendor(t.db, userId, 'strava', ctx);
+    const erased = await row(userId, 'strava');
+    expect(erased).toMatchObject({ status: 'disconnected', access_token_ciphertext: null, refresh_token_ciphertext: null });
+    expect(strava.deauthorized).toHaveLength(1);
+    expect(await resolveVendorUser(t.db, 'strava', '134815')).toBeNull();
+    // Disconnecting again changes nothing.
+    await disconnectVendor(t.db, userId, 'strava', ctx);
+  });
+});
+
+describe('Strava tokens and activities', () => {
+  let userId: string;
+  beforeAll(async () => {
+    userId = await newUser();
+    // An expired access token and a refresh token the fake issued.
+    const tokens = await fetch(`${strava.url}/oauth/token`, { method: 'POST', body: new URLSearchParams({ client_id: '4711', client_secret: 'fake-client-secret', grant_type: 'authorization_code', code: strava.issueCode() }) }).then((r) => r.json() as Promise<{ refresh_token: string }>);
+    await linkVendorAccount(t.db, { userId, vendor: 'strava', vendorUserId: '777', accessToken: 'stale', refreshToken: tokens.refresh_token, expiresAt: new Date(Date.now() - 1000) }, key);
+  });
+
+  it('refreshes an expired token once, even when several workers ask at the same time, and keeps the rotated one', async () => {
+    const before = strava.refreshCount();
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => getStravaAccessToken(t.db, { vendorUserId: '777' }, ctx)));
+    expect(new Set(tokens).size).toBe(1);
+    expect(strava.refreshCount() - before).toBe(1);
+    expect((await row(userId, 'strava')).expires_at!.getTime()).toBeGreaterThan(Date.now());
+    // Fresh now: no further refresh.
+    await getStravaAccessToken(t.db, { vendorUserId: '777' }, ctx);
+    expect(strava.refreshCount() - before).toBe(1);
+  });
+
+  it('fetches the activity as the athlete; a deleted one is null', async () => {
+    const activity = await fetchStravaActivity(t.db, { vendorUserId: '777' }, '11472130281', ctx);
+    expect(activity).toMatchObject({ id: 11472130281, sport_type: 'Run', elapsed_time: 3391 });
+    expect(await fetchStravaActivity(t.db, { vendorUserId: '777' }, '1', ctx)).toBeNull();
+  });
+
+  it('refreshes and retries once when Strava refuses a token it issued', async () => {
+    strava.expireAccessTokens();
+    const before = strava.refreshCount();
+    expect(await stravaActivities(t.db, ctx).fetchActivity({ id: 'x', userId, vendor: 'strava', vendorUserId: '777' }, '11472130999')).toMatchObject({ manual: true });
+    expect(strava.refreshCount() - before).toBe(1);
+  });
+
+  it('turns a 429 into RateLimited until the 15-minute window resets, which the worker waits out', async () => {
+    strava.rateLimitNext(1, '201,1500');
+    const error = await fetchStravaActivity(t.db, { vendorUserId: '777' }, '11472130281', ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimited);
+    const seconds = (error as RateLimited).retryAfterSeconds;
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(15 * 60);
+    expect(vendorFailureAction(error)).toEqual({ action: 'retry-later', delaySeconds: seconds });
+    // A spent daily budget waits for midnight UTC.
+    strava.rateLimitNext(1, '10,2000');
+    const daily = (await fetchStravaActivity(t.db, { vendorUserId: '777' }, '11472130281', ctx).catch((e: unknown) => e)) as RateLimited;
+    expect(daily.retryAfterSeconds).toBeGreaterThan(0);
+    expect(daily.retryAfterSeconds).toBeLessThanOrEqual(24 * 3600);
+  });
+
+  it('drops work for a link that no longer exists', async () => {
+    const error = await fetchStravaActivity(t.db, { vendorUserId: 'nobody' }, '11472130281', ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VendorDisconnected);
+    expect(vendorFailureAction(error)).toMatchObject({ action: 'drop' });
+  });
+});
+
+describe('Garmin links', () => {
+  it('accept pushes only with the token the link was made with', async () => {
+    const userId = await newUser();
+    await connectGarmin(t.db, userId, { garminUserId: '4aacafe82427c251df9c9592d0c06768', userAccessToken: '8f57a6f1-26ba-4b05-a7cd-c6b525a4c7a2' }, key);
+    const ports = vendorConnections(t.db);
+    const found = await resolveVendorUsers(t.db, 'garmin', ['4aacafe82427c251df9c9592d0c06768', 'unknown'], {
+      userAccessTokens: new Map([['4aacafe82427c251df9c9592d0c06768', '8f57a6f1-26ba-4b05-a7cd-c6b525a4c7a2']]),
+      key,
+    });
+    expect([...found.keys()]).toEqual(['4aacafe82427c251df9c9592d0c06768']);
+    expect(await resolveVendorUser(t.db, 'garmin', '4aacafe82427c251df9c9592d0c06768', { userAccessToken: 'someone-elses', key })).toBeNull();
+    const links = await ports.resolve('garmin', [{ vendorUserId: '4aacafe82427c251df9c9592d0c06768' }]);
+    expect(links.get('4aacafe82427c251df9c9592d0c06768')).toMatchObject({ userId, vendor: 'garmin' });
+
+    await ports.updateScopes('garmin', '4aacafe82427c251df9c9592d0c06768', ['ACTIVITY_EXPORT'], new Date());
+    expect((await row(userId, 'garmin')).scopes).toEqual(['ACTIVITY_EXPORT']);
+  });
+
+  it('a deregistration forgets the link, but one older than a reconnection changes nothing', async () => {
+    const userId = await newUser();
+    const garminUserId = `g-${Math.random().toString(36).slice(2)}`;
+    const link = await linkVendorAccount(t.db, { userId, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat' }, key);
+    const stale = new Date(link.connectedAt.getTime() - 60_000);
+    expect(await revokeVendorAccess(t.db, 'garmin', garminUserId, stale)).toBeNull();
+    expect((await row(userId, 'garmin')).status).toBe('connected');
+    await vendorConnections(t.db).revoke('garmin', garminUserId, new Date(Date.now() + 1000));
+    expect(await row(userId, 'garmin')).toMatchObject({ status: 'disconnected', access_token_ciphertext: null });
+    expect(await updateVendorScopes(t.db, 'garmin', garminUserId, [], new Date())).toBe(false);
+
+    // Another user may now link the same Garmin account; the disconnected link gives way.
+    const other = await newUser();
+    await linkVendorAccount(t.db, { userId: other, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat2' }, key);
+    expect((await resolveVendorUser(t.db, 'garmin', garminUserId))?.userId).toBe(other);
+    await expect(linkVendorAccount(t.db, { userId, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat3' }, key)).rejects.toBeInstanceOf(VendorAccountTaken);
+    expect(await unlinkVendor(t.db, other, 'garmin')).toBe(true);
+    expect(await unlinkVendor(t.db, other, 'garmin')).toBe(false);
+  });
+});
+
+describe('the claim-check reader port', () => {
+  it('reads what the webhook stored', async () => {
+    const store = new InMemoryClaimCheckStore();
+    const pointer = await store.put('activity-received/garmin/k.json', '{"dailies":[]}');
+    expect(await claimCheckReader(store).read(pointer)).toEqual({ dailies: [] });
+  });
+});

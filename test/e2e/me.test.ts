@@ -1,0 +1,132 @@
+// The account document: reading it, changing any part of it, and every value it refuses.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
+import { functions } from '../../lib/topology';
+import { setClock } from '../../shared/clock';
+import type { Me } from '../../shared/contracts/me';
+import { createTestUser, type TestUser } from '../support/auth';
+import { testDb, type TestDb } from '../support/db';
+
+let database: TestDb;
+let runtime: LocalRuntime;
+
+beforeAll(async () => {
+  database = await testDb();
+  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
+});
+afterAll(async () => {
+  await runtime?.close();
+  await database?.close();
+});
+afterEach(() => setClock(undefined));
+
+const patch = (user: TestUser, body: unknown) =>
+  fetch(`${runtime.url}/api/v1/me`, { method: 'PATCH', headers: { ...user.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const get = async (user: TestUser) => (await (await fetch(`${runtime.url}/api/v1/me`, { headers: user.headers })).json()) as Me;
+
+async function refused(user: TestUser, body: unknown): Promise<string[]> {
+  const res = await patch(user, body);
+  expect(res.status).toBe(422);
+  return ((await res.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
+}
+
+describe('GET /me', () => {
+  it("is a new user's full document with UTC and empty values", async () => {
+    const user = await createTestUser(database.db);
+    expect(await get(user)).toEqual({
+      id: user.userId,
+      email: user.email,
+      profile: { dob: null, sex: 'unspecified', weightKg: null, heightCm: null },
+      settings: { preferredUnits: 'metric', timeZone: 'UTC', weekStartDay: 1, notificationPreferences: {} },
+      baselines: { restingHr: null, hrvRmssd: null, maxHr: null, lactateThresholdHr: null },
+      responder: { classification: null, updatedAt: null },
+    });
+  });
+});
+
+describe('PATCH /me', () => {
+  it('changes any nested part and returns the whole document', async () => {
+    const now = new Date('2026-05-01T10:00:00Z');
+    setClock({ now: () => now });
+    const user = await createTestUser(database.db);
+    const res = await patch(user, {
+      profile: { dob: '1990-04-12', sex: 'female', weightKg: 58.5, heightCm: 168 },
+      settings: { timeZone: 'Europe/Paris', preferredUnits: 'imperial', notificationPreferences: { riskAlert: false } },
+      baselines: { restingHr: 48, maxHr: 188, lactateThresholdHr: 170, hrvRmssd: 65.2 },
+      responder: { classification: 'high' },
+    });
+    expect(res.status).toBe(200);
+    const me = (await res.json()) as Me;
+    expect(me.profile).toEqual({ dob: '1990-04-12', sex: 'female', weightKg: 58.5, heightCm: 168 });
+    expect(me.settings).toEqual({ preferredUnits: 'imperial', timeZone: 'Europe/Paris', weekStartDay: 1, notificationPreferences: { riskAlert: false } });
+    expect(me.baselines).toEqual({ restingHr: 48, hrvRmssd: 65.2, maxHr: 188, lactateThresholdHr: 170 });
+    expect(me.responder).toEqual({ classification: 'high', updatedAt: now.toISOString() });
+    expect(await get(user)).toEqual(me);
+  });
+
+  it('leaves what it does not mention, merges notification preferences and clears with null', async () => {
+    const user = await createTestUser(database.db);
+    await patch(user, { profile: { weightKg: 70 }, settings: { notificationPreferences: { riskAlert: false, readiness: true } } });
+    const res = await patch(user, { profile: { weightKg: null }, settings: { notificationPreferences: { readiness: false } } });
+    const me = (await res.json()) as Me;
+    expect(me.profile.weightKg).toBeNull();
+    expect(me.settings.notificationPreferences).toEqual({ riskAlert: false, readiness: false });
+    const stored = await database.db.selectFrom('users').select('notification_preferences').where('id', '=', user.userId).executeTakeFirstOrThrow();
+    expect(stored.notification_preferences).toEqual({ risk_alert: false, readiness: false });
+  });
+
+  it('accepts real IANA zone names only', async () => {
+    const user = await createTestUser(database.db);
+    expect(await refused(user, { settings: { timeZone: 'Mars/Olympus_Mons' } })).toEqual(['body.settings.timeZone']);
+    expect(await refused(user, { settings: { timeZone: '+02:00' } })).toEqual(['body.settings.timeZone']);
+    expect(await refused(user, { settings: { timeZone: '' } })).toEqual(['body.settings.timeZone']);
+    expect(await refused(user, { settings: { timeZone: 'europe/paris' } })).toEqual(['body.settings.timeZone']);
+    const ok = await patch(user, { settings: { timeZone: 'America/Argentina/Buenos_Aires' } });
+    expect(((await ok.json()) as Me).settings.timeZone).toBe('America/Argentina/Buenos_Aires');
+  });
+
+  it('checks each value against its range', async () => {
+    const user = await createTestUser(database.db);
+    expect(await refused(user, { baselines: { maxHr: 119 } })).toEqual(['body.baselines.maxHr']);
+    expect(await refused(user, { baselines: { maxHr: 231 } })).toEqual(['body.baselines.maxHr']);
+    expect(await refused(user, { baselines: { maxHr: 180.5 } })).toEqual(['body.baselines.maxHr']);
+    expect(await refused(user, { profile: { weightKg: 24.9 } })).toEqual(['body.profile.weightKg']);
+    expect(await refused(user, { profile: { weightKg: 300.1 } })).toEqual(['body.profile.weightKg']);
+    expect(await refused(user, { profile: { heightCm: 99 } })).toEqual(['body.profile.heightCm']);
+    expect(await refused(user, { profile: { sex: 'other' } })).toEqual(['body.profile.sex']);
+    expect(await refused(user, { settings: { preferredUnits: 'furlongs' } })).toEqual(['body.settings.preferredUnits']);
+    expect(await refused(user, { baselines: { restingHr: 20 } })).toEqual(['body.baselines.restingHr']);
+    expect(await refused(user, { baselines: { hrvRmssd: 0 } })).toEqual(['body.baselines.hrvRmssd']);
+    expect(await refused(user, { settings: { notificationPreferences: { riskAlert: 'yes' } } })).toEqual(['body.settings.notificationPreferences.riskAlert']);
+    expect(await refused(user, { profile: { wieghtKg: 70 } })).toEqual(['body.profile']);
+    expect(await refused(user, { email: 'new@example.com' })).toEqual(['body']);
+    expect(await refused(user, { responder: { classification: 'high', updatedAt: '2020-01-01T00:00:00Z' } })).toEqual(['body.responder']);
+    expect(await get(user)).toMatchObject({ baselines: { maxHr: null }, profile: { weightKg: null } });
+  });
+
+  it('wants a date of birth in the past and an age of 10 to 100, in the user’s own zone', async () => {
+    setClock({ now: () => new Date('2026-05-01T12:00:00Z') }); // already 2026-05-02 in Kiritimati (UTC+14)
+    const user = await createTestUser(database.db, { time_zone: 'Pacific/Kiritimati' });
+    expect(await refused(user, { profile: { dob: '2026-05-03' } })).toEqual(['body.profile.dob']);
+    expect(await refused(user, { profile: { dob: '2016-05-03' } })).toEqual(['body.profile.dob']); // 9 years old
+    expect((await patch(user, { profile: { dob: '2016-05-02' } })).status).toBe(200); // 10 today
+    expect(await refused(user, { profile: { dob: '1925-05-02' } })).toEqual(['body.profile.dob']); // 101 today
+    expect((await patch(user, { profile: { dob: '1925-05-03' } })).status).toBe(200); // 100 until tomorrow
+    expect(await refused(user, { profile: { dob: '2026-02-30' } })).toEqual(['body.profile.dob']);
+  });
+
+  it('keeps heart-rate baselines in order, across separate requests', async () => {
+    const user = await createTestUser(database.db);
+    expect((await patch(user, { baselines: { maxHr: 185 } })).status).toBe(200);
+    expect(await refused(user, { baselines: { restingHr: 60, lactateThresholdHr: 190 } })).toEqual(['body.baselines.lactateThresholdHr']);
+    expect((await patch(user, { baselines: { restingHr: 60, lactateThresholdHr: 165 } })).status).toBe(200);
+    expect(await refused(user, { baselines: { maxHr: 160 } })).toEqual(['body.baselines.maxHr']);
+  });
+
+  it('clears the responder class and its time together', async () => {
+    const user = await createTestUser(database.db);
+    await patch(user, { responder: { classification: 'low' } });
+    const me = (await (await patch(user, { responder: { classification: null } })).json()) as Me;
+    expect(me.responder).toEqual({ classification: null, updatedAt: null });
+  });
+});

@@ -1,0 +1,133 @@
+// Generated from lib/topology.ts: every authenticated route is called as user B against user A's data.
+// B must get 404 for A's resources, or only B's own (empty) data — never anything of A's, and A's rows
+// must come out unchanged. A new route joins this test by existing; if the test cannot tell how to call it
+// (a path parameter or a body it does not know), it fails and says what to add to `cases` below.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
+import { functions } from '../../lib/topology';
+import { isHttp, type FunctionSpec, type HttpFunctionSpec } from '../../lib/topology-types';
+import { createTestUser } from '../support/auth';
+import { testDb, type TestDb } from '../support/db';
+import { fingerprint, seedEverything, type SeededResources } from '../support/seed';
+
+interface RouteCase {
+  /** Path parameters naming A's resources. */
+  params?: (a: SeededResources) => Record<string, string>;
+  /** Path parameters that name something of the caller's own (e.g. a vendor), not A's resource: no 404 expected. */
+  ownScope?: true;
+  query?: (a: SeededResources) => Record<string, string>;
+  /** A valid body, so the request reaches the ownership check rather than stopping at validation. */
+  body?: (a: SeededResources) => unknown;
+  /** The route cannot be exercised here; say why (it is reported, not silently dropped). */
+  skip?: string;
+}
+
+/** Path parameters whose name says which resource of A's they are. */
+const resourceParams: Record<string, (a: SeededResources) => string> = {
+  activityId: (a) => a.activityId,
+  planId: (a) => a.planId,
+  workoutId: (a) => a.workoutId,
+  notificationId: (a) => a.notificationId,
+  taskId: (a) => a.taskId,
+  alertId: (a) => a.alertId,
+  rejectionId: (a) => a.rejectionId,
+  connectionId: (a) => a.connectionId,
+};
+
+/** Keyed `METHOD path` as in the topology. Add an entry when the test asks for one. */
+const cases: Record<string, RouteCase> = {
+  'PATCH /api/v1/me': { body: () => ({ profile: { weightKg: 70 }, settings: { timeZone: 'Europe/Paris' } }) },
+  // B tries the very day, start time and vendor ids of A's data.
+  'POST /api/v1/activities': { body: () => ({ startTime: '2026-03-09T06:30:00Z', durationMinutes: 45, rpe: 5 }) },
+  'GET /api/v1/activities/{id}': { params: (a) => ({ id: a.activityId }) },
+  'PATCH /api/v1/activities/{id}': { params: (a) => ({ id: a.activityId }), body: () => ({ rpe: 9, notes: 'not yours' }) },
+  'DELETE /api/v1/activities/{id}': { params: (a) => ({ id: a.activityId }) },
+  'POST /api/v1/notifications/{id}/read': { params: (a) => ({ id: a.notificationId }) },
+  'POST /api/v1/daily-metrics': { body: () => ({ date: '2026-03-09', restingHr: 55, soreness: 3 }) },
+  'GET /api/v1/daily-metrics': { query: () => ({ from: '2026-03-01', to: '2026-03-31' }) },
+  'GET /api/v1/metrics/load': { query: () => ({ from: '2026-03-01', to: '2026-03-31' }) },
+  'POST /api/v1/webhooks/apple': {
+    body: () => ({ workouts: [], dailies: [{ date: '2026-03-09', restingHeartRate: 52 }] }),
+  },
+  'POST /api/v1/integrations/garmin/connect': { body: () => ({ garminUserId: 'garmin-of-b', userAccessToken: 'token-of-b' }) },
+  'DELETE /api/v1/integrations/{vendor}': { params: () => ({ vendor: 'strava' }), ownScope: true },
+  'POST /api/v1/integrations/strava/connect': { skip: "exchanges the code with Strava's servers; needs the Strava fake of the ingestion tests" },
+};
+
+let database: TestDb;
+let runtime: LocalRuntime;
+let a: SeededResources & { email: string };
+
+beforeAll(async () => {
+  database = await testDb();
+  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
+  const owner = await createTestUser(database.db);
+  a = { ...(await seedEverything(database.db, owner.userId)), email: owner.email };
+});
+afterAll(async () => {
+  await runtime?.close();
+  await database?.close();
+});
+
+const userRoutes = Object.entries(functions as Record<string, FunctionSpec>)
+  .filter((entry): entry is [string, HttpFunctionSpec] => isHttp(entry[1]) && entry[1].trigger.auth === 'user')
+  .map(([name, spec]) => ({ name, ...spec.trigger, key: `${spec.trigger.method} ${spec.trigger.path}` }));
+
+const paramNames = (path: string) => [...path.matchAll(/\{(\w+)\+?\}/g)].map((m) => m[1]!);
+
+/** Everything that identifies A or A's rows; none of it may reach B. */
+const secretsOfA = () => [a.userId, a.email, a.marker, a.vendorUserId, a.activityId, a.planId, a.workoutId, a.notificationId, a.taskId, a.alertId, a.rejectionId, a.connectionId];
+
+describe('every authenticated route', () => {
+  it('is known to this test', () => {
+    expect(userRoutes.length).toBeGreaterThan(0);
+    const problems: string[] = [];
+    for (const route of userRoutes) {
+      const known = cases[route.key];
+      if (known?.skip) continue;
+      const unknownParams = paramNames(route.path).filter((p) => !known?.params && !resourceParams[p]);
+      if (unknownParams.length > 0) problems.push(`${route.key}: add cases['${route.key}'].params (or a resourceParams entry for ${unknownParams.join(', ')})`);
+      if (route.schemas.body && !known?.body) problems.push(`${route.key}: add cases['${route.key}'].body, a valid request body`);
+    }
+    for (const key of Object.keys(cases)) if (!userRoutes.some((r) => r.key === key)) problems.push(`cases['${key}'] names no authenticated route`);
+    expect(problems, 'test/e2e/ownership.test.ts does not know how to call these routes').toEqual([]);
+  });
+
+  it.each(userRoutes.map((r) => [r.key, r] as const))('%s refuses a request without a token', async (_key, route) => {
+    const path = route.path.replace(/\{(\w+)\+?\}/g, '00000000-0000-4000-8000-000000000000');
+    const res = await fetch(`${runtime.url}${path}`, { method: route.method });
+    expect(res.status).toBe(401);
+  });
+
+  it.each(userRoutes.map((r) => [r.key, r] as const))("%s never gives user B user A's data", async (key, route) => {
+    const known = cases[key] ?? {};
+    const missing = paramNames(route.path).filter((p) => !known.params && !resourceParams[p]);
+    if (missing.length > 0 || (route.schemas.body && !known.body && !known.skip)) {
+      throw new Error(`${key}: the test does not know how to call it; add an entry to \`cases\` in test/e2e/ownership.test.ts`);
+    }
+    if (known.skip) {
+      console.warn(`ownership: skipped ${key}: ${known.skip}`);
+      return;
+    }
+    const b = await createTestUser(database.db);
+    const before = await fingerprint(database.db, a.userId);
+    const params = known.params?.(a) ?? Object.fromEntries(paramNames(route.path).map((p) => [p, resourceParams[p]!(a)]));
+    const query = known.query ? `?${new URLSearchParams(known.query(a))}` : '';
+    const path = route.path.replace(/\{(\w+)\+?\}/g, (_, name: string) => encodeURIComponent(params[name]!)) + query;
+    const body = known.body?.(a);
+    const res = await fetch(`${runtime.url}${path}`, {
+      method: route.method,
+      headers: { ...b.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+
+    if (paramNames(route.path).length > 0 && !known.ownScope) expect(res.status, `${key} as B on A's resource`).toBe(404);
+    else expect(res.status, `${key} as B: ${text.slice(0, 300)}`).toBeLessThan(500);
+    // The ids B itself put in the path may be echoed back (problem+json `instance`); anything else of A's may not.
+    const sent = new Set(Object.values(params));
+    for (const secret of secretsOfA().filter((s) => !sent.has(s))) expect(text, `${key} leaked ${secret}`).not.toContain(secret);
+    await runtime.drain();
+    expect(await fingerprint(database.db, a.userId), `${key} as B changed A's data`).toBe(before);
+  });
+});

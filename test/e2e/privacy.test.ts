@@ -1,0 +1,136 @@
+// The user's privacy rights end to end: everything stored about them comes out in the export, and after
+// erasure nothing of them is left in any table, cache or session.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
+import { functions } from '../../lib/topology';
+import { userCacheKeyBuilders } from '../../shared/account/erasure';
+import { EXPORT_SECTIONS, NESTED_TABLES } from '../../shared/account/export';
+import { emailHash } from '../../shared/auth/throttle';
+import { InMemoryCache, setCacheClient } from '../../shared/cache/client';
+import { createTestUser, type TestUser } from '../support/auth';
+import { testDb, type TestDb } from '../support/db';
+import { fingerprint, rowsOf, seedEverything, tablesWithUserId, type SeededResources } from '../support/seed';
+
+let database: TestDb;
+let runtime: LocalRuntime;
+const cache = new InMemoryCache();
+
+beforeAll(async () => {
+  database = await testDb();
+  setCacheClient(cache);
+  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
+});
+afterAll(async () => {
+  setCacheClient(undefined);
+  await runtime?.close();
+  await database?.close();
+});
+afterEach(() => {
+  userCacheKeyBuilders.length = 0;
+});
+
+async function seededUser(): Promise<TestUser & { seed: SeededResources }> {
+  const user = await createTestUser(database.db);
+  return { ...user, seed: await seedEverything(database.db, user.userId) };
+}
+
+type Doc = Record<string, unknown> & { account: Record<string, unknown> };
+
+describe('GET /me/export', () => {
+  it('streams every table that holds user data, as one JSON document', async () => {
+    const user = await seededUser();
+    const res = await fetch(`${runtime.url}/api/v1/me/export`, { headers: user.headers });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="running-coach-export-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const doc = (await res.json()) as Doc;
+
+    expect(doc.format).toBe('running-coach-export/1');
+    expect(doc.account).toMatchObject({ id: user.userId, email: user.email, timeZone: 'UTC' });
+    for (const section of EXPORT_SECTIONS) {
+      expect(doc[section.name], section.name).toBeInstanceOf(Array);
+      expect((doc[section.name] as unknown[]).length, `${section.name} is empty`).toBeGreaterThan(0);
+    }
+    const [activity] = doc.activities as Array<Record<string, unknown> & { samples: Array<Record<string, unknown>> }>;
+    expect(activity).toMatchObject({ id: user.seed.activityId, notes: `notes ${user.seed.marker}`, durationMinutes: 45, startTime: '2026-03-09T06:30:00.000Z' });
+    expect(activity!.samples).toEqual([
+      { offsetSeconds: 0, hr: 140, speedMps: 3.2, cadence: null, powerW: null },
+      { offsetSeconds: 60, hr: 141, speedMps: 3.2, cadence: null, powerW: null },
+      { offsetSeconds: 120, hr: 142, speedMps: 3.2, cadence: null, powerW: null },
+    ]);
+    expect(doc.vendorConnections).toEqual([expect.objectContaining({ vendor: 'strava', vendorUserId: user.seed.vendorUserId })]);
+  });
+
+  it('withholds secrets: password hash, token hashes, sealed vendor tokens', async () => {
+    const user = await seededUser();
+    const text = await (await fetch(`${runtime.url}/api/v1/me/export`, { headers: user.headers })).text();
+    for (const secret of ['passwordHash', 'tokenHash', 'emailHash', 'Ciphertext', 'sealed-access', 'sealed-refresh', 'test-user-without-password', user.seed.refreshToken, emailHash(user.email)]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).not.toContain('"userId"');
+  });
+
+  it('covers every table with a user_id (a new table must be added to a section)', async () => {
+    const covered = new Set<string>([...EXPORT_SECTIONS.map((s) => s.table), ...NESTED_TABLES]);
+    const missing = (await tablesWithUserId(database.db)).filter((t) => !covered.has(t));
+    expect(missing, 'add these tables to EXPORT_SECTIONS in shared/account/export.ts').toEqual([]);
+  });
+});
+
+describe('DELETE /me', () => {
+  it('leaves no row of the user in any table that has a user reference, and spares everyone else', async () => {
+    const user = await seededUser();
+    const bystander = await seededUser();
+    const before = await fingerprint(database.db, bystander.userId);
+    // A failed sign-in recorded before the address had an account (no user_id, only the email's hash).
+    await database.db.insertInto('failed_login_attempts').values({ email_hash: emailHash(user.email) }).execute();
+
+    const tables = await tablesWithUserId(database.db);
+    for (const table of tables) expect(await rowsOf(database.db, table, user.userId), `${table} was seeded`).toBeGreaterThan(0);
+
+    const res = await fetch(`${runtime.url}/api/v1/me`, { method: 'DELETE', headers: user.headers });
+    expect(res.status).toBe(204);
+
+    for (const table of tables) expect(await rowsOf(database.db, table, user.userId), table).toBe(0);
+    expect(await database.db.selectFrom('users').select('id').where('id', '=', user.userId).execute()).toEqual([]);
+    expect(await database.db.selectFrom('failed_login_attempts').select('id').where('email_hash', '=', emailHash(user.email)).execute()).toEqual([]);
+    expect(await fingerprint(database.db, bystander.userId)).toBe(before);
+  });
+
+  it('ends every session at once: access tokens and refresh tokens stop working', async () => {
+    const user = await seededUser();
+    expect((await fetch(`${runtime.url}/api/v1/me`, { method: 'DELETE', headers: user.headers })).status).toBe(204);
+    expect((await fetch(`${runtime.url}/api/v1/me`, { headers: user.headers })).status).toBe(401);
+    expect((await fetch(`${runtime.url}/api/v1/me/export`, { headers: user.headers })).status).toBe(401);
+    const refresh = await fetch(`${runtime.url}/api/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: user.seed.refreshToken }),
+    });
+    expect(refresh.status).toBe(401);
+  });
+
+  it("deletes the user's cache entries", async () => {
+    const user = await seededUser();
+    userCacheKeyBuilders.push((s) => [`profile:${s.userId}`, ...s.vendorLinks.map((l) => `vendor:${l.vendor}:${l.vendorUserId}`)]);
+    await cache.set(`profile:${user.userId}`, 'cached');
+    await cache.set(`vendor:strava:${user.seed.vendorUserId}`, 'cached');
+    await cache.set('someone-else', 'kept');
+    expect((await fetch(`${runtime.url}/api/v1/me`, { method: 'DELETE', headers: user.headers })).status).toBe(204);
+    expect(await cache.get(`profile:${user.userId}`)).toBeNull();
+    expect(await cache.get(`vendor:strava:${user.seed.vendorUserId}`)).toBeNull();
+    expect(await cache.get('someone-else')).toBe('kept');
+  });
+
+  it('frees the email address for a new account', async () => {
+    const user = await createTestUser(database.db);
+    await fetch(`${runtime.url}/api/v1/me`, { method: 'DELETE', headers: user.headers });
+    const res = await fetch(`${runtime.url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: 'a brand new password' }),
+    });
+    expect(res.status).toBe(201);
+  });
+});

@@ -1,0 +1,106 @@
+// Signing keys: derived from the secret's seeds, rotated without logging anyone out, fetched once.
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { decodeProtectedHeader } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deriveSigningKey, fileKeySource, memoryKeySource, newSeed, setKeySource } from '../../../shared/auth/keys';
+import { InvalidToken, signAccessToken, verifyAccessToken } from '../../../shared/auth/tokens';
+import { resetConfig } from '../../../shared/config';
+
+const USER = '6f1c1d9e-3b7a-4c55-9d1e-2a8b4f0c7e11';
+const sm = mockClient(SecretsManagerClient);
+
+afterEach(() => {
+  setKeySource(undefined);
+  sm.reset();
+  delete process.env.JWT_SECRET_ARN;
+  process.env.NODE_ENV = 'test';
+  resetConfig();
+});
+
+describe('signing keys', () => {
+  it('derive the same P-256 key and kid from the same seed, a different one from another', async () => {
+    const seed = newSeed();
+    const a = await deriveSigningKey(seed);
+    const b = await deriveSigningKey(seed);
+    const c = await deriveSigningKey(newSeed());
+    expect(a.kid).toBe(b.kid);
+    expect(a.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(c.kid).not.toBe(a.kid);
+    expect(a.publicKey.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
+  });
+
+  it('sign ES256 tokens with kid, iss, aud, sub, iat and a 15-minute exp', async () => {
+    setKeySource(memoryKeySource());
+    const { token, expiresIn } = await signAccessToken(USER);
+    expect(expiresIn).toBe(900);
+    const header = decodeProtectedHeader(token);
+    expect(header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
+    expect(header.kid).toBeTruthy();
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sub']);
+    expect(payload.exp - payload.iat).toBe(900);
+    expect(await verifyAccessToken(token)).toEqual({ userId: USER });
+  });
+
+  it('keep verifying tokens of the previous key after a rotation, and stop once it is dropped', async () => {
+    const oldSeed = newSeed();
+    setKeySource(memoryKeySource({ signingKey: oldSeed, previousSigningKeys: [] }));
+    const { token: oldToken } = await signAccessToken(USER);
+
+    const newSeedValue = newSeed();
+    setKeySource(memoryKeySource({ signingKey: newSeedValue, previousSigningKeys: [oldSeed] }));
+    const { token: newToken } = await signAccessToken(USER);
+    expect(decodeProtectedHeader(newToken).kid).not.toBe(decodeProtectedHeader(oldToken).kid);
+    expect(await verifyAccessToken(oldToken)).toEqual({ userId: USER });
+    expect(await verifyAccessToken(newToken)).toEqual({ userId: USER });
+
+    setKeySource(memoryKeySource({ signingKey: newSeedValue, previousSigningKeys: [] }));
+    await expect(verifyAccessToken(oldToken)).rejects.toBeInstanceOf(InvalidToken);
+  });
+
+  it('come from Secrets Manager once per container', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ signingKey: newSeed() }) });
+    process.env.JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:jwt';
+    resetConfig();
+    setKeySource(undefined);
+    const { token } = await signAccessToken(USER);
+    await verifyAccessToken(token);
+    await signAccessToken(USER);
+    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(sm.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: process.env.JWT_SECRET_ARN });
+  });
+
+  it('refuse a secret of the wrong shape without echoing it', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ signingKey: 'too-short-to-be-a-key' }) });
+    process.env.JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:jwt';
+    resetConfig();
+    setKeySource(undefined);
+    const failure = await signAccessToken(USER).catch((e: Error) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toContain('signingKey');
+    expect((failure as Error).message).not.toContain('too-short-to-be-a-key');
+  });
+
+  it('are never invented in production', async () => {
+    process.env.NODE_ENV = 'production';
+    resetConfig();
+    setKeySource(undefined);
+    await expect(signAccessToken(USER)).rejects.toThrow('JWT_SECRET_ARN is required in production');
+  });
+
+  it('are generated once into the development key file and reused after a restart', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'rc-keys-')), 'nested', 'jwt-dev-keys.json');
+    setKeySource(fileKeySource(file));
+    const { token } = await signAccessToken(USER);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    expect(stored.signingKey).toHaveLength(43);
+    setKeySource(fileKeySource(file)); // "restart"
+    expect(await verifyAccessToken(token)).toEqual({ userId: USER });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(stored);
+  });
+});
