@@ -133,7 +133,13 @@ export default async function exportBench(): Promise<void> {
       ['baseline: plain SELECT + stringify', buffered],
     ];
     const results = new Map<string, { timed: Peak; live: Peak }>();
-    for (const [name, work] of runs) results.set(name, { timed: await measured(work), live: await measured(work, true) });
+    for (const [name, work] of runs) {
+      // Best of two for time (the machine may be busy); a third run with forced GCs for the live heap.
+      const [a, b] = [await measured(work), await measured(work)];
+      // Memory peaks from either run: the second may start where the first left RSS.
+      const timed = { ...(a.ms <= b.ms ? a : b), peakHeapMb: Math.max(a.peakHeapMb, b.peakHeapMb), peakRssMb: Math.max(a.peakRssMb, b.peakRssMb) };
+      results.set(name, { timed, live: await measured(work, true) });
+    }
 
     const mb = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '     n/a' : `+${n.toFixed(1).padStart(6)} MB`);
     console.log(`${''.padEnd(36)} ${'time'.padStart(12)}  ${'output'.padStart(10)}  ${'heap peak'.padStart(10)}  ${'live heap'.padStart(10)}  ${'rss peak'.padStart(10)}`);

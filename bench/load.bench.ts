@@ -18,7 +18,7 @@ import { ms, percentile } from './support';
 const START = '2019-07-01';
 const TODAY = '2024-06-26'; // a Wednesday
 const FULL_RUNS = 30;
-const LATE_RUNS = 100;
+const LATE_RUNS = 300;
 
 export default async function loadBench(): Promise<void> {
   const target = await openDatabase();
@@ -45,13 +45,14 @@ async function run(db: Db, label: string): Promise<void> {
   await recomputeRollingStats(db, userId, START, { clock, publisher });
 
   // ---- full recompute: an activity appears (then disappears) the day before the series start ----------
-  // Each round: toggle (untimed), the recompute, then the bare SQL read and write of the same rows (the series
-  // the recompute just wrote: the next toggle makes every row differ again). Interleaved, so both sides see
-  // the same machine.
+  // Each round: toggle (untimed), then the recompute and the bare SQL read and write of the same rows, in
+  // alternating order. The bare write stores the same days with other numbers (two variants, alternately),
+  // so every write, ours and bare, really changes every row.
   const before = addDays(START, -1);
   const early = { date: before, load: 400 };
   const withEarly = computeLoadSeries([early, ...loads], { start: before, end: TODAY, weekEndsOn: 7 });
   const withoutEarly = computeLoadSeries(loads, { start: START, end: TODAY, weekEndsOn: 7 });
+  const bareFull = variants(withEarly, withoutEarly);
   let earlyId: string | null = null;
   const full = await paired(
     FULL_RUNS,
@@ -71,7 +72,7 @@ async function run(db: Db, label: string): Promise<void> {
     },
     async () => {
       await bareRead(db, userId, before);
-      await bareWrite(db, userId, earlyId ? withEarly : withoutEarly);
+      await bareWrite(db, userId, bareFull(earlyId !== null));
     },
   );
   if (earlyId) await db.deleteFrom('activities').where('id', '=', earlyId).execute();
@@ -82,6 +83,7 @@ async function run(db: Db, label: string): Promise<void> {
   const lateRun = { date: yesterday, load: 250 };
   const withLate = computeLoadSeries([...loads, lateRun], { start: START, end: TODAY, weekEndsOn: 7 }).slice(-2);
   const withoutLate = withoutEarly.slice(-2);
+  const bareLate = variants(withLate, withoutLate);
   let lateId: string | null = null;
   const late = await paired(
     LATE_RUNS,
@@ -101,7 +103,7 @@ async function run(db: Db, label: string): Promise<void> {
     },
     async () => {
       await bareRead(db, userId, addDays(yesterday, -6));
-      await bareWrite(db, userId, lateId ? withLate : withoutLate);
+      await bareWrite(db, userId, bareLate(lateId !== null));
     },
   );
 
@@ -134,26 +136,45 @@ interface Paired {
   tripsMax: number;
 }
 
-/** p50 of `mine` and of `bare`, run one after the other in each round after an untimed `prepare`. */
+/**
+ * p50 of `mine` and of `bare`, both run in each round after an untimed `prepare`, in alternating order (a
+ * side that always ran first would always meet the prepare's aftermath).
+ */
 async function paired(runs: number, prepare: () => Promise<void>, mine: () => Promise<number>, bare: () => Promise<void>): Promise<Paired> {
   const mineTimes: number[] = [];
   const bareTimes: number[] = [];
   const trips: number[] = [];
-  const warmup = 3;
+  const warmup = 4;
+  const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+    const started = performance.now();
+    const result = await work();
+    return [result, performance.now() - started];
+  };
   for (let i = 0; i < runs + warmup; i++) {
     await prepare();
-    let started = performance.now();
-    const count = await mine();
-    const mineTime = performance.now() - started;
-    started = performance.now();
-    await bare();
-    const bareTime = performance.now() - started;
+    let mineRun: [number, number];
+    let bareRun: [void, number];
+    if (i % 2 === 0) {
+      mineRun = await timed(mine);
+      bareRun = await timed(bare);
+    } else {
+      bareRun = await timed(bare);
+      mineRun = await timed(mine);
+    }
     if (i < warmup) continue;
-    mineTimes.push(mineTime);
-    bareTimes.push(bareTime);
-    trips.push(count);
+    mineTimes.push(mineRun[1]);
+    bareTimes.push(bareRun[1]);
+    trips.push(mineRun[0]);
   }
   return { mine: percentile(mineTimes, 50), bare: percentile(bareTimes, 50), tripsP50: percentile(trips, 50), tripsMax: Math.max(...trips) };
+}
+
+/** The days of `a` or `b` with acute shifted by 1 or 2, alternately: never what is stored when it is written. */
+function variants(a: readonly LoadDay[], b: readonly LoadDay[]): (useA: boolean) => LoadDay[] {
+  const shift = (days: readonly LoadDay[], by: number) => days.map((d) => ({ ...d, acute: d.acute + by }));
+  const table = [shift(a, 1), shift(a, 2), shift(b, 1), shift(b, 2)];
+  let call = 0;
+  return (useA) => table[(useA ? 0 : 2) + (call++ % 2)]!;
 }
 
 async function bareRead(db: Db, userId: string, from: string): Promise<void> {

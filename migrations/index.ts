@@ -3,14 +3,12 @@
 // (table schema_migrations, see shared/db/migrate.ts).
 import type { Migration } from 'kysely';
 import * as initial from './0001_initial';
-import * as accounts from './0002_accounts';
 import * as metrics from './0003_metrics';
 import * as ingestion from './0004_ingestion';
 import * as webhooks from './0005_webhooks';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
-  '0002_accounts': accounts,
   '0003_metrics': metrics,
   '0004_ingestion': ingestion,
   '0005_webhooks': webhooks,

@@ -21,7 +21,8 @@ function normalizer() {
     claimChecks: claimCheckReader(),
     publisher: eventBridgePublisher,
     requeue: requeueLater,
-    dailyMetrics: async (userId, days) => void (await upsertDailyMetrics(getDb(), userId, days, { publisher: eventBridgePublisher })),
+    // 'skip': one implausible vendor day (or one dated after the athlete's today) does not lose the others.
+    dailyMetrics: async (userId, days) => void (await upsertDailyMetrics(getDb(), userId, days, { publisher: eventBridgePublisher, invalid: 'skip' })),
     clock: { now: () => clock().now() },
   }));
 }

@@ -5,14 +5,15 @@ import { getDb } from '../../shared/db/connection';
 import { DetailType } from '../../shared/events/catalogue';
 import { queueWorker } from '../../shared/events/consumer';
 import { coalescePerKey } from '../../shared/metrics/coalesce';
-import { recomputeRollingStats } from '../../shared/metrics/rolling-stats';
+import { NO_LOAD_CHANGE, recomputeRollingStats } from '../../shared/metrics/rolling-stats';
 
 const recompute = coalescePerKey((userId, from) => recomputeRollingStats(getDb(), userId, from));
 
 export const handler = queueWorker<typeof DetailType.ActivityRecorded | typeof DetailType.DailyMetricLogged>(
   functions.updateRollingStats,
   async (event) => {
-    const from = event.detailType === DetailType.ActivityRecorded ? event.detail.localDate : event.detail.date;
+    // A check-in moves no load; it only asks for the series (and its alerts) to reach the athlete's today.
+    const from = event.detailType === DetailType.ActivityRecorded ? event.detail.localDate : NO_LOAD_CHANGE;
     await recompute(event.detail.userId, from);
   },
 );

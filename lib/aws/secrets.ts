@@ -5,7 +5,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export class AppSecrets extends Construct {
-  /** `{ "signingKey": "<random>" }`: signs and verifies user access tokens. */
+  /**
+   * `{ "signingKey": "<random seed>", "previousSigningKeys"?: ["<older seed>"] }`: each seed becomes an ES256
+   * key (shared/auth/keys.ts), so CloudFormation's random string is a working key with no custom resource.
+   * Rotate by moving the current seed to previousSigningKeys and putting a new one in signingKey.
+   */
   public readonly jwtKeys: secretsmanager.Secret;
   /** `{ stravaClientId, stravaClientSecret, stravaVerifyToken, stravaSubscriptionId?, garminConsumerKey }`. */
   public readonly vendorCredentials: secretsmanager.Secret;

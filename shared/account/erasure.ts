@@ -1,13 +1,12 @@
 // DELETE /me: the right to erasure. Every row that belongs to the user goes in one transaction (the users
 // row cascades to every user-owned table: see migrations/0001), plus what the cascade cannot reach:
-// failed sign-ins recorded by email hash, and per-user cache entries. The authorizer checks that the
+// per-user cache entries. The authorizer checks that the
 // token's user exists and caches nothing, so the user's access tokens stop working at once; refresh
 // tokens are deleted with the account.
 import type { CacheClient } from '../cache/client';
 import type { Db } from '../db/connection';
 import type { ConnectedVendor } from '../db/schema';
 import { logger } from '../logger';
-import { emailHash } from '../auth/throttle';
 
 export interface ErasureSubject {
   userId: string;
@@ -16,9 +15,9 @@ export interface ErasureSubject {
 }
 
 /**
- * Cache keys that may hold this user's data. The cache port can only delete named keys (no SCAN in
- * ElastiCache Serverless-friendly code), so whoever caches something per user adds its key builder here.
- * Today nothing does: idempotency records are keyed by vendor event and expire with their TTL.
+ * Cache keys that may hold this user's data. The cache port deletes named keys only (no SCAN over a
+ * serverless cache), so whoever caches something per user adds its key builder here. Today nothing does:
+ * webhook idempotency records are keyed by vendor event, hold no health data and expire with their TTL.
  */
 export const userCacheKeyBuilders: Array<(subject: ErasureSubject) => string[]> = [];
 
@@ -43,7 +42,6 @@ export async function eraseAccount(db: Db, userId: string, ports: ErasurePorts):
     // sessions and vendor credentials.
     await trx.deleteFrom('refresh_tokens').where('user_id', '=', userId).execute();
     await trx.deleteFrom('vendor_connections').where('user_id', '=', userId).execute();
-    await trx.deleteFrom('failed_login_attempts').where('email_hash', '=', emailHash(user.email)).execute();
     await trx.deleteFrom('users').where('id', '=', userId).execute();
   });
   logger.info('account erased', { userId, cacheKeys: keys.length, vendorLinks: links.length });

@@ -5,7 +5,7 @@
 // consistent picture even while workers write.
 //
 // Columns come from shared/db/schema.ts's `columns` map, so a column added there is exported without
-// touching this file; only secrets are withheld, by name. test/account/export.test.ts fails when a table
+// touching this file; only secrets are withheld, by name. test/e2e/privacy.test.ts fails when a table
 // with a user_id is in no section.
 import { sql, type RawBuilder } from 'kysely';
 import type { Conn, Db } from '../db/connection';
@@ -18,7 +18,6 @@ export const EXPORT_FORMAT = 'running-coach-export/1';
 export const WITHHELD_COLUMNS: Partial<Record<keyof Database, readonly string[]>> = {
   users: ['password_hash'],
   refresh_tokens: ['token_hash'],
-  failed_login_attempts: ['email_hash'],
   vendor_connections: ['access_token_ciphertext', 'refresh_token_ciphertext'],
 };
 

@@ -7,6 +7,7 @@
 // activities (events carry ids only), then map. A Strava rate limit puts the message back with a delay.
 // If the batch transaction fails, each message is retried alone, so only the one at fault is reported.
 import type { SQSRecord } from 'aws-lambda';
+import { ZodError } from 'zod';
 import type { Clock } from '../clock';
 import type { Db } from '../db/connection';
 import type { ConnectedVendor } from '../db/schema';
@@ -20,13 +21,15 @@ import { mapAppleRelay } from '../vendors/apple';
 import { type GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../vendors/garmin';
 import {
   type ClaimCheckReader,
+  type ReceivedPayload,
   receivedPayloadSchemas,
+  type ReceivedVendor,
   type StravaActivities,
   type VendorConnections,
   type VendorLink,
   type VendorUserRef,
 } from '../vendors/ports';
-import { classifyStravaEvent, mapStravaActivity, type StravaEvent } from '../vendors/strava';
+import { classifyStravaEvent, mapStravaActivity, type StravaActivity } from '../vendors/strava';
 import { vendorFailureAction } from '../vendors/strava-client';
 import type { ActivityOp, OpResult } from './plan';
 import { applyActivityOps } from './service';
@@ -61,14 +64,12 @@ interface Work {
   wellness: Array<{ userId: string; days: DailyMetricCandidate[] }>;
 }
 
-type Parsed =
-  | { vendor: 'strava'; payload: StravaEvent }
-  | { vendor: 'garmin'; payload: GarminPush }
-  | { vendor: 'apple'; payload: ReturnType<(typeof receivedPayloadSchemas)['apple']['parse']> };
+type Parsed = { [V in ReceivedVendor]: { vendor: V; payload: ReceivedPayload<V> } }[ReceivedVendor];
 
-/** The message is done with, deliberately, without changing anything. */
-function drop(message: ReceivedMessage, reason: string, extra: Record<string, unknown> = {}): void {
+/** The message is done with, deliberately, without changing anything (not retried). */
+function drop(message: ReceivedMessage, reason: string, extra: Record<string, unknown> = {}): null {
   logger.info('activity event dropped', { messageId: message.messageId, vendor: message.detail.vendor, eventKey: message.detail.eventKey, reason, ...extra });
+  return null;
 }
 
 export function createNormalizer(deps: NormalizeDeps) {
@@ -104,19 +105,19 @@ export function createNormalizer(deps: NormalizeDeps) {
 
     if (p.vendor === 'strava') {
       const action = classifyStravaEvent(p.payload);
-      if (action.kind === 'ignore') return drop(message, action.reason), null;
+      if (action.kind === 'ignore') return drop(message, action.reason);
       if (action.kind === 'deauthorize') {
         await deps.connections.revoke('strava', action.athleteId, new Date(p.payload.event_time * 1000));
-        return drop(message, 'athlete deauthorized: link revoked'), null;
+        return drop(message, 'athlete deauthorized: link revoked');
       }
       const link = links.get('strava')!.get(action.athleteId);
-      if (!link) return drop(message, 'unknown or disconnected Strava athlete'), null;
+      if (!link) return drop(message, 'unknown or disconnected Strava athlete');
       if (action.kind === 'activity-delete') {
         work.ops.push({ kind: 'delete', userId: link.userId, source: 'strava', externalId: action.activityId });
         return work;
       }
       const activity = await fetchStrava(message, link, action.activityId);
-      if (activity === 'done') return null;
+      if (!activity) return null;
       work.ops.push({ kind: 'upsert', userId: link.userId, candidate: mapStravaActivity(activity), origin: 'vendor' });
       return work;
     }
@@ -151,28 +152,27 @@ export function createNormalizer(deps: NormalizeDeps) {
     return work;
   }
 
-  /** The Strava activity, or 'done' when the message was dropped or put back for later. Other failures throw. */
-  async function fetchStrava(message: ReceivedMessage, link: VendorLink, activityId: string) {
+  /** The Strava activity, or null when the message was dropped or put back for later. Other failures throw. */
+  async function fetchStrava(message: ReceivedMessage, link: VendorLink, activityId: string): Promise<StravaActivity | null> {
     const now = deps.clock.now().getTime();
     if (stravaPausedUntil > now) return waitForStrava(message, (stravaPausedUntil - now) / 1000);
     try {
-      const activity = await deps.strava.fetchActivity(link, activityId);
-      if (!activity) return drop(message, 'Strava no longer shows the activity'), 'done' as const;
-      return activity;
+      return (await deps.strava.fetchActivity(link, activityId)) ?? drop(message, 'Strava no longer shows the activity');
     } catch (error) {
       const verdict = vendorFailureAction(error);
       if (verdict.action === 'retry') throw error;
-      if (verdict.action === 'drop') return drop(message, verdict.reason), 'done' as const;
+      if (verdict.action === 'drop') return drop(message, verdict.reason);
       stravaPausedUntil = Math.max(stravaPausedUntil, now + verdict.delaySeconds * 1000);
       return waitForStrava(message, verdict.delaySeconds);
     }
   }
 
-  async function waitForStrava(message: ReceivedMessage, delaySeconds: number): Promise<'done'> {
+  /** Puts the message back until the budget resets; null: this delivery is done. */
+  async function waitForStrava(message: ReceivedMessage, delaySeconds: number): Promise<null> {
     const outcome = await deps.requeue(message.record, delaySeconds);
     logger.info('Strava rate limit: message put back', { messageId: message.messageId, delaySeconds: Math.ceil(delaySeconds), outcome });
     if (outcome !== 'requeued') throw new Error('waiting for the Strava rate limit on this delivery');
-    return 'done';
+    return null;
   }
 
   /** Applies the activity changes of these messages in one transaction; publishes after commit. */
@@ -217,8 +217,9 @@ export function createNormalizer(deps: NormalizeDeps) {
     const failed = new Set<string>();
     const fail = (m: ReceivedMessage, stage: string, error: unknown) => {
       failed.add(m.messageId);
-      const e = error as Error;
-      logger.warn('activity event failed', { messageId: m.messageId, vendor: m.detail.vendor, stage, errorName: e.name, errorMessage: e.message?.slice(0, 200) });
+      // A schema failure names the paths only: its message could quote health data.
+      const errorMessage = error instanceof ZodError ? error.issues.map((i) => i.path.join('.')).join(', ') : (error as Error).message?.slice(0, 200);
+      logger.warn('activity event failed', { messageId: m.messageId, vendor: m.detail.vendor, stage, errorName: (error as Error).name, errorMessage });
     };
 
     const parsed = new Map<ReceivedMessage, Parsed>();

@@ -172,24 +172,41 @@ export async function replaceSamples(trx: Trx, plan: ActivityPlan): Promise<void
                          ${col.speed}::float8[], ${col.cadence}::smallint[], ${col.power}::smallint[])`.execute(trx);
 }
 
+/** Deletes the activities (samples and tasks cascade) and the RPE reminders about them, in one statement. */
 export async function deleteActivities(trx: Trx, rows: readonly WorkingRow[]): Promise<void> {
   if (rows.length === 0) return;
   await sql`
-    delete from activities a
-     using unnest(${ids(rows.map((r) => r.user_id))}, ${ids(rows.map((r) => r.id))}) t (user_id, id)
-     where a.user_id = t.user_id and a.id = t.id`.execute(trx);
+    with gone as (
+      delete from activities a
+       using unnest(${ids(rows.map((r) => r.user_id))}, ${ids(rows.map((r) => r.id))}) t (user_id, id)
+       where a.user_id = t.user_id and a.id = t.id
+      returning a.user_id, a.id
+    )
+    delete from notifications n
+     using gone
+     where n.user_id = gone.user_id and n.dedupe_key = 'enter_rpe:' || gone.id`.execute(trx);
 }
 
-/** Closes the open RPE tasks of these activities: 'done' when RPE arrived, 'dismissed' when it became a duplicate. */
+/**
+ * Closes the open RPE tasks of these activities ('done' when RPE arrived, 'dismissed' when it became a
+ * duplicate) and marks their reminders read, in one statement.
+ */
 export async function resolveTasks(trx: Trx, done: readonly WorkingRow[], dismissed: readonly WorkingRow[]): Promise<void> {
   const all = [...done, ...dismissed];
   if (all.length === 0) return;
   await sql`
-    update pending_tasks p
-       set status = case when p.activity_id = any(${ids(done.map((r) => r.id))}) then 'done' else 'dismissed' end,
-           resolved_at = now()
-      from unnest(${ids(all.map((r) => r.user_id))}, ${ids(all.map((r) => r.id))}) t (user_id, activity_id)
-     where p.user_id = t.user_id and p.activity_id = t.activity_id and p.kind = 'enter_rpe' and p.status = 'open'`.execute(trx);
+    with resolved as (
+      update pending_tasks p
+         set status = case when p.activity_id = any(${ids(done.map((r) => r.id))}) then 'done' else 'dismissed' end,
+             resolved_at = now()
+        from unnest(${ids(all.map((r) => r.user_id))}, ${ids(all.map((r) => r.id))}) t (user_id, activity_id)
+       where p.user_id = t.user_id and p.activity_id = t.activity_id and p.kind = 'enter_rpe' and p.status = 'open'
+      returning p.user_id, p.activity_id
+    )
+    update notifications n
+       set read_at = now()
+      from resolved
+     where n.user_id = resolved.user_id and n.dedupe_key = 'enter_rpe:' || resolved.activity_id and n.read_at is null`.execute(trx);
 }
 
 export interface RpeRequest {

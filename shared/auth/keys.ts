@@ -9,7 +9,7 @@
 //   JWT_SECRET_ARN  -> Secrets Manager (AWS), fetched once and cached at module scope;
 //   JWT_KEYS_FILE   -> a JSON file, created with a fresh seed on first use (`npm start`: .data/jwt-dev-keys.json);
 //   neither         -> a seed generated in memory for this process (tests); refused in production.
-import { createECDH, createPrivateKey, createPublicKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, hkdfSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -62,7 +62,7 @@ export async function deriveSigningKey(seed: string): Promise<SigningKey> {
       x: point.subarray(1, 33).toString('base64url'),
       y: point.subarray(33, 65).toString('base64url'),
     };
-    const privateKey = createPrivateKey({ key: { ...jwk, d: d.toString('base64url') } as import('node:crypto').JsonWebKey, format: 'jwk' });
+    const privateKey = createPrivateKey({ key: { ...jwk, d: d.toString('base64url') } as JsonWebKey, format: 'jwk' });
     return { kid: await calculateJwkThumbprint(jwk), privateKey, publicKey: createPublicKey(privateKey) };
   }
   throw new Error('could not derive a signing key from the seed');

@@ -31,15 +31,15 @@ export async function register(db: Db, email: string, password: string, now: Dat
 const wrongCredentials = () => new Unauthorized('Email or password is incorrect');
 
 /**
- * One answer for an unknown email and a wrong password, in the same time (a dummy scrypt runs for the
- * unknown email), and throttling that counts both alike.
+ * One answer for an unknown email and a wrong password, in the same time: a dummy scrypt runs for the
+ * unknown email, after the same throttle statements.
  */
 export async function login(db: Db, email: string, password: string, now: Date): Promise<TokenPair> {
   const user = await db.selectFrom('users').select(['id', 'email', 'password_hash']).where('email', '=', email).executeTakeFirst();
-  await reserveLoginAttempt(db, email, user?.id, now);
+  await reserveLoginAttempt(db, user?.id, now);
   const ok = user?.password_hash ? await verifyPassword(password, user.password_hash) : await burnPasswordCheck(password);
   if (!ok || !user) throw wrongCredentials();
-  await clearLoginFailures(db, email);
+  await clearLoginFailures(db, user.id);
   if (needsRehash(user.password_hash!)) {
     await db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', user.id).execute();
   }

@@ -150,11 +150,8 @@ export interface RefreshTokensTable {
 
 export interface FailedLoginAttemptsTable {
   id: Generated<string>;
-  /** Null when the address belongs to no account (migration 0002). */
-  user_id: string | null;
+  user_id: string;
   attempted_at: DefaultTimestamp;
-  /** SHA-256 of the normalized email, lower-case hex: throttles unknown addresses too. */
-  email_hash: string | null;
 }
 
 export interface VendorConnectionsTable {
@@ -312,8 +309,6 @@ export interface RiskAlertsTable {
   kind: RiskAlertKind;
   date: DateString;
   metrics: Jsonb<RiskAlertMetrics>;
-  /** When RiskAlertRaised was published; null: not announced (yet) (migration 0003). */
-  published_at: NullableTimestamp;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -475,7 +470,7 @@ export const columns = {
     'revoked_at',
     'created_at',
   ],
-  failed_login_attempts: ['id', 'user_id', 'attempted_at', 'email_hash'],
+  failed_login_attempts: ['id', 'user_id', 'attempted_at'],
   vendor_connections: [
     'id',
     'user_id',
@@ -577,7 +572,7 @@ export const columns = {
     'created_at',
     'updated_at',
   ],
-  risk_alerts: ['id', 'user_id', 'kind', 'date', 'metrics', 'published_at', 'created_at', 'updated_at'],
+  risk_alerts: ['id', 'user_id', 'kind', 'date', 'metrics', 'created_at', 'updated_at'],
   load_series: ['user_id', 'series_start', 'series_end', 'version', 'created_at', 'updated_at'],
   pending_tasks: ['id', 'user_id', 'kind', 'activity_id', 'status', 'resolved_at', 'created_at', 'updated_at'],
   notifications: [

@@ -36,6 +36,11 @@ export interface UpsertDailyMetricsOptions {
   publisher?: EventPublisher;
   /** How a 422 names field `field` of candidate `index`; the API passes (_, f) => `body.${f}`. */
   fieldName?: (index: number, field: string) => string;
+  /**
+   * 'reject' (default): any invalid day refuses the whole call with a 422. 'skip': invalid days (a value out
+   * of range, a day after the athlete's today, e.g. a vendor in another zone) are left out, the rest stored.
+   */
+  invalid?: 'reject' | 'skip';
 }
 
 /**
@@ -51,8 +56,9 @@ export async function upsertDailyMetrics(
   options: UpsertDailyMetricsOptions = {},
 ): Promise<DailyMetricsDay[]> {
   const name = options.fieldName ?? ((index: number, field: string) => `candidates.${index}.${field}`);
-  const valid = validate(candidates, name);
-  if (valid.length === 0) return [];
+  const skip = options.invalid === 'skip';
+  const checked = validate(candidates, name, skip);
+  if (checked.length === 0) return [];
   const now = (options.clock ?? currentClock()).now();
 
   const stored = await db.transaction().execute(async (trx) => {
@@ -65,8 +71,12 @@ export async function upsertDailyMetrics(
       .executeTakeFirst();
     if (!user) throw new NotFound('No such user');
     const today = localDateOf(now, user.time_zone);
-    const future = valid.flatMap((c, i) => (c.date > today ? [{ field: name(i, 'date'), message: `must not be after your local today (${today})` }] : []));
-    if (future.length > 0) throw new Unprocessable(future);
+    const future = checked.flatMap(({ candidate, index }) =>
+      candidate.date > today ? [{ field: name(index, 'date'), message: `must not be after your local today (${today})` }] : [],
+    );
+    if (future.length > 0 && !skip) throw new Unprocessable(future);
+    const valid = checked.map((c) => c.candidate).filter((c) => c.date <= today);
+    if (valid.length === 0) return [];
 
     const dates = [...new Set(valid.map((c) => c.date))].sort();
     const history = await trx
@@ -113,7 +123,10 @@ export async function upsertDailyMetrics(
   const publisher = options.publisher ?? eventBridgePublisher;
   const byDate = new Map(stored.map((row) => [row.date, row]));
   await publisher.publish([...byDate.keys()].map((date) => ({ detailType: DetailType.DailyMetricLogged, detail: { userId, date } })));
-  return valid.map((c) => toDay(byDate.get(c.date)!));
+  return checked.flatMap(({ candidate }) => {
+    const row = byDate.get(candidate.date);
+    return row ? [toDay(row)] : [];
+  });
 }
 
 /** GET /api/v1/daily-metrics: the stored days in the range, oldest first. */
@@ -150,18 +163,22 @@ export function toDay(row: DayRow): DailyMetricsDay {
   };
 }
 
-function validate(candidates: readonly DailyMetricsCandidate[], name: (index: number, field: string) => string): DailyMetricsCandidate[] {
+function validate(
+  candidates: readonly DailyMetricsCandidate[],
+  name: (index: number, field: string) => string,
+  skip: boolean,
+): { candidate: DailyMetricsCandidate; index: number }[] {
   const errors: FieldError[] = [];
   const valid = candidates.flatMap((candidate, index) => {
     const parsed = DailyMetricsCandidate.safeParse(candidate);
-    if (parsed.success) return [parsed.data];
+    if (parsed.success) return [{ candidate: parsed.data, index }];
     for (const issue of parsed.error.issues) {
       const fields = issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.map(String).join('.')];
       for (const field of fields) errors.push({ field: name(index, field), message: issue.message });
     }
     return [];
   });
-  if (errors.length > 0) throw new Unprocessable(errors);
+  if (errors.length > 0 && !skip) throw new Unprocessable(errors);
   return valid;
 }
 

@@ -6,18 +6,22 @@
 // on, continuing from the stored state of D-1 (continueLoadSeries, proven equal to a full recompute). A change
 // before the series start, or a first activity that moved, recomputes everything (computeLoadSeries).
 //
-// Round trips: one read, one write, and one more only when there are alerts to announce. Recomputes of one
-// user are serialized optimistically: the write names the load_series.version it read and writes nothing if
-// another recompute committed in between; this one then reads again. A lock held across the read and the
-// write would cost a transaction (BEGIN, lock, read, write, COMMIT) and hold a connection while JS computes.
+// Round trips: one read, one write, and one more only when alerts were announced (their outbox rows are
+// deleted once published; if PutEvents fails they stay for the relay). Recomputes of one user are serialized
+// optimistically: the write names the load_series.version it read and writes nothing if another recompute
+// committed in between; this one then reads again. A lock held across the read and the write would cost a
+// transaction (BEGIN, lock, read, write, COMMIT) and hold a connection while JS computes.
 import { riskAlerts, type RiskAlert } from '../domain/alerts';
 import { addDays, assertIsoWeekday, lastDayOfWeek, localDateOf } from '../domain/dates';
 import { computeLoadSeries, continueLoadSeries, dailyLoads, type LoadDay } from '../domain/load';
 import { clock as currentClock, type Clock } from '../clock';
-import type { Conn } from '../db/connection';
-import { DetailType, type OutgoingEvent } from '../events/catalogue';
+import type { Db } from '../db/connection';
+import { publishEnqueued } from '../events/outbox';
 import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
-import { markAnnounced, readSeriesInputs, writeSeries, type AlertToAnnounce, type SeriesInputs } from './rolling-stats-store';
+import { readSeriesInputs, writeSeries, type AlertWrite, type SeriesInputs } from './rolling-stats-store';
+
+/** For a change that moved no load (a check-in): only bring the series up to the local today. */
+export const NO_LOAD_CHANGE = '9999-12-31';
 
 /** Alerts about the last 7 days are news and are announced; older ones (a late sync of last month) are history. */
 export const ANNOUNCE_DAYS = 7;
@@ -38,7 +42,7 @@ export type RecomputeResult =
       from?: string;
       to?: string;
       days: number;
-      /** RiskAlertRaised events published by this run. */
+      /** New alerts announced by this run (RiskAlertRaised, in the outbox until published). */
       announced: number;
       attempts: number;
     };
@@ -59,11 +63,12 @@ interface Plan {
 }
 
 /**
- * Brings the user's rolling stats up to date after a change on `changedFrom` (an activity's local date, a
- * check-in's date). Idempotent: run twice, the second run writes no row and raises no alert.
+ * Brings the user's rolling stats up to date after a load change on `changedFrom` (an activity's local date),
+ * or, with NO_LOAD_CHANGE, up to the local today. Idempotent: run twice, the second run changes no row and
+ * raises no alert.
  */
 export async function recomputeRollingStats(
-  db: Conn,
+  db: Db,
   userId: string,
   changedFrom: string,
   options: RecomputeOptions = {},
@@ -89,14 +94,16 @@ export async function recomputeRollingStats(
       seriesEnd: plan.seriesEnd,
       trimOutside: movedInwards(inputs.stored, plan),
       days: plan.days,
-      alerts: plan.alerts,
+      alerts: plan.alerts.map(alertWrite),
       announceFrom: addDays(today, -(ANNOUNCE_DAYS - 1)),
+      notify: !inputs.riskAlertNotificationsOff,
     });
     if (!outcome.written) {
       await backOff(attempt);
       continue;
     }
-    const announced = await announce(db, publisher, userId, outcome.toAnnounce, !inputs.riskAlertNotificationsOff);
+    await publishEnqueued(db, publisher, outcome.enqueued);
+    const announced = outcome.enqueued.length;
     return {
       outcome: plan.mode,
       ...(plan.days.length > 0 ? { from: plan.days[0]!.date, to: plan.days[plan.days.length - 1]!.date } : {}),
@@ -144,47 +151,35 @@ export function planRecompute(inputs: SeriesInputs, today: string): Plan | 'up-t
   return { mode: from === first ? 'full' : 'incremental', seriesStart: first, seriesEnd: today, days, alerts: riskAlerts(days) };
 }
 
-async function announce(
-  db: Conn,
-  publisher: EventPublisher,
-  userId: string,
-  alerts: readonly AlertToAnnounce[],
-  notify: boolean,
-): Promise<number> {
-  if (alerts.length === 0) return 0;
-  const events: OutgoingEvent[] = alerts.map((alert) => ({
-    detailType: DetailType.RiskAlertRaised,
-    detail: { userId, alertId: alert.id, date: alert.date, kind: alert.kind },
-  }));
-  // Published before being marked: if the mark is lost the next recompute publishes again (at least once).
-  await publisher.publish(events);
-  await markAnnounced(db, userId, alerts.map((a) => a.id), notify ? alerts.map(notificationFor) : []);
-  return alerts.length;
-}
-
 const fmt = (value: number | null | undefined, digits: number) => (value == null ? 'n/a' : value.toFixed(digits));
 
-/** Plain words, numbers included; alerts are prompts to look, not diagnoses (science.md §1). */
-export function notificationFor(alert: AlertToAnnounce) {
-  const m = alert.metrics;
-  const copy =
-    alert.kind === 'acwr'
-      ? {
-          title: 'Training load spike',
-          body:
-            `On ${alert.date} your last 7 days carried ${fmt(m.acwr, 2)} times your usual 28-day load ` +
-            `(acute ${fmt(m.acute, 0)}, chronic ${fmt(m.chronic, 0)}). Consider an easier day or two.`,
-        }
-      : {
-          title: 'Very uniform training week',
-          body:
-            m.monotony == null
-              ? `In the week ending ${alert.date} every day carried the same load (${fmt(m.weekLoad, 0)} in total). ` +
-                'Mixing hard and easy days helps you recover.'
-              : `In the week ending ${alert.date} your training monotony was ${fmt(m.monotony, 2)} ` +
-                `(week load ${fmt(m.weekLoad, 0)}, strain ${fmt(m.strain, 0)}). Mixing hard and easy days helps you recover.`,
-        };
-  return { alertId: alert.id, ...copy, data: { alertId: alert.id, kind: alert.kind, date: alert.date, metrics: m } };
+/** The alert as stored, with the notification it gets if it is new: plain words, numbers included. */
+export function alertWrite(alert: RiskAlert): AlertWrite {
+  // Alerts are prompts to look, not diagnoses (science.md §1).
+  if (alert.kind === 'acwr') {
+    const m = alert.values;
+    return {
+      kind: alert.kind,
+      date: alert.date,
+      metrics: m,
+      title: 'Training load spike',
+      body:
+        `On ${alert.date} your last 7 days carried ${fmt(m.acwr, 2)} times your usual 28-day load ` +
+        `(acute ${fmt(m.acute, 0)}, chronic ${fmt(m.chronic, 0)}). Consider an easier day or two.`,
+    };
+  }
+  const m = alert.values;
+  return {
+    kind: alert.kind,
+    date: alert.date,
+    metrics: m,
+    title: 'Very uniform training week',
+    body:
+      (m.monotony === null
+        ? `In the week ending ${alert.date} every day carried the same load (${fmt(m.weekLoad, 0)} in total). `
+        : `In the week ending ${alert.date} your training monotony was ${fmt(m.monotony, 2)} ` +
+          `(week load ${fmt(m.weekLoad, 0)}, strain ${fmt(m.strain, 0)}). `) + 'Mixing hard and easy days helps you recover.',
+  };
 }
 
 /** Whether stored rows may lie outside the new series: it starts later or ends earlier than the stored one. */

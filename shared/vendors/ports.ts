@@ -1,7 +1,7 @@
 // The seam between the two halves of ingestion. The webhook half (functions/webhooks/*, connections.ts,
 // strava-client.ts, the claim-check store) publishes ActivityReceived and implements the I/O ports below;
-// the normalization half (functions/workers/normalize-activity.ts, shared/activities/*) consumes them.
-// Both sides import only this file from each other, so either can be tested with fakes.
+// the normalization half (functions/workers/normalize-activity.ts, shared/activities/*) consumes them
+// through these interfaces (adapters.ts builds the real ones), so either side is tested with fakes.
 import { z } from 'zod';
 import type { ConnectedVendor } from '../db/schema';
 import { AppleRelay } from './apple';

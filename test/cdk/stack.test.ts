@@ -249,6 +249,9 @@ describe.each([
       expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * spec.timeoutSeconds);
       const redrive = queue.Properties.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
       expect(redrive.maxReceiveCount).toBe(trigger.maxReceiveCount);
+      // The worker knows its own queue (delayed re-sends while a vendor rate-limits it).
+      const fn = template.toJSON().Resources[ids.get(name)!] as CfnResource;
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.QUEUE_URL).toEqual({ Ref: queueId });
 
       const dlqId = getAttTarget(redrive.deadLetterTargetArn);
       expect((template.toJSON().Resources[dlqId] as CfnResource).Properties).toMatchObject({

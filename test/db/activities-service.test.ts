@@ -188,6 +188,8 @@ describe('the app', () => {
     const updated = await updateActivity(deps(), userId, first.activity.id, { rpe: 5, feeling: 4 });
     expect(updated).toMatchObject({ rpe: 5, feeling: 4, internalLoad: 225 });
     expect(await listOpenTasks(t.db, userId)).toEqual([]);
+    // The reminder is answered: it no longer shows as unread.
+    expect(await listNotifications(t.db, userId)).toEqual([expect.objectContaining({ kind: 'pending_task', read: true })]);
     expect(published).toEqual([
       { detailType: 'ActivityRecorded', detail: { userId, activityId: first.activity.id, localDate: '2024-05-30', change: 'updated' } },
     ]);
@@ -196,6 +198,7 @@ describe('the app', () => {
 
     await deleteActivity(deps(), userId, first.activity.id);
     expect(published.at(-1)).toMatchObject({ detail: { change: 'deleted', localDate: '2024-05-30' } });
+    expect(await listNotifications(t.db, userId)).toEqual([]);
   });
 
   it('refuses impossible values naming the field, and another user sees nothing', async () => {

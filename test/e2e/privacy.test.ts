@@ -5,7 +5,6 @@ import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
 import { functions } from '../../lib/topology';
 import { userCacheKeyBuilders } from '../../shared/account/erasure';
 import { EXPORT_SECTIONS, NESTED_TABLES } from '../../shared/account/export';
-import { emailHash } from '../../shared/auth/throttle';
 import { InMemoryCache, setCacheClient } from '../../shared/cache/client';
 import { createTestUser, type TestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
@@ -65,7 +64,7 @@ describe('GET /me/export', () => {
   it('withholds secrets: password hash, token hashes, sealed vendor tokens', async () => {
     const user = await seededUser();
     const text = await (await fetch(`${runtime.url}/api/v1/me/export`, { headers: user.headers })).text();
-    for (const secret of ['passwordHash', 'tokenHash', 'emailHash', 'Ciphertext', 'sealed-access', 'sealed-refresh', 'test-user-without-password', user.seed.refreshToken, emailHash(user.email)]) {
+    for (const secret of ['passwordHash', 'tokenHash', 'Ciphertext', 'sealed-access', 'sealed-refresh', 'test-user-without-password', user.seed.refreshToken]) {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toContain('"userId"');
@@ -83,8 +82,6 @@ describe('DELETE /me', () => {
     const user = await seededUser();
     const bystander = await seededUser();
     const before = await fingerprint(database.db, bystander.userId);
-    // A failed sign-in recorded before the address had an account (no user_id, only the email's hash).
-    await database.db.insertInto('failed_login_attempts').values({ email_hash: emailHash(user.email) }).execute();
 
     const tables = await tablesWithUserId(database.db);
     for (const table of tables) expect(await rowsOf(database.db, table, user.userId), `${table} was seeded`).toBeGreaterThan(0);
@@ -94,7 +91,6 @@ describe('DELETE /me', () => {
 
     for (const table of tables) expect(await rowsOf(database.db, table, user.userId), table).toBe(0);
     expect(await database.db.selectFrom('users').select('id').where('id', '=', user.userId).execute()).toEqual([]);
-    expect(await database.db.selectFrom('failed_login_attempts').select('id').where('email_hash', '=', emailHash(user.email)).execute()).toEqual([]);
     expect(await fingerprint(database.db, bystander.userId)).toBe(before);
   });
 

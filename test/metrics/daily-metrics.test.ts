@@ -137,6 +137,23 @@ describe('the daily check-in', () => {
     expect(publisher.published).toEqual([]);
   });
 
+  it("with invalid: 'skip' (vendor wellness), stores the good days and leaves out the rest", async () => {
+    const userId = await newUser({ time_zone: 'America/Los_Angeles' });
+    const publisher = new RecordingPublisher();
+    const stored = await upsertDailyMetrics(
+      t.db,
+      userId,
+      [
+        { date: '2024-06-01', restingHr: 50, sleepDurationMinutes: 431 },
+        { date: '2024-06-02', restingHr: 300 },
+        { date: '2024-06-03', restingHr: 51 },
+      ],
+      { clock: fixedClock('2024-06-03T05:00:00Z'), publisher, invalid: 'skip' },
+    );
+    expect(stored.map((d) => [d.date, d.restingHr])).toEqual([['2024-06-01', 50]]);
+    expect(publisher.published.map((e) => (e.detail as { date: string }).date)).toEqual(['2024-06-01']);
+  });
+
   it('refuses values out of range, naming each', async () => {
     const userId = await newUser();
     const attempt = upsertDailyMetrics(t.db, userId, [{ date: '2024-06-02', restingHr: 10, stress: 11, sleepQuality: 0 } as never], {

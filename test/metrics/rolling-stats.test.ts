@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, eachDay } from '../../shared/domain/dates';
 import { computeLoadSeries, type DailyLoad } from '../../shared/domain/load';
-import { planRecompute, recomputeRollingStats } from '../../shared/metrics/rolling-stats';
+import { relayOutbox } from '../../shared/events/outbox';
+import { alertWrite, NO_LOAD_CHANGE, planRecompute, recomputeRollingStats } from '../../shared/metrics/rolling-stats';
 import { readSeriesInputs, writeSeries } from '../../shared/metrics/rolling-stats-store';
 import { testDb, type TestDb } from '../support/db';
 import { countingDb, fixedClock, insertLoads, RecordingPublisher, type LoadVector } from '../support/metrics';
@@ -32,6 +33,10 @@ const alerts = (userId: string) =>
   t.db.selectFrom('risk_alerts').selectAll().where('user_id', '=', userId).orderBy('date').orderBy('kind').execute();
 const notifications = (userId: string) =>
   t.db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('dedupe_key').execute();
+const outbox = async (userId: string) =>
+  (await t.db.selectFrom('event_outbox').select(['detail_type', 'detail']).orderBy('created_at').execute()).filter(
+    (row) => (row.detail as { userId?: string }).userId === userId,
+  );
 
 /** A varied training history: rest days, easy days, long runs; seeded so failures replay. */
 function history(start: string, days: number, seed = 7): DailyLoad[] {
@@ -155,6 +160,23 @@ describe('late and repeated data', () => {
     });
   });
 
+  it('a check-in moves no load: it only brings the series up to the local today', async () => {
+    const userId = await newUser();
+    const clock = fixedClock('2024-05-10T12:00:00Z');
+    const publisher = new RecordingPublisher();
+    await insertLoads(t.db, userId, [{ date: '2024-05-01', load: 400 }]);
+    await recomputeRollingStats(t.db, userId, '2024-05-01', { clock, publisher });
+    const before = await stats(userId);
+
+    clock.set('2024-05-12T06:00:00Z');
+    const { db, counter } = countingDb(t.db);
+    expect(await recomputeRollingStats(db, userId, NO_LOAD_CHANGE, { clock, publisher })).toMatchObject({ outcome: 'incremental', from: '2024-05-11', to: '2024-05-12' });
+    expect((await stats(userId)).slice(0, before.length)).toEqual(before);
+    counter.count = 0;
+    expect(await recomputeRollingStats(db, userId, NO_LOAD_CHANGE, { clock, publisher })).toMatchObject({ outcome: 'up-to-date' });
+    expect(counter.count).toBe(1);
+  });
+
   it('an activity before the first one restarts the series on its day', async () => {
     const userId = await newUser();
     const clock = fixedClock('2024-05-31T12:00:00Z');
@@ -232,7 +254,10 @@ describe('risk alerts', () => {
     const notes = await notifications(userId);
     expect(notes.map((n) => n.dedupe_key).sort()).toEqual(acwr.map((a) => `risk_alert:${a.id}`).sort());
     expect(notes[0]!.title).toBe('Training load spike');
-    expect(raised.filter((a) => a.published_at !== null).map((a) => a.id).sort()).toEqual(acwr.map((a) => a.id).sort());
+    expect(notes[0]!.body).toMatch(/^On 2024-04-1[89] your last 7 days carried 1\.\d\d times your usual 28-day load/);
+    expect(notes.map((n) => (n.data as { alertId: string }).alertId).sort()).toEqual(acwr.map((a) => a.id).sort());
+    expect(announced.map((e) => e.alertId).sort()).toEqual(acwr.map((a) => a.id).sort());
+    expect(await outbox(userId)).toEqual([]);
   });
 
   it('alerts older than a week are history: stored, not announced', async () => {
@@ -246,20 +271,23 @@ describe('risk alerts', () => {
     expect(publisher.published.map((e) => (e.detail as { date: string }).date)).toEqual(['2024-04-28']);
   });
 
-  it('an alert whose announcement failed is announced by the next recompute', async () => {
+  it('an alert whose PutEvents failed stays in the outbox and the relay publishes it', async () => {
     const userId = await newUser();
     const clock = fixedClock('2024-04-18T20:00:00Z');
     const publisher = new RecordingPublisher();
     const { records } = readVector<LoadVector>('spike_week').cases[0]!.input;
     await insertLoads(t.db, userId, records.filter((r) => r.date <= '2024-04-18'));
     publisher.failNext = 1;
-    await expect(recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher })).rejects.toThrow(/PutEvents/);
-    expect((await alerts(userId)).filter((a) => a.kind === 'acwr').map((a) => a.published_at)).toEqual([null]);
-
-    const retry = await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher });
-    expect(retry).toMatchObject({ announced: 1 });
-    expect(publisher.published.map((e) => (e.detail as { date: string }).date)).toEqual(['2024-04-18']);
+    expect(await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher })).toMatchObject({ announced: 1 });
+    expect(publisher.published).toEqual([]);
+    expect(await outbox(userId)).toHaveLength(1);
     expect(await notifications(userId)).toHaveLength(1);
+
+    // The same message again announces nothing twice; the relay publishes what was left.
+    expect(await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher })).toMatchObject({ announced: 0 });
+    await relayOutbox(t.db, publisher, { minAgeSeconds: 0 });
+    expect(publisher.published.map((e) => [e.detailType, (e.detail as { date: string }).date])).toEqual([['RiskAlertRaised', '2024-04-18']]);
+    expect(await outbox(userId)).toEqual([]);
   });
 
   it('stays silent for users who turned risk-alert notifications off, but still publishes the event', async () => {
@@ -314,8 +342,9 @@ describe('concurrency and cost', () => {
       seriesEnd: plan.seriesEnd,
       trimOutside: false,
       days: plan.days,
-      alerts: plan.alerts,
+      alerts: plan.alerts.map(alertWrite),
       announceFrom: '2024-05-04',
+      notify: true,
     });
     expect(outcome).toEqual({ written: false });
     expect(await stats(userId)).toEqual(current);

@@ -4,7 +4,6 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../shared/db/connection';
 import { issueRefreshToken } from '../../shared/auth/refresh-tokens';
-import { emailHash } from '../../shared/auth/throttle';
 
 export interface SeededResources {
   userId: string;
@@ -51,11 +50,10 @@ export async function fingerprint(db: Conn, userId: string): Promise<string> {
 
 export async function seedEverything(db: Conn, userId: string, now = new Date('2026-03-10T08:00:00Z')): Promise<SeededResources> {
   const marker = `private-${userId.slice(0, 8)}`;
-  const user = await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow();
   const vendorUserId = `athlete-${userId.slice(0, 8)}`;
 
   const refresh = await issueRefreshToken(db, userId, now);
-  await db.insertInto('failed_login_attempts').values({ user_id: userId, email_hash: emailHash(user.email), attempted_at: now }).execute();
+  await db.insertInto('failed_login_attempts').values({ user_id: userId, attempted_at: now }).execute();
   const connection = await db
     .insertInto('vendor_connections')
     .values({ user_id: userId, vendor: 'strava', vendor_user_id: vendorUserId, access_token_ciphertext: 'sealed-access', refresh_token_ciphertext: 'sealed-refresh', scopes: ['activity:read_all'] })

@@ -1,0 +1,64 @@
+// The account routes as deployed: the authorizer caches nothing and may read the JWT keys secret, and the
+// export's integration streams (Lambda response streaming, API Gateway STREAM mode, the function's timeout).
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_NAME_TAG } from '../../lib/aws/function';
+import { RunningCoachStack } from '../../lib/aws/stack';
+import { functions } from '../../lib/topology';
+
+let template: Template;
+
+beforeAll(() => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  template = Template.fromStack(new RunningCoachStack(app, 'RunningCoach', { topology: functions }));
+});
+
+function functionId(name: string): string {
+  const found = Object.entries(template.findResources('AWS::Lambda::Function', { Properties: { Tags: Match.arrayWith([{ Key: FUNCTION_NAME_TAG, Value: name }]) } }));
+  expect(found, name).toHaveLength(1);
+  return found[0]![0];
+}
+
+describe('the account routes in AWS', () => {
+  it('run every user route behind one REQUEST authorizer that caches nothing', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 0,
+    });
+  });
+
+  it('let the authorizer and the token issuers read the JWT keys secret, found through JWT_SECRET_ARN', () => {
+    const secret = Object.keys(template.findResources('AWS::SecretsManager::Secret', { Properties: { GenerateSecretString: { GenerateStringKey: 'signingKey' } } }));
+    expect(secret).toHaveLength(1);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'signingKey', PasswordLength: 64 }) });
+    for (const name of ['authorizer', 'register', 'login', 'refresh']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Tags: Match.arrayWith([{ Key: FUNCTION_NAME_TAG, Value: name }]),
+        Environment: { Variables: Match.objectLike({ JWT_SECRET_ARN: { Ref: secret[0] } }) },
+      });
+    }
+  });
+
+  it('stream the export through Lambda response streaming for as long as the function may run', () => {
+    const exportFn = functionId('exportMe');
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      Integration: Match.objectLike({
+        Type: 'AWS_PROXY',
+        ResponseTransferMode: 'STREAM',
+        TimeoutInMillis: functions.exportMe.timeoutSeconds * 1000,
+        Uri: {
+          'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('2021-11-15/functions/'), { 'Fn::GetAtt': [exportFn, 'Arn'] }, '/response-streaming-invocations'])],
+        },
+      }),
+    });
+  });
+
+  it('buffer every other route', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{ Properties: { Integration?: { ResponseTransferMode?: string } } }>;
+    const streamed = methods.filter((m) => m.Properties.Integration?.ResponseTransferMode === 'STREAM');
+    expect(streamed).toHaveLength(Object.values(functions).filter((f) => f.trigger.kind === 'http' && 'stream' in f.trigger && f.trigger.stream).length);
+  });
+});
