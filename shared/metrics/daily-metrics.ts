@@ -1,5 +1,5 @@
 // The daily check-in and vendor wellness share one path: merge into the day, judge readiness over the stored
-// history, follow the athlete's resting HR / HRV baselines, then announce DailyMetricLogged.
+// history, follow the athlete's resting HR / HRV baselines, and announce DailyMetricLogged (outbox).
 import { sql, type Selectable } from 'kysely';
 import type { z } from 'zod';
 import { DailyMetricsCandidate, type DailyMetricsDay, type ReadinessReason } from '../contracts/metrics';
@@ -9,6 +9,7 @@ import { clock as currentClock, type Clock } from '../clock';
 import type { Conn, Db } from '../db/connection';
 import type { DailyMetricsTable, JsonArray } from '../db/schema';
 import { DetailType } from '../events/catalogue';
+import { enqueueEvents, publishEnqueued } from '../events/outbox';
 import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
 import { NotFound, Unprocessable, type FieldError } from '../http/errors';
 
@@ -76,7 +77,7 @@ export async function upsertDailyMetrics(
     );
     if (future.length > 0 && !skip) throw new Unprocessable(future);
     const valid = checked.map((c) => c.candidate).filter((c) => c.date <= today);
-    if (valid.length === 0) return [];
+    if (valid.length === 0) return { written: [], enqueued: [] };
 
     const dates = [...new Set(valid.map((c) => c.date))].sort();
     const history = await trx
@@ -117,12 +118,13 @@ export async function upsertDailyMetrics(
       .execute();
 
     await followBaselines(trx, userId, user, baselines(physiology, today));
-    return written;
+    const events = dates.map((date) => ({ detailType: DetailType.DailyMetricLogged, detail: { userId, date } }));
+    return { written, enqueued: await enqueueEvents(trx, events) };
   });
 
-  const publisher = options.publisher ?? eventBridgePublisher;
-  const byDate = new Map(stored.map((row) => [row.date, row]));
-  await publisher.publish([...byDate.keys()].map((date) => ({ detailType: DetailType.DailyMetricLogged, detail: { userId, date } })));
+  // After commit; if PutEvents fails the events stay in the outbox for the relay.
+  await publishEnqueued(db, options.publisher ?? eventBridgePublisher, stored.enqueued);
+  const byDate = new Map(stored.written.map((row) => [row.date, row]));
   return checked.flatMap(({ candidate }) => {
     const row = byDate.get(candidate.date);
     return row ? [toDay(row)] : [];

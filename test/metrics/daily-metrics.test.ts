@@ -49,6 +49,18 @@ describe('the daily check-in', () => {
     );
   });
 
+  it('keeps DailyMetricLogged in the outbox for the relay when PutEvents fails', async () => {
+    const userId = await newUser();
+    const publisher = new RecordingPublisher();
+    publisher.failNext = 1;
+    const [day] = await upsertDailyMetrics(t.db, userId, [{ date: '2024-06-03', soreness: 4 }], { clock: fixedClock('2024-06-03T07:00:00Z'), publisher });
+    expect(day).toMatchObject({ date: '2024-06-03', soreness: 4 });
+    const left = await t.db.selectFrom('event_outbox').select(['detail_type', 'detail']).execute();
+    expect(left.filter((row) => (row.detail as { userId: string }).userId === userId)).toEqual([
+      { detail_type: 'DailyMetricLogged', detail: { userId, date: '2024-06-03' } },
+    ]);
+  });
+
   it('judges readiness from the check-in and the last session before today', async () => {
     const userId = await newUser();
     await insertLoads(t.db, userId, [{ date: '2024-06-02', load: 900 }]);

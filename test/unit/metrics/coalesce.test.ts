@@ -54,7 +54,7 @@ describe('one recompute per user per batch', () => {
 
   it('a failed run fails its messages only; the next one still runs', async () => {
     const calls: string[] = [];
-    const request = coalescePerKey(async (key, from) => {
+    const request = coalescePerKey(async (_key, from) => {
       calls.push(from);
       if (from === 'bad') throw new Error('boom');
       return from;
