@@ -14,13 +14,15 @@ export interface RouteSchemas {
   response?: z.ZodType;
 }
 
-export interface HttpTrigger<S extends RouteSchemas = RouteSchemas> {
+export type RouteAuth = 'public' | 'user';
+
+export interface HttpTrigger<S extends RouteSchemas = RouteSchemas, A extends RouteAuth = RouteAuth> {
   kind: 'http';
   method: HttpMethod;
   /** API Gateway resource path, parameters in braces: /api/v1/activities/{id} */
   path: string;
   /** 'user': the Lambda authorizer must accept a bearer token; 'public': no authorizer runs. */
-  auth: 'public' | 'user';
+  auth: A;
   schemas: S;
   /** Status of a plain (non-`respond()`) result. */
   successStatus?: number;
@@ -73,7 +75,7 @@ export interface FunctionSpec<T extends Trigger = Trigger> {
   trigger: T;
 }
 
-export type HttpFunctionSpec<S extends RouteSchemas = RouteSchemas> = FunctionSpec<HttpTrigger<S>>;
+export type HttpFunctionSpec<S extends RouteSchemas = RouteSchemas, A extends RouteAuth = RouteAuth> = FunctionSpec<HttpTrigger<S, A>>;
 
 /** Keeps the literal types of each entry so handlers get typed bodies from the topology. */
 export function defineFunction<T extends Trigger>(spec: FunctionSpec<T>): FunctionSpec<T> {

@@ -3,13 +3,13 @@
 // (table schema_migrations, see shared/db/migrate.ts).
 import type { Migration } from 'kysely';
 import * as initial from './0001_initial';
-import * as metrics from './0003_metrics';
-import * as ingestion from './0004_ingestion';
-import * as webhooks from './0005_webhooks';
+import * as metrics from './0002_metrics';
+import * as ingestion from './0003_ingestion';
+import * as webhooks from './0004_webhooks';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
-  '0003_metrics': metrics,
-  '0004_ingestion': ingestion,
-  '0005_webhooks': webhooks,
+  '0002_metrics': metrics,
+  '0003_ingestion': ingestion,
+  '0004_webhooks': webhooks,
 };

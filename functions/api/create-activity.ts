@@ -7,7 +7,7 @@ import { httpHandler, respond } from '../../shared/http/handler';
 
 export const handler = httpHandler(functions.createActivity, async ({ body, userId }) => {
   const deps = { db: getDb(), publisher: eventBridgePublisher, now: clock().now() };
-  const { created, activity } = await createActivity(deps, userId!, body);
+  const { created, activity } = await createActivity(deps, userId, body);
   // A retry of an entry the app already sent (same externalId) is the same activity, not a new one.
   return respond(created ? 201 : 200, activity, created ? { Location: `/api/v1/activities/${activity.id}` } : {});
 });

@@ -6,5 +6,5 @@ import { eventBridgePublisher } from '../../shared/events/publisher';
 import { httpHandler } from '../../shared/http/handler';
 
 export const handler = httpHandler(functions.deleteActivity, async ({ params, userId }) => {
-  await deleteActivity({ db: getDb(), publisher: eventBridgePublisher, now: clock().now() }, userId!, params.id);
+  await deleteActivity({ db: getDb(), publisher: eventBridgePublisher, now: clock().now() }, userId, params.id);
 });

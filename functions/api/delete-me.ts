@@ -5,6 +5,6 @@ import { getDb } from '../../shared/db/connection';
 import { httpHandler, respond } from '../../shared/http/handler';
 
 export const handler = httpHandler(functions.deleteMe, async ({ userId }) => {
-  await eraseAccount(getDb(), userId!, { cache: cacheClient() });
+  await eraseAccount(getDb(), userId, { cache: cacheClient() });
   return respond(204);
 });

@@ -3,4 +3,4 @@ import { getActivity } from '../../shared/activities/service';
 import { getDb } from '../../shared/db/connection';
 import { httpHandler } from '../../shared/http/handler';
 
-export const handler = httpHandler(functions.getActivity, async ({ params, userId }) => getActivity(getDb(), userId!, params.id));
+export const handler = httpHandler(functions.getActivity, async ({ params, userId }) => getActivity(getDb(), userId, params.id));

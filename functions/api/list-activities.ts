@@ -5,5 +5,5 @@ import { getDb } from '../../shared/db/connection';
 import { httpHandler } from '../../shared/http/handler';
 
 export const handler = httpHandler(functions.listActivities, async ({ query, userId }) => ({
-  activities: await listActivities(getDb(), userId!, query, clock().now()),
+  activities: await listActivities(getDb(), userId, query, clock().now()),
 }));

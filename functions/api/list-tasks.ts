@@ -3,4 +3,4 @@ import { listOpenTasks } from '../../shared/activities/tasks';
 import { getDb } from '../../shared/db/connection';
 import { httpHandler } from '../../shared/http/handler';
 
-export const handler = httpHandler(functions.listTasks, async ({ userId }) => ({ tasks: await listOpenTasks(getDb(), userId!) }));
+export const handler = httpHandler(functions.listTasks, async ({ userId }) => ({ tasks: await listOpenTasks(getDb(), userId) }));

@@ -4,6 +4,6 @@ import { httpHandler } from '../../shared/http/handler';
 import { upsertDailyMetrics } from '../../shared/metrics/daily-metrics';
 
 export const handler = httpHandler(functions.logDailyMetrics, async ({ body, userId }) => {
-  const [day] = await upsertDailyMetrics(getDb(), userId!, [body], { fieldName: (_, field) => `body.${field}` });
+  const [day] = await upsertDailyMetrics(getDb(), userId, [body], { fieldName: (_, field) => `body.${field}` });
   return day!;
 });

@@ -5,5 +5,5 @@ import { httpHandler } from '../../shared/http/handler';
 import { markNotificationRead } from '../../shared/notifications/inbox';
 
 export const handler = httpHandler(functions.readNotification, async ({ params, userId }) =>
-  markNotificationRead(getDb(), userId!, params.id, clock().now()),
+  markNotificationRead(getDb(), userId, params.id, clock().now()),
 );

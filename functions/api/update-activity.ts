@@ -6,5 +6,5 @@ import { eventBridgePublisher } from '../../shared/events/publisher';
 import { httpHandler } from '../../shared/http/handler';
 
 export const handler = httpHandler(functions.updateActivity, async ({ params, body, userId }) =>
-  updateActivity({ db: getDb(), publisher: eventBridgePublisher, now: clock().now() }, userId!, params.id, body),
+  updateActivity({ db: getDb(), publisher: eventBridgePublisher, now: clock().now() }, userId, params.id, body),
 );

@@ -4,4 +4,4 @@ import { clock } from '../../shared/clock';
 import { getDb } from '../../shared/db/connection';
 import { httpHandler } from '../../shared/http/handler';
 
-export const handler = httpHandler(functions.updateMe, async ({ body, userId }) => updateMe(getDb(), userId!, body, clock().now()));
+export const handler = httpHandler(functions.updateMe, async ({ body, userId }) => updateMe(getDb(), userId, body, clock().now()));

@@ -8,7 +8,7 @@ import { intake } from '../../shared/webhooks/intake';
 const spec = functions.appleRelay;
 
 export const handler = httpHandler(spec, async ({ body, userId }) => {
-  const entries = appleIntakeItems(body, userId!);
+  const entries = appleIntakeItems(body, userId);
   const receipts = await intake(spec.timeoutSeconds * 1000).receive(entries.map((e) => e.item));
   return { results: entries.map((e, i) => ({ ...e.ref, status: receipts[i]!.status })) };
 });

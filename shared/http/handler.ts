@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { HttpFunctionSpec, RouteSchemas } from '../../lib/topology-types';
+import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '../../lib/topology-types';
 import { config } from '../config';
 import { logger } from '../logger';
 import { BadRequest, describeFieldErrors, HttpError, PayloadTooLarge, Unauthorized, UnsupportedMediaType, Unprocessable, type FieldError } from './errors';
@@ -17,12 +17,12 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
 type ResponseOf<S extends RouteSchemas> = S['response'] extends z.ZodType ? z.input<S['response']> : unknown;
 
-export interface HttpRequest<S extends RouteSchemas> {
+export interface HttpRequest<S extends RouteSchemas, A extends RouteAuth = RouteAuth> {
   body: Out<S['body']>;
   query: Out<S['query']>;
   params: Out<S['params']>;
   /** The authenticated user (set by the authorizer); undefined only on public routes. */
-  userId: string | undefined;
+  userId: A extends 'user' ? string : string | undefined;
   requestId: string;
   /** Lower-cased header names. */
   headers: Record<string, string>;
@@ -39,8 +39,8 @@ export class Reply<T = unknown> {
 }
 export const respond = <T>(status: number, body?: T, headers?: Record<string, string>) => new Reply<T>(status, body, headers);
 
-export type RouteHandler<S extends RouteSchemas> = (
-  request: HttpRequest<S>,
+export type RouteHandler<S extends RouteSchemas, A extends RouteAuth = RouteAuth> = (
+  request: HttpRequest<S, A>,
 ) => Promise<ResponseOf<S> | Reply<ResponseOf<S>>>;
 
 interface Internal extends Record<string, unknown> {
@@ -73,7 +73,7 @@ function bodyBytes(event: APIGatewayProxyEvent): number {
   return event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
 }
 
-export function httpHandler<S extends RouteSchemas>(spec: HttpFunctionSpec<S>, fn: RouteHandler<S>) {
+export function httpHandler<S extends RouteSchemas, A extends RouteAuth>(spec: HttpFunctionSpec<S, A>, fn: RouteHandler<S, A>) {
   const route = spec.trigger;
   const schemas = route.schemas;
   const limit = route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -123,7 +123,7 @@ export function httpHandler<S extends RouteSchemas>(spec: HttpFunctionSpec<S>, f
       const query = parsePart(schemas.query, event.queryStringParameters ?? {}, 'query', (errors) => new BadRequest(describeFieldErrors(errors), errors));
       const params = parsePart(schemas.params, event.pathParameters ?? {}, 'params', (errors) => new BadRequest(describeFieldErrors(errors), errors));
 
-      const result = await fn({ body, query, params, userId, requestId, headers: event.headers as Record<string, string>, event } as HttpRequest<S>);
+      const result = await fn({ body, query, params, userId, requestId, headers: event.headers as Record<string, string>, event } as HttpRequest<S, A>);
       const reply = result instanceof Reply ? result : new Reply(route.successStatus ?? 200, result);
       if (strictResponses && schemas.response && reply.status < 300 && reply.body !== undefined) {
         const checked = schemas.response.safeParse(reply.body);

@@ -11,7 +11,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { HttpFunctionSpec, RouteSchemas } from '../../lib/topology-types';
+import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '../../lib/topology-types';
 import { config } from '../config';
 import { logger } from '../logger';
 import { BadRequest, describeFieldErrors, Unauthorized, type FieldError } from './errors';
@@ -76,9 +76,9 @@ function parse(schema: z.ZodType | undefined, value: unknown, prefix: string): u
 }
 
 /** Like httpHandler, for a GET route (no body) whose 200 answer is streamed. */
-export function streamingHttpHandler<S extends RouteSchemas>(
-  spec: HttpFunctionSpec<S>,
-  fn: (request: HttpRequest<S>) => Promise<StreamReply>,
+export function streamingHttpHandler<S extends RouteSchemas, A extends RouteAuth>(
+  spec: HttpFunctionSpec<S, A>,
+  fn: (request: HttpRequest<S, A>) => Promise<StreamReply>,
 ): StreamingHandler {
   const route = spec.trigger;
   if (!route.stream) throw new Error(`${route.method} ${route.path} streams its answer but its topology entry lacks stream: true`);
@@ -104,7 +104,7 @@ export function streamingHttpHandler<S extends RouteSchemas>(
       if (route.auth === 'user' && !userId) throw new Unauthorized();
       const query = parse(route.schemas.query, event.queryStringParameters ?? {}, 'query');
       const params = parse(route.schemas.params, event.pathParameters ?? {}, 'params');
-      const reply = await fn({ body: undefined, query, params, userId, requestId, headers, event } as HttpRequest<S>);
+      const reply = await fn({ body: undefined, query, params, userId, requestId, headers, event } as HttpRequest<S, A>);
       replyHeaders = reply.headers ?? {};
       iterator = reply.body[Symbol.asyncIterator]();
       // Pull the first chunk before committing to 200: a failure this early still gets its status.

@@ -1,7 +1,7 @@
 // The two statements of a rolling-stats recompute: one read of everything it needs, one guarded write of
 // everything it decided. No transaction is held while JavaScript computes: the write states the version of
 // the series it read (load_series.version) and writes nothing if another recompute got there first.
-// The SQL itself lives in PL/pgSQL functions (migrations/0003_metrics.ts) so that its plans are kept for the
+// The SQL itself lives in PL/pgSQL functions (migrations/0002_metrics.ts) so that its plans are kept for the
 // session: for a one-day update, parsing and planning cost more than running.
 import { sql } from 'kysely';
 import type { DailyLoad, LoadDay } from '../domain/load';

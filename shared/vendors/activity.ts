@@ -2,26 +2,10 @@
 // become activities. Pure: no I/O. Shape (schema) and plausibility (validateCandidate) are separate so an
 // implausible activity is stored as a rejection with its reason instead of failing the request.
 import { z } from 'zod';
+import { activitySources, activityTypes, type ActivitySource, type ActivityType } from '../db/schema';
 
-export const activitySources = ['manual', 'garmin', 'strava', 'apple'] as const;
-export type ActivitySource = (typeof activitySources)[number];
-
-export const activityTypes = [
-  'run',
-  'long_run',
-  'interval',
-  'recovery',
-  'tempo',
-  'race',
-  'trail_run',
-  'treadmill',
-  'strength',
-  'cross_training',
-  'walk',
-  'ride',
-  'other',
-] as const;
-export type ActivityType = (typeof activityTypes)[number];
+// The value lists are the database's CHECK lists (shared/db/schema.ts), stated once.
+export { activitySources, activityTypes, type ActivitySource, type ActivityType } from '../db/schema';
 
 /** Types the running pace check applies to. */
 export const runningTypes: ReadonlySet<ActivityType> = new Set<ActivityType>([

@@ -4,4 +4,4 @@ import { getDb } from '../../../shared/db/connection';
 import { httpHandler } from '../../../shared/http/handler';
 import { connectGarmin } from '../../../shared/vendors/integrations';
 
-export const handler = httpHandler(functions.connectGarmin, async ({ body, userId }) => connectGarmin(getDb(), userId!, body));
+export const handler = httpHandler(functions.connectGarmin, async ({ body, userId }) => connectGarmin(getDb(), userId, body));

@@ -4,4 +4,4 @@ import { getDb } from '../../../shared/db/connection';
 import { httpHandler } from '../../../shared/http/handler';
 import { connectStrava } from '../../../shared/vendors/integrations';
 
-export const handler = httpHandler(functions.connectStrava, async ({ body, userId }) => connectStrava(getDb(), userId!, body));
+export const handler = httpHandler(functions.connectStrava, async ({ body, userId }) => connectStrava(getDb(), userId, body));

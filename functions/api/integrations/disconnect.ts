@@ -5,6 +5,6 @@ import { httpHandler, respond } from '../../../shared/http/handler';
 import { disconnectVendor } from '../../../shared/vendors/integrations';
 
 export const handler = httpHandler(functions.disconnectVendor, async ({ params, userId }) => {
-  await disconnectVendor(getDb(), userId!, params.vendor);
+  await disconnectVendor(getDb(), userId, params.vendor);
   return respond(204);
 });

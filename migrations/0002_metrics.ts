@@ -67,7 +67,7 @@ const upStatements: RawBuilder<unknown>[] = [
     end
     $$`,
   // New alerts dated from p_announce_from on are announced in the same statement: RiskAlertRaised into the
-  // transactional outbox (event_outbox, migration 0004; PL/pgSQL resolves tables when it runs) and, with
+  // transactional outbox (event_outbox, migration 0003; PL/pgSQL resolves tables when it runs) and, with
   // p_notify, a notification whose text the caller wrote per alert (p_alert_titles/p_alert_bodies).
   sql`
     create function rolling_stats_write(
