@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayRequestAuthorizerEvent, Context, ScheduledEvent } from 'aws-lambda';
@@ -85,11 +86,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   // Queues and bus first: the AWS endpoint must exist before any handler builds its SDK clients.
   const queues = new Map<string, LocalQueue>();
-  const handlers = new Map<string, Handler>();
+  // Like Lambda, a function's module is loaded on its first invocation (its cold start), so `npm start`
+  // is ready as soon as the database is; the entry files are checked to exist up front.
+  const handlers = new Map<string, Promise<Handler>>();
+  const loadHandler = (name: string): Promise<Handler> => {
+    let loaded = handlers.get(name);
+    if (!loaded) {
+      const spec = options.topology[name];
+      if (!spec) return Promise.reject(new Error(`no function ${name}`));
+      loaded = import(pathToFileURL(path.join(REPO_ROOT, spec.entry)).href).then((mod: { handler?: Handler }) => {
+        if (typeof mod.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
+        return mod.handler;
+      });
+      handlers.set(name, loaded);
+    }
+    return loaded;
+  };
   const invoke = async (name: string, event: unknown) => {
     const spec = options.topology[name];
-    const handler = handlers.get(name);
-    if (!spec || !handler) throw new Error(`no function ${name}`);
+    if (!spec) throw new Error(`no function ${name}`);
+    const handler = await loadHandler(name);
     return withTimeout(name, spec.timeoutSeconds, handler(event, lambdaContext(name, spec)));
   };
   for (const [name, spec] of entries) {
@@ -135,11 +151,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   if (options.db) setDb(options.db);
   await migrateToLatest(getDb());
 
-  for (const [name, spec] of entries) {
-    if (spec.trigger.kind === 'deploy') continue;
-    const mod = (await import(pathToFileURL(path.join(REPO_ROOT, spec.entry)).href)) as { handler?: Handler };
-    if (typeof mod.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
-    handlers.set(name, mod.handler);
+  for (const [, spec] of entries) {
+    if (!existsSync(path.join(REPO_ROOT, spec.entry))) throw new Error(`topology entry ${spec.entry} does not exist`);
   }
 
   const authorizerName = entries.find(([, s]) => s.trigger.kind === 'authorizer')?.[0];
@@ -150,8 +163,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       trigger: (s as HttpFunctionSpec).trigger,
       invoke: (e) => invoke(name, e),
       // A streaming handler (awslambda.streamifyResponse) takes the response stream as its second argument.
-      invokeStream: (e, sink) => {
-        const handler = handlers.get(name) as unknown as (event: unknown, stream: Writable, context: Context) => Promise<unknown>;
+      invokeStream: async (e, sink) => {
+        const handler = (await loadHandler(name)) as unknown as (event: unknown, stream: Writable, context: Context) => Promise<unknown>;
         return withTimeout(name, s.timeoutSeconds, handler(e, sink, lambdaContext(name, s)));
       },
     }));
