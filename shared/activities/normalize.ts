@@ -124,8 +124,13 @@ export function createNormalizer(deps: NormalizeDeps) {
 
     if (p.vendor === 'garmin') {
       const garminLinks = links.get('garmin')!;
-      for (const garminUserId of garminDeregisteredUserIds(p.payload)) await deps.connections.revoke('garmin', garminUserId, occurredAt);
+      // Only users the push authenticated (their access token matched the link) may be revoked or rescoped.
+      for (const garminUserId of garminDeregisteredUserIds(p.payload)) {
+        if (garminLinks.has(garminUserId)) await deps.connections.revoke('garmin', garminUserId, occurredAt);
+        else drop(message, 'deregistration of an unknown or unauthenticated Garmin user');
+      }
       for (const change of garminPermissionChanges(p.payload)) {
+        if (!garminLinks.has(change.garminUserId)) continue;
         const at = p.payload.userPermissionsChange?.find((c) => c.userId === change.garminUserId)?.changeTimeInSeconds;
         await deps.connections.updateScopes('garmin', change.garminUserId, change.permissions, at !== undefined ? new Date(at * 1000) : occurredAt);
       }

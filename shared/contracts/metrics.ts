@@ -5,9 +5,11 @@ import { z } from 'zod';
 import { addDays, daysBetween, isValidDate } from '../domain/dates';
 import { readinessLights, riskAlertKinds } from '../db/schema';
 
+/** Years before 1900 are typos (0000 is not even a PostgreSQL date) and would overflow the date arithmetic. */
 export const CalendarDate = z
   .string()
-  .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidDate(d), 'must be a date YYYY-MM-DD');
+  .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidDate(d), 'must be a date YYYY-MM-DD')
+  .refine((d) => d >= '1900-01-01', 'must not be before 1900-01-01');
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** A 1-10 self-report. */
 const scale = int(1, 10);

@@ -5,7 +5,7 @@
 // record it was given, each by id, as Lambda would a thrown batch, but without failing the unparseable ones twice.
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FunctionSpec, QueueTrigger } from '../../lib/topology-types';
-import { logger } from '../logger';
+import { errorFields, logger } from '../logger';
 import type { DetailType } from './catalogue';
 import { parseRecord, type ReceivedEvent } from './consumer';
 
@@ -36,7 +36,7 @@ export function batchWorker<T extends DetailType>(
         for (const id of await handle(messages, context)) failed.add(id);
       } catch (error) {
         const e = error as Error;
-        logger.error('batch failed', { worker: spec.entry, size: messages.length, errorName: e.name, errorMessage: e.message?.slice(0, 300) });
+        logger.error('batch failed', { worker: spec.entry, size: messages.length, ...errorFields(e) });
         for (const m of messages) failed.add(m.record.messageId);
       }
     }

@@ -5,7 +5,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { FunctionSpec, QueueTrigger } from '../../lib/topology-types';
-import { logger } from '../logger';
+import { errorFields, logger } from '../logger';
 import { EVENT_SOURCE, eventDetailSchemas, type DetailType, type EventDetail } from './catalogue';
 
 const Envelope = z.object({
@@ -39,7 +39,7 @@ export function queueWorker<T extends DetailType>(
       await handle(parseRecord<T>(spec, record), context);
     } catch (error) {
       const e = error as Error;
-      logger.warn('message failed', { messageId: record.messageId, worker: spec.entry, errorName: e.name, errorMessage: e.message?.slice(0, 300) });
+      logger.warn('message failed', { messageId: record.messageId, worker: spec.entry, ...errorFields(e) });
       throw error;
     }
   };

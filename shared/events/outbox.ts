@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Conn, Db } from '../db/connection';
 import type { JsonObject } from '../db/schema';
-import { logger } from '../logger';
+import { errorFields, logger } from '../logger';
 import { eventDetailSchemas, type DetailType, type OutgoingEvent } from './catalogue';
 import type { EventPublisher } from './publisher';
 
@@ -35,7 +35,7 @@ export async function publishEnqueued(db: Db, publisher: EventPublisher, enqueue
     await publisher.publish(enqueued.map((e) => e.event));
   } catch (error) {
     const e = error as Error;
-    logger.warn('events left in the outbox for the relay', { count: enqueued.length, errorName: e.name, errorMessage: e.message?.slice(0, 200) });
+    logger.warn('events left in the outbox for the relay', { count: enqueued.length, ...errorFields(e) });
     return false;
   }
   await db

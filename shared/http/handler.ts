@@ -8,7 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '../../lib/topology-types';
 import { config } from '../config';
-import { logger } from '../logger';
+import { errorFields, logger } from '../logger';
 import { BadRequest, describeFieldErrors, HttpError, PayloadTooLarge, Unauthorized, UnsupportedMediaType, Unprocessable, type FieldError } from './errors';
 import { problemResponse, toProblem } from './problem';
 
@@ -106,7 +106,7 @@ export function httpHandler<S extends RouteSchemas, A extends RouteAuth>(spec: H
         const { problem, headers } = toProblem(error, requestId, request.event.path);
         if (problem.status >= 500) {
           const e = error as Error & { code?: string };
-          logger.error('request failed', { requestId, route: route.path, errorName: e?.name, errorCode: e?.code, errorMessage: e?.message?.slice(0, 300), stack: e?.stack });
+          logger.error('request failed', { requestId, route: route.path, ...errorFields(e) });
         }
         logger.info('request', { requestId, method: route.method, route: route.path, status: problem.status, ms: Math.round(performance.now() - (started ?? performance.now())) });
         request.response = problemResponse(problem, { ...corsHeaders(), ...headers, 'X-Request-Id': requestId, 'Cache-Control': 'no-store' });
@@ -152,9 +152,32 @@ function parsePart<T extends z.ZodType | undefined>(
   toError: (errors: FieldError[]) => HttpError,
 ): unknown {
   if (!schema) return undefined;
+  const nul = fieldsWithNul(value, prefix);
+  if (nul.length > 0) throw toError(nul);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw toError(fieldErrors(prefix, parsed.error));
   return parsed.data;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000: a string with one would pass zod and fail in the database as a 500
+ * (or poison a worker downstream). Iterative, so a deeply nested body cannot overflow the stack.
+ */
+function fieldsWithNul(value: unknown, prefix: string): FieldError[] {
+  const out: FieldError[] = [];
+  const stack: Array<[unknown, string]> = [[value, prefix]];
+  while (stack.length > 0 && out.length < 10) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) out.push({ field: path, message: 'must not contain a NUL character' });
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        if (k.includes('\u0000')) out.push({ field: path, message: 'a key must not contain a NUL character' });
+        else stack.push([child, `${path}.${k}`]);
+      }
+    }
+  }
+  return out;
 }
 
 /** @middy/http-json-body-parser reports malformed JSON as 415; it is a bad request. */

@@ -13,7 +13,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '../../lib/topology-types';
 import { config } from '../config';
-import { logger } from '../logger';
+import { errorFields, logger } from '../logger';
 import { BadRequest, describeFieldErrors, Unauthorized, type FieldError } from './errors';
 import { fieldErrors, type HttpRequest } from './handler';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
@@ -113,7 +113,7 @@ export function streamingHttpHandler<S extends RouteSchemas, A extends RouteAuth
       const { problem, headers: extra } = toProblem(error, requestId, event.path);
       if (problem.status >= 500) {
         const e = error as Error;
-        logger.error('request failed', { requestId, route: route.path, errorName: e?.name, errorMessage: e?.message?.slice(0, 300), stack: e?.stack });
+        logger.error('request failed', { requestId, route: route.path, ...errorFields(e) });
       }
       logger.info('request', { requestId, method: route.method, route: route.path, status: problem.status, ms: Math.round(performance.now() - started) });
       const out = HttpResponseStream.from(responseStream, { statusCode: problem.status, headers: { ...common, ...extra, 'Content-Type': PROBLEM_CONTENT_TYPE } });
@@ -135,7 +135,7 @@ export function streamingHttpHandler<S extends RouteSchemas, A extends RouteAuth
     } catch (error) {
       // The status is sent; all that is left is to cut the stream and say why in the log.
       const e = error as Error;
-      logger.error('stream failed', { requestId, route: route.path, errorName: e?.name, errorMessage: e?.message?.slice(0, 300) });
+      logger.error('stream failed', { requestId, route: route.path, ...errorFields(e) });
       await iterator.return?.();
       throw error;
     }

@@ -84,6 +84,9 @@ const MAX_DISTANCE_M = 1_000_000;
 const MAX_ELEVATION_GAIN_M = 30_000;
 const MIN_UTC_OFFSET_S = -12 * 3600;
 const MAX_UTC_OFFSET_S = 14 * 3600;
+// The load series runs from the first activity to today: a start in year 1 would make every recompute
+// (and its one-statement write) span ~740,000 days. Nothing recorded before 1970 is a training log we coach on.
+const EARLIEST_START_MS = Date.UTC(1970, 0, 1);
 
 const inRange = (v: number, min: number, max: number) => Number.isFinite(v) && v >= min && v <= max;
 const reject = (field: keyof ActivityCandidate & string, reason: string): CandidateVerdict => ({ ok: false, reason, field });
@@ -98,6 +101,7 @@ export function validateCandidate(c: ActivityCandidate, now: Date): CandidateVer
   const start = Date.parse(c.startTime);
   if (!Number.isFinite(start)) return reject('startTime', 'The start time is not a valid date.');
   if (start > now.getTime() + CLOCK_SKEW_MS) return reject('startTime', `The activity starts in the future (${c.startTime}).`);
+  if (start < EARLIEST_START_MS) return reject('startTime', `The activity starts before 1970 (${c.startTime}).`);
 
   if (!(Number.isFinite(c.durationMinutes) && c.durationMinutes > 0 && c.durationMinutes <= MAX_SESSION_SECONDS / 60)) {
     return reject('durationMinutes', `A duration of ${c.durationMinutes} min is not possible: it must be over 0 and at most 24 h.`);

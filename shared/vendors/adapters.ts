@@ -10,10 +10,13 @@ import { fetchStravaActivity, stravaContext, type StravaContext } from './strava
 export function vendorConnections(db: Db): VendorConnections {
   return {
     async resolve(vendor, users) {
+      // The Garmin webhook is public and its user ids are not secrets: every real push carries the user's
+      // access token, so one without it (a forgery) resolves to nobody instead of skipping the check.
+      const checked = vendor === 'garmin' ? users.filter((u) => u.userAccessToken !== undefined) : users;
       const tokens = new Map<string, string>();
-      for (const u of users) if (u.userAccessToken !== undefined) tokens.set(u.vendorUserId, u.userAccessToken);
+      for (const u of checked) if (u.userAccessToken !== undefined) tokens.set(u.vendorUserId, u.userAccessToken);
       const key = tokens.size > 0 ? (await vendorCredentials()).tokenKey : undefined;
-      const found = await resolveVendorUsers(db, vendor, users.map((u) => u.vendorUserId), { userAccessTokens: tokens, key });
+      const found = await resolveVendorUsers(db, vendor, checked.map((u) => u.vendorUserId), { userAccessTokens: tokens, key });
       const links = new Map<string, VendorLink>();
       for (const [id, c] of found) links.set(id, { id: c.id, userId: c.userId, vendor: c.vendor, vendorUserId: c.vendorUserId });
       return links;

@@ -61,7 +61,7 @@ function normalizer(overrides: Partial<NormalizeDeps> = {}) {
     connections: {
       async resolve(vendor, users) {
         const known = vendor === 'strava' ? ATHLETE : GARMIN_USER;
-        return new Map(users.filter((u) => u.vendorUserId === known && (u.userAccessToken ?? GARMIN_TOKEN) === GARMIN_TOKEN).map((u) => [u.vendorUserId, link(vendor, u.vendorUserId)]));
+        return new Map(users.filter((u) => u.vendorUserId === known && (vendor === 'strava' || u.userAccessToken === GARMIN_TOKEN)).map((u) => [u.vendorUserId, link(vendor, u.vendorUserId)]));
       },
       async revoke(vendor, vendorUserId, occurredAt) {
         revoked.push([vendor, vendorUserId, occurredAt]);
@@ -173,6 +173,12 @@ describe('the normalization worker', () => {
       ['strava', ATHLETE, new Date(1716200000 * 1000)],
       ['garmin', GARMIN_USER, new Date('2024-06-01T11:00:00Z')],
     ]);
+  });
+
+  it('a Garmin deregistration or permission change without the user\'s access token revokes nothing', async () => {
+    const forged = garmin({ deregistrations: [{ userId: GARMIN_USER }, { userId: GARMIN_USER, userAccessToken: 'someone-elses-token' }] });
+    expect(await normalizer()([forged])).toEqual(new Set());
+    expect(revoked).toEqual([]);
   });
 
   it('reads claim checks, and fails a message whose payload cannot be read or parsed', async () => {

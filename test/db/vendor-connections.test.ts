@@ -136,11 +136,17 @@ describe('Garmin links', () => {
     });
     expect([...found.keys()]).toEqual(['4aacafe82427c251df9c9592d0c06768']);
     expect(await resolveVendorUser(t.db, 'garmin', '4aacafe82427c251df9c9592d0c06768', { userAccessToken: 'someone-elses', key })).toBeNull();
-    const links = await ports.resolve('garmin', [{ vendorUserId: '4aacafe82427c251df9c9592d0c06768' }]);
-    expect(links.get('4aacafe82427c251df9c9592d0c06768')).toMatchObject({ userId, vendor: 'garmin' });
 
     await ports.updateScopes('garmin', '4aacafe82427c251df9c9592d0c06768', ['ACTIVITY_EXPORT'], new Date());
     expect((await row(userId, 'garmin')).scopes).toEqual(['ACTIVITY_EXPORT']);
+  });
+
+  it('a push that names a linked Garmin user without their access token (a forgery on the public webhook) reaches nobody', async () => {
+    const userId = await newUser();
+    const garminUserId = `g-${Math.random().toString(36).slice(2)}`;
+    await connectGarmin(t.db, userId, { garminUserId, userAccessToken: 'the-real-token' }, key);
+    const links = await vendorConnections(t.db).resolve('garmin', [{ vendorUserId: garminUserId }]);
+    expect(links.size).toBe(0);
   });
 
   it('a deregistration forgets the link, but one older than a reconnection changes nothing', async () => {

@@ -76,6 +76,11 @@ describe('POST /api/v1/activities', () => {
       [{ feeling: 0 }, 'body.feeling'],
       [{ type: 'jogging' }, 'body.type'],
       [{ colour: 'red' }, 'body'],
+      // A start in year 1 would make the load series span ~740,000 days.
+      [{ startTime: '0001-01-01T00:00:00Z' }, 'body.startTime'],
+      // PostgreSQL text cannot hold NUL: it must be refused at the edge, not a 500 from the database.
+      [{ notes: 'night\u0000run' }, 'body.notes'],
+      [{ externalId: 'app-\u0000' }, 'body.externalId'],
     ];
     for (const [change, field] of cases) {
       const res = await call<{ errors: Array<{ field: string }> }>(ana, 'POST', '/api/v1/activities', { ...entry, ...change });

@@ -106,6 +106,9 @@ describe('the load vectors through the API', () => {
     expect(wide.status).toBe(400);
     expect(((await wide.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['query.to']);
     expect((await call(user, 'GET', '/api/v1/metrics/load?from=2021-03-01&to=2024-03-01')).status).toBe(200);
+    const ancient = await call(user, 'GET', '/api/v1/metrics/load?from=0000-01-01&to=0001-01-01');
+    expect(ancient.status).toBe(400);
+    expect(((await ancient.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain('query.from');
     expect((await fetch(`${runtime.url}/api/v1/metrics/load?from=2024-03-01&to=2024-03-02`)).status).toBe(401);
   });
 });
@@ -148,6 +151,8 @@ describe('the morning check-in through the API', () => {
     ['soreness 11', { soreness: 11 }, 'body.soreness'],
     ['HRV 0', { hrvRmssd: 0 }, 'body.hrvRmssd'],
     ['a date after the local today', { date: '2024-06-04' }, 'body.date'],
+    ['the year 0000 (not a PostgreSQL date)', { date: '0000-01-01' }, 'body.date'],
+    ['the year 0001', { date: '0001-01-01' }, 'body.date'],
   ])('refuses %s with a 422 naming the field, and stores nothing', async (_, change, field) => {
     // 23:30 UTC on 3 June is already 4 June in Paris, but still 3 June in New York.
     clock.set('2024-06-03T23:30:00Z');
