@@ -5,6 +5,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { config } from '../config';
+import { ServiceUnavailable } from '../http/errors';
 import { logger } from '../logger';
 import { deriveTokenKey } from './crypto';
 
@@ -94,7 +95,8 @@ export function resetVendorCredentials(): void {
   cached = undefined;
 }
 
-export class VendorNotConfigured extends Error {
+/** The operator has not configured the vendor yet: 503 for the app (a worker retries it like any failure). */
+export class VendorNotConfigured extends ServiceUnavailable {
   constructor(what: string) {
     super(`${what} is not configured`);
     this.name = 'VendorNotConfigured';
