@@ -5,6 +5,7 @@ import { addDays, eachDay } from '../../shared/domain/dates';
 import { baselines } from '../../shared/domain/readiness';
 import { HttpError } from '../../shared/http/errors';
 import { upsertDailyMetrics } from '../../shared/metrics/daily-metrics';
+import { createTestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
 import { fixedClock, insertLoads, RecordingPublisher } from '../support/metrics';
 import { readVector } from '../unit/domain/support';
@@ -19,12 +20,7 @@ afterAll(async () => {
 });
 
 async function newUser(values: { time_zone?: string; max_hr?: number } = {}): Promise<string> {
-  const row = await t.db
-    .insertInto('users')
-    .values({ email: `${crypto.randomUUID()}@example.com`, password_hash: 'x', time_zone: 'UTC', ...values })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return (await createTestUser(t.db, { time_zone: 'UTC', ...values })).userId;
 }
 
 const day = (userId: string, date: string) =>

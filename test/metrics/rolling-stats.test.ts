@@ -5,6 +5,7 @@ import { computeLoadSeries, type DailyLoad } from '../../shared/domain/load';
 import { relayOutbox } from '../../shared/events/outbox';
 import { alertWrite, NO_LOAD_CHANGE, planRecompute, recomputeRollingStats } from '../../shared/metrics/rolling-stats';
 import { readSeriesInputs, writeSeries } from '../../shared/metrics/rolling-stats-store';
+import { createTestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
 import { countingDb, fixedClock, insertLoads, RecordingPublisher, type LoadVector } from '../support/metrics';
 import { expectClose, mulberry32, readVector } from '../unit/domain/support';
@@ -19,12 +20,7 @@ afterAll(async () => {
 });
 
 async function newUser(values: { time_zone?: string; week_start_day?: number } = {}): Promise<string> {
-  const row = await t.db
-    .insertInto('users')
-    .values({ email: `${crypto.randomUUID()}@example.com`, password_hash: 'x', time_zone: 'UTC', ...values })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return (await createTestUser(t.db, { time_zone: 'UTC', ...values })).userId;
 }
 
 const stats = (userId: string) =>
