@@ -292,7 +292,7 @@ export const functions = {
     access: ['database', 'bus'],
     trigger: {
       kind: 'queue',
-      detailTypes: [DetailType.ActivityRecorded, DetailType.DailyMetricLogged],
+      detailTypes: [DetailType.ActivityRecorded, DetailType.DailyMetricLogged, DetailType.TrainingDayClosed],
       batchSize: 10,
       maxReceiveCount: 5,
     },
@@ -395,6 +395,14 @@ export const functions = {
     timeoutSeconds: 60,
     access: ['database', 'bus', 'vendorSecrets', 'claimChecks'],
     trigger: { kind: 'queue', detailTypes: [DetailType.ActivityReceived], batchSize: 10, maxReceiveCount: 5 },
+  }),
+  closeTrainingDays: defineFunction({
+    entry: 'functions/schedules/close-training-days.ts',
+    description: 'Hourly: athletes whose local day just ended get TrainingDayClosed, so rest days are judged too',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    access: ['database', 'bus'],
+    trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
   }),
   relayOutbox: defineFunction({
     entry: 'functions/schedules/relay-outbox.ts',

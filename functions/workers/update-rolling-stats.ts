@@ -1,4 +1,4 @@
-// ActivityRecorded / DailyMetricLogged -> the user's rolling stats from the changed day on, and the risk
+// ActivityRecorded / DailyMetricLogged / TrainingDayClosed -> the user's rolling stats from the changed day on, and the risk
 // alerts they raise (RiskAlertRaised + a notification). Messages of one batch for one user share one recompute.
 import { functions } from '../../lib/topology';
 import { getDb } from '../../shared/db/connection';
@@ -9,10 +9,10 @@ import { NO_LOAD_CHANGE, recomputeRollingStats } from '../../shared/metrics/roll
 
 const recompute = coalescePerKey((userId, from) => recomputeRollingStats(getDb(), userId, from));
 
-export const handler = queueWorker<typeof DetailType.ActivityRecorded | typeof DetailType.DailyMetricLogged>(
+export const handler = queueWorker<typeof DetailType.ActivityRecorded | typeof DetailType.DailyMetricLogged | typeof DetailType.TrainingDayClosed>(
   functions.updateRollingStats,
   async (event) => {
-    // A check-in moves no load; it only asks for the series (and its alerts) to reach the athlete's today.
+    // A check-in or a closed day moves no load; it only asks for the series (and its alerts) to reach the athlete's today.
     const from = event.detailType === DetailType.ActivityRecorded ? event.detail.localDate : NO_LOAD_CHANGE;
     await recompute(event.detail.userId, from);
   },

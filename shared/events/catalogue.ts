@@ -9,6 +9,7 @@ export const DetailType = {
   DailyMetricLogged: 'DailyMetricLogged',
   RiskAlertRaised: 'RiskAlertRaised',
   WorkoutMissed: 'WorkoutMissed',
+  TrainingDayClosed: 'TrainingDayClosed',
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
 
@@ -40,6 +41,8 @@ export const eventDetailSchemas = {
     kind: z.enum(['acwr', 'monotony']),
   }),
   [DetailType.WorkoutMissed]: z.object({ userId: uuid, scheduledWorkoutId: uuid, date: localDate }),
+  /** The athlete's local day `date` has ended (the hourly sweep): the series is judged through it, rest day or not. */
+  [DetailType.TrainingDayClosed]: z.object({ userId: uuid, date: localDate }),
 } satisfies Record<DetailType, z.ZodType>;
 
 export type EventDetail<T extends DetailType> = z.infer<(typeof eventDetailSchemas)[T]>;
