@@ -404,6 +404,14 @@ export const functions = {
     access: ['database', 'bus'],
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
   }),
+  pruneAuthRecords: defineFunction({
+    entry: 'functions/schedules/prune-auth-records.ts',
+    description: 'Daily: deletes expired refresh tokens and day-old failed login attempts',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    access: ['database'],
+    trigger: { kind: 'schedule', expression: 'rate(1 day)' },
+  }),
   relayOutbox: defineFunction({
     entry: 'functions/schedules/relay-outbox.ts',
     description: 'Publishes events a writer committed but could not publish (the transactional outbox)',
