@@ -3,7 +3,7 @@
 // holds one activity or ten, and samples cost one statement however many there are.
 import { sql, type Transaction } from 'kysely';
 import type { Conn } from '../db/connection';
-import type { Database, JsonObject } from '../db/schema';
+import { columns, type Database, type JsonObject } from '../db/schema';
 import type { HeartRateSample } from '../domain/trimp';
 import type { ActivityOp, ActivityPlan, Rejection, UserContext, VendorKey, WorkingRow } from './plan';
 
@@ -277,28 +277,10 @@ export async function clearRejections(trx: Trx, keys: readonly VendorKey[]): Pro
 
 // ---- reads for the API ----------------------------------------------------------------------------
 
-export const activityColumns = [
-  'id',
-  'user_id',
-  'source',
-  'external_id',
-  'type',
-  'start_time',
-  'local_date',
-  'utc_offset_minutes',
-  'duration_minutes',
-  'distance_meters',
-  'avg_hr',
-  'max_hr',
-  'elevation_gain_meters',
-  'rpe',
-  'feeling',
-  'notes',
-  'internal_load',
-  'trimp',
-  'duplicate_of',
-  'created_at',
-] as const;
+type ActivityColumn = Exclude<(typeof columns.activities)[number], 'updated_at'>;
+
+/** Every column the API and the service read: the schema's list, less the bookkeeping `updated_at`. */
+export const activityColumns: readonly ActivityColumn[] = columns.activities.filter((c): c is ActivityColumn => c !== 'updated_at');
 
 export function findActivity(db: Conn, userId: string, id: string): Promise<WorkingRow | undefined> {
   return db.selectFrom('activities').select(activityColumns).where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();

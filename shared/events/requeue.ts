@@ -7,12 +7,10 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { logger } from '../logger';
-import { queueUrlOf, retryLater } from './retry-later';
+import { queueUrlOf, retryLater, sqs } from './retry-later';
 
 export const MAX_DELAY_SECONDS = 15 * 60;
 
-let client: SQSClient | undefined;
-const sqs = () => (client ??= new SQSClient({}));
 
 export type RequeueOutcome = 'requeued' | 'visibility-extended';
 

@@ -22,7 +22,8 @@ export class RetryLater extends Error {
 }
 
 let client: SQSClient | undefined;
-const sqs = () => (client ??= new SQSClient({}));
+/** The container's one SQS client (requeue.ts uses it too). */
+export const sqs = () => (client ??= new SQSClient({}));
 
 /**
  * The record's queue URL: QUEUE_URL when the function sets it; QUEUE_URL_<NAME> when the local runtime

@@ -9,30 +9,7 @@ import type { DailyLoad } from '../../shared/domain/load';
 import type { OutgoingEvent } from '../../shared/events/catalogue';
 import type { EventPublisher } from '../../shared/events/publisher';
 
-export interface LoadVectorRow {
-  date: string;
-  load: number;
-  acute: number;
-  chronic: number;
-  acwr: number | null;
-  tsb: number;
-  week_load: number | null;
-  monotony: number | null;
-  strain: number | null;
-  warmup: boolean;
-  acwr_alert: boolean;
-  monotony_alert: boolean;
-}
-
-export interface LoadVector {
-  name: string;
-  cases: {
-    name: string;
-    input: { records: DailyLoad[]; start?: string; end?: string };
-    expected: LoadVectorRow[];
-    summary: { acwr_alert_dates: string[]; monotony_alert_dates: string[] };
-  }[];
-}
+export type { LoadVector, LoadVectorRow } from '../unit/domain/support';
 
 /** An activity's internal load is at most 14,400 (24 h x RPE 10); RPE 5 caps one at 7,200 (1,440 min). */
 const RPE = 5;

@@ -8,35 +8,12 @@ import {
   type DailyLoad,
   type LoadDay,
 } from '../../../shared/domain/load';
-import { SEEDS, expectClose, mulberry32, randomInt, readVector } from './support';
-
-interface SeriesRow {
-  date: string;
-  load: number;
-  acute: number;
-  chronic: number;
-  acwr: number | null;
-  tsb: number;
-  week_load: number | null;
-  monotony: number | null;
-  strain: number | null;
-  warmup: boolean;
-  acwr_alert: boolean;
-  monotony_alert: boolean;
-}
-interface SeriesVector {
-  cases: {
-    name: string;
-    input: { records: DailyLoad[]; start?: string; end?: string };
-    expected: SeriesRow[];
-    summary: { acwr_alert_dates: string[]; monotony_alert_dates: string[]; max_monotony: number };
-  }[];
-}
+import { SEEDS, expectClose, mulberry32, randomInt, readVector, type LoadVector, type LoadVectorRow } from './support';
 
 const NUMBERS = ['load', 'acute', 'chronic', 'acwr', 'tsb', 'week_load', 'monotony', 'strain'] as const;
 const FIELD = { week_load: 'weekLoad' } as const;
 
-function expectRow(actual: LoadDay, expected: SeriesRow): void {
+function expectRow(actual: LoadDay, expected: LoadVectorRow): void {
   expect(actual.date).toBe(expected.date);
   for (const key of NUMBERS) {
     const field = key === 'week_load' ? FIELD.week_load : key;
@@ -48,7 +25,7 @@ function expectRow(actual: LoadDay, expected: SeriesRow): void {
 }
 
 describe.each(['steady_state', 'spike_week', 'monotonous_week'])('reference vector %s', (file) => {
-  const vector = readVector<SeriesVector>(file);
+  const vector = readVector<LoadVector>(file);
   it.each(vector.cases.map((c) => [c.name, c] as const))('matches every day of %s to 1e-6', (_name, testCase) => {
     const series = computeLoadSeries(testCase.input.records, { start: testCase.input.start, end: testCase.input.end });
     expect(series).toHaveLength(testCase.expected.length);
@@ -161,7 +138,7 @@ describe('load series', () => {
   });
 
   it('with a monotony cap reports identical weeks as the cap, like Runalyze', () => {
-    const records = readVector<SeriesVector>('monotonous_week').cases[0]!.input.records;
+    const records = readVector<LoadVector>('monotonous_week').cases[0]!.input.records;
     const series = computeLoadSeries(records, { monotonyCap: 10 });
     const byDate = new Map(series.map((d) => [d.date, d]));
     expect(byDate.get('2024-02-11')).toMatchObject({ weekLoad: 2450, monotony: 10, strain: 24500, monotonyAlert: true });
@@ -172,7 +149,7 @@ describe('load series', () => {
   });
 
   it('judges the monotony alert only on the last day of the training week when told which day that is', () => {
-    const records = readVector<SeriesVector>('spike_week').cases[0]!.input.records;
+    const records = readVector<LoadVector>('spike_week').cases[0]!.input.records;
     const sundays = computeLoadSeries(records, { weekEndsOn: 7 });
     expect(sundays.filter((d) => d.monotonyAlert).map((d) => d.date)).toEqual(['2024-04-21']);
     expect(sundays.filter((d) => d.monotonyAlert).every((d) => isoWeekday(d.date) === 7)).toBe(true);

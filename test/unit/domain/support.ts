@@ -42,3 +42,29 @@ export function randomInt(random: () => number, min: number, max: number): numbe
 
 /** Seeds for property runs: fixed, so CI is reproducible; properties put the failing seed in their message. */
 export const SEEDS = Array.from({ length: 200 }, (_, i) => 0x5eed + i * 7919);
+
+/** One day of a load vector (../shared/science/vectors), in the vectors' own snake_case. */
+export interface LoadVectorRow {
+  date: string;
+  load: number;
+  acute: number;
+  chronic: number;
+  acwr: number | null;
+  tsb: number;
+  week_load: number | null;
+  monotony: number | null;
+  strain: number | null;
+  warmup: boolean;
+  acwr_alert: boolean;
+  monotony_alert: boolean;
+}
+
+export interface LoadVector {
+  name: string;
+  cases: {
+    name: string;
+    input: { records: { date: string; load: number }[]; start?: string; end?: string };
+    expected: LoadVectorRow[];
+    summary: { acwr_alert_dates: string[]; monotony_alert_dates: string[]; max_monotony?: number };
+  }[];
+}
