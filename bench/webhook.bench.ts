@@ -23,7 +23,7 @@ import { percentile, timeIt } from './support';
 const ms = (n: number) => `${n.toFixed(3)} ms`;
 
 const RUNS = 2000;
-const samples = new URL('../../shared/vendors/', import.meta.url);
+const samples = new URL('../test/fixtures/reference/vendors/', import.meta.url);
 const sample = (file: string) => JSON.parse(readFileSync(new URL(file, samples), 'utf8')) as Record<string, any>;
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

@@ -1,9 +1,9 @@
-// The real vendor payloads in ../shared/vendors (next to the repository), and variants of them with
+// The real vendor payloads (test/fixtures/reference/vendors, copied from ../shared/vendors), and variants of them with
 // fresh identities, so tests against a long-lived Redis never meet a previous run's idempotency records.
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-const samplesDir = new URL('../../../shared/vendors/', import.meta.url);
+const samplesDir = new URL('../fixtures/reference/vendors/', import.meta.url);
 
 export const sampleText = (file: string): string => readFileSync(new URL(file, samplesDir), 'utf8');
 export const sample = <T = Record<string, unknown>>(file: string): T => JSON.parse(sampleText(file)) as T;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
-export const VECTORS_DIR = fileURLToPath(new URL('../../../../shared/science/vectors/', import.meta.url));
+export const VECTORS_DIR = fileURLToPath(new URL('../../fixtures/reference/vectors/', import.meta.url));
 
 export function readVector<T>(name: string): T {
   return JSON.parse(readFileSync(`${VECTORS_DIR}${name}.json`, 'utf8')) as T;

@@ -20,8 +20,7 @@ import {
   mapStravaActivity,
 } from '../../../shared/vendors/strava';
 
-const repoRoot = new URL('../../../', import.meta.url);
-const samplesDir = new URL('../shared/vendors/', repoRoot);
+const samplesDir = new URL('../../fixtures/reference/vendors/', import.meta.url);
 const text = (file: string) => readFileSync(new URL(file, samplesDir), 'utf8');
 const json = (file: string): unknown => JSON.parse(text(file));
 
