@@ -1,5 +1,6 @@
 // The webhook handlers with EventBridge mocked (aws-sdk-client-mock) and the idempotency records in the
 // in-memory cache, or in real Redis when TEST_REDIS_URL is set.
+import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,7 +19,8 @@ import { GARMIN_CONSUMER_KEY, STRAVA_VERIFY_TOKEN, useWebhookServices, type Webh
 
 const eventBridge = mockClient(EventBridgeClient);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const userId = '5f0c6a9e-7b1c-4c59-9d0e-0c7b8f0e1a11';
+// A fresh user per run: Apple idempotency keys include the user, so a long-lived Redis never remembers a previous run.
+const userId = randomUUID();
 
 let services: WebhookServices;
 beforeAll(() => {
@@ -254,12 +256,14 @@ describe('Garmin pushes', () => {
 });
 
 describe('the Apple Health relay', () => {
+  let calls = 0;
   const relay = () => {
     const body = sample<{ workouts: Array<Record<string, unknown>>; dailies: Array<Record<string, unknown>> }>('apple-relay.json');
-    // A fresh identity per run keeps a long-lived Redis from remembering the sample.
+    // A fresh identity per call (with the per-run user) keeps a long-lived Redis from remembering the sample.
     const marker = Math.floor(Math.random() * 1e9);
     body.workouts = body.workouts.map((w) => ({ ...w, energyKcal: marker }));
-    body.dailies = body.dailies.map((d) => ({ ...d, sleepMinutes: 300 + (marker % 100) }));
+    calls += 1;
+    body.dailies = body.dailies.map((d) => ({ ...d, sleepMinutes: 300 + calls }));
     return body;
   };
 
