@@ -26,6 +26,11 @@ export interface HttpTrigger<S extends RouteSchemas = RouteSchemas, A extends Ro
   schemas: S;
   /** Status of a plain (non-`respond()`) result. */
   successStatus?: number;
+  /**
+   * Other success statuses a handler may `respond()` with, and what each means. A status that is neither
+   * this nor `successStatus` fails the handler outside production (and the contract test).
+   */
+  otherStatuses?: Readonly<Record<number, string>>;
   /** Largest accepted request body; larger gets 413 before parsing. Default 256 KiB. */
   maxBodyBytes?: number;
   /**
@@ -80,6 +85,16 @@ export type HttpFunctionSpec<S extends RouteSchemas = RouteSchemas, A extends Ro
 /** Keeps the literal types of each entry so handlers get typed bodies from the topology. */
 export function defineFunction<T extends Trigger>(spec: FunctionSpec<T>): FunctionSpec<T> {
   return spec;
+}
+
+/** The statuses a route answers with on success: the document declares exactly these. */
+export function successStatuses(trigger: HttpTrigger): number[] {
+  return [trigger.successStatus ?? 200, ...Object.keys(trigger.otherStatuses ?? {}).map(Number)];
+}
+
+/** PATCH bodies are JSON merge patches (RFC 7396: absent keeps, null clears), so both media types say it. */
+export function requestContentTypes(trigger: HttpTrigger): string[] {
+  return trigger.method === 'PATCH' ? ['application/json', 'application/merge-patch+json'] : ['application/json'];
 }
 
 export function isHttp(spec: FunctionSpec): spec is HttpFunctionSpec {

@@ -17,6 +17,7 @@ import { GarminPush } from '../shared/vendors/garmin';
 import { StravaEvent, StravaSubscriptionQuery } from '../shared/vendors/strava';
 import { LoginBody, LogoutBody, RefreshBody, RegisterBody, TokenPairResponse } from '../shared/contracts/auth';
 import { MeResponse, UpdateMeBody } from '../shared/contracts/me';
+import { AccountExport } from '../shared/contracts/export';
 import { DetailType } from '../shared/events/catalogue';
 import { DailyMetricsDay, DailyMetricsList, DateRangeQuery, LoadReport, LogDailyMetricsBody } from '../shared/contracts/metrics';
 import { ActivityIdParams, Activity, ActivityList, CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '../shared/contracts/activities';
@@ -74,7 +75,7 @@ export const functions = {
     // Streaming lifts API Gateway's 29 s limit; years of samples take a while at 2 MB/s past 10 MB.
     timeoutSeconds: 300,
     access: ['database'],
-    trigger: { kind: 'http', method: 'GET', path: '/api/v1/me/export', auth: 'user', stream: true, summary: 'Export my data', schemas: {} },
+    trigger: { kind: 'http', method: 'GET', path: '/api/v1/me/export', auth: 'user', stream: true, summary: 'Export my data', schemas: { response: AccountExport } },
   }),
   deleteMe: defineFunction({
     entry: 'functions/api/delete-me.ts',
@@ -82,7 +83,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     access: ['database', 'cache'],
-    trigger: { kind: 'http', method: 'DELETE', path: '/api/v1/me', auth: 'user', summary: 'Erase my account', schemas: {} },
+    trigger: { kind: 'http', method: 'DELETE', path: '/api/v1/me', auth: 'user', summary: 'Erase my account', successStatus: 204, schemas: {} },
   }),
   // scrypt (32 MiB, p=3) needs CPU: Lambda grants it in proportion to memory.
   register: defineFunction({
@@ -115,7 +116,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     access: ['database'],
-    trigger: { kind: 'http', method: 'POST', path: '/api/v1/auth/logout', auth: 'public', summary: 'Sign out', maxBodyBytes: 4 * 1024, schemas: { body: LogoutBody } },
+    trigger: { kind: 'http', method: 'POST', path: '/api/v1/auth/logout', auth: 'public', summary: 'Sign out', successStatus: 204, maxBodyBytes: 4 * 1024, schemas: { body: LogoutBody } },
   }),
   // ---- vendor webhooks and integrations (issue 5, webhook half) ----
   // Webhooks: authenticate, validate, deduplicate (idempotency records in the cache), publish
@@ -311,6 +312,7 @@ export const functions = {
       auth: 'user',
       summary: 'Record an activity',
       successStatus: 201,
+      otherStatuses: { 200: 'An entry with this externalId was already recorded: the same activity, updated (an offline retry)' },
       maxBodyBytes: 16 * 1024,
       schemas: { body: CreateActivityBody, response: Activity },
     },

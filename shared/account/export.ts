@@ -11,8 +11,9 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Conn, Db } from '../db/connection';
 import { columns, type Database } from '../db/schema';
 import { NotFound } from '../http/errors';
+import { AccountExport } from '../contracts/export';
 
-export const EXPORT_FORMAT = 'running-coach-export/1';
+export const EXPORT_FORMAT = AccountExport.shape.format.value;
 
 /** Never leave the database through an export: hashes and sealed vendor tokens. */
 export const WITHHELD_COLUMNS: Partial<Record<keyof Database, readonly string[]>> = {

@@ -1,6 +1,7 @@
 // The account's profile, settings, baselines and responder class: read as one document, patched in one
 // transaction (the row is locked so the cross-field rules see the values they are about to change).
 import { Unprocessable, NotFound, type FieldError } from '../http/errors';
+import { fieldError } from '../http/field-errors';
 import type { Conn } from '../db/connection';
 import type { NotificationPreferences, UserRow, UserUpdate } from '../db/schema';
 import { localDateOf } from '../domain/dates';
@@ -80,10 +81,10 @@ export function crossFieldErrors(merged: ProfileRow, patch: UpdateMe, now: Date)
     if (dob) {
       const today = localDateOf(now, merged.time_zone);
       const field = patch.profile?.dob != null ? 'body.profile.dob' : 'body.settings.timeZone';
-      if (dob >= today) errors.push({ field, message: 'must be in the past' });
+      if (dob >= today) errors.push(fieldError(field, 'must be in the past'));
       else {
         const age = ageOn(dob, today);
-        if (age < MIN_AGE || age > MAX_AGE) errors.push({ field, message: `age must be between ${MIN_AGE} and ${MAX_AGE}` });
+        if (age < MIN_AGE || age > MAX_AGE) errors.push(fieldError(field, `must give an age from ${MIN_AGE} to ${MAX_AGE}`));
       }
     }
   }

@@ -12,6 +12,7 @@ import { DetailType, type OutgoingEvent } from '../events/catalogue';
 import { enqueueEvents, publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import type { EventPublisher } from '../events/publisher';
 import { BadRequest, NotFound, Unauthorized, Unprocessable } from '../http/errors';
+import { fieldError } from '../http/field-errors';
 import { type ActivityCandidate, toUtcInstant } from '../vendors/activity';
 import { type ActivityOp, type ActivityPlan, finishLoads, loadChanges, type OpResult, planActivityChanges, taskChanges, type UserContext, type WorkingRow } from './plan';
 import {
@@ -183,7 +184,7 @@ export async function listActivities(db: Db, userId: string, query: ListActiviti
   }
   from ??= addDays(to, -(DEFAULT_RANGE_DAYS - 1));
   if (daysBetween(from, to) >= MAX_RANGE_DAYS) {
-    throw new BadRequest(`Ask for at most ${MAX_RANGE_DAYS} days at a time`, [{ field: 'query.from', message: `more than ${MAX_RANGE_DAYS} days before to` }]);
+    throw new BadRequest(`Ask for at most ${MAX_RANGE_DAYS} days at a time`, [fieldError('query.from', `must be at most ${MAX_RANGE_DAYS} days before to`)]);
   }
   return (await activitiesBetween(db, userId, from, to)).map(toActivity);
 }

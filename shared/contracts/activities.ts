@@ -3,11 +3,11 @@
 // future) is shared with the vendors' path: shared/vendors/activity.ts validateCandidate.
 import { z } from 'zod';
 import { activitySources, activityTypes } from '../db/schema';
+import { CalendarDate } from './dates';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** Absent and null both mean "not given". */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
-const CalendarDate = z.iso.date();
 
 export const ActivityType = z.enum(activityTypes);
 export const Rpe = int(1, 10).describe('Session RPE on the CR-10 scale, 1-10');
@@ -30,6 +30,9 @@ export const CreateActivityBody = z.strictObject({
   type: ActivityType.optional(),
   /** The app's own id for the entry: a retry (offline sync) with the same id updates, never duplicates. */
   externalId: optional(z.string().min(1).max(255)),
+}).meta({
+  id: 'CreateActivityBody',
+  examples: [{ startTime: '2024-05-01T07:30:00+02:00', durationMinutes: 52, distanceMeters: 10_000, avgHr: 148, rpe: 6, type: 'run', externalId: 'app-7f3c' }],
 });
 export type CreateActivityBody = z.infer<typeof CreateActivityBody>;
 
@@ -41,7 +44,8 @@ export const UpdateActivityBody = z
     notes: Notes.nullable().optional(),
     type: ActivityType.optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Give at least one of rpe, feeling, notes, type' });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'must give at least one of rpe, feeling, notes or type' })
+  .meta({ id: 'UpdateActivityBody', minProperties: 1, examples: [{ rpe: 7, feeling: 4 }] });
 export type UpdateActivityBody = z.infer<typeof UpdateActivityBody>;
 
 export const ActivityIdParams = z.object({ id: z.uuid() });
@@ -49,7 +53,7 @@ export const ActivityIdParams = z.object({ id: z.uuid() });
 /** Both bounds are athlete-local dates, inclusive. Default: the 28 days ending today in the user's zone. */
 export const ListActivitiesQuery = z
   .object({ from: CalendarDate.optional(), to: CalendarDate.optional() })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] });
 export type ListActivitiesQuery = z.infer<typeof ListActivitiesQuery>;
 
 export const Activity = z.object({
@@ -75,7 +79,29 @@ export const Activity = z.object({
   trimp: z.number().nullable(),
   /** The activity this one repeats from another source: it is listed but carries no load. */
   duplicateOf: z.uuid().nullable(),
-});
+}).meta({ id: 'Activity', examples: [activityExample()] });
 export type Activity = z.infer<typeof Activity>;
 
-export const ActivityList = z.object({ activities: z.array(Activity) });
+export const ActivityList = z.object({ activities: z.array(Activity) }).meta({ id: 'ActivityList', examples: [{ activities: [activityExample()] }] });
+
+function activityExample() {
+  return {
+    id: '0b6f4c1e-5d0a-4f7e-9a39-3c2b1d7e8f90',
+    source: 'manual',
+    externalId: 'app-7f3c',
+    type: 'run',
+    startTime: '2024-05-01T05:30:00.000Z',
+    localDate: '2024-05-01',
+    durationMinutes: 52,
+    distanceMeters: 10000,
+    avgHr: 148,
+    maxHr: null,
+    elevationGainMeters: null,
+    rpe: 6,
+    feeling: null,
+    notes: null,
+    internalLoad: 312,
+    trimp: 94.2,
+    duplicateOf: null,
+  };
+}

@@ -1,8 +1,9 @@
 // The account as the app sees it (GET /me) and what it may change (PATCH /me). Every value is checked
 // here, once, at the edge; cross-field rules (HR order, age in the user's own zone) in shared/account/profile.ts.
 import { z } from 'zod';
-import { isValidDate, isValidTimeZone } from '../domain/dates';
+import { isValidTimeZone } from '../domain/dates';
 import { notificationKinds, preferredUnits, responderClasses, sexes } from '../db/schema';
+import { CalendarDate } from './dates';
 
 /** Notification kinds as JSON keys (camelCase), in the order of the database's list. */
 export const notificationPreferenceKeys = {
@@ -30,14 +31,13 @@ export const TimeZone = z
   .max(64)
   .refine((tz) => IANA_NAME.test(tz) && isValidTimeZone(tz), 'must be an IANA time zone such as Europe/Paris');
 
-const CalendarDate = z.string().refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidDate(d), 'must be a date YYYY-MM-DD');
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 export const MeResponse = z.object({
   id: z.uuid(),
-  email: z.string(),
+  email: z.email(),
   profile: z.object({
-    dob: z.string().nullable(),
+    dob: CalendarDate.nullable(),
     sex: z.enum(sexes),
     weightKg: z.number().nullable(),
     heightCm: z.number().nullable(),
@@ -59,6 +59,23 @@ export const MeResponse = z.object({
     classification: z.enum(responderClasses).nullable(),
     updatedAt: z.iso.datetime({ offset: true }).nullable(),
   }),
+}).meta({
+  id: 'Me',
+  examples: [
+    {
+      id: '5f0c6a9e-7b1c-4c59-9d0e-0c7b8f0e1a11',
+      email: 'ana@example.com',
+      profile: { dob: '1990-04-12', sex: 'female', weightKg: 58, heightCm: 168 },
+      settings: {
+        preferredUnits: 'metric',
+        timeZone: 'Europe/Paris',
+        weekStartDay: 1,
+        notificationPreferences: { riskAlert: true, planAdapted: true, workoutMissed: true, readiness: true, pendingTask: true, vendorDisconnected: true },
+      },
+      baselines: { restingHr: 50, hrvRmssd: 62.5, maxHr: 190, lactateThresholdHr: 172 },
+      responder: { classification: null, updatedAt: null },
+    },
+  ],
 });
 export type Me = z.infer<typeof MeResponse>;
 
@@ -90,5 +107,5 @@ export const UpdateMeBody = z.strictObject({
     .optional(),
   /** The classification is the athlete's (or coach's) call; updatedAt is set by the server. */
   responder: z.strictObject({ classification: z.enum(responderClasses).nullable() }).optional(),
-});
+}).meta({ id: 'UpdateMeBody', examples: [{ settings: { timeZone: 'Europe/Paris' }, baselines: { restingHr: 48 } }] });
 export type UpdateMe = z.infer<typeof UpdateMeBody>;

@@ -4,12 +4,7 @@
 import { z } from 'zod';
 import { addDays, daysBetween, isValidDate } from '../domain/dates';
 import { readinessLights, riskAlertKinds } from '../db/schema';
-
-/** Years before 1900 are typos (0000 is not even a PostgreSQL date) and would overflow the date arithmetic. */
-export const CalendarDate = z
-  .string()
-  .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidDate(d), 'must be a date YYYY-MM-DD')
-  .refine((d) => d >= '1900-01-01', 'must not be before 1900-01-01');
+import { CalendarDate } from './dates';
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** A 1-10 self-report. */
 const scale = int(1, 10);
@@ -32,7 +27,9 @@ export const DailyMetricsFields = {
 };
 
 /** POST /api/v1/daily-metrics. Strict: a misspelt field is a 422 naming it, not a silent no-op. */
-export const LogDailyMetricsBody = z.strictObject({ date: CalendarDate, ...DailyMetricsFields });
+export const LogDailyMetricsBody = z
+  .strictObject({ date: CalendarDate, ...DailyMetricsFields })
+  .meta({ id: 'LogDailyMetricsBody', examples: [{ date: '2024-05-01', restingHr: 48, hrvRmssd: 64.2, sleepDurationMinutes: 450, sleepQuality: 7, soreness: 3, stress: 4, mood: 7 }] });
 export type LogDailyMetricsBody = z.infer<typeof LogDailyMetricsBody>;
 
 /** Vendor wellness (Garmin, Apple Health) feeds the same path; Apple reports SDNN, never stored as rMSSD. */
@@ -48,10 +45,10 @@ export const ReadinessReason = z.object({
   severity: z.enum(['strong', 'flag', 'info']),
 });
 
-export const Readiness = z.object({ light: z.enum(readinessLights), reasons: z.array(ReadinessReason) });
+export const Readiness = z.object({ light: z.enum(readinessLights), reasons: z.array(ReadinessReason) }).meta({ id: 'Readiness' });
 
 export const DailyMetricsDay = z.object({
-  date: z.string(),
+  date: CalendarDate,
   restingHr: z.number().nullable(),
   hrvRmssd: z.number().nullable(),
   hrvSdnnMs: z.number().nullable(),
@@ -66,7 +63,7 @@ export const DailyMetricsDay = z.object({
   mood: z.number().nullable(),
   /** Null until the day has been judged. */
   readiness: Readiness.nullable(),
-});
+}).meta({ id: 'DailyMetric', examples: [dailyMetricExample()] });
 export type DailyMetricsDay = z.infer<typeof DailyMetricsDay>;
 
 /** The same day `years` later; 29 February becomes 1 March in a common year. */
@@ -83,14 +80,14 @@ export const DateRangeQuery = z
   .superRefine(({ from, to }, ctx) => {
     if (!isValidDate(from) || !isValidDate(to)) return;
     if (daysBetween(from, to) < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    else if (to > sameDayYearsLater(from, 3)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range must not exceed 3 years' });
+    else if (to > sameDayYearsLater(from, 3)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be at most 3 years after from' });
   });
 export type DateRangeQuery = z.infer<typeof DateRangeQuery>;
 
-export const DailyMetricsList = z.object({ days: z.array(DailyMetricsDay) });
+export const DailyMetricsList = z.object({ days: z.array(DailyMetricsDay) }).meta({ id: 'DailyMetricList', examples: [{ days: [dailyMetricExample()] }] });
 
 export const LoadDay = z.object({
-  date: z.string(),
+  date: CalendarDate,
   /** The day's internal load (sum of duration x RPE), AU. */
   load: z.number(),
   /** 7-day EWMA (lambda 2/8), AU. */
@@ -105,15 +102,41 @@ export const LoadDay = z.object({
   monotony: z.number().nullable(),
   /** 7-day load x monotony; 0 for an empty week, null when monotony is. */
   strain: z.number().nullable(),
-});
+}).meta({ id: 'LoadDay' });
 
 export const RiskAlert = z.object({
   id: z.uuid(),
   kind: z.enum(riskAlertKinds),
-  date: z.string(),
+  date: CalendarDate,
   /** The numbers that raised it: acwr/acute/chronic, or monotony/weekLoad/strain/sd. */
   metrics: z.record(z.string(), z.number().nullable()),
+}).meta({ id: 'RiskAlert' });
+
+export const LoadReport = z.object({ days: z.array(LoadDay), alerts: z.array(RiskAlert) }).meta({
+  id: 'LoadReport',
+  examples: [
+    {
+      days: [{ date: '2024-05-01', load: 312, acute: 290.4, chronic: 245.1, acwr: 1.18, tsb: -45.3, monotony: 1.42, strain: 2890.6 }],
+      alerts: [{ id: '3c2b1d7e-8f90-4a6b-9c7d-0e1f2a3b4c5d', kind: 'acwr', date: '2024-05-01', metrics: { acwr: 1.62, acute: 410.2, chronic: 253.2 } }],
+    },
+  ],
 });
 
-export const LoadReport = z.object({ days: z.array(LoadDay), alerts: z.array(RiskAlert) });
+function dailyMetricExample() {
+  return {
+    date: '2024-05-01',
+    restingHr: 48,
+    hrvRmssd: 64.2,
+    hrvSdnnMs: null,
+    weightKg: null,
+    sleepDurationMinutes: 450,
+    sleepQuality: 7,
+    sleepIndex: 65.6,
+    morningReadiness: null,
+    soreness: 3,
+    stress: 4,
+    mood: 7,
+    readiness: { light: 'green', reasons: [{ code: 'hrv_normal', message: 'HRV is within your usual range', severity: 'info' }] },
+  };
+}
 export type LoadReport = z.infer<typeof LoadReport>;

@@ -6,10 +6,11 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '../../lib/topology-types';
+import { requestContentTypes, successStatuses, type HttpFunctionSpec, type RouteAuth, type RouteSchemas } from '../../lib/topology-types';
 import { config } from '../config';
 import { errorFields, logger } from '../logger';
 import { BadRequest, describeFieldErrors, HttpError, PayloadTooLarge, Unauthorized, UnsupportedMediaType, Unprocessable, type FieldError } from './errors';
+import { fieldError, parseFields } from './field-errors';
 import { problemResponse, toProblem } from './problem';
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -54,13 +55,6 @@ function headerMap(event: APIGatewayProxyEvent): Record<string, string> {
   return out;
 }
 
-export function fieldErrors(prefix: string, error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
-}
-
 function corsHeaders(): Record<string, string> {
   return {
     'Access-Control-Allow-Origin': config().CORS_ALLOW_ORIGIN,
@@ -78,6 +72,8 @@ export function httpHandler<S extends RouteSchemas, A extends RouteAuth>(spec: H
   const schemas = route.schemas;
   const limit = route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const strictResponses = config().NODE_ENV !== 'production';
+  const contentTypes = requestContentTypes(route);
+  const statuses = new Set(successStatuses(route));
 
   const base = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal>();
 
@@ -90,9 +86,9 @@ export function httpHandler<S extends RouteSchemas, A extends RouteAuth>(spec: H
       event.headers = headerMap(event);
       if (bodyBytes(event) > limit) throw new PayloadTooLarge(limit);
       if (schemas.body) {
-        if (event.body == null || event.body === '') throw new Unprocessable([{ field: 'body', message: 'A JSON body is required' }]);
-        const type = event.headers['content-type'];
-        if (!type || !/^application\/(.+\+)?json($|;)/i.test(type)) throw new UnsupportedMediaType();
+        if (event.body == null || event.body === '') throw new Unprocessable([fieldError('body', 'is required')], 'validation_failed');
+        const type = event.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
+        if (!type || !contentTypes.includes(type)) throw new UnsupportedMediaType(`Send the body as ${contentTypes.join(' or ')}`);
       }
     },
   });
@@ -119,12 +115,15 @@ export function httpHandler<S extends RouteSchemas, A extends RouteAuth>(spec: H
       const userId = (event.requestContext?.authorizer as { userId?: string } | null | undefined)?.userId;
       if (route.auth === 'user' && !userId) throw new Unauthorized();
 
-      const body = parsePart(schemas.body, event.body, 'body', (errors) => new Unprocessable(errors));
+      const body = parsePart(schemas.body, event.body, 'body', (errors) => new Unprocessable(errors, 'validation_failed'));
       const query = parsePart(schemas.query, event.queryStringParameters ?? {}, 'query', (errors) => new BadRequest(describeFieldErrors(errors), errors));
       const params = parsePart(schemas.params, event.pathParameters ?? {}, 'params', (errors) => new BadRequest(describeFieldErrors(errors), errors));
 
       const result = await fn({ body, query, params, userId, requestId, headers: event.headers as Record<string, string>, event } as HttpRequest<S, A>);
       const reply = result instanceof Reply ? result : new Reply(route.successStatus ?? 200, result);
+      if (strictResponses && reply.status < 300 && !statuses.has(reply.status)) {
+        throw new Error(`${route.method} ${route.path} answered ${reply.status}, which its topology entry does not declare`);
+      }
       if (strictResponses && schemas.response && reply.status < 300 && reply.body !== undefined) {
         const checked = schemas.response.safeParse(reply.body);
         if (!checked.success) throw new Error(`response does not match its schema: ${checked.error.message.slice(0, 500)}`);
@@ -154,8 +153,8 @@ function parsePart<T extends z.ZodType | undefined>(
   if (!schema) return undefined;
   const nul = fieldsWithNul(value, prefix);
   if (nul.length > 0) throw toError(nul);
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw toError(fieldErrors(prefix, parsed.error));
+  const parsed = parseFields(schema, value, prefix);
+  if ('errors' in parsed) throw toError(parsed.errors);
   return parsed.data;
 }
 
@@ -169,10 +168,10 @@ function fieldsWithNul(value: unknown, prefix: string): FieldError[] {
   while (stack.length > 0 && out.length < 10) {
     const [v, path] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) out.push({ field: path, message: 'must not contain a NUL character' });
+      if (v.includes('\u0000')) out.push(fieldError(path, 'must not contain a NUL character'));
     } else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
-        if (k.includes('\u0000')) out.push({ field: path, message: 'a key must not contain a NUL character' });
+        if (k.includes('\u0000')) out.push(fieldError(path, 'must not have a key with a NUL character'));
         else stack.push([child, `${path}.${k}`]);
       }
     }
@@ -185,7 +184,7 @@ function mapMiddyError(error: unknown): unknown {
   const e = error as { statusCode?: number; message?: string; cause?: { package?: string } } | null;
   if (e?.cause?.package === '@middy/http-json-body-parser') {
     if (e.message === 'Unsupported Media Type') return new UnsupportedMediaType();
-    return new BadRequest('The body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
+    return new BadRequest('The body is not valid JSON', [fieldError('body', 'is not valid JSON')], 'malformed_body');
   }
   return error;
 }

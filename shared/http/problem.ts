@@ -1,11 +1,14 @@
 // RFC 9457 problem details: the only shape an error leaves the API in.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError, type FieldError } from './errors';
+import { HttpError, problemType, type FieldError, type ProblemCode } from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export interface Problem {
+  /** `urn:runningcoach:problem:<code>`. */
   type: string;
+  /** One of PROBLEM_CODES (shared/http/errors.ts): what a client switches on. */
+  code: ProblemCode;
   title: string;
   status: number;
   detail?: string;
@@ -30,7 +33,8 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   if (error instanceof HttpError) {
     return {
       problem: {
-        type: 'about:blank',
+        type: problemType(error.code),
+        code: error.code,
         title: error.title,
         status: error.status,
         detail: error.message,
@@ -44,25 +48,26 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   const pgCode = (error as { code?: unknown } | null)?.code;
   const constraint = (error as { constraint?: unknown } | null)?.constraint;
   if (pgCode === '23505') {
-    return { problem: { type: 'about:blank', title: 'Conflict', status: 409, detail: 'The resource already exists', instance, requestId }, headers: {} };
+    return { problem: { type: problemType('conflict'), code: 'conflict', title: 'Conflict', status: 409, detail: 'The resource already exists', instance, requestId }, headers: {} };
   }
   if (pgCode === '23514' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003') {
     const field = typeof constraint === 'string' ? constraint : 'body';
     return {
       problem: {
-        type: 'about:blank',
+        type: problemType('unprocessable'),
+        code: 'unprocessable',
         title: 'Unprocessable Content',
         status: 422,
         detail: `A value is out of range (${field})`,
         instance,
         requestId,
-        errors: [{ field, message: 'out of range' }],
+        errors: [{ field, message: `${field} is out of range` }],
       },
       headers: {},
     };
   }
   return {
-    problem: { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side', instance, requestId },
+    problem: { type: problemType('internal_error'), code: 'internal_error', title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side', instance, requestId },
     headers: {},
   };
 }

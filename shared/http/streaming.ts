@@ -14,8 +14,9 @@ import type { z } from 'zod';
 import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '../../lib/topology-types';
 import { config } from '../config';
 import { errorFields, logger } from '../logger';
-import { BadRequest, describeFieldErrors, Unauthorized, type FieldError } from './errors';
-import { fieldErrors, type HttpRequest } from './handler';
+import { BadRequest, describeFieldErrors, Unauthorized } from './errors';
+import { parseFields } from './field-errors';
+import type { HttpRequest } from './handler';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 export interface HttpResponseMetadata {
@@ -67,11 +68,8 @@ export interface StreamReply {
 
 function parse(schema: z.ZodType | undefined, value: unknown, prefix: string): unknown {
   if (!schema) return undefined;
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const errors: FieldError[] = fieldErrors(prefix, parsed.error);
-    throw new BadRequest(describeFieldErrors(errors), errors);
-  }
+  const parsed = parseFields(schema, value, prefix);
+  if ('errors' in parsed) throw new BadRequest(describeFieldErrors(parsed.errors), parsed.errors);
   return parsed.data;
 }
 

@@ -12,6 +12,7 @@ import { DetailType } from '../events/catalogue';
 import { enqueueEvents, publishEnqueued } from '../events/outbox';
 import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
 import { NotFound, Unprocessable, type FieldError } from '../http/errors';
+import { fieldError, parseFields } from '../http/field-errors';
 
 type DayRow = Selectable<DailyMetricsTable>;
 
@@ -73,7 +74,7 @@ export async function upsertDailyMetrics(
     if (!user) throw new NotFound('No such user');
     const today = localDateOf(now, user.time_zone);
     const future = checked.flatMap(({ candidate, index }) =>
-      candidate.date > today ? [{ field: name(index, 'date'), message: `must not be after your local today (${today})` }] : [],
+      candidate.date > today ? [fieldError(name(index, 'date'), `must not be after your local today (${today})`)] : [],
     );
     if (future.length > 0 && !skip) throw new Unprocessable(future);
     const valid = checked.map((c) => c.candidate).filter((c) => c.date <= today);
@@ -172,12 +173,9 @@ function validate(
 ): { candidate: DailyMetricsCandidate; index: number }[] {
   const errors: FieldError[] = [];
   const valid = candidates.flatMap((candidate, index) => {
-    const parsed = DailyMetricsCandidate.safeParse(candidate);
-    if (parsed.success) return [{ candidate: parsed.data, index }];
-    for (const issue of parsed.error.issues) {
-      const fields = issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.map(String).join('.')];
-      for (const field of fields) errors.push({ field: name(index, field), message: issue.message });
-    }
+    const parsed = parseFields(DailyMetricsCandidate, candidate, 'day');
+    if ('data' in parsed) return [{ candidate: parsed.data, index }];
+    for (const error of parsed.errors) errors.push({ field: name(index, error.field.slice('day.'.length)), message: error.message });
     return [];
   });
   if (errors.length > 0 && !skip) throw new Unprocessable(errors);

@@ -51,6 +51,26 @@ export type AppleDaily = z.infer<typeof AppleDaily>;
 export const AppleRelay = z.object({
   workouts: z.array(AppleWorkout).max(500).default([]),
   dailies: z.array(AppleDaily).max(400).optional(),
+}).meta({
+  id: 'AppleRelay',
+  examples: [
+    {
+      workouts: [
+        {
+          uuid: '3F2504E0-4F89-11D3-9A0C-0305E82C3301',
+          activityType: 'HKWorkoutActivityTypeRunning',
+          startDate: '2024-05-01T07:30:00+02:00',
+          endDate: '2024-05-01T08:24:00+02:00',
+          durationSeconds: 3120,
+          distanceMeters: 10_000,
+          avgHeartRate: 148,
+          maxHeartRate: 171,
+          rpe: 6,
+        },
+      ],
+      dailies: [{ date: '2024-05-01', restingHeartRate: 48, hrvSdnnMs: 52.3, sleepMinutes: 450 }],
+    },
+  ],
 });
 export type AppleRelay = z.infer<typeof AppleRelay>;
 

@@ -98,6 +98,26 @@ export const GarminPush = z.object({
     .max(MAX_ITEMS)
     .optional(),
   // Summary types we do not use (stressDetails, epochs, userMetrics, ...) are dropped unread.
+}).meta({
+  id: 'GarminPush',
+  examples: [
+    {
+      activities: [
+        {
+          userId: 'a1b2c3d4-e5f6-4789-abcd-ef0123456789',
+          userAccessToken: 'c9d8e7f6-a5b4-4c3d-2e1f-0a9b8c7d6e5f',
+          summaryId: '12345678901',
+          activityId: 12_345_678_901,
+          activityType: 'RUNNING',
+          startTimeInSeconds: 1_714_541_400,
+          startTimeOffsetInSeconds: 7200,
+          durationInSeconds: 3120,
+          distanceInMeters: 10_000,
+          averageHeartRateInBeatsPerMinute: 148,
+        },
+      ],
+    },
+  ],
 });
 export type GarminPush = z.infer<typeof GarminPush>;
 

@@ -35,7 +35,7 @@ class VendorBusy extends HttpError {
 
 /** Strava's failures in the user's words; our own misconfiguration stays a 502 the logs explain. */
 function stravaProblem(error: unknown): unknown {
-  if (error instanceof StravaRejected) return new BadRequest('Strava refused the authorization code; connect again', [{ field: 'body.code', message: 'refused by Strava' }]);
+  if (error instanceof StravaRejected) return new BadRequest('Strava refused the authorization code; connect again', [{ field: 'body.code', message: 'code was refused by Strava; connect again' }]);
   if (error instanceof RateLimited) return new VendorBusy(error.retryAfterSeconds);
   if (error instanceof StravaUnauthorized) {
     logger.error('strava refused our client credentials');

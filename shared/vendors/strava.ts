@@ -30,6 +30,9 @@ export const StravaEvent = z.object({
   owner_id: stravaId,
   subscription_id: stravaId,
   event_time: z.int().nonnegative(),
+}).meta({
+  id: 'StravaEvent',
+  examples: [{ object_type: 'activity', object_id: 11_846_259_375, aspect_type: 'create', updates: {}, owner_id: 134_815, subscription_id: 120_475, event_time: 1_714_545_600 }],
 });
 export type StravaEvent = z.infer<typeof StravaEvent>;
 
