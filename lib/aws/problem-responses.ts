@@ -2,6 +2,7 @@
 // integration timed out) leave in the same RFC 9457 problem+json shape as errors from our handlers
 // (shared/http/problem.ts), so the app parses one error format.
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { CODE_OF_STATUS, problemType, type ProblemCode } from '../../shared/http/errors';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem';
 
 interface GatewayProblem {
@@ -43,7 +44,8 @@ export const GATEWAY_PROBLEMS: readonly GatewayProblem[] = [
   { type: apigateway.ResponseType.RESOURCE_NOT_FOUND, status: 404, title: 'Not Found' },
   { type: apigateway.ResponseType.REQUEST_TOO_LARGE, status: 413, title: 'Content Too Large' },
   { type: apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, title: 'Unsupported Media Type' },
-  { type: apigateway.ResponseType.THROTTLED, status: 429, title: 'Too Many Requests' },
+  // Throttling is per second (the stage's rate limit): a second is the wait that helps.
+  { type: apigateway.ResponseType.THROTTLED, status: 429, title: 'Too Many Requests', headers: { 'Retry-After': '1' } },
   { type: apigateway.ResponseType.AUTHORIZER_FAILURE, status: 500, title: 'Internal Server Error' },
   { type: apigateway.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, status: 500, title: 'Internal Server Error' },
   { type: apigateway.ResponseType.INTEGRATION_FAILURE, status: 504, title: 'Gateway Timeout' },
@@ -52,8 +54,11 @@ export const GATEWAY_PROBLEMS: readonly GatewayProblem[] = [
 
 /** Gateway templates substitute `$context` variables only; `messageString` arrives already quoted. */
 function problemBody(problem: GatewayProblem): string {
+  const fallback: ProblemCode = problem.type === apigateway.ResponseType.DEFAULT_5XX ? 'gateway_error' : 'request_rejected';
+  const code = (problem.status !== undefined && CODE_OF_STATUS[problem.status]) || fallback;
   const members = [
-    `"type":"about:blank"`,
+    `"type":"${problemType(code)}"`,
+    `"code":"${code}"`,
     `"title":${JSON.stringify(problem.title)}`,
     ...(problem.status === undefined ? [] : [`"status":${problem.status}`]),
     `"detail":${problem.detail === undefined ? '$context.error.messageString' : JSON.stringify(problem.detail)}`,
@@ -73,8 +78,8 @@ export function addProblemResponses(api: apigateway.RestApi): void {
     api.addGatewayResponse(`Problem${problem.type.responseType}`, {
       type: problem.type,
       ...(problem.status !== undefined && { statusCode: String(problem.status) }),
-      // Header values are mapping expressions: a literal must be single-quoted.
-      responseHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
+      // Header values are mapping expressions: a literal must be single-quoted; the request id is not one.
+      responseHeaders: { ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])), 'X-Request-Id': 'context.requestId' },
       templates: { 'application/json': problemBody(problem) },
     });
   }

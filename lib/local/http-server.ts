@@ -10,6 +10,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
+import { CODE_OF_STATUS, problemType } from '../../shared/http/errors';
 import type { HttpTrigger } from '../topology-types';
 
 /** API Gateway's own payload limit. Routes set smaller ones (413 from the handler). */
@@ -52,9 +53,11 @@ function compile(route: LocalRoute): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}/?$`), paramNames, specificity: -paramNames.length };
 }
 
+/** What API Gateway answers by itself (lib/aws/problem-responses.ts), in the handlers' problem shape. */
 function problem(res: ServerResponse, status: number, title: string, detail: string, requestId: string, cors: Record<string, string>) {
-  res.writeHead(status, { 'Content-Type': 'application/problem+json', 'X-Request-Id': requestId, ...cors });
-  res.end(JSON.stringify({ type: 'about:blank', title, status, detail, requestId }));
+  const code = CODE_OF_STATUS[status] ?? (status < 500 ? 'request_rejected' : 'gateway_error');
+  res.writeHead(status, { 'Content-Type': 'application/problem+json', 'X-Request-Id': requestId, 'Cache-Control': 'no-store', ...cors });
+  res.end(JSON.stringify({ type: problemType(code), code, title, status, detail, requestId }));
 }
 
 function multi(headers: IncomingMessage['headers']): { single: Record<string, string>; multiple: Record<string, string[]> } {
@@ -136,6 +139,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     if (method === 'OPTIONS' && candidates.length > 0) {
       res.writeHead(204, {
         ...cors,
+        'X-Request-Id': requestId,
         'Access-Control-Allow-Methods': [...new Set(candidates.map((c) => c.r.trigger.method)), 'OPTIONS'].join(','),
         'Access-Control-Allow-Headers': 'Authorization,Content-Type,Idempotency-Key',
         'Access-Control-Max-Age': '600',
@@ -155,7 +159,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
       if (size > API_GATEWAY_MAX_BODY_BYTES) {
-        problem(res, 413, 'Payload Too Large', `The request body exceeds ${API_GATEWAY_MAX_BODY_BYTES} bytes`, requestId, cors);
+        problem(res, 413, 'Content Too Large', `The request body exceeds ${API_GATEWAY_MAX_BODY_BYTES} bytes`, requestId, cors);
         req.destroy();
         return;
       }

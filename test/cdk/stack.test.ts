@@ -384,9 +384,11 @@ describe.each([
       expect(response.Properties.StatusCode).toBe(status);
       expect(response.Properties.ResponseParameters).toMatchObject({
         'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        'gatewayresponse.header.X-Request-Id': 'context.requestId',
+        ...(type === 'THROTTLED' ? { 'gatewayresponse.header.Retry-After': "'1'" } : {}),
       });
       const body = (response.Properties.ResponseTemplates as Record<string, string>)['application/json']!;
-      expect(body).toContain('"type":"about:blank"');
+      expect(body).toMatch(/"type":"urn:runningcoach:problem:[a-z_]+","code":"[a-z_]+"/);
       expect(body).toContain('"detail":');
       if (status) expect(body).toContain(`"status":${status}`);
     }

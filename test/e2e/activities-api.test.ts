@@ -1,31 +1,23 @@
 // The activity, task, notification and rejection routes as the app uses them, through the local runtime
 // (authorizer included): every query is scoped to the caller, another user's id is a 404.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Activity } from '../../shared/contracts/activities';
 import type { IngestRejection } from '../../shared/contracts/ingest';
+import { useLocalRuntime } from '../support/local-runtime';
 import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
 
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime();
+
 let ana: TestUser;
 let bob: TestUser;
 
 beforeAll(async () => {
-  database = await testDb();
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
-  ana = await createTestUser(database.db, { time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190, sex: 'female' });
-  bob = await createTestUser(database.db, { time_zone: 'America/New_York' });
-});
-afterAll(async () => {
-  await runtime?.close();
-  await database?.close();
+  ana = await createTestUser(local.db, { time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190, sex: 'female' });
+  bob = await createTestUser(local.db, { time_zone: 'America/New_York' });
 });
 
 async function call<T = unknown>(user: TestUser | null, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${runtime.url}${path}`, {
+  const res = await local.fetch(`${path}`, {
     method,
     headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -134,7 +126,7 @@ describe('notifications and rejections', () => {
     const unread = await call<{ notifications: Array<{ id: string }> }>(ana, 'GET', '/api/v1/notifications?unread=true');
     expect(unread.body.notifications.map((n) => n.id)).not.toContain(note.id);
 
-    await database.db
+    await local.db
       .insertInto('ingest_rejections')
       .values({ user_id: ana.userId, vendor: 'garmin', external_id: '1', reason: 'An average heart rate of 300 bpm is not possible.', payload_summary: JSON.stringify({ field: 'avgHr', type: 'run', startTime: '2024-05-19T09:02:11Z' }) })
       .execute();

@@ -1,29 +1,18 @@
 // Sign-up, sign-in, refresh and sign-out as the app uses them, through the local runtime.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
+import { afterEach, describe, expect, it } from 'vitest';
 import { hashRefreshToken } from '../../shared/auth/refresh-tokens';
 import { MAX_FAILURES, WINDOW_SECONDS } from '../../shared/auth/throttle';
 import { setClock } from '../../shared/clock';
 import type { TokenPair } from '../../shared/contracts/auth';
-import { testDb, type TestDb } from '../support/db';
+import { useLocalRuntime } from '../support/local-runtime';
 
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime();
 
-beforeAll(async () => {
-  database = await testDb();
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
-});
-afterAll(async () => {
-  await runtime?.close();
-  await database?.close();
-});
 afterEach(() => setClock(undefined));
 
 const post = (path: string, body: unknown) =>
-  fetch(`${runtime.url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const me = (accessToken: string) => fetch(`${runtime.url}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+  local.fetch(`/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const me = (accessToken: string) => local.fetch(`/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
 
 let n = 0;
 const freshEmail = () => `Runner.${++n}.${Date.now()}@Example.COM`;
@@ -51,10 +40,10 @@ describe('registration', () => {
 
   it('stores a salted scrypt hash and only the refresh token hash', async () => {
     const pair = await registered();
-    const user = await database.db.selectFrom('users').select('password_hash').where('id', '=', pair.user.id).executeTakeFirstOrThrow();
+    const user = await local.db.selectFrom('users').select('password_hash').where('id', '=', pair.user.id).executeTakeFirstOrThrow();
     expect(user.password_hash).toMatch(/^scrypt\$15\$8\$3\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     expect(user.password_hash).not.toContain(PASSWORD);
-    const tokens = await database.db.selectFrom('refresh_tokens').select('token_hash').where('user_id', '=', pair.user.id).execute();
+    const tokens = await local.db.selectFrom('refresh_tokens').select('token_hash').where('user_id', '=', pair.user.id).execute();
     expect(tokens).toEqual([{ token_hash: hashRefreshToken(pair.refreshToken) }]);
   });
 
@@ -146,7 +135,7 @@ describe('refresh tokens', () => {
     // Someone replays the first token: refused, and the chain dies with it.
     expect((await post('/auth/refresh', { refreshToken: login.refreshToken })).status).toBe(401);
     expect((await post('/auth/refresh', { refreshToken: r2.refreshToken })).status).toBe(401);
-    const rows = await database.db.selectFrom('refresh_tokens').select(['revoked_at']).where('user_id', '=', login.user.id).execute();
+    const rows = await local.db.selectFrom('refresh_tokens').select(['revoked_at']).where('user_id', '=', login.user.id).execute();
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.revoked_at !== null)).toBe(true);
     // Other sessions of the same user are untouched.

@@ -2,28 +2,20 @@
 // API uses (local runtime -> REQUEST authorizer -> route). Every case must be a 401, never a 200 or 500.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { exportJWK, calculateJwkThumbprint, SignJWT, type JWTPayload } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { keySet } from '../../shared/auth/keys';
 import { config } from '../../shared/config';
+import { useLocalRuntime } from '../support/local-runtime';
 import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
 
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime();
+
 let alice: TestUser;
 let bob: TestUser;
 
 beforeAll(async () => {
-  database = await testDb();
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
-  alice = await createTestUser(database.db);
-  bob = await createTestUser(database.db);
-});
-afterAll(async () => {
-  await runtime?.close();
-  await database?.close();
+  alice = await createTestUser(local.db);
+  bob = await createTestUser(local.db);
 });
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -41,7 +33,7 @@ async function signed(payload: JWTPayload, header: Record<string, unknown> = {})
 }
 
 const me = (authorization?: string) =>
-  fetch(`${runtime.url}/api/v1/me`, { headers: authorization === undefined ? {} : { authorization } });
+  local.fetch(`/api/v1/me`, { headers: authorization === undefined ? {} : { authorization } });
 
 async function expectRefused(authorization: string | undefined) {
   const res = await me(authorization);
@@ -131,9 +123,9 @@ describe('the authorizer', () => {
   });
 
   it("refuses a deleted user's still-unexpired token", async () => {
-    const carol = await createTestUser(database.db);
+    const carol = await createTestUser(local.db);
     expect((await me(`Bearer ${carol.accessToken}`)).status).toBe(200);
-    await database.db.deleteFrom('users').where('id', '=', carol.userId).execute();
+    await local.db.deleteFrom('users').where('id', '=', carol.userId).execute();
     await expectRefused(`Bearer ${carol.accessToken}`);
   });
 });

@@ -4,38 +4,32 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
 import type { Activity } from '../../shared/contracts/activities';
 import type { Notification } from '../../shared/contracts/notifications';
 import type { Task } from '../../shared/contracts/tasks';
 import { EVENT_SOURCE } from '../../shared/events/catalogue';
+import { useLocalRuntime } from '../support/local-runtime';
 import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
 import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
 import { freshId, freshStravaEvent, sample } from '../support/vendor-samples';
 import { useWebhookServices, type WebhookServices } from '../support/webhooks';
 
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime();
+
 let services: WebhookServices;
 let strava: FakeStrava;
 
 beforeAll(async () => {
-  database = await testDb();
   strava = await startFakeStrava();
   services = useWebhookServices({ STRAVA_API_URL: strava.url });
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
 });
 afterAll(async () => {
-  await runtime?.close();
   await services?.close();
   await strava?.close();
-  await database?.close();
 });
 
 async function call<T = unknown>(user: TestUser | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${runtime.url}${path}`, {
+  const res = await local.fetch(`${path}`, {
     method,
     headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -48,7 +42,7 @@ const activitiesOf = async (user: TestUser) =>
   (await call<{ activities: Activity[] }>(user, 'GET', '/api/v1/activities?from=2024-05-01&to=2024-05-31')).body.activities;
 const tasksOf = async (user: TestUser) => (await call<{ tasks: Task[] }>(user, 'GET', '/api/v1/tasks')).body.tasks;
 const recorded = (activityId: string) =>
-  runtime.bus.published.filter((e) => e.detailType === 'ActivityRecorded' && (e.detail as { activityId: string }).activityId === activityId);
+  local.runtime.bus.published.filter((e) => e.detailType === 'ActivityRecorded' && (e.detail as { activityId: string }).activityId === activityId);
 
 async function connectGarmin(user: TestUser) {
   const garmin = { garminUserId: freshId('garmin'), userAccessToken: freshId('token') };
@@ -76,17 +70,17 @@ const received = (detail: Record<string, unknown>) => ({
   Source: EVENT_SOURCE,
   DetailType: 'ActivityReceived',
   Detail: JSON.stringify({ eventKey: `test:${randomUUID()}`, ...detail }),
-  EventBusName: runtime.bus.name,
+  EventBusName: local.runtime.bus.name,
 });
 
 describe('a Garmin push', () => {
   it('becomes activities with RPE tasks; PATCH rpe sets the load, closes the task and emits ActivityRecorded', async () => {
-    const user = await createTestUser(database.db, { time_zone: 'Europe/Paris' });
+    const user = await createTestUser(local.db, { time_zone: 'Europe/Paris' });
     const garmin = await connectGarmin(user);
     const push = garminPush(garmin);
     const webhook = await call<{ accepted: number }>(null, 'POST', '/api/v1/webhooks/garmin', push);
     expect(webhook).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
-    await runtime.drain();
+    await local.runtime.drain();
 
     const activities = await activitiesOf(user);
     expect(activities.map((a) => [a.source, a.externalId, a.type, a.localDate, a.internalLoad])).toEqual([
@@ -117,38 +111,38 @@ describe('a Garmin push', () => {
   it('for a Garmin user nobody connected is dropped, not retried', async () => {
     const push = garminPush({ garminUserId: freshId('stranger'), userAccessToken: 'x' }, 'run');
     expect((await call(null, 'POST', '/api/v1/webhooks/garmin', push)).status).toBe(200);
-    const before = runtime.queues.get('normalizeActivity')!.deadLetters.length;
-    await runtime.drain();
-    expect(runtime.queues.get('normalizeActivity')!.deadLetters).toHaveLength(before);
-    const rows = await database.db.selectFrom('activities').select('id').where('external_id', '=', String(push.activities[0]!.activityId)).execute();
+    const before = local.runtime.queues.get('normalizeActivity')!.deadLetters.length;
+    await local.runtime.drain();
+    expect(local.runtime.queues.get('normalizeActivity')!.deadLetters).toHaveLength(before);
+    const rows = await local.db.selectFrom('activities').select('id').where('external_id', '=', String(push.activities[0]!.activityId)).execute();
     expect(rows).toEqual([]);
   });
 });
 
 describe('the Apple relay', () => {
   it('imports workouts (RPE given: load at once; none: a task) and the daily as SDNN', async () => {
-    const user = await createTestUser(database.db, { time_zone: 'Europe/Paris' });
+    const user = await createTestUser(local.db, { time_zone: 'Europe/Paris' });
     const relay = appleRelay();
     expect((await call(user, 'POST', '/api/v1/webhooks/apple', relay)).status).toBe(202);
-    await runtime.drain();
+    await local.runtime.drain();
     const [run, treadmill] = await activitiesOf(user);
     expect(run).toMatchObject({ source: 'apple', type: 'run', localDate: '2024-05-22', durationMinutes: 46.5, rpe: null, internalLoad: null });
     expect(treadmill).toMatchObject({ source: 'apple', type: 'treadmill', localDate: '2024-05-23', rpe: 5, internalLoad: 150 });
     expect((await tasksOf(user)).map((t) => t.activityId)).toEqual([run!.id]);
     expect(recorded(treadmill!.id).map((e) => (e.detail as { change: string }).change)).toEqual(['created']);
-    const samples = await database.db.selectFrom('activity_samples').select(['offset_seconds', 'hr']).where('activity_id', '=', run!.id).orderBy('offset_seconds').execute();
+    const samples = await local.db.selectFrom('activity_samples').select(['offset_seconds', 'hr']).where('activity_id', '=', run!.id).orderBy('offset_seconds').execute();
     expect(samples).toEqual([
       { offset_seconds: 5, hr: 98 },
       { offset_seconds: 540, hr: 147 },
     ]);
-    const day = await database.db.selectFrom('daily_metrics').selectAll().where('user_id', '=', user.userId).executeTakeFirstOrThrow();
+    const day = await local.db.selectFrom('daily_metrics').selectAll().where('user_id', '=', user.userId).executeTakeFirstOrThrow();
     expect(day).toMatchObject({ date: '2024-05-22', resting_hr: 47, hrv_sdnn_ms: 71.4, hrv_rmssd: null, sleep_duration_minutes: 452 });
   });
 });
 
 describe('one session, many deliveries', () => {
   it('is one counted activity: redelivered, and from Garmin and Strava both', async () => {
-    const user = await createTestUser(database.db, { time_zone: 'Europe/Paris' });
+    const user = await createTestUser(local.db, { time_zone: 'Europe/Paris' });
     const garmin = await connectGarmin(user);
     const connected = await call(user, 'POST', '/api/v1/integrations/strava/connect', { code: strava.issueCode() });
     expect(connected.status).toBe(201);
@@ -156,13 +150,13 @@ describe('one session, many deliveries', () => {
     const push = garminPush(garmin, 'run');
     await call(null, 'POST', '/api/v1/webhooks/garmin', push);
     // The same summary again under other event keys (as if the webhook's idempotency had expired), twice in one batch.
-    runtime.bus.putEvents([received({ vendor: 'garmin', payload: push }), received({ vendor: 'garmin', payload: push })]);
-    await runtime.drain();
+    local.runtime.bus.putEvents([received({ vendor: 'garmin', payload: push }), received({ vendor: 'garmin', payload: push })]);
+    await local.runtime.drain();
     expect(await activitiesOf(user)).toHaveLength(1);
 
     const event = freshStravaEvent('strava-event-create.json', { object_id: 11472130281 });
     expect((await call(null, 'POST', '/api/v1/webhooks/strava', event)).status).toBe(200);
-    await runtime.drain();
+    await local.runtime.drain();
     const both = await activitiesOf(user);
     const fromGarmin = both.find((a) => a.source === 'garmin');
     const fromStrava = both.find((a) => a.source === 'strava');
@@ -174,14 +168,14 @@ describe('one session, many deliveries', () => {
 
     // Strava says the athlete deleted it there: our copy goes; the Garmin one still counts.
     await call(null, 'POST', '/api/v1/webhooks/strava', freshStravaEvent('strava-event-delete.json', { object_id: 11472130281 }));
-    await runtime.drain();
+    await local.runtime.drain();
     expect((await activitiesOf(user)).map((a) => a.source)).toEqual(['garmin']);
   });
 });
 
 describe('failures', () => {
   it('retry only the failed message; a poison message ends in the DLQ after 5 receives and nothing else is lost', async () => {
-    const user = await createTestUser(database.db, { time_zone: 'Europe/Paris' });
+    const user = await createTestUser(local.db, { time_zone: 'Europe/Paris' });
     const poisonUuid = randomUUID().toUpperCase();
     // A database-level poison: the batch transaction fails, then only this message keeps failing alone.
     await sql.raw(`
@@ -189,23 +183,23 @@ describe('failures', () => {
       begin
         if new.external_id = '${poisonUuid}' then raise exception 'poison activity'; end if;
         return new;
-      end $$`).execute(database.db);
-    await sql`create trigger refuse_poison before insert on activities for each row execute function refuse_poison()`.execute(database.db);
+      end $$`).execute(local.db);
+    await sql`create trigger refuse_poison before insert on activities for each row execute function refuse_poison()`.execute(local.db);
     try {
       const workouts = appleRelay().workouts;
       const good = [0, 1, 2].map((day) => ({ ...workouts[1]!, uuid: randomUUID().toUpperCase(), startDate: `2024-05-1${day}T18:00:00+02:00`, endDate: `2024-05-1${day}T18:30:00+02:00` }));
       const poison = { ...good[0]!, uuid: poisonUuid, startDate: '2024-05-15T18:00:00+02:00', endDate: '2024-05-15T18:30:00+02:00' };
       const malformed = { vendor: 'garmin', payload: { activities: 'not a list' } };
-      const queue = runtime.queues.get('normalizeActivity')!;
+      const queue = local.runtime.queues.get('normalizeActivity')!;
       const deadBefore = queue.deadLetters.length;
-      runtime.bus.putEvents([
+      local.runtime.bus.putEvents([
         received({ vendor: 'apple', userId: user.userId, payload: { workouts: [good[0]] } }),
         received({ vendor: 'apple', userId: user.userId, payload: { workouts: [poison] } }),
         received(malformed),
         received({ vendor: 'apple', userId: user.userId, payload: { workouts: [good[1]] } }),
         received({ vendor: 'apple', userId: user.userId, payload: { workouts: [good[2]] } }),
       ]);
-      await runtime.drain();
+      await local.runtime.drain();
 
       const dead = queue.deadLetters.slice(deadBefore);
       expect(dead.map((m) => m.receiveCount)).toEqual([5, 5]);
@@ -215,7 +209,7 @@ describe('failures', () => {
       // Each good activity was recorded, and announced, exactly once.
       for (const a of activities) expect(recorded(a.id)).toHaveLength(1);
     } finally {
-      await sql`drop trigger refuse_poison on activities`.execute(database.db);
+      await sql`drop trigger refuse_poison on activities`.execute(local.db);
     }
   });
 });

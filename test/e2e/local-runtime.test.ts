@@ -1,35 +1,28 @@
 // The local runtime runs real handlers the way AWS would: HTTP -> API Gateway event -> handler ->
 // EventBridge PutEvents (real SDK client) -> rule -> queue -> worker -> database, retries and DLQ included.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { testDb, type TestDb } from '../support/db';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureFunctions } from '../fixtures/topology';
+import { useLocalRuntime } from '../support/local-runtime';
 
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime({ topology: fixtureFunctions });
+
 let userId: string;
 
 beforeAll(async () => {
-  database = await testDb();
-  runtime = await startLocalRuntime({ topology: fixtureFunctions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
-  const user = await database.db
+  const user = await local.db
     .insertInto('users')
     .values({ email: 'runner@example.com', password_hash: 'x', time_zone: 'Europe/Paris' })
     .returning('id')
     .executeTakeFirstOrThrow();
   userId = user.id;
 });
-afterAll(async () => {
-  await runtime?.close();
-  await database?.close();
-});
 
 const post = (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  fetch(`${runtime.url}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  local.fetch(`${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 describe('the local runtime', () => {
   it('answers health after a real database round trip', async () => {
-    const res = await fetch(`${runtime.url}/api/v1/health`);
+    const res = await local.fetch(`/api/v1/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', db: 'ok' });
     expect(res.headers.get('x-request-id')).toBeTruthy();
@@ -38,25 +31,25 @@ describe('the local runtime', () => {
   it('carries a request through the bus and a queue into a database row', async () => {
     const res = await post('/api/v1/test/pings', { userId, date: '2026-11-20' });
     expect(res.status).toBe(202);
-    await runtime.drain();
-    const rows = await database.db.selectFrom('notifications').select('title').where('user_id', '=', userId).execute();
+    await local.runtime.drain();
+    const rows = await local.db.selectFrom('notifications').select('title').where('user_id', '=', userId).execute();
     expect(rows.map((r) => r.title)).toContain('logged 2026-11-20');
-    expect(runtime.bus.published.some((e) => e.detailType === 'DailyMetricLogged')).toBe(true);
+    expect(local.runtime.bus.published.some((e) => e.detailType === 'DailyMetricLogged')).toBe(true);
   });
 
   it('retries a failing message and then dead-letters it, without losing its neighbours', async () => {
     await Promise.all([post('/api/v1/test/pings', { userId, date: '2000-01-01' }), post('/api/v1/test/pings', { userId, date: '2026-11-21' })]);
-    await runtime.drain();
-    const queue = runtime.queues.get('recorder')!;
+    await local.runtime.drain();
+    const queue = local.runtime.queues.get('recorder')!;
     expect(queue.deadLetters).toHaveLength(1);
     expect(queue.deadLetters[0]!.receiveCount).toBe(3);
     expect(JSON.parse(queue.deadLetters[0]!.body).detail.date).toBe('2000-01-01');
-    const rows = await database.db.selectFrom('notifications').select('title').where('user_id', '=', userId).execute();
+    const rows = await local.db.selectFrom('notifications').select('title').where('user_id', '=', userId).execute();
     expect(rows.map((r) => r.title)).toContain('logged 2026-11-21');
   });
 
   it('runs schedules through the same handler path', async () => {
-    expect(await runtime.runSchedule('tick')).toEqual({ runs: 1 });
+    expect(await local.runtime.runSchedule('tick')).toEqual({ runs: 1 });
   });
 
   it('answers bad requests with problem+json, never a 500', async () => {
@@ -65,7 +58,7 @@ describe('the local runtime', () => {
     expect(malformed.headers.get('content-type')).toBe('application/problem+json');
     const wrongType = await post('/api/v1/test/pings', 'userId=1', { 'content-type': 'text/plain' });
     expect(wrongType.status).toBe(415);
-    const unknown = await fetch(`${runtime.url}/api/v1/nowhere`);
+    const unknown = await local.fetch(`/api/v1/nowhere`);
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { title: string }).title).toBe('Not Found');
     const huge = await post('/api/v1/test/pings', JSON.stringify({ userId, date: '2026-11-20', pad: 'x'.repeat(300 * 1024) }));
@@ -78,7 +71,7 @@ describe('the local runtime', () => {
   });
 
   it('answers CORS preflights', async () => {
-    const res = await fetch(`${runtime.url}/api/v1/health`, { method: 'OPTIONS' });
+    const res = await local.fetch(`/api/v1/health`, { method: 'OPTIONS' });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-methods')).toContain('GET');
   });

@@ -1,28 +1,17 @@
 // The account document: reading it, changing any part of it, and every value it refuses.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
+import { afterEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../shared/clock';
 import type { Me } from '../../shared/contracts/me';
+import { useLocalRuntime } from '../support/local-runtime';
 import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
 
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime();
 
-beforeAll(async () => {
-  database = await testDb();
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
-});
-afterAll(async () => {
-  await runtime?.close();
-  await database?.close();
-});
 afterEach(() => setClock(undefined));
 
 const patch = (user: TestUser, body: unknown) =>
-  fetch(`${runtime.url}/api/v1/me`, { method: 'PATCH', headers: { ...user.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const get = async (user: TestUser) => (await (await fetch(`${runtime.url}/api/v1/me`, { headers: user.headers })).json()) as Me;
+  local.fetch(`/api/v1/me`, { method: 'PATCH', headers: { ...user.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const get = async (user: TestUser) => (await (await local.fetch(`/api/v1/me`, { headers: user.headers })).json()) as Me;
 
 async function refused(user: TestUser, body: unknown): Promise<string[]> {
   const res = await patch(user, body);
@@ -32,7 +21,7 @@ async function refused(user: TestUser, body: unknown): Promise<string[]> {
 
 describe('GET /me', () => {
   it("is a new user's full document with UTC and empty values", async () => {
-    const user = await createTestUser(database.db);
+    const user = await createTestUser(local.db);
     expect(await get(user)).toEqual({
       id: user.userId,
       email: user.email,
@@ -48,7 +37,7 @@ describe('PATCH /me', () => {
   it('changes any nested part and returns the whole document', async () => {
     const now = new Date('2026-05-01T10:00:00Z');
     setClock({ now: () => now });
-    const user = await createTestUser(database.db);
+    const user = await createTestUser(local.db);
     const res = await patch(user, {
       profile: { dob: '1990-04-12', sex: 'female', weightKg: 58.5, heightCm: 168 },
       settings: { timeZone: 'Europe/Paris', preferredUnits: 'imperial', notificationPreferences: { riskAlert: false } },
@@ -65,18 +54,18 @@ describe('PATCH /me', () => {
   });
 
   it('leaves what it does not mention, merges notification preferences and clears with null', async () => {
-    const user = await createTestUser(database.db);
+    const user = await createTestUser(local.db);
     await patch(user, { profile: { weightKg: 70 }, settings: { notificationPreferences: { riskAlert: false, readiness: true } } });
     const res = await patch(user, { profile: { weightKg: null }, settings: { notificationPreferences: { readiness: false } } });
     const me = (await res.json()) as Me;
     expect(me.profile.weightKg).toBeNull();
     expect(me.settings.notificationPreferences).toEqual({ riskAlert: false, readiness: false });
-    const stored = await database.db.selectFrom('users').select('notification_preferences').where('id', '=', user.userId).executeTakeFirstOrThrow();
+    const stored = await local.db.selectFrom('users').select('notification_preferences').where('id', '=', user.userId).executeTakeFirstOrThrow();
     expect(stored.notification_preferences).toEqual({ risk_alert: false, readiness: false });
   });
 
   it('accepts real IANA zone names only', async () => {
-    const user = await createTestUser(database.db);
+    const user = await createTestUser(local.db);
     expect(await refused(user, { settings: { timeZone: 'Mars/Olympus_Mons' } })).toEqual(['body.settings.timeZone']);
     expect(await refused(user, { settings: { timeZone: '+02:00' } })).toEqual(['body.settings.timeZone']);
     expect(await refused(user, { settings: { timeZone: '' } })).toEqual(['body.settings.timeZone']);
@@ -86,7 +75,7 @@ describe('PATCH /me', () => {
   });
 
   it('checks each value against its range', async () => {
-    const user = await createTestUser(database.db);
+    const user = await createTestUser(local.db);
     expect(await refused(user, { baselines: { maxHr: 119 } })).toEqual(['body.baselines.maxHr']);
     expect(await refused(user, { baselines: { maxHr: 231 } })).toEqual(['body.baselines.maxHr']);
     expect(await refused(user, { baselines: { maxHr: 180.5 } })).toEqual(['body.baselines.maxHr']);
@@ -106,7 +95,7 @@ describe('PATCH /me', () => {
 
   it('wants a date of birth in the past and an age of 10 to 100, in the user’s own zone', async () => {
     setClock({ now: () => new Date('2026-05-01T12:00:00Z') }); // already 2026-05-02 in Kiritimati (UTC+14)
-    const user = await createTestUser(database.db, { time_zone: 'Pacific/Kiritimati' });
+    const user = await createTestUser(local.db, { time_zone: 'Pacific/Kiritimati' });
     expect(await refused(user, { profile: { dob: '2026-05-03' } })).toEqual(['body.profile.dob']);
     expect(await refused(user, { profile: { dob: '2016-05-03' } })).toEqual(['body.profile.dob']); // 9 years old
     expect((await patch(user, { profile: { dob: '2016-05-02' } })).status).toBe(200); // 10 today
@@ -116,7 +105,7 @@ describe('PATCH /me', () => {
   });
 
   it('keeps heart-rate baselines in order, across separate requests', async () => {
-    const user = await createTestUser(database.db);
+    const user = await createTestUser(local.db);
     expect((await patch(user, { baselines: { maxHr: 185 } })).status).toBe(200);
     expect(await refused(user, { baselines: { restingHr: 60, lactateThresholdHr: 190 } })).toEqual(['body.baselines.lactateThresholdHr']);
     expect((await patch(user, { baselines: { restingHr: 60, lactateThresholdHr: 165 } })).status).toBe(200);
@@ -124,7 +113,7 @@ describe('PATCH /me', () => {
   });
 
   it('clears the responder class and its time together', async () => {
-    const user = await createTestUser(database.db);
+    const user = await createTestUser(local.db);
     await patch(user, { responder: { classification: 'low' } });
     const me = (await (await patch(user, { responder: { classification: null } })).json()) as Me;
     expect(me.responder).toEqual({ classification: null, updatedAt: null });

@@ -3,14 +3,15 @@
 // must come out unchanged. A new route joins this test by existing; if the test cannot tell how to call it
 // (a path parameter or a body it does not know), it fails and says what to add to `cases` below.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
 import { functions } from '../../lib/topology';
 import { isHttp, type FunctionSpec, type HttpFunctionSpec } from '../../lib/topology-types';
+import { useLocalRuntime } from '../support/local-runtime';
 import { createTestUser } from '../support/auth';
 import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
 import { useWebhookServices, type WebhookServices } from '../support/webhooks';
-import { testDb, type TestDb } from '../support/db';
 import { fingerprint, seedEverything, type SeededResources } from '../support/seed';
+
+const local = useLocalRuntime();
 
 interface RouteCase {
   /** Path parameters naming A's resources. */
@@ -59,8 +60,6 @@ const cases: Record<string, RouteCase> = {
   'POST /api/v1/integrations/strava/connect': { body: () => ({ code: strava.issueCode(undefined, 424242) }), status: 201 },
 };
 
-let database: TestDb;
-let runtime: LocalRuntime;
 let strava: FakeStrava;
 let services: WebhookServices;
 let a: SeededResources & { email: string };
@@ -68,14 +67,10 @@ let a: SeededResources & { email: string };
 beforeAll(async () => {
   strava = await startFakeStrava();
   services = useWebhookServices({ STRAVA_API_URL: strava.url });
-  database = await testDb();
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
-  const owner = await createTestUser(database.db);
-  a = { ...(await seedEverything(database.db, owner.userId)), email: owner.email };
+  const owner = await createTestUser(local.db);
+  a = { ...(await seedEverything(local.db, owner.userId)), email: owner.email };
 });
 afterAll(async () => {
-  await runtime?.close();
-  await database?.close();
   await services?.close();
   await strava?.close();
 });
@@ -106,7 +101,7 @@ describe('every authenticated route', () => {
 
   it.each(userRoutes.map((r) => [r.key, r] as const))('%s refuses a request without a token', async (_key, route) => {
     const path = route.path.replace(/\{(\w+)\+?\}/g, '00000000-0000-4000-8000-000000000000');
-    const res = await fetch(`${runtime.url}${path}`, { method: route.method });
+    const res = await local.fetch(`${path}`, { method: route.method });
     expect(res.status).toBe(401);
   });
 
@@ -120,13 +115,13 @@ describe('every authenticated route', () => {
       console.warn(`ownership: skipped ${key}: ${known.skip}`);
       return;
     }
-    const b = await createTestUser(database.db);
-    const before = await fingerprint(database.db, a.userId);
+    const b = await createTestUser(local.db);
+    const before = await fingerprint(local.db, a.userId);
     const params = known.params?.(a) ?? Object.fromEntries(paramNames(route.path).map((p) => [p, resourceParams[p]!(a)]));
     const query = known.query ? `?${new URLSearchParams(known.query(a))}` : '';
     const path = route.path.replace(/\{(\w+)\+?\}/g, (_, name: string) => encodeURIComponent(params[name]!)) + query;
     const body = known.body?.(a);
-    const res = await fetch(`${runtime.url}${path}`, {
+    const res = await local.fetch(`${path}`, {
       method: route.method,
       headers: { ...b.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -139,7 +134,7 @@ describe('every authenticated route', () => {
     // The ids B itself put in the path may be echoed back (problem+json `instance`); anything else of A's may not.
     const sent = new Set(Object.values(params));
     for (const secret of secretsOfA().filter((s) => !sent.has(s))) expect(text, `${key} leaked ${secret}`).not.toContain(secret);
-    await runtime.drain();
-    expect(await fingerprint(database.db, a.userId), `${key} as B changed A's data`).toBe(before);
+    await local.runtime.drain();
+    expect(await fingerprint(local.db, a.userId), `${key} as B changed A's data`).toBe(before);
   });
 });

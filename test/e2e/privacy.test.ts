@@ -1,36 +1,30 @@
 // The user's privacy rights end to end: everything stored about them comes out in the export, and after
 // erasure nothing of them is left in any table, cache or session.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
 import { userCacheKeyBuilders } from '../../shared/account/erasure';
 import { EXPORT_SECTIONS, NESTED_TABLES } from '../../shared/account/export';
 import { InMemoryCache, setCacheClient } from '../../shared/cache/client';
+import { useLocalRuntime } from '../support/local-runtime';
 import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
 import { fingerprint, rowsOf, seedEverything, tablesWithUserId, type SeededResources } from '../support/seed';
 
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime();
+
 const cache = new InMemoryCache();
 
 beforeAll(async () => {
-  database = await testDb();
   setCacheClient(cache);
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
 });
 afterAll(async () => {
   setCacheClient(undefined);
-  await runtime?.close();
-  await database?.close();
 });
 afterEach(() => {
   userCacheKeyBuilders.length = 0;
 });
 
 async function seededUser(): Promise<TestUser & { seed: SeededResources }> {
-  const user = await createTestUser(database.db);
-  return { ...user, seed: await seedEverything(database.db, user.userId) };
+  const user = await createTestUser(local.db);
+  return { ...user, seed: await seedEverything(local.db, user.userId) };
 }
 
 type Doc = Record<string, unknown> & { account: Record<string, unknown> };
@@ -38,7 +32,7 @@ type Doc = Record<string, unknown> & { account: Record<string, unknown> };
 describe('GET /me/export', () => {
   it('streams every table that holds user data, as one JSON document', async () => {
     const user = await seededUser();
-    const res = await fetch(`${runtime.url}/api/v1/me/export`, { headers: user.headers });
+    const res = await local.fetch(`/api/v1/me/export`, { headers: user.headers });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="running-coach-export-\d{4}-\d{2}-\d{2}\.json"$/);
@@ -63,7 +57,7 @@ describe('GET /me/export', () => {
 
   it('withholds secrets: password hash, token hashes, sealed vendor tokens', async () => {
     const user = await seededUser();
-    const text = await (await fetch(`${runtime.url}/api/v1/me/export`, { headers: user.headers })).text();
+    const text = await (await local.fetch(`/api/v1/me/export`, { headers: user.headers })).text();
     for (const secret of ['passwordHash', 'tokenHash', 'Ciphertext', 'sealed-access', 'sealed-refresh', 'test-user-without-password', user.seed.refreshToken]) {
       expect(text).not.toContain(secret);
     }
@@ -72,7 +66,7 @@ describe('GET /me/export', () => {
 
   it('covers every table with a user_id (a new table must be added to a section)', async () => {
     const covered = new Set<string>([...EXPORT_SECTIONS.map((s) => s.table), ...NESTED_TABLES]);
-    const missing = (await tablesWithUserId(database.db)).filter((t) => !covered.has(t));
+    const missing = (await tablesWithUserId(local.db)).filter((t) => !covered.has(t));
     expect(missing, 'add these tables to EXPORT_SECTIONS in shared/account/export.ts').toEqual([]);
   });
 });
@@ -81,25 +75,25 @@ describe('DELETE /me', () => {
   it('leaves no row of the user in any table that has a user reference, and spares everyone else', async () => {
     const user = await seededUser();
     const bystander = await seededUser();
-    const before = await fingerprint(database.db, bystander.userId);
+    const before = await fingerprint(local.db, bystander.userId);
 
-    const tables = await tablesWithUserId(database.db);
-    for (const table of tables) expect(await rowsOf(database.db, table, user.userId), `${table} was seeded`).toBeGreaterThan(0);
+    const tables = await tablesWithUserId(local.db);
+    for (const table of tables) expect(await rowsOf(local.db, table, user.userId), `${table} was seeded`).toBeGreaterThan(0);
 
-    const res = await fetch(`${runtime.url}/api/v1/me`, { method: 'DELETE', headers: user.headers });
+    const res = await local.fetch(`/api/v1/me`, { method: 'DELETE', headers: user.headers });
     expect(res.status).toBe(204);
 
-    for (const table of tables) expect(await rowsOf(database.db, table, user.userId), table).toBe(0);
-    expect(await database.db.selectFrom('users').select('id').where('id', '=', user.userId).execute()).toEqual([]);
-    expect(await fingerprint(database.db, bystander.userId)).toBe(before);
+    for (const table of tables) expect(await rowsOf(local.db, table, user.userId), table).toBe(0);
+    expect(await local.db.selectFrom('users').select('id').where('id', '=', user.userId).execute()).toEqual([]);
+    expect(await fingerprint(local.db, bystander.userId)).toBe(before);
   });
 
   it('ends every session at once: access tokens and refresh tokens stop working', async () => {
     const user = await seededUser();
-    expect((await fetch(`${runtime.url}/api/v1/me`, { method: 'DELETE', headers: user.headers })).status).toBe(204);
-    expect((await fetch(`${runtime.url}/api/v1/me`, { headers: user.headers })).status).toBe(401);
-    expect((await fetch(`${runtime.url}/api/v1/me/export`, { headers: user.headers })).status).toBe(401);
-    const refresh = await fetch(`${runtime.url}/api/v1/auth/refresh`, {
+    expect((await local.fetch(`/api/v1/me`, { method: 'DELETE', headers: user.headers })).status).toBe(204);
+    expect((await local.fetch(`/api/v1/me`, { headers: user.headers })).status).toBe(401);
+    expect((await local.fetch(`/api/v1/me/export`, { headers: user.headers })).status).toBe(401);
+    const refresh = await local.fetch(`/api/v1/auth/refresh`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ refreshToken: user.seed.refreshToken }),
@@ -113,16 +107,16 @@ describe('DELETE /me', () => {
     await cache.set(`profile:${user.userId}`, 'cached');
     await cache.set(`vendor:strava:${user.seed.vendorUserId}`, 'cached');
     await cache.set('someone-else', 'kept');
-    expect((await fetch(`${runtime.url}/api/v1/me`, { method: 'DELETE', headers: user.headers })).status).toBe(204);
+    expect((await local.fetch(`/api/v1/me`, { method: 'DELETE', headers: user.headers })).status).toBe(204);
     expect(await cache.get(`profile:${user.userId}`)).toBeNull();
     expect(await cache.get(`vendor:strava:${user.seed.vendorUserId}`)).toBeNull();
     expect(await cache.get('someone-else')).toBe('kept');
   });
 
   it('frees the email address for a new account', async () => {
-    const user = await createTestUser(database.db);
-    await fetch(`${runtime.url}/api/v1/me`, { method: 'DELETE', headers: user.headers });
-    const res = await fetch(`${runtime.url}/api/v1/auth/register`, {
+    const user = await createTestUser(local.db);
+    await local.fetch(`/api/v1/me`, { method: 'DELETE', headers: user.headers });
+    const res = await local.fetch(`/api/v1/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: user.email, password: 'a brand new password' }),

@@ -2,32 +2,26 @@
 // the API, ActivityRecorded over the bus into the update-rolling-stats queue, the worker's recompute, and the
 // series read back from GET /api/v1/metrics/load against the reference vectors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
 import { signAccessToken } from '../../shared/auth/tokens';
 import { setClock } from '../../shared/clock';
+import { useLocalRuntime } from '../support/local-runtime';
 import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
 import { fixedClock, type LoadVector } from '../support/metrics';
 import { expectClose, readVector } from '../unit/domain/support';
 
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime();
+
 const clock = fixedClock('2024-05-04T20:00:00Z');
 
 beforeAll(async () => {
   setClock(clock);
-  database = await testDb();
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
 });
 afterAll(async () => {
   setClock(undefined);
-  await runtime?.close();
-  await database?.close();
 });
 
 const call = (user: TestUser, method: string, path: string, body?: unknown) =>
-  fetch(`${runtime.url}${path}`, {
+  local.fetch(`${path}`, {
     method,
     headers: { ...user.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -61,9 +55,9 @@ describe('the load vectors through the API', () => {
         const first = vectorCase.expected[0]!.date;
         const last = vectorCase.expected[vectorCase.expected.length - 1]!.date;
         clock.set(`${last}T20:00:00Z`);
-        const user = await createTestUser(database.db, { time_zone: 'UTC' });
+        const user = await createTestUser(local.db, { time_zone: 'UTC' });
         await postLoads(user, vectorCase.input.records.filter((r) => r.load > 0));
-        await runtime.drain();
+        await local.runtime.drain();
 
         const res = await call(user, 'GET', `/api/v1/metrics/load?from=${first}&to=${last}`);
         expect(res.status).toBe(200);
@@ -75,19 +69,19 @@ describe('the load vectors through the API', () => {
           for (const key of ['load', 'acute', 'chronic', 'acwr', 'tsb', 'monotony', 'strain'] as const) expectClose(day[key], e[key], `${e.date} ${key}`);
         });
         expect(body.alerts.filter((a) => a.kind === 'acwr').map((a) => a.date)).toEqual(vectorCase.summary.acwr_alert_dates);
-        expect(runtime.queues.get('updateRollingStats')!.deadLetters).toEqual([]);
+        expect(local.runtime.queues.get('updateRollingStats')!.deadLetters).toEqual([]);
       });
     }
   }
 
   it('continues the series to the local today when nothing new happened, and rejects a range over 3 years', async () => {
     clock.set('2024-03-10T20:00:00Z');
-    const user = await createTestUser(database.db, { time_zone: 'UTC' });
+    const user = await createTestUser(local.db, { time_zone: 'UTC' });
     await postLoads(user, [
       { date: '2024-03-01', load: 300 },
       { date: '2024-03-02', load: 500 },
     ]);
-    await runtime.drain();
+    await local.runtime.drain();
     clock.set('2024-03-14T09:00:00Z');
     const { token } = await signAccessToken(user.userId); // the first one expired meanwhile
     user.headers = { authorization: `Bearer ${token}` };
@@ -109,16 +103,16 @@ describe('the load vectors through the API', () => {
     const ancient = await call(user, 'GET', '/api/v1/metrics/load?from=0000-01-01&to=0001-01-01');
     expect(ancient.status).toBe(400);
     expect(((await ancient.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain('query.from');
-    expect((await fetch(`${runtime.url}/api/v1/metrics/load?from=2024-03-01&to=2024-03-02`)).status).toBe(401);
+    expect((await local.fetch(`/api/v1/metrics/load?from=2024-03-01&to=2024-03-02`)).status).toBe(401);
   });
 });
 
 describe('the morning check-in through the API', () => {
   it('stores the day with its readiness, and the worker extends the load series to that day', async () => {
     clock.set('2024-06-03T06:30:00Z');
-    const user = await createTestUser(database.db, { time_zone: 'Europe/Paris' });
+    const user = await createTestUser(local.db, { time_zone: 'Europe/Paris' });
     await postLoads(user, [{ date: '2024-06-01', load: 450 }]);
-    await runtime.drain();
+    await local.runtime.drain();
 
     const res = await call(user, 'POST', '/api/v1/daily-metrics', {
       date: '2024-06-03',
@@ -134,11 +128,11 @@ describe('the morning check-in through the API', () => {
     const day = (await res.json()) as { date: string; sleepIndex: number; readiness: { light: string; reasons: { code: string; severity: string }[] } };
     expect(day).toMatchObject({ date: '2024-06-03', sleepIndex: 33, readiness: { light: 'yellow' } });
     expect(day.readiness.reasons.filter((r) => r.severity === 'flag').map((r) => r.code).sort()).toEqual(['short_sleep', 'sore']);
-    await runtime.drain();
+    await local.runtime.drain();
 
     const load = (await (await call(user, 'GET', '/api/v1/metrics/load?from=2024-06-01&to=2024-06-30')).json()) as LoadBody;
     expect(load.days.map((d) => d.date)).toEqual(['2024-06-01', '2024-06-02', '2024-06-03']);
-    const stored = await database.db.selectFrom('load_series').select('series_end').where('user_id', '=', user.userId).executeTakeFirst();
+    const stored = await local.db.selectFrom('load_series').select('series_end').where('user_id', '=', user.userId).executeTakeFirst();
     expect(stored?.series_end).toBe('2024-06-03');
 
     const list = (await (await call(user, 'GET', '/api/v1/daily-metrics?from=2024-06-01&to=2024-06-30')).json()) as { days: unknown[] };
@@ -156,13 +150,13 @@ describe('the morning check-in through the API', () => {
   ])('refuses %s with a 422 naming the field, and stores nothing', async (_, change, field) => {
     // 23:30 UTC on 3 June is already 4 June in Paris, but still 3 June in New York.
     clock.set('2024-06-03T23:30:00Z');
-    const user = await createTestUser(database.db, { time_zone: 'America/New_York' });
+    const user = await createTestUser(local.db, { time_zone: 'America/New_York' });
     const res = await call(user, 'POST', '/api/v1/daily-metrics', { date: '2024-06-03', sleepQuality: 7, soreness: 3, ...change });
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([field]);
-    await runtime.drain();
-    expect(await database.db.selectFrom('daily_metrics').selectAll().where('user_id', '=', user.userId).execute()).toEqual([]);
-    expect(runtime.bus.published.filter((e) => (e.detail as { userId?: string }).userId === user.userId)).toEqual([]);
+    await local.runtime.drain();
+    expect(await local.db.selectFrom('daily_metrics').selectAll().where('user_id', '=', user.userId).execute()).toEqual([]);
+    expect(local.runtime.bus.published.filter((e) => (e.detail as { userId?: string }).userId === user.userId)).toEqual([]);
   });
 });

@@ -2,36 +2,30 @@
 // normalization worker and a fake Strava; idempotency records in memory or (TEST_REDIS_URL) in Redis.
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
 import { setClock } from '../../shared/clock';
-import { functions } from '../../lib/topology';
+import { useLocalRuntime } from '../support/local-runtime';
 import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
 import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
 import { freshId, freshStravaEvent, sample } from '../support/vendor-samples';
 import { STRAVA_VERIFY_TOKEN, useWebhookServices, type WebhookServices } from '../support/webhooks';
 
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime();
+
 let services: WebhookServices;
 let strava: FakeStrava;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  database = await testDb();
   strava = await startFakeStrava();
   services = useWebhookServices({ STRAVA_API_URL: strava.url });
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
 });
 afterAll(async () => {
-  await runtime?.close();
   await services?.close();
   await strava?.close();
-  await database?.close();
 });
 
 async function call<T = any>(user: TestUser | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${runtime.url}${path}`, {
+  const res = await local.fetch(`${path}`, {
     method,
     headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -47,14 +41,14 @@ async function call<T = any>(user: TestUser | null, method: string, path: string
 }
 
 const received = (eventKeyPart: string) =>
-  runtime.bus.published.filter((e) => e.detailType === 'ActivityReceived' && (e.detail as { eventKey: string }).eventKey.includes(eventKeyPart));
-const activityRows = (userId: string) => database.db.selectFrom('activities').select(['id', 'source', 'external_id', 'duration_minutes']).where('user_id', '=', userId).execute();
+  local.runtime.bus.published.filter((e) => e.detailType === 'ActivityReceived' && (e.detail as { eventKey: string }).eventKey.includes(eventKeyPart));
+const activityRows = (userId: string) => local.db.selectFrom('activities').select(['id', 'source', 'external_id', 'duration_minutes']).where('user_id', '=', userId).execute();
 const linkOf = (userId: string, vendor: 'strava' | 'garmin') =>
-  database.db.selectFrom('vendor_connections').selectAll().where('user_id', '=', userId).where('vendor', '=', vendor).executeTakeFirst();
+  local.db.selectFrom('vendor_connections').selectAll().where('user_id', '=', userId).where('vendor', '=', vendor).executeTakeFirst();
 
 /** A user with a Strava athlete of their own connected. */
 async function stravaUser(): Promise<TestUser & { athleteId: number }> {
-  const user = await createTestUser(database.db, { time_zone: 'Europe/Paris' });
+  const user = await createTestUser(local.db, { time_zone: 'Europe/Paris' });
   const athleteId = randomInt(1, 2 ** 40);
   const res = await call(user, 'POST', '/api/v1/integrations/strava/connect', { code: strava.issueCode(undefined, athleteId), scope: 'read,activity:read_all' });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -74,7 +68,7 @@ describe('Strava through the local runtime', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => call(null, 'POST', '/api/v1/webhooks/strava', event)));
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     expect(answers.filter((a) => a.body.status === 'accepted')).toHaveLength(1);
-    await runtime.drain();
+    await local.runtime.drain();
     expect(received(`:${event.event_time}`)).toHaveLength(1);
     const rows = await activityRows(user.userId);
     expect(rows).toEqual([expect.objectContaining({ source: 'strava', external_id: '11472130281' })]);
@@ -92,24 +86,24 @@ describe('Strava through the local runtime', () => {
     await sleep(100);
     setClock({ now: () => new Date(Date.now() + 16 * 60_000) });
     try {
-      await runtime.drain();
+      await local.runtime.drain();
     } finally {
       setClock(undefined);
     }
     const calls = strava.requests.slice(before).filter((r) => r.path === '/api/v3/activities/11472130999');
     expect(calls.length).toBeGreaterThanOrEqual(2);
     expect(await activityRows(user.userId)).toEqual([expect.objectContaining({ source: 'strava', external_id: '11472130999' })]);
-    expect(runtime.queues.get('normalizeActivity')!.deadLetters.filter((m) => m.body.includes('11472130999'))).toHaveLength(0);
+    expect(local.runtime.queues.get('normalizeActivity')!.deadLetters.filter((m) => m.body.includes('11472130999'))).toHaveLength(0);
   });
 
   it("a deauthorization forgets the athlete's tokens and later events are dropped", async () => {
     const user = await stravaUser();
     const deauth = freshStravaEvent('strava-event-deauth.json', { object_id: user.athleteId, owner_id: user.athleteId, event_time: Math.floor(Date.now() / 1000) + 5 });
     expect((await call(null, 'POST', '/api/v1/webhooks/strava', deauth)).body).toEqual({ status: 'accepted' });
-    await runtime.drain();
+    await local.runtime.drain();
     expect(await linkOf(user.userId, 'strava')).toMatchObject({ status: 'disconnected', access_token_ciphertext: null, refresh_token_ciphertext: null });
     await call(null, 'POST', '/api/v1/webhooks/strava', freshStravaEvent('strava-event-create.json', { object_id: 11472130281, owner_id: user.athleteId }));
-    await runtime.drain();
+    await local.runtime.drain();
     expect(await activityRows(user.userId)).toEqual([]);
   });
 
@@ -127,7 +121,7 @@ describe('Strava through the local runtime', () => {
 
 describe('Garmin through the local runtime', () => {
   it('a push of a long session travels by claim check and arrives with its samples', async () => {
-    const user = await createTestUser(database.db, { time_zone: 'Europe/Paris' });
+    const user = await createTestUser(local.db, { time_zone: 'Europe/Paris' });
     const garmin = { garminUserId: freshId('garmin'), userAccessToken: freshId('token') };
     expect((await call(user, 'POST', '/api/v1/integrations/garmin/connect', garmin)).status).toBe(201);
     const start = 1716109331;
@@ -151,10 +145,10 @@ describe('Garmin through the local runtime', () => {
     const [event] = received(`${activityId}-detail`);
     expect(event!.detail).toMatchObject({ vendor: 'garmin', claimCheck: expect.stringMatching(/^memory:/) });
     expect(event!.detail).not.toHaveProperty('payload');
-    await runtime.drain();
+    await local.runtime.drain();
     const [row] = await activityRows(user.userId);
     expect(row).toMatchObject({ source: 'garmin', external_id: String(activityId), duration_minutes: 100 });
-    const samples = await database.db.selectFrom('activity_samples').select(({ fn }) => fn.countAll<number>().as('n')).where('activity_id', '=', row!.id).executeTakeFirstOrThrow();
+    const samples = await local.db.selectFrom('activity_samples').select(({ fn }) => fn.countAll<number>().as('n')).where('activity_id', '=', row!.id).executeTakeFirstOrThrow();
     expect(Number(samples.n)).toBeGreaterThan(0);
   });
 });
@@ -163,7 +157,7 @@ describe('hostile bodies through the gateway get 4xx, never 5xx', () => {
   const routes = ['/api/v1/webhooks/strava', '/api/v1/webhooks/garmin', '/api/v1/webhooks/apple'];
   let user: TestUser;
   beforeAll(async () => {
-    user = await createTestUser(database.db);
+    user = await createTestUser(local.db);
   });
   const bodies: Array<[string, string]> = [
     ['malformed JSON', '{"activities": [ {'],
