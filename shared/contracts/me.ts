@@ -29,7 +29,8 @@ const IANA_NAME = /^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+){1,2}|Etc\/[A-Za-z0-9
 export const TimeZone = z
   .string()
   .max(64)
-  .refine((tz) => IANA_NAME.test(tz) && isValidTimeZone(tz), 'must be an IANA time zone such as Europe/Paris');
+  .regex(IANA_NAME, 'must be an IANA time zone such as Europe/Paris')
+  .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris', abort: true });
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 

@@ -16,9 +16,11 @@ beforeAll(async () => {
   bob = await createTestUser(local.db, { time_zone: 'America/New_York' });
 });
 
-async function call<T = unknown>(user: TestUser | null, method: string, path: string, body?: unknown) {
+/** `semantic`: why a refusal of a body or query the document accepts is right (see useLocalRuntime). */
+async function call<T = unknown>(user: TestUser | null, method: string, path: string, body?: unknown, semantic?: string) {
   const res = await local.fetch(`${path}`, {
     method,
+    semantic,
     headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
@@ -56,26 +58,27 @@ describe('POST /api/v1/activities', () => {
   });
 
   it('refuses impossible values with a 422 naming the field', async () => {
-    const cases: Array<[Record<string, unknown>, string]> = [
+    // A third element: the rule JSON Schema cannot state, for values the document itself accepts.
+    const cases: Array<[Record<string, unknown>, string, string?]> = [
       [{ durationMinutes: 0 }, 'body.durationMinutes'],
       [{ durationMinutes: 1441 }, 'body.durationMinutes'],
       [{ avgHr: 300 }, 'body.avgHr'],
-      [{ avgHr: 180, maxHr: 170 }, 'body.avgHr'],
-      [{ distanceMeters: 30000, durationMinutes: 50 }, 'body.distanceMeters'],
-      [{ startTime: '2999-01-01T00:00:00Z' }, 'body.startTime'],
+      [{ avgHr: 180, maxHr: 170 }, 'body.avgHr', 'average above maximum'],
+      [{ distanceMeters: 30000, durationMinutes: 50 }, 'body.distanceMeters', 'a pace no runner holds'],
+      [{ startTime: '2999-01-01T00:00:00Z' }, 'body.startTime', 'starts in the future'],
       [{ startTime: '2024-05-26T23:30:00' }, 'body.startTime'],
       [{ rpe: 11 }, 'body.rpe'],
       [{ feeling: 0 }, 'body.feeling'],
       [{ type: 'jogging' }, 'body.type'],
-      [{ colour: 'red' }, 'body'],
+      [{ colour: 'red' }, 'body.colour'],
       // A start in year 1 would make the load series span ~740,000 days.
-      [{ startTime: '0001-01-01T00:00:00Z' }, 'body.startTime'],
+      [{ startTime: '0001-01-01T00:00:00Z' }, 'body.startTime', 'starts before 1970'],
       // PostgreSQL text cannot hold NUL: it must be refused at the edge, not a 500 from the database.
-      [{ notes: 'night\u0000run' }, 'body.notes'],
-      [{ externalId: 'app-\u0000' }, 'body.externalId'],
+      [{ notes: 'night\u0000run' }, 'body.notes', 'PostgreSQL text holds no NUL'],
+      [{ externalId: 'app-\u0000' }, 'body.externalId', 'PostgreSQL text holds no NUL'],
     ];
-    for (const [change, field] of cases) {
-      const res = await call<{ errors: Array<{ field: string }> }>(ana, 'POST', '/api/v1/activities', { ...entry, ...change });
+    for (const [change, field, semantic] of cases) {
+      const res = await call<{ errors: Array<{ field: string }> }>(ana, 'POST', '/api/v1/activities', { ...entry, ...change }, semantic);
       expect(res.status, JSON.stringify(change)).toBe(422);
       expect(res.body.errors.map((e) => e.field), JSON.stringify(change)).toContain(field);
     }
@@ -105,8 +108,8 @@ describe('one activity', () => {
 
   it('lists by local date, defaulting to the last 28 days, and refuses an inverted or too long range', async () => {
     expect((await call(bob, 'GET', '/api/v1/activities')).body).toEqual({ activities: [] });
-    expect((await call(ana, 'GET', '/api/v1/activities?from=2024-06-01&to=2024-05-01')).status).toBe(400);
-    expect((await call(ana, 'GET', '/api/v1/activities?from=2023-01-01&to=2024-05-01')).status).toBe(400);
+    expect((await call(ana, 'GET', '/api/v1/activities?from=2024-06-01&to=2024-05-01', undefined, 'from after to')).status).toBe(400);
+    expect((await call(ana, 'GET', '/api/v1/activities?from=2023-01-01&to=2024-05-01', undefined, 'a range over 366 days')).status).toBe(400);
     expect((await call(ana, 'GET', '/api/v1/activities?from=2024-02-30')).status).toBe(400);
   });
 });

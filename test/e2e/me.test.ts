@@ -9,12 +9,13 @@ const local = useLocalRuntime();
 
 afterEach(() => setClock(undefined));
 
-const patch = (user: TestUser, body: unknown) =>
-  local.fetch(`/api/v1/me`, { method: 'PATCH', headers: { ...user.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** `semantic`: why the document, which accepts the body, is right to be refused (see useLocalRuntime). */
+const patch = (user: TestUser, body: unknown, semantic?: string) =>
+  local.fetch(`/api/v1/me`, { method: 'PATCH', headers: { ...user.headers, 'content-type': 'application/json' }, body: JSON.stringify(body), semantic });
 const get = async (user: TestUser) => (await (await local.fetch(`/api/v1/me`, { headers: user.headers })).json()) as Me;
 
-async function refused(user: TestUser, body: unknown): Promise<string[]> {
-  const res = await patch(user, body);
+async function refused(user: TestUser, body: unknown, semantic?: string): Promise<string[]> {
+  const res = await patch(user, body, semantic);
   expect(res.status).toBe(422);
   return ((await res.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
 }
@@ -66,7 +67,7 @@ describe('PATCH /me', () => {
 
   it('accepts real IANA zone names only', async () => {
     const user = await createTestUser(local.db);
-    expect(await refused(user, { settings: { timeZone: 'Mars/Olympus_Mons' } })).toEqual(['body.settings.timeZone']);
+    expect(await refused(user, { settings: { timeZone: 'Mars/Olympus_Mons' } }, 'shaped like a zone, but not in the IANA database')).toEqual(['body.settings.timeZone']);
     expect(await refused(user, { settings: { timeZone: '+02:00' } })).toEqual(['body.settings.timeZone']);
     expect(await refused(user, { settings: { timeZone: '' } })).toEqual(['body.settings.timeZone']);
     expect(await refused(user, { settings: { timeZone: 'europe/paris' } })).toEqual(['body.settings.timeZone']);
@@ -87,19 +88,19 @@ describe('PATCH /me', () => {
     expect(await refused(user, { baselines: { restingHr: 20 } })).toEqual(['body.baselines.restingHr']);
     expect(await refused(user, { baselines: { hrvRmssd: 0 } })).toEqual(['body.baselines.hrvRmssd']);
     expect(await refused(user, { settings: { notificationPreferences: { riskAlert: 'yes' } } })).toEqual(['body.settings.notificationPreferences.riskAlert']);
-    expect(await refused(user, { profile: { wieghtKg: 70 } })).toEqual(['body.profile']);
-    expect(await refused(user, { email: 'new@example.com' })).toEqual(['body']);
-    expect(await refused(user, { responder: { classification: 'high', updatedAt: '2020-01-01T00:00:00Z' } })).toEqual(['body.responder']);
+    expect(await refused(user, { profile: { wieghtKg: 70 } })).toEqual(['body.profile.wieghtKg']);
+    expect(await refused(user, { email: 'new@example.com' })).toEqual(['body.email']);
+    expect(await refused(user, { responder: { classification: 'high', updatedAt: '2020-01-01T00:00:00Z' } })).toEqual(['body.responder.updatedAt']);
     expect(await get(user)).toMatchObject({ baselines: { maxHr: null }, profile: { weightKg: null } });
   });
 
   it('wants a date of birth in the past and an age of 10 to 100, in the user’s own zone', async () => {
     setClock({ now: () => new Date('2026-05-01T12:00:00Z') }); // already 2026-05-02 in Kiritimati (UTC+14)
     const user = await createTestUser(local.db, { time_zone: 'Pacific/Kiritimati' });
-    expect(await refused(user, { profile: { dob: '2026-05-03' } })).toEqual(['body.profile.dob']);
-    expect(await refused(user, { profile: { dob: '2016-05-03' } })).toEqual(['body.profile.dob']); // 9 years old
+    expect(await refused(user, { profile: { dob: '2026-05-03' } }, 'a birth after the user’s local today')).toEqual(['body.profile.dob']);
+    expect(await refused(user, { profile: { dob: '2016-05-03' } }, 'too young on the user’s local today')).toEqual(['body.profile.dob']); // 9 years old
     expect((await patch(user, { profile: { dob: '2016-05-02' } })).status).toBe(200); // 10 today
-    expect(await refused(user, { profile: { dob: '1925-05-02' } })).toEqual(['body.profile.dob']); // 101 today
+    expect(await refused(user, { profile: { dob: '1925-05-02' } }, 'too old on the user’s local today')).toEqual(['body.profile.dob']); // 101 today
     expect((await patch(user, { profile: { dob: '1925-05-03' } })).status).toBe(200); // 100 until tomorrow
     expect(await refused(user, { profile: { dob: '2026-02-30' } })).toEqual(['body.profile.dob']);
   });
@@ -107,9 +108,9 @@ describe('PATCH /me', () => {
   it('keeps heart-rate baselines in order, across separate requests', async () => {
     const user = await createTestUser(local.db);
     expect((await patch(user, { baselines: { maxHr: 185 } })).status).toBe(200);
-    expect(await refused(user, { baselines: { restingHr: 60, lactateThresholdHr: 190 } })).toEqual(['body.baselines.lactateThresholdHr']);
+    expect(await refused(user, { baselines: { restingHr: 60, lactateThresholdHr: 190 } }, 'threshold above the stored max HR')).toEqual(['body.baselines.lactateThresholdHr']);
     expect((await patch(user, { baselines: { restingHr: 60, lactateThresholdHr: 165 } })).status).toBe(200);
-    expect(await refused(user, { baselines: { maxHr: 160 } })).toEqual(['body.baselines.maxHr']);
+    expect(await refused(user, { baselines: { maxHr: 160 } }, 'max HR below the stored threshold')).toEqual(['body.baselines.maxHr']);
   });
 
   it('clears the responder class and its time together', async () => {

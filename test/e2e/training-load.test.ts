@@ -20,9 +20,11 @@ afterAll(async () => {
   setClock(undefined);
 });
 
-const call = (user: TestUser, method: string, path: string, body?: unknown) =>
+/** `semantic`: why a refusal of a body or query the document accepts is right (see useLocalRuntime). */
+const call = (user: TestUser, method: string, path: string, body?: unknown, semantic?: string) =>
   local.fetch(`${path}`, {
     method,
+    semantic,
     headers: { ...user.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -96,7 +98,7 @@ describe('the load vectors through the API', () => {
     expectClose(last.acute, second.acute * 0.75 ** 12, 'acute after 12 rest days', 1e-9);
     expect(last.load).toBe(0);
 
-    const wide = await call(user, 'GET', '/api/v1/metrics/load?from=2021-03-01&to=2024-03-02');
+    const wide = await call(user, 'GET', '/api/v1/metrics/load?from=2021-03-01&to=2024-03-02', undefined, 'a range over 3 years');
     expect(wide.status).toBe(400);
     expect(((await wide.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['query.to']);
     expect((await call(user, 'GET', '/api/v1/metrics/load?from=2021-03-01&to=2024-03-01')).status).toBe(200);
@@ -144,14 +146,14 @@ describe('the morning check-in through the API', () => {
     ['soreness 0', { soreness: 0 }, 'body.soreness'],
     ['soreness 11', { soreness: 11 }, 'body.soreness'],
     ['HRV 0', { hrvRmssd: 0 }, 'body.hrvRmssd'],
-    ['a date after the local today', { date: '2024-06-04' }, 'body.date'],
+    ['a date after the local today', { date: '2024-06-04' }, 'body.date', 'after the athlete’s local today'],
     ['the year 0000 (not a PostgreSQL date)', { date: '0000-01-01' }, 'body.date'],
     ['the year 0001', { date: '0001-01-01' }, 'body.date'],
-  ])('refuses %s with a 422 naming the field, and stores nothing', async (_, change, field) => {
+  ] as Array<[string, Record<string, unknown>, string, string?]>)('refuses %s with a 422 naming the field, and stores nothing', async (_, change, field, semantic) => {
     // 23:30 UTC on 3 June is already 4 June in Paris, but still 3 June in New York.
     clock.set('2024-06-03T23:30:00Z');
     const user = await createTestUser(local.db, { time_zone: 'America/New_York' });
-    const res = await call(user, 'POST', '/api/v1/daily-metrics', { date: '2024-06-03', sleepQuality: 7, soreness: 3, ...change });
+    const res = await call(user, 'POST', '/api/v1/daily-metrics', { date: '2024-06-03', sleepQuality: 7, soreness: 3, ...change }, semantic);
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([field]);

@@ -18,6 +18,7 @@ const spec = defineFunction({
     auth: 'user',
     summary: 'test',
     successStatus: 201,
+    otherStatuses: { 202: 'a dry run: nothing stored' },
     maxBodyBytes: 1024,
     schemas: {
       body: z.object({ name: z.string().min(2), rpe: z.number().int().min(1).max(10) }).strict(),
@@ -31,6 +32,7 @@ const handler = httpHandler(spec, async ({ body, userId, query }) => {
   if (body.name === 'taken') throw new Conflict('name already used');
   if (body.name === 'boom') throw new Error('connection string postgres://secret@db leaked?');
   if (query.dryRun === 'true') return respond(202, { id: 'dry', name: body.name });
+  if (body.name === 'undeclared') return respond(200, { id: 'x', name: body.name });
   return { id: `${userId}:1`, name: body.name };
 });
 
@@ -59,13 +61,27 @@ describe('the HTTP stack', () => {
     const res = await call(jsonEvent('POST', '{"name": "te', { userId: user }));
     expect(res.statusCode).toBe(400);
     expect(res.headers?.['Content-Type']).toBe('application/problem+json');
-    expect(res.json).toMatchObject({ status: 400, title: 'Bad Request', errors: [{ field: 'body' }] });
+    expect(res.json).toMatchObject({ status: 400, title: 'Bad Request', code: 'malformed_body', type: 'urn:runningcoach:problem:malformed_body', errors: [{ field: 'body' }] });
   });
 
   it('rejects a non-JSON content type with 415', async () => {
     const res = await call(jsonEvent('POST', 'name=tempo', { userId: user, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }));
     expect(res.statusCode).toBe(415);
     expect(res.json.title).toBe('Unsupported Media Type');
+    expect(res.json.code).toBe('unsupported_media_type');
+  });
+
+  it('accepts only the declared body media types: merge-patch is for PATCH', async () => {
+    const mergePatch = { userId: user, headers: { 'Content-Type': 'application/merge-patch+json' } };
+    expect((await call(jsonEvent('POST', { name: 'tempo', rpe: 7 }, mergePatch))).statusCode).toBe(415);
+    const charset = { userId: user, headers: { 'Content-Type': 'application/json; charset=utf-8' } };
+    expect((await call(jsonEvent('POST', { name: 'tempo', rpe: 7 }, charset))).statusCode).toBe(201);
+  });
+
+  it('fails a handler that answers a status its topology entry does not declare', async () => {
+    const res = await call(jsonEvent('POST', { name: 'undeclared', rpe: 7 }, { userId: user }));
+    expect(res.statusCode).toBe(500);
+    expect(res.json.code).toBe('internal_error');
   });
 
   it('rejects a body over the route limit with 413 before parsing it', async () => {
@@ -78,7 +94,10 @@ describe('the HTTP stack', () => {
     expect(res.statusCode).toBe(422);
     const fields = res.json.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['body.name', 'body.rpe']));
-    expect(res.json.detail).toContain('body.rpe');
+    expect(res.json.code).toBe('validation_failed');
+    expect(res.json.errors).toContainEqual({ field: 'body.rpe', message: 'rpe must be a whole number from 1 to 10' });
+    expect(res.json.errors).toContainEqual({ field: 'body.name', message: 'name must be text of at least 2 characters' });
+    expect(res.json.detail).toContain('rpe must be a whole number from 1 to 10');
   });
 
   it('rejects unknown body fields (strict schemas) and a missing body', async () => {
@@ -90,7 +109,8 @@ describe('the HTTP stack', () => {
   it('rejects a bad query parameter with 400 naming it', async () => {
     const res = await call(jsonEvent('POST', { name: 'ab', rpe: 3 }, { userId: user, queryStringParameters: { dryRun: 'maybe' } }));
     expect(res.statusCode).toBe(400);
-    expect(res.json.errors[0].field).toBe('query.dryRun');
+    expect(res.json.errors).toEqual([{ field: 'query.dryRun', message: 'dryRun must be one of true or false' }]);
+    expect(res.json.code).toBe('validation_failed');
   });
 
   it('refuses a user route that reached it without an authorizer identity', async () => {
@@ -103,6 +123,7 @@ describe('the HTTP stack', () => {
     const res = await call(jsonEvent('POST', { name: 'taken', rpe: 3 }, { userId: user }));
     expect(res.statusCode).toBe(409);
     expect(res.json.detail).toBe('name already used');
+    expect(res.json).toMatchObject({ code: 'conflict', type: 'urn:runningcoach:problem:conflict' });
   });
 
   it('hides unexpected errors behind a 500 with the request id', async () => {
