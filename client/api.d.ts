@@ -2853,6 +2853,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example strava */
                 vendor: "garmin" | "strava";
             };
             cookie?: never;
@@ -2915,7 +2916,9 @@ export interface operations {
     listDailyMetrics: {
         parameters: {
             query: {
+                /** @example 2024-05-01 */
                 from: string;
+                /** @example 2024-05-01 */
                 to: string;
             };
             header?: never;
@@ -3118,7 +3121,9 @@ export interface operations {
     getTrainingLoad: {
         parameters: {
             query: {
+                /** @example 2024-05-01 */
                 from: string;
+                /** @example 2024-05-01 */
                 to: string;
             };
             header?: never;
@@ -3213,7 +3218,9 @@ export interface operations {
     listActivities: {
         parameters: {
             query?: {
+                /** @example 2024-05-01 */
                 from?: string;
+                /** @example 2024-05-01 */
                 to?: string;
             };
             header?: never;
@@ -3440,6 +3447,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0b6f4c1e-5d0a-4f7e-9a39-3c2b1d7e8f90 */
                 id: string;
             };
             cookie?: never;
@@ -3527,6 +3535,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0b6f4c1e-5d0a-4f7e-9a39-3c2b1d7e8f90 */
                 id: string;
             };
             cookie?: never;
@@ -3591,6 +3600,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0b6f4c1e-5d0a-4f7e-9a39-3c2b1d7e8f90 */
                 id: string;
             };
             cookie?: never;
@@ -3865,6 +3875,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 7d8e9f00-1a2b-4c3d-8e4f-5a6b7c8d9e0f */
                 id: string;
             };
             cookie?: never;

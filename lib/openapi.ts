@@ -49,7 +49,8 @@ function parametersOf(spec: HttpFunctionSpec): Json[] {
     if (!schema) return;
     const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
-      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: property });
+      const example = (property.examples as unknown[] | undefined)?.[0];
+      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: property, ...(example !== undefined ? { example } : {}) });
     }
   };
   add('path', spec.trigger.schemas.params);

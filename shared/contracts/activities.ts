@@ -48,7 +48,7 @@ export const UpdateActivityBody = z
   .meta({ id: 'UpdateActivityBody', minProperties: 1, examples: [{ rpe: 7, feeling: 4 }] });
 export type UpdateActivityBody = z.infer<typeof UpdateActivityBody>;
 
-export const ActivityIdParams = z.object({ id: z.uuid() });
+export const ActivityIdParams = z.object({ id: z.uuid().meta({ examples: ['0b6f4c1e-5d0a-4f7e-9a39-3c2b1d7e8f90'] }) });
 
 /** Both bounds are athlete-local dates, inclusive. Default: the 28 days ending today in the user's zone. */
 export const ListActivitiesQuery = z

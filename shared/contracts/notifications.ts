@@ -34,4 +34,4 @@ function notificationExample() {
     createdAt: '2024-05-01T06:31:12.000Z',
   };
 }
-export const NotificationIdParams = z.object({ id: z.uuid() });
+export const NotificationIdParams = z.object({ id: z.uuid().meta({ examples: ['7d8e9f00-1a2b-4c3d-8e4f-5a6b7c8d9e0f'] }) });

@@ -57,4 +57,4 @@ export const VendorConnectionResponse = z.object({
   connectedAt: z.iso.datetime(),
 }).meta({ id: 'VendorConnection', examples: [{ vendor: 'strava', vendorUserId: '134815', status: 'connected', scopes: ['read', 'activity:read_all'], connectedAt: '2024-05-01T06:31:12.000Z' }] });
 
-export const VendorParams = z.object({ vendor: z.enum(connectedVendors) });
+export const VendorParams = z.object({ vendor: z.enum(connectedVendors).meta({ examples: ['strava'] }) });

@@ -74,5 +74,7 @@ describe('the local runtime', () => {
     const res = await local.fetch(`/api/v1/health`, { method: 'OPTIONS' });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-methods')).toContain('GET');
+    // "Every answer carries X-Request-Id", the preflight included.
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
