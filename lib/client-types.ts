@@ -1,6 +1,6 @@
 // The TypeScript types the app generates its calls from (client/api.d.ts), made from the OpenAPI document
-// by openapi-typescript. `npm run client` writes them; test/unit/client-types.test.ts fails when the
-// committed file is stale, and `npm run typecheck` compiles client/usage.ts against it.
+// by openapi-typescript. `npm run client` writes them; `npm run typecheck` (CI) writes them afresh and
+// compiles client/usage.ts against them, so a change to the API that breaks the app's calls breaks the build.
 import openapiTS, { astToString } from 'openapi-typescript';
 import { openApiDocument } from './openapi';
 import type { FunctionSpec } from './topology-types';

@@ -141,8 +141,11 @@ export class Contract {
     }
     const hit = matches.find((m) => m.operation.method === method);
     if (!hit) {
-      // Not an operation of the document: the gateway's own answer, a problem like any other.
-      if (response.status !== 404) problems.push(`an unknown method and path answered ${response.status}, not 404`);
+      // Not an operation of the document: the gateway's own answer, a problem like any other. A known path
+      // may answer a wrong method with 405 and the methods it has in Allow.
+      const allowed = matches.length > 0 ? [404, 405] : [404];
+      if (!allowed.includes(response.status)) problems.push(`an unknown method and path answered ${response.status}, not ${allowed.join(' or ')}`);
+      if (response.status === 405 && !response.headers.allow) problems.push('a 405 without an Allow header');
       problems.push(...this.problemShape(response));
       return { operation: 'unrouted', status: response.status, problems };
     }

@@ -82,6 +82,8 @@ describe('the contract check', () => {
   it('holds unrouted answers and preflights to the problem shape and a request id', () => {
     expect(contract.check(get('/api/v1/nowhere'), problem(404)).problems).toEqual([]);
     expect(contract.check(get('/api/v1/nowhere'), json({ error: 'no' }, 404)).problems).toContain('not application/problem+json');
+    expect(contract.check({ method: 'PUT', url: `${base}/api/v1/me`, headers: bearer }, problem(405)).problems).toEqual(['a 405 without an Allow header']);
+    expect(contract.check({ method: 'PUT', url: `${base}/api/v1/nowhere`, headers: bearer }, problem(405)).problems[0]).toMatch(/not 404$/);
     expect(contract.check({ method: 'OPTIONS', url: `${base}/api/v1/me`, headers: {} }, { status: 204, headers: {}, body: '' }).problems).toEqual(['no X-Request-Id header']);
   });
 });
