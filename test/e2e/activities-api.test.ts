@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 /** `semantic`: why a refusal of a body or query the document accepts is right (see useLocalRuntime). */
 async function call<T = unknown>(user: TestUser | null, method: string, path: string, body?: unknown, semantic?: string) {
-  const res = await local.fetch(`${path}`, {
+  const res = await local.fetch(path, {
     method,
     semantic,
     headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },

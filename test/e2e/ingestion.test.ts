@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function call<T = unknown>(user: TestUser | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await local.fetch(`${path}`, {
+  const res = await local.fetch(path, {
     method,
     headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  local.fetch(`${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  local.fetch(path, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 describe('the local runtime', () => {
   it('answers health after a real database round trip', async () => {

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 /** `semantic`: why a refusal of a body or query the document accepts is right (see useLocalRuntime). */
 const call = (user: TestUser, method: string, path: string, body?: unknown, semantic?: string) =>
-  local.fetch(`${path}`, {
+  local.fetch(path, {
     method,
     semantic,
     headers: { ...user.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 async function call<T = any>(user: TestUser | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await local.fetch(`${path}`, {
+  const res = await local.fetch(path, {
     method,
     headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
