@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -111,6 +112,12 @@ describe('the OpenAPI document', () => {
   it('lists the stable problem codes in the Problem schema', () => {
     expect(component('Problem').properties.code.enum).toEqual(Object.keys(PROBLEM_CODES));
     expect(component('Problem').required).toContain('code');
+  });
+
+  it('is printed by `npm run openapi` as valid JSON, without -s', () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_config_')));
+    const printed = execFileSync('npm', ['run', 'openapi'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(JSON.parse(printed)).toEqual(JSON.parse(JSON.stringify(doc)));
   });
 
   it('has servers and a license (Redocly recommended)', () => {
