@@ -6,10 +6,12 @@ import * as initial from './0001_initial';
 import * as metrics from './0002_metrics';
 import * as ingestion from './0003_ingestion';
 import * as webhooks from './0004_webhooks';
+import * as responders from './0009_responders';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_metrics': metrics,
   '0003_ingestion': ingestion,
   '0004_webhooks': webhooks,
+  '0009_responders': responders,
 };

@@ -33,8 +33,9 @@ export const sexes = ['female', 'male', 'unspecified'] as const;
 export type Sex = (typeof sexes)[number];
 export const preferredUnits = ['metric', 'imperial'] as const;
 export type PreferredUnits = (typeof preferredUnits)[number];
-export const responderClasses = ['low', 'average', 'high'] as const;
-export type ResponderClass = (typeof responderClasses)[number];
+import { responderClasses, type ResponderClass } from '../domain/responder';
+
+export { responderClasses, type ResponderClass };
 /** Vendors with an OAuth connection. */
 export const connectedVendors = ['garmin', 'strava'] as const;
 export type ConnectedVendor = (typeof connectedVendors)[number];
@@ -126,9 +127,14 @@ export interface UsersTable {
   hrv_rmssd: number | null;
   max_hr: number | null;
   lactate_threshold_hr: number | null;
+  /** Computed by the weekly responder job; null when not judged or not enough data (migration 0009). */
   responder_classification: ResponderClass | null;
-  /** Set exactly when responder_classification is. */
+  /** When the job last judged the athlete (a class or an insufficient-data verdict). */
   responder_updated_at: NullableTimestamp;
+  /** The numbers that decided the class, or why there is none (shared/domain/responder.ts ResponderEvidence). */
+  responder_evidence: ColumnType<JsonObject | null, string | null | undefined, string | null>;
+  /** Opt-in to the anonymized research dataset (migration 0009). */
+  research_consent: Generated<boolean>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -456,6 +462,8 @@ export const columns = {
     'lactate_threshold_hr',
     'responder_classification',
     'responder_updated_at',
+    'responder_evidence',
+    'research_consent',
     'created_at',
     'updated_at',
   ],
