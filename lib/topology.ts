@@ -414,6 +414,15 @@ export const functions = {
     access: ['database'],
     trigger: { kind: 'schedule', expression: 'rate(1 day)' },
   }),
+  classifyResponders: defineFunction({
+    entry: 'functions/schedules/classify-responders.ts',
+    description: 'Weekly: every athlete with a load series gets a responder class (or the reason there is none)',
+    memoryMb: 512,
+    // Four statements per page of 500 athletes: 100k athletes is 200 pages, well inside the limit.
+    timeoutSeconds: 900,
+    access: ['database'],
+    trigger: { kind: 'schedule', expression: 'rate(7 days)' },
+  }),
   relayOutbox: defineFunction({
     entry: 'functions/schedules/relay-outbox.ts',
     description: 'Publishes events a writer committed but could not publish (the transactional outbox)',

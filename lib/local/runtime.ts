@@ -200,7 +200,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   if (options.schedules ?? true) {
     for (const [name, spec] of entries) {
       if (!isSchedule(spec)) continue;
-      timers.push(setInterval(() => void runSchedule(name).catch((e: Error) => log(`schedule ${name} failed: ${e.message}`)), rateToMs(spec.trigger.expression)));
+      // Node's timers hold at most 2^31 - 1 ms (24.8 days); a longer rate would fire every millisecond.
+      const every = Math.min(rateToMs(spec.trigger.expression), 2 ** 31 - 1);
+      timers.push(setInterval(() => void runSchedule(name).catch((e: Error) => log(`schedule ${name} failed: ${e.message}`)), every));
     }
   }
 

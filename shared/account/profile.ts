@@ -24,6 +24,8 @@ const PROFILE_COLUMNS = [
   'lactate_threshold_hr',
   'responder_classification',
   'responder_updated_at',
+  'responder_evidence',
+  'research_consent',
 ] as const;
 type ProfileRow = Pick<UserRow, (typeof PROFILE_COLUMNS)[number]>;
 
@@ -43,6 +45,7 @@ export function toMe(row: ProfileRow): Me {
       timeZone: row.time_zone,
       weekStartDay: row.week_start_day,
       notificationPreferences,
+      researchConsent: row.research_consent,
     },
     baselines: {
       restingHr: row.resting_hr,
@@ -52,6 +55,7 @@ export function toMe(row: ProfileRow): Me {
     },
     responder: {
       classification: row.responder_classification,
+      evidence: (row.responder_evidence as Me['responder']['evidence']) ?? null,
       updatedAt: row.responder_updated_at ? row.responder_updated_at.toISOString() : null,
     },
   };
@@ -100,7 +104,7 @@ export function crossFieldErrors(merged: ProfileRow, patch: UpdateMe, now: Date)
 
 function toUpdate(patch: UpdateMe, current: ProfileRow, now: Date): UserUpdate {
   const u: UserUpdate = {};
-  const { profile, settings, baselines, responder } = patch;
+  const { profile, settings, baselines } = patch;
   if (profile?.dob !== undefined) u.dob = profile.dob;
   if (profile?.sex !== undefined) u.sex = profile.sex;
   if (profile?.weightKg !== undefined) u.weight_kg = profile.weightKg;
@@ -108,6 +112,8 @@ function toUpdate(patch: UpdateMe, current: ProfileRow, now: Date): UserUpdate {
   if (settings?.preferredUnits !== undefined) u.preferred_units = settings.preferredUnits;
   if (settings?.timeZone !== undefined) u.time_zone = settings.timeZone;
   if (settings?.weekStartDay !== undefined) u.week_start_day = settings.weekStartDay;
+  // Withdrawing consent takes effect for every export made after it (shared/research/).
+  if (settings?.researchConsent !== undefined) u.research_consent = settings.researchConsent;
   if (settings?.notificationPreferences !== undefined) {
     // Merged per kind: sending { riskAlert: false } does not reset the others.
     const next: NotificationPreferences = { ...(current.notification_preferences ?? {}) };
@@ -121,10 +127,6 @@ function toUpdate(patch: UpdateMe, current: ProfileRow, now: Date): UserUpdate {
   if (baselines?.hrvRmssd !== undefined) u.hrv_rmssd = baselines.hrvRmssd;
   if (baselines?.maxHr !== undefined) u.max_hr = baselines.maxHr;
   if (baselines?.lactateThresholdHr !== undefined) u.lactate_threshold_hr = baselines.lactateThresholdHr;
-  if (responder !== undefined) {
-    u.responder_classification = responder.classification;
-    u.responder_updated_at = responder.classification === null ? null : now;
-  }
   return u;
 }
 

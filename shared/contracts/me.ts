@@ -2,6 +2,7 @@
 // here, once, at the edge; cross-field rules (HR order, age in the user's own zone) in shared/account/profile.ts.
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/dates';
+import { ResponderEvidence } from '../domain/responder';
 import { notificationKinds, preferredUnits, responderClasses, sexes } from '../db/schema';
 import { CalendarDate } from './dates';
 
@@ -49,6 +50,8 @@ export const MeResponse = z.object({
     /** ISO weekday the training week starts on, 1 = Monday. */
     weekStartDay: z.number().int(),
     notificationPreferences: NotificationPreferences,
+    /** Opt-in to the anonymized research dataset; false until the athlete says yes. */
+    researchConsent: z.boolean(),
   }),
   baselines: z.object({
     restingHr: z.number().nullable(),
@@ -56,8 +59,10 @@ export const MeResponse = z.object({
     maxHr: z.number().nullable(),
     lactateThresholdHr: z.number().nullable(),
   }),
+  /** Computed weekly (shared/domain/responder.ts): a class, or null with the reason in evidence. */
   responder: z.object({
     classification: z.enum(responderClasses).nullable(),
+    evidence: ResponderEvidence.nullable(),
     updatedAt: z.iso.datetime({ offset: true }).nullable(),
   }),
 }).meta({
@@ -72,9 +77,10 @@ export const MeResponse = z.object({
         timeZone: 'Europe/Paris',
         weekStartDay: 1,
         notificationPreferences: { riskAlert: true, planAdapted: true, workoutMissed: true, readiness: true, pendingTask: true, vendorDisconnected: true },
+        researchConsent: false,
       },
       baselines: { restingHr: 50, hrvRmssd: 62.5, maxHr: 190, lactateThresholdHr: 172 },
-      responder: { classification: null, updatedAt: null },
+      responder: { classification: null, evidence: null, updatedAt: null },
     },
   ],
 });
@@ -96,6 +102,7 @@ export const UpdateMeBody = z.strictObject({
       timeZone: TimeZone.optional(),
       weekStartDay: int(1, 7).optional(),
       notificationPreferences: NotificationPreferences.optional(),
+      researchConsent: z.boolean().optional(),
     })
     .optional(),
   baselines: z
@@ -106,7 +113,5 @@ export const UpdateMeBody = z.strictObject({
       lactateThresholdHr: int(25, 250).nullable().optional(),
     })
     .optional(),
-  /** The classification is the athlete's (or coach's) call; updatedAt is set by the server. */
-  responder: z.strictObject({ classification: z.enum(responderClasses).nullable() }).optional(),
 }).meta({ id: 'UpdateMeBody', examples: [{ settings: { timeZone: 'Europe/Paris' }, baselines: { restingHr: 48 } }] });
 export type UpdateMe = z.infer<typeof UpdateMeBody>;

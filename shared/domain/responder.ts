@@ -7,6 +7,7 @@
 // - all of it related to the change in chronic load over the window: a larger load increase is expected to
 //   buy a larger gain (HERITAGE: the same program, responses from none to large; Bouchard & Rankinen 2001).
 // Pure: the caller reads the rows; nothing here reads a clock or a database.
+import { z } from 'zod';
 import { addDays, daysBetween } from './dates';
 
 /** How strongly an athlete's markers answer training. */
@@ -60,22 +61,25 @@ export interface ResponderInput {
   maxHr: number | null;
 }
 
-export interface ResponderEvidence {
-  [key: string]: unknown;
+const Trend = <T extends z.ZodRawShape>(shape: T) => z.object(shape).nullable();
+/** What decided the class, or why there is none: stored with the class and shown in GET /me. */
+export const ResponderEvidence = z.object({
   /** 'insufficient_data' with the class null; null when classified. */
-  reason: 'insufficient_data' | null;
+  reason: z.literal('insufficient_data').nullable(),
   /** What is missing, in words (empty when classified). */
-  missing: string[];
-  window: { from: string; to: string; weeksWithHr: number; spanWeeks: number; easyRuns: number };
-  efficiency: { early: number; late: number; changePct: number } | null;
-  chronicLoad: { start: number; end: number; changePct: number };
-  hrv: { mean7Ln: number; mean60Ln: number; sd60Ln: number; z: number } | null;
-  restingHr: { early: number; late: number; changeBpm: number } | null;
-  rpeAtPace: { early: number; late: number; changePct: number } | null;
+  missing: z.array(z.string()),
+  window: z.object({ from: z.string(), to: z.string(), weeksWithHr: z.number(), spanWeeks: z.number(), easyRuns: z.number() }),
+  /** Median speed per heartbeat, (m/min)/bpm, of the window's first and last four weeks of easy runs. */
+  efficiency: Trend({ early: z.number(), late: z.number(), changePct: z.number() }),
+  chronicLoad: z.object({ start: z.number(), end: z.number(), changePct: z.number() }),
+  hrv: Trend({ mean7Ln: z.number(), mean60Ln: z.number(), sd60Ln: z.number(), z: z.number() }),
+  restingHr: Trend({ early: z.number(), late: z.number(), changeBpm: z.number() }),
+  rpeAtPace: Trend({ early: z.number(), late: z.number(), changePct: z.number() }),
   /** EF change (percent) plus SECONDARY_WEIGHT x each secondary marker's point in [-1, 1]. */
-  score: number | null;
-  expectedGainPct: number | null;
-}
+  score: z.number().nullable(),
+  expectedGainPct: z.number().nullable(),
+});
+export type ResponderEvidence = z.infer<typeof ResponderEvidence>;
 
 export interface ResponderVerdict {
   classification: ResponderClass | null;

@@ -275,9 +275,14 @@ describe('users', () => {
     ['a resting HR equal to max HR', () => insert.users({ resting_hr: 120, max_hr: 120 }), 'users_hr_order_check'],
     ['a week starting on day 8', () => insert.users({ week_start_day: 8 }), 'users_week_start_day_check'],
     [
-      'a responder class without its date',
+      'a responder class without its date and evidence',
       () => insert.users({ responder_classification: 'high' }),
-      'users_responder_updated_at_check',
+      'users_responder_judged_check',
+    ],
+    [
+      "the retired 'average' responder class",
+      () => insert.users({ responder_classification: 'average' as never, responder_updated_at: new Date(), responder_evidence: '{}' }),
+      'users_responder_classification_check',
     ],
     [
       'notification preferences that are not an object',

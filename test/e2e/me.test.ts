@@ -27,9 +27,9 @@ describe('GET /me', () => {
       id: user.userId,
       email: user.email,
       profile: { dob: null, sex: 'unspecified', weightKg: null, heightCm: null },
-      settings: { preferredUnits: 'metric', timeZone: 'UTC', weekStartDay: 1, notificationPreferences: {} },
+      settings: { preferredUnits: 'metric', timeZone: 'UTC', weekStartDay: 1, notificationPreferences: {}, researchConsent: false },
       baselines: { restingHr: null, hrvRmssd: null, maxHr: null, lactateThresholdHr: null },
-      responder: { classification: null, updatedAt: null },
+      responder: { classification: null, evidence: null, updatedAt: null },
     });
   });
 });
@@ -43,14 +43,13 @@ describe('PATCH /me', () => {
       profile: { dob: '1990-04-12', sex: 'female', weightKg: 58.5, heightCm: 168 },
       settings: { timeZone: 'Europe/Paris', preferredUnits: 'imperial', notificationPreferences: { riskAlert: false } },
       baselines: { restingHr: 48, maxHr: 188, lactateThresholdHr: 170, hrvRmssd: 65.2 },
-      responder: { classification: 'high' },
     });
     expect(res.status).toBe(200);
     const me = (await res.json()) as Me;
     expect(me.profile).toEqual({ dob: '1990-04-12', sex: 'female', weightKg: 58.5, heightCm: 168 });
-    expect(me.settings).toEqual({ preferredUnits: 'imperial', timeZone: 'Europe/Paris', weekStartDay: 1, notificationPreferences: { riskAlert: false } });
+    expect(me.settings).toEqual({ preferredUnits: 'imperial', timeZone: 'Europe/Paris', weekStartDay: 1, notificationPreferences: { riskAlert: false }, researchConsent: false });
     expect(me.baselines).toEqual({ restingHr: 48, hrvRmssd: 65.2, maxHr: 188, lactateThresholdHr: 170 });
-    expect(me.responder).toEqual({ classification: 'high', updatedAt: now.toISOString() });
+    expect(me.responder).toEqual({ classification: null, evidence: null, updatedAt: null });
     expect(await get(user)).toEqual(me);
   });
 
@@ -90,7 +89,8 @@ describe('PATCH /me', () => {
     expect(await refused(user, { settings: { notificationPreferences: { riskAlert: 'yes' } } })).toEqual(['body.settings.notificationPreferences.riskAlert']);
     expect(await refused(user, { profile: { wieghtKg: 70 } })).toEqual(['body.profile.wieghtKg']);
     expect(await refused(user, { email: 'new@example.com' })).toEqual(['body.email']);
-    expect(await refused(user, { responder: { classification: 'high', updatedAt: '2020-01-01T00:00:00Z' } })).toEqual(['body.responder.updatedAt']);
+    expect(await refused(user, { responder: { classification: 'high' } })).toEqual(['body.responder']);
+    expect(await refused(user, { settings: { researchConsent: 'yes' } })).toEqual(['body.settings.researchConsent']);
     expect(await get(user)).toMatchObject({ baselines: { maxHr: null }, profile: { weightKg: null } });
   });
 
@@ -113,10 +113,19 @@ describe('PATCH /me', () => {
     expect(await refused(user, { baselines: { maxHr: 160 } }, 'max HR below the stored threshold')).toEqual(['body.baselines.maxHr']);
   });
 
-  it('clears the responder class and its time together', async () => {
+  it('records research consent: opt-in, and withdrawn as easily', async () => {
     const user = await createTestUser(local.db);
-    await patch(user, { responder: { classification: 'low' } });
-    const me = (await (await patch(user, { responder: { classification: null } })).json()) as Me;
-    expect(me.responder).toEqual({ classification: null, updatedAt: null });
+    expect(((await (await patch(user, { settings: { researchConsent: true } })).json()) as Me).settings.researchConsent).toBe(true);
+    expect(((await (await patch(user, { settings: { researchConsent: false } })).json()) as Me).settings.researchConsent).toBe(false);
+  });
+
+  it('shows the weekly responder class with its evidence; the athlete cannot set it', async () => {
+    const user = await createTestUser(local.db);
+    const evidence = { reason: 'insufficient_data', missing: ['easy runs'], window: { from: '2026-01-01', to: '2026-04-22', weeksWithHr: 2, spanWeeks: 2, easyRuns: 3 }, efficiency: null, chronicLoad: { start: 0, end: 100, changePct: 100 }, hrv: null, restingHr: null, rpeAtPace: null, score: null, expectedGainPct: null };
+    await local.db.updateTable('users').set({ responder_classification: 'moderate', responder_evidence: JSON.stringify({ ...evidence, reason: null, missing: [] }), responder_updated_at: '2026-04-22T03:00:00Z' }).where('id', '=', user.userId).execute();
+    const me = await get(user);
+    expect(me.responder).toEqual({ classification: 'moderate', evidence: { ...evidence, reason: null, missing: [] }, updatedAt: '2026-04-22T03:00:00.000Z' });
+    expect(await refused(user, { responder: { classification: 'high' } })).toEqual(['body.responder']);
+    expect((await get(user)).responder.classification).toBe('moderate');
   });
 });
