@@ -5,7 +5,7 @@ import type { z } from 'zod';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a function may touch; lib/aws turns each into IAM grants / network access / environment. */
-export type Access = 'database' | 'bus' | 'jwtKeys' | 'vendorSecrets' | 'cache' | 'claimChecks';
+export type Access = 'database' | 'bus' | 'jwtKeys' | 'vendorSecrets' | 'cache' | 'claimChecks' | 'researchData';
 
 export interface RouteSchemas {
   body?: z.ZodType;

@@ -423,6 +423,14 @@ export const functions = {
     access: ['database'],
     trigger: { kind: 'schedule', expression: 'rate(7 days)' },
   }),
+  exportResearch: defineFunction({
+    entry: 'functions/schedules/export-research.ts',
+    description: 'Monthly: the anonymized research dataset of the athletes who opted in, into the research bucket',
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    access: ['database', 'researchData'],
+    trigger: { kind: 'schedule', expression: 'rate(30 days)' },
+  }),
   relayOutbox: defineFunction({
     entry: 'functions/schedules/relay-outbox.ts',
     description: 'Publishes events a writer committed but could not publish (the transactional outbox)',

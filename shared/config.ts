@@ -27,6 +27,9 @@ const Env = z.object({
   /** S3 bucket for claim checks (events too large for EventBridge). Absent: CLAIM_CHECK_DIR, else in memory. */
   CLAIM_CHECK_BUCKET: z.string().min(1).optional(),
   CLAIM_CHECK_DIR: z.string().min(1).optional(),
+  /** S3 bucket for the anonymized research dataset (KMS-encrypted, private). Absent: RESEARCH_DIR. */
+  RESEARCH_BUCKET: z.string().min(1).optional(),
+  RESEARCH_DIR: z.string().min(1).default('.data/research'),
   /** In AWS: Secrets Manager secret {stravaClientId, stravaClientSecret, stravaVerifyToken, stravaSubscriptionId?, garminConsumerKey?}. */
   VENDOR_SECRET_ARN: z.string().min(1).optional(),
   /** In AWS: Secrets Manager secret {key} from which the vendor-token encryption key is derived. */

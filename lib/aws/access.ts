@@ -10,6 +10,7 @@ import type { Database } from './data';
 import type { Events } from './events';
 import type { VpcPlacement } from './function';
 import type { Network } from './network';
+import type { ResearchData } from './research-data';
 import type { AppSecrets } from './secrets';
 
 /**
@@ -25,6 +26,7 @@ export interface SharedResources {
   cache: Cache;
   claimChecks: ClaimChecks;
   events: Events;
+  researchData: ResearchData;
 }
 
 interface Wiring {
@@ -45,7 +47,7 @@ export class AccessWiring {
   private readonly wiring: Record<Access, Wiring>;
 
   constructor(private readonly resources: SharedResources) {
-    const { network, database, secrets, cache, claimChecks, events } = resources;
+    const { network, database, secrets, cache, claimChecks, events, researchData } = resources;
     this.wiring = {
       database: {
         environment: { DATABASE_SECRET_ARN: database.secret.secretArn, NODE_EXTRA_CA_CERTS: LAMBDA_AMAZON_CA_BUNDLE },
@@ -79,6 +81,11 @@ export class AccessWiring {
       claimChecks: {
         environment: { CLAIM_CHECK_BUCKET: claimChecks.bucket.bucketName },
         grant: (grantee) => claimChecks.bucket.grantReadWrite(grantee),
+      },
+      researchData: {
+        environment: { RESEARCH_BUCKET: researchData.bucket.bucketName },
+        // Write only: the exporter never reads a dataset back. The grant includes the bucket key's use.
+        grant: (grantee) => researchData.bucket.grantPut(grantee),
       },
     };
   }

@@ -7,6 +7,7 @@ import { Alarms } from './alarms';
 import { Api, type ApiAuthorizer, type ApiRoute } from './api';
 import { Cache } from './cache';
 import { ClaimChecks } from './claim-checks';
+import { ResearchData } from './research-data';
 import { Database } from './data';
 import { DeploySteps, type DeployStep } from './deploy';
 import { Events } from './events';
@@ -33,12 +34,13 @@ export class RunningCoachStack extends Stack {
     const secrets = new AppSecrets(this, 'Secrets');
     const cache = new Cache(this, 'Cache', { network });
     const claimChecks = new ClaimChecks(this, 'ClaimChecks');
+    const researchData = new ResearchData(this, 'ResearchData');
     const events = new Events(this, 'Events');
     const alarms = new Alarms(this, 'Alarms');
 
     const functions = new Functions(this, 'Functions', {
       topology: props.topology,
-      resources: { network, database, secrets, cache, claimChecks, events },
+      resources: { network, database, secrets, cache, claimChecks, events, researchData },
     });
 
     const routes: ApiRoute[] = entries.flatMap(([name, spec]) =>

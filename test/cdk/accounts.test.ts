@@ -62,3 +62,25 @@ describe('the account routes in AWS', () => {
     expect(streamed).toHaveLength(Object.values(functions).filter((f) => f.trigger.kind === 'http' && 'stream' in f.trigger && f.trigger.stream).length);
   });
 });
+
+describe('the research dataset in AWS', () => {
+  it('goes to a private, TLS-only bucket encrypted with its own rotating KMS key, which only the exporter may write', () => {
+    const keys = template.findResources('AWS::KMS::Key', { Properties: { Description: 'RunningCoach research dataset', EnableKeyRotation: true } });
+    expect(Object.keys(keys)).toHaveLength(1);
+    const keyId = Object.keys(keys)[0]!;
+    const buckets = template.findResources('AWS::S3::Bucket', {
+      Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } })] } },
+    });
+    expect(Object.keys(buckets)).toHaveLength(1);
+    const bucketId = Object.keys(buckets)[0]!;
+    expect(buckets[bucketId]!.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Tags: Match.arrayWith([{ Key: FUNCTION_NAME_TAG, Value: 'exportResearch' }]),
+      Environment: { Variables: Match.objectLike({ RESEARCH_BUCKET: { Ref: bucketId } }) },
+    });
+    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes(bucketId));
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0])).not.toContain('s3:GetObject');
+    expect(functionId('exportResearch')).toBeTruthy();
+  });
+});

@@ -325,6 +325,7 @@ describe.each([
       vendorSecrets: 'VENDOR_SECRET_ARN',
       cache: 'REDIS_URL',
       claimChecks: 'CLAIM_CHECK_BUCKET',
+      researchData: 'RESEARCH_BUCKET',
     };
     for (const [name, spec] of entries) {
       const fn = json[ids.get(name)!]!;

@@ -1,0 +1,31 @@
+// The research bucket: the monthly anonymized dataset (shared/research/). Private, TLS only, encrypted with its
+// own customer-managed key (rotated yearly), versioned, and kept no longer than a year: each export replaces
+// the last for researchers, and an athlete who withdraws consent must drop out of what is on offer.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export class ResearchData extends Construct {
+  public readonly bucket: s3.Bucket;
+  public readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: 'RunningCoach research dataset', removalPolicy: RemovalPolicy.RETAIN });
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+  }
+}
