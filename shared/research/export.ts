@@ -44,7 +44,12 @@ export async function exportResearchDataset(db: Conn, sink: DatasetSink, now: Da
   const anonymised = kAnonymise(consenting, (a) => a.traits);
   // One key per export, never stored: pseudonyms can't be recomputed, linked to ids, or joined across exports.
   const key = randomBytes(32);
-  const alias = (userId: string) => createHmac('sha256', key).update(userId).digest('hex').slice(0, 16);
+  const aliases = new Map<string, string>();
+  const alias = (userId: string) => {
+    let a = aliases.get(userId);
+    if (a === undefined) aliases.set(userId, (a = createHmac('sha256', key).update(userId).digest('hex').slice(0, 16)));
+    return a;
+  };
 
   const rows: Record<string, number> = {};
   const files = Object.fromEntries(
@@ -69,9 +74,10 @@ export async function exportResearchDataset(db: Conn, sink: DatasetSink, now: Da
   for (let i = 0; i < kept.length; i += PAGE) {
     const ids = kept.slice(i, i + PAGE).map((k) => k.athlete.id);
     const page = await readPage(db, ids, exportDay);
+    const out: Record<'days' | 'activities' | 'adherence', string[]> = { days: [], activities: [], adherence: [] };
     for (const d of page.days) {
       const first = page.firstDay.get(d.user_id)!;
-      await files.days.file.write(
+      out.days.push(
         csvLine([
           alias(d.user_id),
           daysBetween(first, d.date),
@@ -93,18 +99,18 @@ export async function exportResearchDataset(db: Conn, sink: DatasetSink, now: Da
           d.readiness_light,
         ]),
       );
-      rows.days! += 1;
     }
     for (const a of page.activities) {
       const first = page.firstDay.get(a.user_id)!;
-      await files.activities.file.write(
+      out.activities.push(
         csvLine([alias(a.user_id), daysBetween(first, a.local_date), isoWeekday(a.local_date), a.type, a.duration_minutes, a.distance_meters, a.avg_hr, a.max_hr, a.rpe, a.trimp]),
       );
-      rows.activities! += 1;
     }
-    for (const w of page.adherence) {
-      await files.adherence.file.write(csvLine([alias(w.user_id), w.week, w.scheduled, w.completed, w.missed, w.skipped]));
-      rows.adherence! += 1;
+    for (const w of page.adherence) out.adherence.push(csvLine([alias(w.user_id), w.week, w.scheduled, w.completed, w.missed, w.skipped]));
+    // One write per file and page: the page is on its way to disk before the next one is read.
+    for (const name of ['days', 'activities', 'adherence'] as const) {
+      await files[name].file.write(out[name].join(''));
+      rows[name]! += out[name].length;
     }
   }
   key.fill(0);

@@ -26,8 +26,13 @@ function fileAt(filePath: string): DatasetFile {
     write: (text) =>
       new Promise<void>((resolve, reject) => {
         // Back-pressure: wait for the buffer to drain before the next page is read.
-        if (stream.write(text)) resolve();
-        else stream.once('drain', resolve).once('error', reject);
+        if (stream.write(text)) return resolve();
+        const done = (error?: Error) => {
+          stream.off('drain', done).off('error', done);
+          if (error) reject(error);
+          else resolve();
+        };
+        stream.on('drain', done).on('error', done);
       }),
     close: () => new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve()))),
   };
