@@ -485,7 +485,8 @@ export interface components {
          *           "readiness": true,
          *           "pendingTask": true,
          *           "vendorDisconnected": true
-         *         }
+         *         },
+         *         "researchConsent": false
          *       },
          *       "baselines": {
          *         "restingHr": 50,
@@ -495,6 +496,7 @@ export interface components {
          *       },
          *       "responder": {
          *         "classification": null,
+         *         "evidence": null,
          *         "updatedAt": null
          *       }
          *     }
@@ -524,6 +526,7 @@ export interface components {
                     pendingTask?: boolean;
                     vendorDisconnected?: boolean;
                 };
+                researchConsent: boolean;
             };
             baselines: {
                 restingHr: number | null;
@@ -532,9 +535,49 @@ export interface components {
                 lactateThresholdHr: number | null;
             };
             responder: {
-                classification: ("low" | "average" | "high") | null;
+                classification: ("low" | "moderate" | "high") | null;
+                evidence: components["schemas"]["ResponderEvidence"] | null;
                 updatedAt: string | null;
             };
+        };
+        ResponderEvidence: {
+            reason: "insufficient_data" | null;
+            missing: string[];
+            window: {
+                from: string;
+                to: string;
+                weeksWithHr: number;
+                spanWeeks: number;
+                easyRuns: number;
+            };
+            efficiency: {
+                early: number;
+                late: number;
+                changePct: number;
+            } | null;
+            chronicLoad: {
+                start: number;
+                end: number;
+                changePct: number;
+            };
+            hrv: {
+                mean7Ln: number;
+                mean60Ln: number;
+                sd60Ln: number;
+                z: number;
+            } | null;
+            restingHr: {
+                early: number;
+                late: number;
+                changeBpm: number;
+            } | null;
+            rpeAtPace: {
+                early: number;
+                late: number;
+                changePct: number;
+            } | null;
+            score: number | null;
+            expectedGainPct: number | null;
         };
         /**
          * @example {
@@ -567,15 +610,13 @@ export interface components {
                     pendingTask?: boolean;
                     vendorDisconnected?: boolean;
                 };
+                researchConsent?: boolean;
             };
             baselines?: {
                 restingHr?: number | null;
                 hrvRmssd?: number | null;
                 maxHr?: number | null;
                 lactateThresholdHr?: number | null;
-            };
-            responder?: {
-                classification: ("low" | "average" | "high") | null;
             };
         };
         /**
@@ -1654,7 +1695,8 @@ export interface operations {
                      *           "readiness": true,
                      *           "pendingTask": true,
                      *           "vendorDisconnected": true
-                     *         }
+                     *         },
+                     *         "researchConsent": false
                      *       },
                      *       "baselines": {
                      *         "restingHr": 50,
@@ -1664,6 +1706,7 @@ export interface operations {
                      *       },
                      *       "responder": {
                      *         "classification": null,
+                     *         "evidence": null,
                      *         "updatedAt": null
                      *       }
                      *     }
@@ -1840,7 +1883,8 @@ export interface operations {
                      *           "readiness": true,
                      *           "pendingTask": true,
                      *           "vendorDisconnected": true
-                     *         }
+                     *         },
+                     *         "researchConsent": false
                      *       },
                      *       "baselines": {
                      *         "restingHr": 50,
@@ -1850,6 +1894,7 @@ export interface operations {
                      *       },
                      *       "responder": {
                      *         "classification": null,
+                     *         "evidence": null,
                      *         "updatedAt": null
                      *       }
                      *     }

@@ -78,7 +78,7 @@ export const ResponderEvidence = z.object({
   /** EF change (percent) plus SECONDARY_WEIGHT x each secondary marker's point in [-1, 1]. */
   score: z.number().nullable(),
   expectedGainPct: z.number().nullable(),
-});
+}).meta({ id: 'ResponderEvidence' });
 export type ResponderEvidence = z.infer<typeof ResponderEvidence>;
 
 export interface ResponderVerdict {

@@ -6,37 +6,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
 import { resetConfig } from '../../shared/config';
 import { createDb } from '../../shared/db/connection';
 import { migrateToLatest } from '../../shared/db/migrate';
 import type { Me } from '../../shared/contracts/me';
 import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
+import { useLocalRuntime } from '../support/local-runtime';
 
 const run = promisify(execFile);
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime();
 let scratch: string;
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'research-e2e-'));
   process.env.RESEARCH_DIR = path.join(scratch, 'datasets');
   resetConfig();
-  database = await testDb();
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
 });
 afterAll(async () => {
   delete process.env.RESEARCH_DIR;
   resetConfig();
-  await runtime?.close();
-  await database?.close();
   await rm(scratch, { recursive: true, force: true });
 });
 
 const call = (user: TestUser, method: string, route: string, body?: unknown) =>
-  fetch(`${runtime.url}${route}`, {
+  local.fetch(route, {
     method,
     headers: { ...user.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -47,7 +40,7 @@ describe('responders and research through the local runtime', () => {
     const today = new Date().toISOString().slice(0, 10);
     const athletes: TestUser[] = [];
     for (let i = 0; i < 6; i++) {
-      const user = await createTestUser(database.db);
+      const user = await createTestUser(local.db);
       const consent = i < 5;
       const patched = await call(user, 'PATCH', '/api/v1/me', { profile: { sex: 'female', dob: '1991-05-05', weightKg: 62, heightCm: 170 }, settings: { researchConsent: consent } });
       expect(patched.status).toBe(200);
@@ -63,15 +56,15 @@ describe('responders and research through the local runtime', () => {
       expect(res.status, await res.clone().text()).toBe(201);
       athletes.push(user);
     }
-    await runtime.drain();
+    await local.runtime.drain();
 
-    await runtime.runSchedule('classifyResponders');
+    await local.runtime.runSchedule('classifyResponders');
     const me = (await (await call(athletes[0]!, 'GET', '/api/v1/me')).json()) as Me;
     expect(me.responder.classification).toBeNull();
     expect(me.responder.evidence?.reason).toBe('insufficient_data');
     expect(me.responder.updatedAt).not.toBeNull();
 
-    const summary = (await runtime.runSchedule('exportResearch')) as { location: string; athletes: { consenting: number; exported: number } };
+    const summary = (await local.runtime.runSchedule('exportResearch')) as { location: string; athletes: { consenting: number; exported: number } };
     expect(summary.location.startsWith(process.env.RESEARCH_DIR!)).toBe(true);
     expect(summary.athletes).toMatchObject({ consenting: 5, exported: 5 });
     const files = await readdir(summary.location);
