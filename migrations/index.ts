@@ -6,6 +6,7 @@ import * as initial from './0001_initial';
 import * as metrics from './0002_metrics';
 import * as ingestion from './0003_ingestion';
 import * as webhooks from './0004_webhooks';
+import * as samples from './0006_samples';
 import * as responders from './0009_responders';
 
 export const migrations: Record<string, Migration> = {
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0002_metrics': metrics,
   '0003_ingestion': ingestion,
   '0004_webhooks': webhooks,
+  '0006_samples': samples,
   '0009_responders': responders,
 };

@@ -65,6 +65,9 @@ const readTypes: Record<string, string | null> = {
   int8: 'number',
   bool: 'boolean',
   'text[]': 'string[]',
+  // Sample channels: an element is null where that second has no reading.
+  'int2[]': '(number | null)[]',
+  'float8[]': '(number | null)[]',
   jsonb: null,
 };
 

@@ -10,6 +10,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Conn, Db } from '../db/connection';
 import { columns, type Database } from '../db/schema';
+import { type SampleChannels, sampleRowsOf } from '../activities/sample-channels';
 import { NotFound } from '../http/errors';
 import { AccountExport } from '../contracts/export';
 
@@ -31,8 +32,9 @@ interface Section {
 }
 
 /**
- * The top-level arrays, in document order. Activities carry their samples (activity_samples) inline;
- * `account` is the users row itself.
+ * The top-level arrays, in document order. Activities carry their samples (activity_samples) inline, one
+ * object per second with a reading ({offsetSeconds, hr, speedMps, cadence, powerW}, the shape of the
+ * per-second rows before migration 0006); `account` is the users row itself.
  */
 export const EXPORT_SECTIONS: readonly Section[] = [
   { name: 'vendorConnections', table: 'vendor_connections', key: ['id'] },
@@ -55,7 +57,7 @@ export const NESTED_TABLES: readonly (keyof Database)[] = ['users', 'activity_sa
 export interface ExportOptions {
   /** Rows per query for ordinary tables. */
   pageSize?: number;
-  /** Rows per query for activity samples (the bulk of the data). */
+  /** Seconds of activity samples per query (the bulk of the data); an activity's samples are never split. */
   samplePageSize?: number;
   /** Yield once this much text has gathered. */
   chunkChars?: number;
@@ -64,7 +66,7 @@ export interface ExportOptions {
 
 type Row = Record<string, unknown>;
 
-/** Activities whose samples one query may sort: 50 x 360 samples of an hour's run at 0.1 Hz = 18k rows. */
+/** Activities per window: the sample pages of a window are read in its order. */
 const ACTIVITY_WINDOW = 50;
 
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -108,30 +110,36 @@ async function* keysetPages(db: Conn, table: keyof Database, userId: string, col
   }
 }
 
+interface StoredSamples extends SampleChannels {
+  _k1: string;
+}
+
 /**
- * The samples of one window of activities (from `first` to `last` in (start_time, id) order), in that
- * order then by offset. The window bounds what each page sorts: without it PostgreSQL would join and
- * top-N-sort every remaining sample of the user for every page.
+ * The samples of one window of activities (from `first` to `last` in (start_time, id) order), one row per
+ * activity (migration 0006), in pages of about `pageSeconds` seconds of samples: an activity's samples are
+ * never split, so a page holds at most that plus one activity (24 h at 1 Hz).
  */
-async function* samplePagesOfWindow(db: Conn, userId: string, first: readonly [unknown, unknown], last: readonly [unknown, unknown], cols: readonly string[], pageSize: number): AsyncGenerator<Row[]> {
-  let after: [unknown, unknown, unknown] | undefined;
+async function* samplePagesOfWindow(db: Conn, userId: string, first: readonly [unknown, unknown], last: readonly [unknown, unknown], pageSeconds: number): AsyncGenerator<StoredSamples[]> {
+  let after: [unknown, unknown] | undefined;
   for (;;) {
-    const from = after ? sql`and (a.start_time, a.id, s.offset_seconds) > (${after[0]}, ${after[1]}, ${after[2]})` : sql``;
-    const { rows } = await sql<Row>`
-      select a.start_time::text as _k0, s.activity_id as _k1, ${selectAs(cols, 's')}
-      from activities a
-      join activity_samples s on s.user_id = a.user_id and s.activity_id = a.id
-      where a.user_id = ${userId}
-        and a.start_time between ${first[0]} and ${last[0]}
-        and (a.start_time, a.id) between (${first[0]}, ${first[1]}) and (${last[0]}, ${last[1]})
-        ${from}
-      order by a.start_time, a.id, s.offset_seconds limit ${pageSize}`.execute(db);
-    if (rows.length > 0) {
-      const end = rows[rows.length - 1]!;
-      after = [end._k0, end._k1, end.offsetSeconds];
-      yield rows;
-    }
-    if (rows.length < pageSize) return;
+    const from = after ? sql`and (a.start_time, a.id) > (${after[0]}, ${after[1]})` : sql``;
+    // `upto` counts seconds without reading the arrays themselves, so only the page's arrays are detoasted.
+    const { rows } = await sql<StoredSamples & { _k0: string; upto: number }>`
+      select _k0, _k1, seconds, hr, speed_mps, cadence, power_w
+        from (select a.start_time::text as _k0, a.id as _k1, s.seconds, s.hr, s.speed_mps, s.cadence, s.power_w,
+                     sum(s.seconds) over (order by a.start_time, a.id) as upto
+                from activities a
+                join activity_samples s on s.user_id = a.user_id and s.activity_id = a.id
+               where a.user_id = ${userId}
+                 and a.start_time between ${first[0]} and ${last[0]}
+                 and (a.start_time, a.id) between (${first[0]}, ${first[1]}) and (${last[0]}, ${last[1]})
+                 ${from}) w
+       where upto - seconds < ${pageSeconds}
+       order by upto`.execute(db);
+    if (rows.length === 0) return;
+    const end = rows[rows.length - 1]!;
+    after = [end._k0, end._k1];
+    yield rows;
   }
 }
 
@@ -193,6 +201,9 @@ export async function* exportAccount(db: Db, userId: string, options: ExportOpti
   }
 }
 
+/** Samples per serialised slice: a 24 h activity is handed on in pieces, not as one 6 MB string. */
+const SAMPLES_PER_SLICE = 2000;
+
 /** Activities in windows of `windowSize`; each window's samples are merged in under their activity. */
 async function* activitiesWithSamples(
   db: Conn,
@@ -203,14 +214,13 @@ async function* activitiesWithSamples(
   samplePageSize: number,
   chunk: Chunker,
 ): AsyncGenerator<string> {
-  const sampleCols = exportedColumns('activity_samples', ['user_id', 'activity_id']);
   let first = true;
   for await (const window of keysetPages(db, 'activities', userId, cols, key, windowSize)) {
     const bounds = (row: Row) => [row._k0, row._k1] as const;
     const firstKey = bounds(window[0]!);
     const lastKey = bounds(window[window.length - 1]!);
-    const pages = samplePagesOfWindow(db, userId, firstKey, lastKey, sampleCols, samplePageSize)[Symbol.asyncIterator]();
-    let page: Row[] = [];
+    const pages = samplePagesOfWindow(db, userId, firstKey, lastKey, samplePageSize)[Symbol.asyncIterator]();
+    let page: StoredSamples[] = [];
     let at = 0;
     const more = async () => {
       const next = await pages.next();
@@ -224,21 +234,18 @@ async function* activitiesWithSamples(
       activity._k0 = activity._k1 = undefined;
       chunk.push(`${first ? '' : ','}${JSON.stringify(activity).slice(0, -1)},"samples":[`);
       first = false;
-      let firstSample = true;
-      for (;;) {
-        let end = at;
-        while (end < page.length && page[end]!._k1 === id) end++;
-        if (end > at) {
-          if (chunk.push((firstSample ? '' : ',') + members(page.slice(at, end), ['_k0', '_k1']))) yield chunk.take();
-          firstSample = false;
+      if (at === page.length) await more();
+      // At most one samples row per activity, in the same order as the window.
+      if (page[at]?._k1 === id) {
+        const samples = sampleRowsOf(page[at]!);
+        at++;
+        for (let i = 0; i < samples.length; i += SAMPLES_PER_SLICE) {
+          if (chunk.push((i === 0 ? '' : ',') + JSON.stringify(samples.slice(i, i + SAMPLES_PER_SLICE)).slice(1, -1))) yield chunk.take();
         }
-        at = end;
-        // This activity's samples may go on in the next page.
-        if (at < page.length || !(await more())) break;
       }
       if (chunk.push(']}')) yield chunk.take();
     }
-    // One snapshot, one order: a sample left over would mean the two queries disagree.
+    // One snapshot, one order: samples left over would mean the two queries disagree.
     if (at < page.length || (await more())) throw new Error('export: samples out of step with their activities');
   }
 }

@@ -1,11 +1,12 @@
 // The SQL behind the activity service. Set-based: every statement covers the whole batch (arrays passed
 // as one parameter each and expanded with unnest), so a batch costs the same few round trips whether it
-// holds one activity or ten, and samples cost one statement however many there are.
+// holds one activity or ten, and samples cost one statement however many there are (one row per activity).
 import { sql, type Transaction } from 'kysely';
 import type { Conn } from '../db/connection';
 import { columns, type Database, type JsonObject } from '../db/schema';
 import type { HeartRateSample } from '../domain/trimp';
 import type { ActivityOp, ActivityPlan, Rejection, UserContext, VendorKey, WorkingRow } from './plan';
+import { type Channel, heartRatesOf, toChannels } from './sample-channels';
 
 type Trx = Transaction<Database>;
 
@@ -93,18 +94,13 @@ export async function loadWorkingRows(trx: Trx, ops: readonly ActivityOp[]): Pro
 export async function loadHeartRates(trx: Trx, rows: readonly WorkingRow[]): Promise<Map<string, HeartRateSample[]>> {
   const out = new Map<string, HeartRateSample[]>();
   if (rows.length === 0) return out;
-  const result = await sql<{ activity_id: string; offset_seconds: number; hr: number }>`
-    select s.activity_id, s.offset_seconds, s.hr
+  const result = await sql<{ activity_id: string; hr: Channel }>`
+    select s.activity_id, s.hr
       from activity_samples s
       join unnest(${ids(rows.map((r) => r.user_id))}, ${ids(rows.map((r) => r.id))}) t (user_id, activity_id)
         on s.user_id = t.user_id and s.activity_id = t.activity_id
-     where s.hr is not null
-     order by s.activity_id, s.offset_seconds`.execute(trx);
-  for (const r of result.rows) {
-    const list = out.get(r.activity_id) ?? [];
-    list.push({ offsetS: r.offset_seconds, hr: r.hr });
-    out.set(r.activity_id, list);
-  }
+     where s.hr is not null`.execute(trx);
+  for (const r of result.rows) out.set(r.activity_id, heartRatesOf(r.hr));
   return out;
 }
 
@@ -141,35 +137,30 @@ export async function upsertActivities(trx: Trx, rows: readonly WorkingRow[]): P
   }
 }
 
-/** Replaces the samples of these activities: one delete for those that had some, one insert for all. */
+/**
+ * Replaces the samples of these activities: one row per activity (its channels as arrays, migration 0006),
+ * all of them upserted by one statement per thousand activities.
+ */
 export async function replaceSamples(trx: Trx, plan: ActivityPlan): Promise<void> {
-  if (plan.samples.size === 0) return;
-  const replaced = [...plan.samples.keys()].filter((id) => plan.before.get(id));
-  if (replaced.length > 0) {
-    const owners = replaced.map((id) => plan.upserts.get(id)?.user_id ?? plan.before.get(id)!.user_id);
-    await sql`
-      delete from activity_samples s
-       using unnest(${ids(owners)}, ${ids(replaced)}) t (user_id, activity_id)
-       where s.user_id = t.user_id and s.activity_id = t.activity_id`.execute(trx);
+  const rows = [...plan.samples].map(([activityId, samples]) => ({
+    user_id: plan.upserts.get(activityId)?.user_id ?? plan.before.get(activityId)!.user_id,
+    activity_id: activityId,
+    ...toChannels(samples),
+  }));
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await trx
+      .insertInto('activity_samples')
+      .values(rows.slice(i, i + ROWS_PER_INSERT))
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'activity_id']).doUpdateSet((eb) => ({
+          hr: eb.ref('excluded.hr'),
+          speed_mps: eb.ref('excluded.speed_mps'),
+          cadence: eb.ref('excluded.cadence'),
+          power_w: eb.ref('excluded.power_w'),
+        })),
+      )
+      .execute();
   }
-  const col = { user: [] as string[], activity: [] as string[], offset: [] as number[], hr: [] as (number | null)[], speed: [] as (number | null)[], cadence: [] as (number | null)[], power: [] as (number | null)[] };
-  for (const [activityId, samples] of plan.samples) {
-    const userId = plan.upserts.get(activityId)?.user_id ?? plan.before.get(activityId)!.user_id;
-    for (const s of samples) {
-      col.user.push(userId);
-      col.activity.push(activityId);
-      col.offset.push(s.offsetSeconds);
-      col.hr.push(s.hr ?? null);
-      // Speed, not pace, is stored: pace is unbounded at a standstill (migration 0001).
-      col.speed.push(s.paceSecondsPerKm !== undefined ? 1000 / s.paceSecondsPerKm : null);
-      col.cadence.push(s.cadence ?? null);
-      col.power.push(s.power ?? null);
-    }
-  }
-  await sql`
-    insert into activity_samples (user_id, activity_id, offset_seconds, hr, speed_mps, cadence, power_w)
-    select * from unnest(${ids(col.user)}, ${ids(col.activity)}, ${col.offset}::int[], ${col.hr}::smallint[],
-                         ${col.speed}::float8[], ${col.cadence}::smallint[], ${col.power}::smallint[])`.execute(trx);
 }
 
 /** Deletes the activities (samples and tasks cascade) and the RPE reminders about them, in one statement. */

@@ -221,16 +221,20 @@ export interface ActivitiesTable {
   updated_at: DefaultTimestamp;
 }
 
+/**
+ * One row per activity (migration 0006). Each channel is indexed by the second since the start: element
+ * i (from 1) is offset i - 1, null where that second has no reading; a channel with no reading is null.
+ */
 export interface ActivitySamplesTable {
   user_id: string;
   activity_id: string;
-  /** Seconds since the activity's start. */
-  offset_seconds: number;
-  hr: number | null;
+  /** Length of every channel: the last sample's offset + 1 (at most 86,401: 24 h at 1 Hz). */
+  seconds: number;
+  hr: (number | null)[] | null;
   /** m/s; pace (s/km) = 1000 / speed_mps. */
-  speed_mps: number | null;
-  cadence: number | null;
-  power_w: number | null;
+  speed_mps: (number | null)[] | null;
+  cadence: (number | null)[] | null;
+  power_w: (number | null)[] | null;
 }
 
 export interface DailyMetricsTable {
@@ -518,7 +522,7 @@ export const columns = {
     'created_at',
     'updated_at',
   ],
-  activity_samples: ['user_id', 'activity_id', 'offset_seconds', 'hr', 'speed_mps', 'cadence', 'power_w'],
+  activity_samples: ['user_id', 'activity_id', 'seconds', 'hr', 'speed_mps', 'cadence', 'power_w'],
   daily_metrics: [
     'user_id',
     'date',

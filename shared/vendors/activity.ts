@@ -139,7 +139,45 @@ export function validateCandidate(c: ActivityCandidate, now: Date): CandidateVer
   if (c.utcOffsetSeconds !== null && !inRange(c.utcOffsetSeconds, MIN_UTC_OFFSET_S, MAX_UTC_OFFSET_S)) {
     return reject('utcOffsetSeconds', `A UTC offset of ${c.utcOffsetSeconds} s is not a real time zone.`);
   }
+  const samples = sampleVerdict(c.samples);
+  if (samples) return reject('samples', samples);
   return { ok: true };
+}
+
+/**
+ * What protects the sample store (one array per channel, an element per second: migration 0006): at most
+ * 24 h at 1 Hz, one sample per second in time order, each with a reading and every reading plausible. The
+ * vendor mappers pass samples through normaliseSamples, which drops glitches one by one; a sample this
+ * refuses came from elsewhere, and the whole activity is refused, naming the sample, before anything is
+ * written (a CHECK violation would fail the whole batch's transaction instead).
+ */
+function sampleVerdict(samples: readonly ActivitySample[]): string | null {
+  if (samples.length > MAX_SESSION_SECONDS + 1) {
+    return `${samples.length} samples are more than one a second over 24 h (${MAX_SESSION_SECONDS + 1}).`;
+  }
+  let previous = -1;
+  for (const s of samples) {
+    const at = s.offsetSeconds;
+    if (!(Number.isInteger(at) && at > previous && at <= MAX_SESSION_SECONDS)) {
+      return `A sample at ${at} s is not a whole second after the one before, within 24 h of the start.`;
+    }
+    previous = at;
+    for (const key of ['hr', 'cadence', 'power'] as const) {
+      const v = s[key];
+      const [min, max] = SAMPLE_BOUNDS[key];
+      if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max)) {
+        return `The ${SAMPLE_LABELS[key]} of ${v} at ${at} s is not possible: it must be a whole number between ${min} and ${max}.`;
+      }
+    }
+    const pace = s.paceSecondsPerKm;
+    if (pace !== undefined && !(Number.isFinite(pace) && pace >= FASTEST_SAMPLE_PACE_S_PER_KM)) {
+      return `A pace of ${pace} s/km at ${at} s is not possible: it must be at least ${FASTEST_SAMPLE_PACE_S_PER_KM} s/km.`;
+    }
+    if (s.hr === undefined && s.cadence === undefined && s.power === undefined && pace === undefined) {
+      return `The sample at ${at} s has no reading.`;
+    }
+  }
+  return null;
 }
 
 // ---- cross-source duplicates ----------------------------------------------------------------------
@@ -193,6 +231,7 @@ export function plausible(v: number | null | undefined, min: number, max: number
 }
 
 const SAMPLE_BOUNDS = { hr: [HR_MIN, HR_MAX], cadence: [0, 300], power: [0, 3000] } as const;
+const SAMPLE_LABELS = { hr: 'heart rate', cadence: 'cadence', power: 'power' } as const;
 // Pace below 10 s/km is a speed over 100 m/s: a glitch, not a runner or a rider.
 const FASTEST_SAMPLE_PACE_S_PER_KM = 10;
 

@@ -10,6 +10,7 @@ import { publishEnqueued } from '../../shared/events/outbox';
 import type { EventPublisher } from '../../shared/events/publisher';
 import type { ActivityCandidate } from '../../shared/vendors/activity';
 import { testDb, type TestDb } from '../support/db';
+import { storedSamples } from '../support/samples';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 
@@ -118,8 +119,9 @@ describe('a vendor activity', () => {
     const samples = Array.from({ length: 3391 }, (_, i) => ({ offsetSeconds: i, hr: 150 + (i % 10), paceSecondsPerKm: 280, cadence: 170 }));
     await apply([{ kind: 'upsert', userId, candidate: { ...garminRun, samples }, origin: 'vendor' }]);
     const [row] = await activitiesOf(userId);
-    const stored = await t.db.selectFrom('activity_samples').select((eb) => eb.fn.countAll<number>().as('n')).where('activity_id', '=', row!.id).executeTakeFirstOrThrow();
-    expect(stored.n).toBe(3391);
+    const stored = await storedSamples(t.db, row!.id);
+    expect(stored).toHaveLength(3391);
+    expect(stored[3390]).toEqual({ offsetSeconds: 3390, hr: 150, speedMps: 1000 / 280, cadence: 170, powerW: null });
     expect(row!.trimp).toBeGreaterThan(0);
     expect(published).toEqual([{ detailType: 'ActivityRecorded', detail: expect.objectContaining({ activityId: row!.id, change: 'created' }) }]);
     // A summary without samples keeps them and the TRIMP.

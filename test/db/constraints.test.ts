@@ -41,7 +41,6 @@ function nextDate(): string {
   return new Date(Date.UTC(2024, 0, 1 + day++)).toISOString().slice(0, 10);
 }
 const sha256Hex = () => createHash('sha256').update(randomUUID()).digest('hex');
-let sampleOffset = 0;
 
 async function newUser(values: Partial<NewUser> = {}): Promise<string> {
   const row = await db
@@ -116,7 +115,7 @@ const insert = {
   activitySamples: (userId: string, activityId: string, values: Partial<NewActivitySample> = {}) =>
     db
       .insertInto('activity_samples')
-      .values({ user_id: userId, activity_id: activityId, offset_seconds: sampleOffset++, hr: 140, speed_mps: 3.2, ...values })
+      .values({ user_id: userId, activity_id: activityId, seconds: 2, hr: [140, null], speed_mps: [3.2, 3.3], ...values })
       .execute(),
   dailyMetrics: (userId: string, values: Partial<NewDailyMetrics> = {}) =>
     db
@@ -479,19 +478,19 @@ describe('activities', () => {
 
 describe('activity_samples', () => {
   const cases: Case[] = [
-    ['an HR of 400', () => insert.activitySamples(user, activity, { hr: 400 }), 'activity_samples_hr_check'],
+    ['an HR of 400', () => insert.activitySamples(user, activity, { hr: [140, 400] }), 'activity_samples_hr_check'],
     [
       'a cadence of 400',
-      () => insert.activitySamples(user, activity, { cadence: 400 }),
+      () => insert.activitySamples(user, activity, { cadence: [null, 400] }),
       'activity_samples_cadence_check',
     ],
     [
       'a negative speed',
-      () => insert.activitySamples(user, activity, { speed_mps: -1 }),
+      () => insert.activitySamples(user, activity, { speed_mps: [3.2, -1] }),
       'activity_samples_speed_mps_check',
     ],
     [
-      'a sample without any value',
+      'samples without any channel',
       () => insert.activitySamples(user, activity, { hr: null, speed_mps: null }),
       'activity_samples_values_check',
     ],
@@ -500,12 +499,22 @@ describe('activity_samples', () => {
       () => insert.activitySamples(user, otherActivity),
       'activity_samples_activity_id_fkey',
     ],
+    ['a channel of only gaps', () => insert.activitySamples(user, activity, { hr: [null, null] }), 'activity_samples_hr_check'],
+    ['a channel longer than the others', () => insert.activitySamples(user, activity, { power_w: [200, 210, 220] }), 'activity_samples_power_w_check'],
+    ['an empty channel', () => insert.activitySamples(user, activity, { cadence: [] }), 'activity_samples_cadence_check'],
+    ['a channel not starting at index 1', () => sql`insert into activity_samples (user_id, activity_id, seconds, hr) values (${user}, ${activity}, 2, '[0:1]={140,141}')`.execute(db), 'activity_samples_hr_check'],
+    [
+      'more than 24 h at 1 Hz',
+      () => insert.activitySamples(user, activity, { seconds: 86_402, hr: new Array<number>(86_402).fill(140), speed_mps: null }),
+      'activity_samples_seconds_check',
+    ],
   ];
   it.each(cases)('rejects %s', async (_, write, constraint) => rejected(write(), constraint));
 
-  it('holds one sample per second offset', async () => {
-    await insert.activitySamples(user, activity, { offset_seconds: 80_000 });
-    await rejected(insert.activitySamples(user, activity, { offset_seconds: 80_000 }), 'activity_samples_pkey');
+  it('holds one row per activity, 24 h at 1 Hz at most', async () => {
+    const full = await insert.activities(user, { source: 'manual', external_id: null });
+    await insert.activitySamples(user, full, { seconds: 86_401, hr: new Array<number>(86_401).fill(140), speed_mps: null });
+    await rejected(insert.activitySamples(user, full), 'activity_samples_pkey');
   });
 });
 

@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportAccount } from '../../shared/account/export';
+import { toChannels } from '../../shared/activities/sample-channels';
 import { createTestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
 
@@ -29,9 +30,8 @@ beforeAll(async () => {
         .returning('id')
         .executeTakeFirstOrThrow();
       if (count > 0) {
-        await sql`
-          insert into activity_samples (user_id, activity_id, offset_seconds, hr)
-          select ${owner}, ${id}, s * 5, 120 + s from generate_series(0, ${count - 1}) as s`.execute(t.db);
+        const samples = Array.from({ length: count }, (_, s) => ({ offsetSeconds: s * 5, hr: 120 + s }));
+        await t.db.insertInto('activity_samples').values({ user_id: owner, activity_id: id, ...toChannels(samples) }).execute();
       }
     }
   }
@@ -63,6 +63,8 @@ describe('the export generator', () => {
     for (const activity of doc.activities) {
       const offsets = activity.samples.map((s: { offsetSeconds: number }) => s.offsetSeconds);
       expect(offsets).toEqual(offsets.map((_: number, i: number) => i * 5));
+      // The per-second shape the export had before samples became arrays (migration 0006).
+      expect(activity.samples).toEqual(offsets.map((o: number, i: number) => ({ offsetSeconds: o, hr: 120 + i, speedMps: null, cadence: null, powerW: null })));
       expect(activity.notes.startsWith(userId)).toBe(true);
     }
   });

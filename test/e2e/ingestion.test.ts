@@ -11,6 +11,7 @@ import { EVENT_SOURCE } from '../../shared/events/catalogue';
 import { useLocalRuntime } from '../support/local-runtime';
 import { createTestUser, type TestUser } from '../support/auth';
 import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
+import { storedSamples } from '../support/samples';
 import { freshId, freshStravaEvent, sample } from '../support/vendor-samples';
 import { useWebhookServices, type WebhookServices } from '../support/webhooks';
 
@@ -130,10 +131,9 @@ describe('the Apple relay', () => {
     expect(treadmill).toMatchObject({ source: 'apple', type: 'treadmill', localDate: '2024-05-23', rpe: 5, internalLoad: 150 });
     expect((await tasksOf(user)).map((t) => t.activityId)).toEqual([run!.id]);
     expect(recorded(treadmill!.id).map((e) => (e.detail as { change: string }).change)).toEqual(['created']);
-    const samples = await local.db.selectFrom('activity_samples').select(['offset_seconds', 'hr']).where('activity_id', '=', run!.id).orderBy('offset_seconds').execute();
-    expect(samples).toEqual([
-      { offset_seconds: 5, hr: 98 },
-      { offset_seconds: 540, hr: 147 },
+    expect(await storedSamples(local.db, run!.id)).toEqual([
+      { offsetSeconds: 5, hr: 98, speedMps: null, cadence: null, powerW: null },
+      { offsetSeconds: 540, hr: 147, speedMps: null, cadence: null, powerW: null },
     ]);
     const day = await local.db.selectFrom('daily_metrics').selectAll().where('user_id', '=', user.userId).executeTakeFirstOrThrow();
     expect(day).toMatchObject({ date: '2024-05-22', resting_hr: 47, hrv_sdnn_ms: 71.4, hrv_rmssd: null, sleep_duration_minutes: 452 });

@@ -2,6 +2,7 @@
 // tests. `tablesWithUserId` reads the live schema: a table added by a migration and not seeded here makes
 // those tests fail with its name, so a new kind of user data is never left out of erasure and export.
 import { sql } from 'kysely';
+import { toChannels } from '../../shared/activities/sample-channels';
 import type { Conn } from '../../shared/db/connection';
 import { issueRefreshToken } from '../../shared/auth/refresh-tokens';
 
@@ -84,7 +85,7 @@ export async function seedEverything(db: Conn, userId: string, now = new Date('2
     .executeTakeFirstOrThrow();
   await db
     .insertInto('activity_samples')
-    .values([0, 60, 120].map((offset, i) => ({ user_id: userId, activity_id: activity.id, offset_seconds: offset, hr: 140 + i, speed_mps: 3.2 })))
+    .values({ user_id: userId, activity_id: activity.id, ...toChannels([0, 60, 120].map((offsetSeconds, i) => ({ offsetSeconds, hr: 140 + i, paceSecondsPerKm: 1000 / 3.2 }))) })
     .execute();
   await db.insertInto('daily_metrics').values({ user_id: userId, date: '2026-03-09', resting_hr: 48, hrv_rmssd: 62, sleep_duration_minutes: 450 }).execute();
   const plan = await db
