@@ -153,6 +153,7 @@ export async function replaceSamples(trx: Trx, plan: ActivityPlan): Promise<void
       .values(rows.slice(i, i + ROWS_PER_INSERT))
       .onConflict((oc) =>
         oc.columns(['user_id', 'activity_id']).doUpdateSet((eb) => ({
+          seconds: eb.ref('excluded.seconds'),
           hr: eb.ref('excluded.hr'),
           speed_mps: eb.ref('excluded.speed_mps'),
           cadence: eb.ref('excluded.cadence'),
