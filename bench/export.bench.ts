@@ -74,11 +74,16 @@ async function seed(db: ReturnType<typeof createDb>, userId: string): Promise<vo
     insert into activities (user_id, source, type, start_time, local_date, duration_minutes, distance_meters, avg_hr, max_hr, rpe, internal_load, notes)
     select ${userId}, 'manual', 'run', t, (t at time zone 'UTC')::date, 60, 10000, 148, 171, 6, 360, 'steady hour'
     from (select timestamptz '2023-11-27 06:00Z' + i * interval '26 hours 17 minutes' as t from generate_series(0, ${ACTIVITIES - 1}) as i) s`.execute(db);
+  // A reading every 10 s: one array per channel, an element per second (migration 0006), gaps null.
   await sql`
-    insert into activity_samples (user_id, activity_id, offset_seconds, hr, speed_mps, cadence)
-    select a.user_id, a.id, s * 10, 120 + s % 50, 2.8 + (s % 10) / 10.0, 170 + s % 8
-    from activities a cross join generate_series(0, ${SAMPLES_PER_ACTIVITY - 1}) as s
-    where a.user_id = ${userId}`.execute(db);
+    insert into activity_samples (user_id, activity_id, seconds, hr, speed_mps, cadence)
+    select a.user_id, a.id, ${(SAMPLES_PER_ACTIVITY - 1) * 10 + 1},
+           array_agg(case when g % 10 = 0 then 120 + (g / 10) % 50 end order by g),
+           array_agg(case when g % 10 = 0 then 2.8 + ((g / 10) % 10) / 10.0 end order by g)::float8[],
+           array_agg(case when g % 10 = 0 then 170 + (g / 10) % 8 end order by g)
+    from activities a cross join generate_series(0, ${(SAMPLES_PER_ACTIVITY - 1) * 10}) as g
+    where a.user_id = ${userId}
+    group by a.user_id, a.id`.execute(db);
 }
 
 async function readBody(res: Response, probe: () => void): Promise<number> {
