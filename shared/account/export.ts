@@ -77,8 +77,7 @@ function exportedColumns(table: keyof Database, also: readonly string[] = ['user
 }
 
 /** `col as "camelCase"`: rows arrive in their JSON shape and a whole page is serialised by one call. */
-const selectAs = (cols: readonly string[], alias?: string) =>
-  sql.join(cols.map((c) => sql`${sql.ref(alias ? `${alias}.${c}` : c)} as ${sql.id(camel(c))}`));
+const selectAs = (cols: readonly string[]) => sql.join(cols.map((c) => sql`${sql.ref(c)} as ${sql.id(camel(c))}`));
 const list = (names: readonly string[]) => sql.join(names.map((n) => sql.ref(n)));
 /** Helper keys (keyset positions) carry undefined once used; JSON.stringify leaves them out. */
 const KEY = (i: number) => `_k${i}`;

@@ -170,8 +170,8 @@ function sampleVerdict(samples: readonly ActivitySample[]): string | null {
       }
     }
     const pace = s.paceSecondsPerKm;
-    if (pace !== undefined && !(Number.isFinite(pace) && pace >= FASTEST_SAMPLE_PACE_S_PER_KM)) {
-      return `A pace of ${pace} s/km at ${at} s is not possible: it must be at least ${FASTEST_SAMPLE_PACE_S_PER_KM} s/km.`;
+    if (pace !== undefined && !(Number.isFinite(pace) && pace > FASTEST_SAMPLE_PACE_S_PER_KM)) {
+      return `A pace of ${pace} s/km at ${at} s is not possible: it must be slower than ${FASTEST_SAMPLE_PACE_S_PER_KM} s/km.`;
     }
     if (s.hr === undefined && s.cadence === undefined && s.power === undefined && pace === undefined) {
       return `The sample at ${at} s has no reading.`;
@@ -232,7 +232,8 @@ export function plausible(v: number | null | undefined, min: number, max: number
 
 const SAMPLE_BOUNDS = { hr: [HR_MIN, HR_MAX], cadence: [0, 300], power: [0, 3000] } as const;
 const SAMPLE_LABELS = { hr: 'heart rate', cadence: 'cadence', power: 'power' } as const;
-// Pace below 10 s/km is a speed over 100 m/s: a glitch, not a runner or a rider.
+// Pace of 10 s/km or less is a speed of 100 m/s or more: a glitch, not a runner or a rider (and over the
+// database's speed_mps < 100).
 const FASTEST_SAMPLE_PACE_S_PER_KM = 10;
 
 /**
@@ -251,7 +252,7 @@ export function normaliseSamples(raw: readonly ActivitySample[], maxOffsetSecond
       if (v !== undefined && inRange(v, min, max)) clean[key] = Math.round(v);
     }
     const pace = s.paceSecondsPerKm;
-    if (pace !== undefined && Number.isFinite(pace) && pace >= FASTEST_SAMPLE_PACE_S_PER_KM) clean.paceSecondsPerKm = pace;
+    if (pace !== undefined && Number.isFinite(pace) && pace > FASTEST_SAMPLE_PACE_S_PER_KM) clean.paceSecondsPerKm = pace;
     if (Object.keys(clean).length > 1) bySecond.set(offsetSeconds, clean);
   }
   return [...bySecond.values()].sort((x, y) => x.offsetSeconds - y.offsetSeconds);

@@ -117,6 +117,7 @@ describe('samples on the array layout', () => {
       ['a sample after 24 h', [{ offsetSeconds: 86_401, hr: 120 }], /sample at 86401 s/],
       ['more than 24 h at 1 Hz', Array.from({ length: 86_402 }, (_, i) => ({ offsetSeconds: i, hr: 120 })), /86402 samples/],
       ['a sample without a reading', [{ offsetSeconds: 0 }], /no reading/],
+      ['a pace of 10 s/km (100 m/s)', [{ offsetSeconds: 0, paceSecondsPerKm: 10 }], /pace of 10 s\/km at 0 s/],
     ];
     for (const [name, samples, reason] of cases) {
       const { results } = await apply([upsert(userId, { ...run, externalId: name, samples })]);

@@ -135,4 +135,8 @@ describe('normaliseSamples', () => {
       { offsetSeconds: 10, cadence: 170 },
     ]);
   });
+
+  it('drops a pace of 10 s/km (100 m/s, more than the store takes) and keeps one just slower', () => {
+    expect(normaliseSamples([{ offsetSeconds: 0, paceSecondsPerKm: 10 }, { offsetSeconds: 1, paceSecondsPerKm: 10.5 }])).toEqual([{ offsetSeconds: 1, paceSecondsPerKm: 10.5 }]);
+  });
 });
