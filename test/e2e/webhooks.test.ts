@@ -149,7 +149,9 @@ describe('Garmin through the local runtime', () => {
     await local.runtime.drain();
     const [row] = await activityRows(user.userId);
     expect(row).toMatchObject({ source: 'garmin', external_id: String(activityId), duration_minutes: 100 });
-    expect((await storedSamples(local.db, row!.id)).length).toBeGreaterThan(0);
+    const samples = await storedSamples(local.db, row!.id);
+    expect(samples).toHaveLength(6000);
+    expect(samples[5999]).toEqual({ offsetSeconds: 5999, hr: 159, speedMps: expect.closeTo(2.9, 12), cadence: 170, powerW: null });
   });
 });
 
