@@ -302,7 +302,7 @@ export default async function run(): Promise<void> {
     // 3. One activity's samples for TRIMP.
     const one = stored[0]!;
     const profile = { restingHr: 50, maxHr: 190, sex: 'unspecified' as const };
-    const target = { user_id: one.user_id, id: one.activity_id } as Parameters<typeof loadHeartRates>[1][number];
+    const target = { user_id: one.user_id, id: one.activity_id };
     const fromArrays = () =>
       db.transaction().execute(async (trx) => {
         const hr = (await loadHeartRates(trx, [target])).get(one.activity_id)!;

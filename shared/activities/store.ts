@@ -91,7 +91,7 @@ export async function loadWorkingRows(trx: Trx, ops: readonly ActivityOp[]): Pro
 }
 
 /** Heart-rate samples of activities whose TRIMP is recomputed without a new delivery of samples. */
-export async function loadHeartRates(trx: Trx, rows: readonly WorkingRow[]): Promise<Map<string, HeartRateSample[]>> {
+export async function loadHeartRates(trx: Trx, rows: readonly Pick<WorkingRow, 'id' | 'user_id'>[]): Promise<Map<string, HeartRateSample[]>> {
   const out = new Map<string, HeartRateSample[]>();
   if (rows.length === 0) return out;
   const result = await sql<{ activity_id: string; hr: Channel }>`
