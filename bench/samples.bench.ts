@@ -9,17 +9,17 @@
 //     Goal: the service within 1.5x of the bare insert.
 //  3. Reading one activity's samples for TRIMP (store.loadHeartRates + the formula) beside the same read
 //     from the per-second rows.
-// DATABASE_URL: real PostgreSQL (a scratch schema is created and dropped); else embedded PGlite.
+// DATABASE_URL: real PostgreSQL (a throwaway database on that server); else embedded PGlite.
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { createNormalizer, type ReceivedMessage } from '../shared/activities/normalize';
 import type { ActivityOp } from '../shared/activities/plan';
 import { type SampleChannels, toChannels } from '../shared/activities/sample-channels';
 import { applyActivityOps } from '../shared/activities/service';
 import { loadHeartRates } from '../shared/activities/store';
-import type { Db } from '../shared/db/connection';
+import { createDb, type Db } from '../shared/db/connection';
 import { migrateToLatest } from '../shared/db/migrate';
 import { PGliteDialect } from '../shared/db/pglite-dialect';
 import type { Database } from '../shared/db/schema';
@@ -31,7 +31,7 @@ import { ms, percentile, timeIt } from './support';
 
 const ACTIVITIES = 10;
 const SECONDS = 3600;
-const RUNS = 7;
+const RUNS = 15;
 const READS = 40;
 const GOAL_KB = 40;
 const GOAL_INGEST_RATIO = 1.5;
@@ -167,26 +167,31 @@ async function openDatabase(): Promise<{ db: Db; kind: string; close(): Promise<
     const db = new Kysely<Database>({ dialect: new PGliteDialect(new PGlite()) });
     return { db, kind: 'PGlite (embedded)', close: () => db.destroy() };
   }
-  const schema = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const types = {
-    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-      oid === 1082 ? (v: string) => v : oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
-  };
-  const pool = new pg.Pool({ connectionString: url, max: 2, types, options: `-c search_path=${schema},public` });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A throwaway database: a scratch schema would see another run's schema_migrations in public.
+  const name = `rc_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  await admin(url, `create database ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const db = createDb({ url: target.toString(), poolMax: 2 });
   const { rows } = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db);
   return {
     db,
     kind: `PostgreSQL ${rows[0]!.v}`,
     async close() {
       await db.destroy();
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
+      await admin(url, `drop database if exists ${name} with (force)`);
     },
   };
+}
+
+async function admin(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 // ---- the benchmark --------------------------------------------------------------------------------
