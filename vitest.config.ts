@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     environment: 'node',
     pool: 'forks',
+    // Vitest's default is one worker per core less one: a single worker on a 2-core machine. Test files
+    // spend much of their time waiting (HTTP round trips, queue polling), so one per core keeps both busy.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     allowOnly: false,

@@ -110,7 +110,7 @@ export default async function exportBench(): Promise<void> {
   try {
     const big = await createTestUser(db);
     const tiny = await createTestUser(db);
-    let t = performance.now();
+    const t = performance.now();
     await seed(db, big.userId);
     console.log(`seeded ${ACTIVITIES} activities x ${SAMPLES_PER_ACTIVITY} samples + ${DAYS} days of metrics and stats in ${ms(performance.now() - t)}`);
     console.log(`database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; gc between runs: ${gc ? 'yes' : 'no (run node with --expose-gc for steadier figures)'}`);

@@ -153,7 +153,7 @@ async function paired(runs: number, prepare: () => Promise<void>, mine: () => Pr
   for (let i = 0; i < runs + warmup; i++) {
     await prepare();
     let mineRun: [number, number];
-    let bareRun: [void, number];
+    let bareRun: [unknown, number];
     if (i % 2 === 0) {
       mineRun = await timed(mine);
       bareRun = await timed(bare);

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { functions } from '../lib/topology';
+import { extractTemplate, isEmptyDataDir, TEMPLATE_CACHE_DIR, templateFile } from '../lib/local/pglite-template';
 import { REPO_ROOT, startLocalRuntime } from '../lib/local/runtime';
 
 if (!process.env.DATABASE_URL && !process.env.PGLITE_DATA_DIR) {
@@ -16,6 +17,10 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const started = performance.now();
+// A new embedded data dir starts as a copy of the migrated template (node_modules/.cache, made by
+// `npm ci`, or here in memory when missing): initdb on disk and every migration take several times as long.
+const dataDir = process.env.DATABASE_URL ? undefined : process.env.PGLITE_DATA_DIR;
+if (dataDir && isEmptyDataDir(dataDir)) extractTemplate(await templateFile(TEMPLATE_CACHE_DIR), dataDir);
 const runtime = await startLocalRuntime({ topology: functions, port: Number(process.env.PORT ?? 3000) });
 const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${process.env.PGLITE_DATA_DIR}`;
 console.log(`[local] RunningCoach API on ${runtime.url} (database: ${where}) ready in ${Math.round(performance.now() - started)} ms`);

@@ -5,7 +5,7 @@
 // holds every answer of the e2e suites to this document.
 import { z } from 'zod';
 import { PROBLEM_CODES, problemType } from '../shared/http/errors';
-import { isHttp, requestContentTypes, successStatuses, type FunctionSpec, type HttpFunctionSpec } from './topology-types';
+import { isHttp, requestContentTypes, successStatuses, type FunctionSpec, type HttpFunctionSpec } from '../shared/topology-types';
 
 type Json = Record<string, unknown>;
 

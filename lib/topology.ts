@@ -24,7 +24,7 @@ import { ActivityIdParams, Activity, ActivityList, CreateActivityBody, ListActiv
 import { IngestRejectionList } from '../shared/contracts/ingest';
 import { ListNotificationsQuery, Notification, NotificationIdParams, NotificationList } from '../shared/contracts/notifications';
 import { TaskList } from '../shared/contracts/tasks';
-import { defineFunction, type FunctionSpec } from './topology-types';
+import { defineFunction, type FunctionSpec } from '../shared/topology-types';
 
 export const functions = {
   health: defineFunction({
@@ -79,10 +79,10 @@ export const functions = {
   }),
   deleteMe: defineFunction({
     entry: 'functions/api/delete-me.ts',
-    description: 'Erases the account and every row, cache entry and vendor token that belongs to it',
+    description: 'Erases the account and every row and vendor token that belongs to it',
     memoryMb: 256,
     timeoutSeconds: 30,
-    access: ['database', 'cache'],
+    access: ['database'],
     trigger: { kind: 'http', method: 'DELETE', path: '/api/v1/me', auth: 'user', summary: 'Erase my account', successStatus: 204, schemas: {} },
   }),
   // scrypt (32 MiB, p=3) needs CPU: Lambda grants it in proportion to memory.

@@ -1,10 +1,9 @@
 import { functions } from '../../lib/topology';
 import { eraseAccount } from '../../shared/account/erasure';
-import { cacheClient } from '../../shared/cache/client';
 import { getDb } from '../../shared/db/connection';
 import { httpHandler, respond } from '../../shared/http/handler';
 
 export const handler = httpHandler(functions.deleteMe, async ({ userId }) => {
-  await eraseAccount(getDb(), userId, { cache: cacheClient() });
+  await eraseAccount(getDb(), userId);
   return respond(204);
 });

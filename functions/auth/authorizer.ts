@@ -4,9 +4,9 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { allowPolicy, authenticate } from '../../shared/auth/authorize';
 import { InvalidToken } from '../../shared/auth/tokens';
 import { getDb } from '../../shared/db/connection';
-import { logger } from '../../shared/logger';
+import { logger, withLambdaContext } from '../../shared/logger';
 
-export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+export const handler = withLambdaContext(async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   // REST events keep the caller's header case.
   const authorization = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
   try {
@@ -18,4 +18,4 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     // The exact message API Gateway turns into 401.
     throw new Error('Unauthorized');
   }
-};
+});

@@ -4,9 +4,10 @@ import { getDb } from '../../shared/db/connection';
 import { eventBridgePublisher } from '../../shared/events/publisher';
 import { logger } from '../../shared/logger';
 import { closeTrainingDays } from '../../shared/metrics/day-close';
+import { withLambdaContext } from '../../shared/logger';
 
-export const handler = async (): Promise<{ closed: number }> => {
+export const handler = withLambdaContext(async (): Promise<{ closed: number }> => {
   const closed = await closeTrainingDays(getDb(), eventBridgePublisher, clock().now());
   logger.info('training days closed', { closed });
   return { closed };
-};
+});

@@ -3,7 +3,7 @@
 // does not compile until it is wired here.
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { Access } from '../topology-types';
+import type { Access } from '../../shared/topology-types';
 import type { Cache } from './cache';
 import type { ClaimChecks } from './claim-checks';
 import type { Database } from './data';

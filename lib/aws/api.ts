@@ -6,7 +6,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { HttpTrigger } from '../topology-types';
+import type { HttpTrigger } from '../../shared/topology-types';
 import { addProblemResponses } from './problem-responses';
 
 export const STAGE_NAME = 'v1';

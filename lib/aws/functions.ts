@@ -1,7 +1,7 @@
 // Every function of the topology, built once and wired to what its `access` list allows. The
 // triggers (API, workers, schedules, deploy) look them up here by topology name.
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../topology-types';
+import type { FunctionSpec } from '../../shared/topology-types';
 import { AccessWiring, type SharedResources } from './access';
 import { RunningCoachFunction } from './function';
 

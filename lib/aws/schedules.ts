@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { ScheduleTrigger } from '../topology-types';
+import type { ScheduleTrigger } from '../../shared/topology-types';
 
 export interface ScheduledFunction {
   name: string;

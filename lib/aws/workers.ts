@@ -12,7 +12,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../shared/events/catalogue';
-import { visibilityTimeoutSeconds, type FunctionSpec, type QueueTrigger } from '../topology-types';
+import { visibilityTimeoutSeconds, type FunctionSpec, type QueueTrigger } from '../../shared/topology-types';
 
 export interface WorkerProps {
   spec: FunctionSpec<QueueTrigger>;

@@ -11,7 +11,8 @@ import type {
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
 import { CODE_OF_STATUS, problemType } from '../../shared/http/errors';
-import type { HttpTrigger } from '../topology-types';
+import type { HttpTrigger } from '../../shared/topology-types';
+import { serveDocs } from './docs';
 
 /** API Gateway's own payload limit. Routes set smaller ones (413 from the handler). */
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
   authorize?: (event: APIGatewayRequestAuthorizerEvent) => Promise<unknown>;
   corsOrigin: string;
   log: (line: string) => void;
+  /** The OpenAPI document: served at /api/v1/openapi.json and rendered at /api/v1/docs (lib/local/docs.ts). */
+  openApi?: () => unknown;
 }
 
 interface CompiledRoute extends LocalRoute {
@@ -124,6 +127,8 @@ function streamedResponse(res: ServerResponse): Writable {
 export function createHttpServer(options: HttpServerOptions): Server {
   const routes = options.routes.map(compile).sort((a, b) => b.specificity - a.specificity);
   const cors = { 'Access-Control-Allow-Origin': options.corsOrigin };
+  let openApi: unknown;
+  const document = () => (openApi ??= options.openApi?.());
 
   return createServer(async (req, res) => {
     const started = performance.now();
@@ -132,6 +137,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const method = (req.method ?? 'GET').toUpperCase();
     const done = () => options.log(`${method} ${url.pathname} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
     res.on('finish', done);
+
+    if (options.openApi && serveDocs(method, url.pathname, res, document, { 'X-Request-Id': requestId, ...cors })) return;
 
     const candidates = routes
       .map((r) => ({ r, m: r.pattern.exec(url.pathname) }))
@@ -148,11 +155,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
     const hit = candidates.find((c) => c.r.trigger.method === method);
-    if (!hit) {
-      const detail = candidates.length > 0 ? `${method} is not allowed on ${url.pathname}` : `No route for ${method} ${url.pathname}`;
-      // API Gateway answers an unknown method like an unknown route (the stack maps both to 404).
-      return problem(res, 404, 'Not Found', detail, requestId, cors);
+    if (!hit && candidates.length > 0) {
+      // A known path, another method: 405 naming the methods it has (RFC 9110 15.5.6). API Gateway
+      // itself answers this like an unknown route, 404 (README: HTTP conventions).
+      const allow = [...new Set(candidates.map((c) => c.r.trigger.method)), 'OPTIONS'].join(', ');
+      return problem(res, 405, 'Method Not Allowed', `${method} is not allowed on ${url.pathname}; use ${allow}`, requestId, { ...cors, Allow: allow });
     }
+    if (!hit) return problem(res, 404, 'Not Found', `No route for ${method} ${url.pathname}`, requestId, cors);
 
     const chunks: Buffer[] = [];
     let size = 0;

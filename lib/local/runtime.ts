@@ -12,7 +12,8 @@ import { config, resetConfig } from '../../shared/config';
 import { getDb, setDb, type Db } from '../../shared/db/connection';
 import { migrateToLatest } from '../../shared/db/migrate';
 import { EVENT_SOURCE } from '../../shared/events/catalogue';
-import { isHttp, isQueue, isSchedule, rateToMs, visibilityTimeoutSeconds, type FunctionSpec, type HttpFunctionSpec, type QueueTrigger } from '../topology-types';
+import { isHttp, isQueue, isSchedule, rateToMs, visibilityTimeoutSeconds, type FunctionSpec, type HttpFunctionSpec, type QueueTrigger } from '../../shared/topology-types';
+import { openApiDocument } from '../openapi';
 import { startAwsEndpoint, type AwsEndpoint } from './aws-endpoint';
 import { LocalBus } from './bus';
 import { createHttpServer, type LocalRoute } from './http-server';
@@ -173,6 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     authorize: authorizerName ? (e: APIGatewayRequestAuthorizerEvent) => invoke(authorizerName, e) : undefined,
     corsOrigin: config().CORS_ALLOW_ORIGIN,
     log,
+    openApi: () => openApiDocument(options.topology),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

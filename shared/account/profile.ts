@@ -34,8 +34,9 @@ const preferenceEntries = Object.entries(notificationPreferenceKeys) as Array<[P
 
 export function toMe(row: ProfileRow): Me {
   const stored = row.notification_preferences ?? {};
+  // Every kind, on unless turned off: a new user sees the six keys it can change (and what it gets).
   const notificationPreferences: Me['settings']['notificationPreferences'] = {};
-  for (const [key, kind] of preferenceEntries) if (typeof stored[kind] === 'boolean') notificationPreferences[key] = stored[kind];
+  for (const [key, kind] of preferenceEntries) notificationPreferences[key] = stored[kind] !== false;
   return {
     id: row.id,
     email: row.email,
@@ -102,7 +103,7 @@ export function crossFieldErrors(merged: ProfileRow, patch: UpdateMe, now: Date)
   return errors;
 }
 
-function toUpdate(patch: UpdateMe, current: ProfileRow, now: Date): UserUpdate {
+function toUpdate(patch: UpdateMe, current: ProfileRow): UserUpdate {
   const u: UserUpdate = {};
   const { profile, settings, baselines } = patch;
   if (profile?.dob !== undefined) u.dob = profile.dob;
@@ -134,7 +135,7 @@ export async function updateMe(db: Conn, userId: string, patch: UpdateMe, now: D
   const run = async (trx: Conn) => {
     const current = await trx.selectFrom('users').select(PROFILE_COLUMNS).where('id', '=', userId).forUpdate().executeTakeFirst();
     if (!current) throw new NotFound('No such account');
-    const update = toUpdate(patch, current, now);
+    const update = toUpdate(patch, current);
     const merged: ProfileRow = {
       ...current,
       ...(update as Partial<ProfileRow>),

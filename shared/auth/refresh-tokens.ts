@@ -79,11 +79,6 @@ export async function revokeRefreshToken(db: Conn, token: string, now: Date): Pr
   if (row) await revokeFamily(db, row.user_id, row.family_id, now);
 }
 
-/** Every session of the user (erasure; "sign out everywhere"). */
-export async function revokeAllRefreshTokens(db: Conn, userId: string, now: Date): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
-}
-
 /** Expired tokens can never be used again (nor prove a theft: an expired token is refused anyway). */
 export async function pruneExpiredRefreshTokens(db: Conn, now: Date): Promise<number> {
   const result = await db.deleteFrom('refresh_tokens').where('expires_at', '<', now).executeTakeFirst();

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/dates';
 import { ResponderEvidence } from '../domain/responder';
-import { notificationKinds, preferredUnits, responderClasses, sexes } from '../db/schema';
+import { type notificationKinds, preferredUnits, responderClasses, sexes } from '../db/schema';
 import { CalendarDate } from './dates';
 
 /** Notification kinds as JSON keys (camelCase), in the order of the database's list. */

@@ -15,7 +15,8 @@ export interface DbOptions {
   url?: string;
   /** AWS: secret holding the Aurora credentials. */
   secretArn?: string;
-  pglite?: { dataDir?: string };
+  /** dataDir: kept on disk (else in memory); loadDataDir: start from this dumped data dir (a migrated template) instead of initdb. */
+  pglite?: { dataDir?: string; loadDataDir?: Blob };
   poolMax?: number;
 }
 
@@ -65,8 +66,9 @@ export function createDb(options: DbOptions): Db {
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.url, max, types: pgTypes }) }),
     });
   }
-  // Loaded only on the embedded path, so Lambda bundles can leave PGlite out.
-  const embedded = import('@electric-sql/pglite').then(({ PGlite }) => new PGlite(options.pglite?.dataDir));
+  // Imported only on the embedded path: esbuild still bundles PGlite into every Lambda, but no Lambda starts it.
+  const { dataDir, loadDataDir } = options.pglite ?? {};
+  const embedded = import('@electric-sql/pglite').then(({ PGlite }) => new PGlite({ dataDir, loadDataDir }));
   return new Kysely<Database>({ dialect: new PGliteDialect(embedded) });
 }
 

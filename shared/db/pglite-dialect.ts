@@ -41,7 +41,6 @@ class PGliteConnection implements DatabaseConnection {
     };
   }
 
-  // eslint-disable-next-line require-yield
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     // PGlite has no cursors over the wire; embedded data is small enough to return at once.
     yield await this.executeQuery<R>(query);
@@ -108,6 +107,7 @@ export class PGliteDialect implements Dialect {
   createQueryCompiler() {
     return new PostgresQueryCompiler();
   }
+  // biome-ignore lint/suspicious/noExplicitAny: kysely's Dialect interface takes Kysely<any>.
   createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
   }

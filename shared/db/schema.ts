@@ -174,7 +174,7 @@ export interface VendorConnectionsTable {
   status: Generated<ConnectionStatus>;
   /** Set exactly when status is 'disconnected'. */
   disconnected_at: NullableTimestamp;
-  /** When the link was last (re)connected: a revocation older than this is stale (migration 0005). */
+  /** When the link was last (re)connected: a revocation older than this is stale (migration 0004). */
   connected_at: DefaultTimestamp;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
@@ -323,7 +323,7 @@ export interface RiskAlertsTable {
   updated_at: DefaultTimestamp;
 }
 
-/** Where a user's rolling_stats series starts and ends, and the recompute's concurrency token (migration 0003). */
+/** Where a user's rolling_stats series starts and ends, and the recompute's concurrency token (migration 0002). */
 export interface LoadSeriesTable {
   user_id: string;
   /** The first activity's local date; null when the user has no activity. */
@@ -363,7 +363,7 @@ export interface NotificationsTable {
   updated_at: DefaultTimestamp;
 }
 
-/** Events decided in a transaction, published after its commit; rows left here are retried (migration 0004). */
+/** Events decided in a transaction, published after its commit; rows left here are retried (migration 0003). */
 export interface EventOutboxTable {
   id: Generated<string>;
   /** A catalogue detail-type (shared/events/catalogue.ts). */
@@ -396,49 +396,21 @@ export interface Database {
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
-export type RefreshTokenRow = Selectable<RefreshTokensTable>;
 export type NewRefreshToken = Insertable<RefreshTokensTable>;
-export type RefreshTokenUpdate = Updateable<RefreshTokensTable>;
-export type FailedLoginAttemptRow = Selectable<FailedLoginAttemptsTable>;
-export type NewFailedLoginAttempt = Insertable<FailedLoginAttemptsTable>;
-export type FailedLoginAttemptUpdate = Updateable<FailedLoginAttemptsTable>;
 export type VendorConnectionRow = Selectable<VendorConnectionsTable>;
 export type NewVendorConnection = Insertable<VendorConnectionsTable>;
-export type VendorConnectionUpdate = Updateable<VendorConnectionsTable>;
-export type IngestRejectionRow = Selectable<IngestRejectionsTable>;
 export type NewIngestRejection = Insertable<IngestRejectionsTable>;
-export type IngestRejectionUpdate = Updateable<IngestRejectionsTable>;
 export type ActivityRow = Selectable<ActivitiesTable>;
 export type NewActivity = Insertable<ActivitiesTable>;
-export type ActivityUpdate = Updateable<ActivitiesTable>;
-export type ActivitySampleRow = Selectable<ActivitySamplesTable>;
 export type NewActivitySample = Insertable<ActivitySamplesTable>;
-export type ActivitySampleUpdate = Updateable<ActivitySamplesTable>;
-export type DailyMetricsRow = Selectable<DailyMetricsTable>;
 export type NewDailyMetrics = Insertable<DailyMetricsTable>;
-export type DailyMetricsUpdate = Updateable<DailyMetricsTable>;
-export type TrainingPlanRow = Selectable<TrainingPlansTable>;
 export type NewTrainingPlan = Insertable<TrainingPlansTable>;
-export type TrainingPlanUpdate = Updateable<TrainingPlansTable>;
-export type ScheduledWorkoutRow = Selectable<ScheduledWorkoutsTable>;
 export type NewScheduledWorkout = Insertable<ScheduledWorkoutsTable>;
-export type ScheduledWorkoutUpdate = Updateable<ScheduledWorkoutsTable>;
-export type RollingStatsRow = Selectable<RollingStatsTable>;
 export type NewRollingStats = Insertable<RollingStatsTable>;
-export type RollingStatsUpdate = Updateable<RollingStatsTable>;
-export type RiskAlertRow = Selectable<RiskAlertsTable>;
 export type NewRiskAlert = Insertable<RiskAlertsTable>;
-export type RiskAlertUpdate = Updateable<RiskAlertsTable>;
-export type LoadSeriesRow = Selectable<LoadSeriesTable>;
-export type NewLoadSeries = Insertable<LoadSeriesTable>;
-export type PendingTaskRow = Selectable<PendingTasksTable>;
 export type NewPendingTask = Insertable<PendingTasksTable>;
-export type PendingTaskUpdate = Updateable<PendingTasksTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type NewNotification = Insertable<NotificationsTable>;
-export type NotificationUpdate = Updateable<NotificationsTable>;
-export type EventOutboxRow = Selectable<EventOutboxTable>;
-export type NewEventOutbox = Insertable<EventOutboxTable>;
 
 // ---- the column map the drift test compares with the migrated database ----------------------------
 // `satisfies` rejects a table or column the interface lacks; test/db/schema-types.test.ts checks the converse.

@@ -4,8 +4,8 @@
 // so only they are retried (and dead-lettered after maxReceiveCount). A handler that throws fails every
 // record it was given, each by id, as Lambda would a thrown batch, but without failing the unparseable ones twice.
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { FunctionSpec, QueueTrigger } from '../../lib/topology-types';
-import { errorFields, logger } from '../logger';
+import type { FunctionSpec, QueueTrigger } from '../topology-types';
+import { errorFields, logger, withLambdaContext } from '../logger';
 import type { DetailType } from './catalogue';
 import { parseRecord, type ReceivedEvent } from './consumer';
 
@@ -20,7 +20,7 @@ export function batchWorker<T extends DetailType>(
   spec: FunctionSpec<QueueTrigger>,
   handle: BatchHandler<T>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
-  return async (event, context) => {
+  return withLambdaContext(async (event: SQSEvent, context: Context) => {
     const failed = new Set<string>();
     const messages: BatchMessage<T>[] = [];
     for (const record of event.Records) {
@@ -41,5 +41,5 @@ export function batchWorker<T extends DetailType>(
       }
     }
     return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
-  };
+  });
 }

@@ -4,8 +4,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import type { FunctionSpec, QueueTrigger } from '../../lib/topology-types';
-import { errorFields, logger } from '../logger';
+import type { FunctionSpec, QueueTrigger } from '../topology-types';
+import { errorFields, logger, withLambdaContext } from '../logger';
 import { EVENT_SOURCE, eventDetailSchemas, type DetailType, type EventDetail } from './catalogue';
 
 const Envelope = z.object({
@@ -44,5 +44,7 @@ export function queueWorker<T extends DetailType>(
     }
   };
   // A batch in which every record failed still reports them one by one rather than throwing.
-  return (event, context) => processPartialResponse(event, (r: SQSRecord) => recordHandler(r, context), processor, { context, throwOnFullBatchFailure: false });
+  return withLambdaContext((event, context) =>
+    processPartialResponse(event, (r: SQSRecord) => recordHandler(r, context), processor, { context, throwOnFullBatchFailure: false }),
+  );
 }

@@ -4,7 +4,7 @@
 // message by at most 15 minutes; a longer wait is taken in several hops.
 // Needs sqs:SendMessage on the worker's own queue. Without it (or if the send fails) the fallback is
 // retry-later.ts: stretch the visibility of this delivery and report it failed, which does count a receive.
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { logger } from '../logger';
 import { queueUrlOf, retryLater, sqs } from './retry-later';

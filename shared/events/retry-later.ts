@@ -10,17 +10,6 @@ import type { SQSRecord } from 'aws-lambda';
 /** SQS' ceiling for a visibility timeout. */
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = 12 * 60 * 60;
 
-/** Throw from a record handler to ask for a delayed retry; `queueWorker` callers catch it (see retryLater). */
-export class RetryLater extends Error {
-  constructor(
-    readonly delaySeconds: number,
-    reason: string,
-  ) {
-    super(`retry in ${delaySeconds} s: ${reason}`);
-    this.name = 'RetryLater';
-  }
-}
-
 let client: SQSClient | undefined;
 /** The container's one SQS client (requeue.ts uses it too). */
 export const sqs = () => (client ??= new SQSClient({}));

@@ -4,12 +4,13 @@
 // -> handler; errors from any stage become problem+json in one place.
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { requestContentTypes, successStatuses, type HttpFunctionSpec, type RouteAuth, type RouteSchemas } from '../../lib/topology-types';
+import { requestContentTypes, successStatuses, type HttpFunctionSpec, type RouteAuth, type RouteSchemas } from '../topology-types';
 import { config } from '../config';
 import { errorFields, logger } from '../logger';
-import { BadRequest, describeFieldErrors, HttpError, PayloadTooLarge, Unauthorized, UnsupportedMediaType, Unprocessable, type FieldError } from './errors';
+import { BadRequest, describeFieldErrors, type HttpError, PayloadTooLarge, Unauthorized, UnsupportedMediaType, Unprocessable, type FieldError } from './errors';
 import { fieldError, parseFields } from './field-errors';
 import { problemResponse, toProblem } from './problem';
 
@@ -76,6 +77,7 @@ export function httpHandler<S extends RouteSchemas, A extends RouteAuth>(spec: H
   const statuses = new Set(successStatuses(route));
 
   const base = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal>();
+  base.use(injectLambdaContext(logger));
 
   base.use({
     before: (request) => {
@@ -87,7 +89,7 @@ export function httpHandler<S extends RouteSchemas, A extends RouteAuth>(spec: H
       if (bodyBytes(event) > limit) throw new PayloadTooLarge(limit);
       if (schemas.body) {
         if (event.body == null || event.body === '') throw new Unprocessable([fieldError('body', 'is required')], 'validation_failed');
-        const type = event.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
+        const type = event.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
         if (!type || !contentTypes.includes(type)) throw new UnsupportedMediaType(`Send the body as ${contentTypes.join(' or ')}`);
       }
     },

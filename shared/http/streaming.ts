@@ -11,7 +11,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '../../lib/topology-types';
+import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '../topology-types';
 import { config } from '../config';
 import { errorFields, logger } from '../logger';
 import { BadRequest, describeFieldErrors, Unauthorized } from './errors';
@@ -83,6 +83,7 @@ export function streamingHttpHandler<S extends RouteSchemas, A extends RouteAuth
   const { HttpResponseStream, streamifyResponse } = runtime();
 
   return streamifyResponse(async (event, responseStream, context) => {
+    if (context) logger.addContext(context);
     const requestId = event.requestContext?.requestId ?? context.awsRequestId ?? 'unknown';
     const started = performance.now();
     const common = {

@@ -174,11 +174,11 @@ export function alertWrite(alert: RiskAlert): AlertWrite {
     date: alert.date,
     metrics: m,
     title: 'Very uniform training week',
-    body:
-      (m.monotony === null
+    body: `${
+      m.monotony === null
         ? `In the week ending ${alert.date} every day carried the same load (${fmt(m.weekLoad, 0)} in total). `
-        : `In the week ending ${alert.date} your training monotony was ${fmt(m.monotony, 2)} ` +
-          `(week load ${fmt(m.weekLoad, 0)}, strain ${fmt(m.strain, 0)}). `) + 'Mixing hard and easy days helps you recover.',
+        : `In the week ending ${alert.date} your training monotony was ${fmt(m.monotony, 2)} (week load ${fmt(m.weekLoad, 0)}, strain ${fmt(m.strain, 0)}). `
+    }Mixing hard and easy days helps you recover.`,
   };
 }
 

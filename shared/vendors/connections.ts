@@ -283,9 +283,3 @@ export async function getStravaAccessToken(db: Db, connection: Pick<VendorConnec
     return tokens.access_token;
   });
 }
-
-/** The stored access token as is (expired or not), for best-effort calls such as deauthorizing at Strava. */
-export async function storedAccessToken(db: Conn, connection: Pick<VendorConnection, 'id' | 'vendor' | 'vendorUserId'>, key: Buffer): Promise<string | null> {
-  const row = await db.selectFrom('vendor_connections').select('access_token_ciphertext').where('id', '=', connection.id).executeTakeFirst();
-  return row?.access_token_ciphertext ? decryptToken(row.access_token_ciphertext, key, tokenContext(connection.vendor, connection.vendorUserId, 'access')) : null;
-}

@@ -103,7 +103,7 @@ export async function connectGarmin(db: Db, userId: string, body: z.output<typeo
  */
 export async function disconnectVendor(db: Db, userId: string, vendor: ConnectedVendor, context?: StravaContext): Promise<void> {
   const connection = await findUserConnection(db, userId, vendor);
-  if (!connection || connection.status !== 'connected') return;
+  if (connection?.status !== 'connected') return;
   let stravaToken: string | undefined;
   let ctx: StravaContext | undefined;
   if (vendor === 'strava') {

@@ -8,7 +8,6 @@ import {
   RateLimited,
   StravaRejected,
   StravaUnauthorized,
-  StravaUnavailable,
   getStravaActivity,
   type StravaClientCredentials,
   type StravaHttp,

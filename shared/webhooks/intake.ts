@@ -182,20 +182,20 @@ export function cachePersistence(client: CacheClient = cacheClient()): CachePers
   return new CachePersistenceLayer({ client });
 }
 
-let shared: Intake | undefined;
+// One intake per lock time: under `npm start` every webhook function shares this process, each with its own timeout.
+const shared = new Map<number, Intake>();
 
-/** The process-wide intake: EventBridge, the configured cache and claim-check store. */
+/** The process-wide intake for a function whose deliveries hold their lock `inProgressTtlMs`: EventBridge, the configured cache and claim-check store. */
 export function intake(inProgressTtlMs: number): Intake {
-  shared ??= createIntake({
-    persistence: cachePersistence(),
-    publisher: eventBridgePublisher,
-    claimChecks: claimCheckStore(),
-    inProgressTtlMs,
-  });
-  return shared;
+  let found = shared.get(inProgressTtlMs);
+  if (!found) {
+    found = createIntake({ persistence: cachePersistence(), publisher: eventBridgePublisher, claimChecks: claimCheckStore(), inProgressTtlMs });
+    shared.set(inProgressTtlMs, found);
+  }
+  return found;
 }
 
 /** Tests: the next `intake()` is rebuilt from the current cache client and store. */
 export function resetIntake(): void {
-  shared = undefined;
+  shared.clear();
 }

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ENVIRONMENT, FUNCTION_NAME_TAG, RunningCoachFunction } from '../../lib/aws/function';
 import { RunningCoachStack } from '../../lib/aws/stack';
 import { functions } from '../../lib/topology';
-import { isHttp, isQueue, isSchedule, visibilityTimeoutSeconds, type Access, type FunctionSpec } from '../../lib/topology-types';
+import { isHttp, isQueue, isSchedule, visibilityTimeoutSeconds, type Access, type FunctionSpec } from '../../shared/topology-types';
 import { DetailType, EVENT_SOURCE } from '../../shared/events/catalogue';
 
 type Topology = Record<string, FunctionSpec>;

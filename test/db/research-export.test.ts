@@ -151,7 +151,7 @@ describe('the research export', () => {
     await database.db.updateTable('users').set({ research_consent: false }).where('id', '=', athletes[0]!.userId).execute();
     const withdrawn = await runExport();
     expect(withdrawn.manifest.athletes.consenting).toBe(athletes.length);
-    await eraseAccount(database.db, athletes[1]!.userId, { cache: { del: async () => 0 } });
+    await eraseAccount(database.db, athletes[1]!.userId);
     const erased = await runExport();
     expect(erased.manifest.athletes.consenting).toBe(athletes.length - 1);
     expect(erased.csv.athletes!.length).toBeLessThan(count);

@@ -70,6 +70,18 @@ describe('the local runtime', () => {
     expect(((await invalid.json()) as { errors: Array<{ field: string }> }).errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.date', 'body.userId']);
   });
 
+  it('answers a wrong method on a known path with 405 and Allow, and an unknown path with 404', async () => {
+    const wrong = await local.fetch(`/api/v1/test/pings`, { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST, OPTIONS');
+    expect(wrong.headers.get('content-type')).toBe('application/problem+json');
+    expect(await wrong.json()).toMatchObject({ status: 405, title: 'Method Not Allowed' });
+    const get = await local.fetch(`/api/v1/health`, { method: 'PUT' });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('GET, OPTIONS');
+    expect((await local.fetch(`/api/v1/test/nothing`, { method: 'DELETE' })).status).toBe(404);
+  });
+
   it('answers CORS preflights', async () => {
     const res = await local.fetch(`/api/v1/health`, { method: 'OPTIONS' });
     expect(res.status).toBe(204);

@@ -9,6 +9,8 @@ const local = useLocalRuntime();
 
 afterEach(() => setClock(undefined));
 
+const allOn = { riskAlert: true, planAdapted: true, workoutMissed: true, readiness: true, pendingTask: true, vendorDisconnected: true };
+
 /** `semantic`: why the document, which accepts the body, is right to be refused (see useLocalRuntime). */
 const patch = (user: TestUser, body: unknown, semantic?: string) =>
   local.fetch(`/api/v1/me`, { method: 'PATCH', headers: { ...user.headers, 'content-type': 'application/json' }, body: JSON.stringify(body), semantic });
@@ -21,13 +23,13 @@ async function refused(user: TestUser, body: unknown, semantic?: string): Promis
 }
 
 describe('GET /me', () => {
-  it("is a new user's full document with UTC and empty values", async () => {
+  it("is a new user's full document with UTC, empty values and every notification on", async () => {
     const user = await createTestUser(local.db);
     expect(await get(user)).toEqual({
       id: user.userId,
       email: user.email,
       profile: { dob: null, sex: 'unspecified', weightKg: null, heightCm: null },
-      settings: { preferredUnits: 'metric', timeZone: 'UTC', weekStartDay: 1, notificationPreferences: {}, researchConsent: false },
+      settings: { preferredUnits: 'metric', timeZone: 'UTC', weekStartDay: 1, notificationPreferences: allOn, researchConsent: false },
       baselines: { restingHr: null, hrvRmssd: null, maxHr: null, lactateThresholdHr: null },
       responder: { classification: null, evidence: null, updatedAt: null },
     });
@@ -47,7 +49,7 @@ describe('PATCH /me', () => {
     expect(res.status).toBe(200);
     const me = (await res.json()) as Me;
     expect(me.profile).toEqual({ dob: '1990-04-12', sex: 'female', weightKg: 58.5, heightCm: 168 });
-    expect(me.settings).toEqual({ preferredUnits: 'imperial', timeZone: 'Europe/Paris', weekStartDay: 1, notificationPreferences: { riskAlert: false }, researchConsent: false });
+    expect(me.settings).toEqual({ preferredUnits: 'imperial', timeZone: 'Europe/Paris', weekStartDay: 1, notificationPreferences: { ...allOn, riskAlert: false }, researchConsent: false });
     expect(me.baselines).toEqual({ restingHr: 48, hrvRmssd: 65.2, maxHr: 188, lactateThresholdHr: 170 });
     expect(me.responder).toEqual({ classification: null, evidence: null, updatedAt: null });
     expect(await get(user)).toEqual(me);
@@ -59,7 +61,7 @@ describe('PATCH /me', () => {
     const res = await patch(user, { profile: { weightKg: null }, settings: { notificationPreferences: { readiness: false } } });
     const me = (await res.json()) as Me;
     expect(me.profile.weightKg).toBeNull();
-    expect(me.settings.notificationPreferences).toEqual({ riskAlert: false, readiness: false });
+    expect(me.settings.notificationPreferences).toEqual({ ...allOn, riskAlert: false, readiness: false });
     const stored = await local.db.selectFrom('users').select('notification_preferences').where('id', '=', user.userId).executeTakeFirstOrThrow();
     expect(stored.notification_preferences).toEqual({ risk_alert: false, readiness: false });
   });

@@ -4,7 +4,7 @@
 // (a path parameter or a body it does not know), it fails and says what to add to `cases` below.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions } from '../../lib/topology';
-import { isHttp, type FunctionSpec, type HttpFunctionSpec } from '../../lib/topology-types';
+import { isHttp, type FunctionSpec, type HttpFunctionSpec } from '../../shared/topology-types';
 import { useLocalRuntime } from '../support/local-runtime';
 import { createTestUser } from '../support/auth';
 import { startFakeStrava, type FakeStrava } from '../support/fake-strava';

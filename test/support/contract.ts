@@ -7,7 +7,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { openApiDocument } from '../../lib/openapi';
-import type { FunctionSpec } from '../../lib/topology-types';
+import type { FunctionSpec } from '../../shared/topology-types';
 
 // ajv-formats is CommonJS: its default export arrives as the module under some loaders.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
@@ -45,8 +45,8 @@ interface Operation {
   pointer: string;
 }
 
-const escape = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
-const mediaType = (value: string | undefined) => value?.split(';')[0]!.trim().toLowerCase();
+const escapePointer = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
+const mediaType = (value: string | undefined) => value?.split(';')[0]?.trim().toLowerCase();
 
 export class Contract {
   readonly document: Json;
@@ -73,7 +73,7 @@ export class Contract {
           paramNames.push(name);
           return '([^/]+)';
         });
-        this.operations.push({ id: op.operationId, method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), paramNames, op, pointer: `#/paths/${escape(path)}/${method}` });
+        this.operations.push({ id: op.operationId, method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), paramNames, op, pointer: `#/paths/${escapePointer(path)}/${method}` });
       }
     }
     // Literal segments win over parameters, as in API Gateway.
@@ -121,7 +121,7 @@ export class Contract {
           problems.push('the body is not JSON');
           return problems;
         }
-        const validate = this.validator(`${operation.pointer}/requestBody/content/${escape(type)}/schema`);
+        const validate = this.validator(`${operation.pointer}/requestBody/content/${escapePointer(type)}/schema`);
         if (!validate(body)) problems.push(`body: ${this.errorsOf(validate)}`);
       }
     }
@@ -188,7 +188,7 @@ export class Contract {
       problems.push('the body is not JSON');
       return { operation: operation.id, status: response.status, problems };
     }
-    const validate = this.validator(`${operation.pointer}/responses/${declared}/content/${escape(type)}/schema`);
+    const validate = this.validator(`${operation.pointer}/responses/${declared}/content/${escapePointer(type)}/schema`);
     if (!validate(body)) problems.push(`body: ${this.errorsOf(validate)}`);
     if (type === 'application/problem+json' && (body as Json).status !== response.status) problems.push(`the problem says status ${(body as Json).status}`);
     return { operation: operation.id, status: response.status, problems };

@@ -1,11 +1,11 @@
-// A fresh, migrated, isolated database per test file: embedded PGlite by default, or a new PostgreSQL
-// database cloned from the migrated template (see global-setup.ts) when TEST_DATABASE_URL is set.
+// A fresh, migrated, isolated database per test file, copied from the run's migrated template
+// (global-setup.ts): embedded PGlite loaded from the template tarball by default, or a new PostgreSQL
+// database cloned from the template database when TEST_DATABASE_URL is set.
 import { randomBytes } from 'node:crypto';
+import { openAsBlob } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { createDb, type Db } from '../../shared/db/connection';
-import { migrateToLatest } from '../../shared/db/migrate';
-
-export const TEMPLATE_DB = 'rc_test_template';
 
 export interface TestDb {
   db: Db;
@@ -33,12 +33,11 @@ export async function adminQuery(url: string, statement: string): Promise<void> 
 export async function testDb(): Promise<TestDb> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const db = createDb({});
-    await migrateToLatest(db);
+    const db = createDb({ pglite: { loadDataDir: await openAsBlob(inject('pgliteTemplate')) } });
     return { db, close: () => db.destroy() };
   }
   const name = `rc_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `create database ${name} template ${TEMPLATE_DB}`);
+  await adminQuery(serverUrl, `create database ${name} template ${inject('pgTemplate')}`);
   const url = withDatabase(serverUrl, name);
   const db = createDb({ url, poolMax: 5 });
   return {

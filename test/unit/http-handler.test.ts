@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineFunction } from '../../lib/topology-types';
+import { defineFunction } from '../../shared/topology-types';
 import { Conflict } from '../../shared/http/errors';
 import { httpHandler, respond } from '../../shared/http/handler';
 import { apiEvent, jsonEvent, lambdaContext } from '../support/events';

@@ -4,7 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../lib/openapi';
 import { functions } from '../../lib/topology';
-import { isHttp } from '../../lib/topology-types';
+import { isHttp } from '../../shared/topology-types';
 import { PROBLEM_CODES } from '../../shared/http/errors';
 
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
@@ -82,16 +82,16 @@ describe('the OpenAPI document', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
     ajv.addSchema(doc, 'openapi.json');
-    const escape = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
+    const escapePointer = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
     let checked = 0;
     for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
       for (const [method, op] of Object.entries(methods)) {
         const media: Array<[string, Json]> = [
-          ...Object.entries((op.requestBody?.content ?? {}) as Record<string, Json>).map(([type, m]) => [`requestBody/content/${escape(type)}`, m] as [string, Json]),
+          ...Object.entries((op.requestBody?.content ?? {}) as Record<string, Json>).map(([type, m]) => [`requestBody/content/${escapePointer(type)}`, m] as [string, Json]),
           ...Object.entries(op.responses as Record<string, Json>).flatMap(([status, r]) =>
             Object.entries((r.content ?? {}) as Record<string, Json>)
               .filter(([type]) => type === 'application/json')
-              .map(([type, m]) => [`responses/${status}/content/${escape(type)}`, m] as [string, Json]),
+              .map(([type, m]) => [`responses/${status}/content/${escapePointer(type)}`, m] as [string, Json]),
           ),
         ];
         // Only an operation with nothing to show (DELETE /me: no parameter, no body, 204) has no example.
@@ -100,7 +100,7 @@ describe('the OpenAPI document', () => {
         for (const parameter of op.parameters.filter((p: Json) => p.in === 'path')) expect(parameter.example, `${op.operationId} ${parameter.name}`).toBeDefined();
         for (const [where, m] of media) {
           expect(m.example, `${op.operationId} ${where}`).toBeDefined();
-          const validate = ajv.compile({ $ref: `openapi.json#/paths/${escape(path)}/${method}/${where}/schema` });
+          const validate = ajv.compile({ $ref: `openapi.json#/paths/${escapePointer(path)}/${method}/${where}/schema` });
           expect(validate(m.example), `${op.operationId} ${where}: ${JSON.stringify(validate.errors)}`).toBe(true);
           checked += 1;
         }

@@ -1,10 +1,52 @@
 // The idempotency cache keeps Redis' SET NX / EX semantics, in memory and (TEST_REDIS_URL) in real Redis.
+import { createClient } from '@redis/client';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InMemoryCache, redisCache, type CacheClient } from '../../../shared/cache/client';
 
-const clients: Array<[string, () => CacheClient & { close?: () => Promise<void> }]> = [['in memory', () => new InMemoryCache()]];
-if (process.env.TEST_REDIS_URL) clients.push(['Redis', () => redisCache(process.env.TEST_REDIS_URL!)]);
+interface Subject {
+  client: CacheClient & { close?: () => Promise<void> };
+  /** Lets `key`'s time to live run out now, after checking it is at most `seconds` (no real waiting). */
+  expire(key: string, seconds: number): Promise<void>;
+}
+
+function inMemory(): Subject {
+  let now = Date.now();
+  const client = new InMemoryCache(() => now);
+  return {
+    client,
+    async expire(_key, seconds) {
+      now += seconds * 1000 - 1;
+      expect(await client.get(_key)).not.toBeNull();
+      now += 1;
+    },
+  };
+}
+
+function redis(url: string): Subject {
+  const client = redisCache(url);
+  const raw = createClient({ url });
+  return {
+    client: {
+      ...client,
+      async close() {
+        await client.close();
+        if (raw.isOpen) await raw.close();
+      },
+    },
+    async expire(key, seconds) {
+      if (!raw.isOpen) await raw.connect();
+      const ttl = await raw.pTTL(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(seconds * 1000);
+      // Redis expires a key whose deadline has passed: move the deadline instead of waiting for it.
+      await raw.pExpireAt(key, Date.now() - 1000);
+    },
+  };
+}
+
+const clients: Array<[string, () => Subject]> = [['in memory', inMemory]];
+if (process.env.TEST_REDIS_URL) clients.push(['Redis', () => redis(process.env.TEST_REDIS_URL!)]);
 
 const opened: Array<{ close?: () => Promise<void> }> = [];
 afterAll(async () => {
@@ -13,7 +55,8 @@ afterAll(async () => {
 
 for (const [name, make] of clients) {
   describe(`the ${name} cache`, () => {
-    const client = make();
+    const subject = make();
+    const client = subject.client;
     opened.push(client);
     const key = () => `rc:test:${randomBytes(6).toString('hex')}`;
 
@@ -30,7 +73,7 @@ for (const [name, make] of clients) {
     it('forgets a key when it expires, and deletes on request', async () => {
       const k = key();
       await client.set(k, 'v', { EX: 1 });
-      await new Promise((r) => setTimeout(r, 1100));
+      await subject.expire(k, 1);
       expect(await client.get(k)).toBeNull();
       expect(await client.set(k, 'again', { NX: true, EX: 30 })).toBe('OK');
       expect(await client.del([k, key()])).toBe(1);

@@ -177,12 +177,22 @@ describe('when publishing fails', () => {
   });
 
   it('answers 409 to a retry that arrives while the first delivery is still publishing', async () => {
+    // The bus holds the first delivery's PutEvents until the retry has been answered.
     eventBridge.reset();
-    busAccepts(1500);
+    let publishing!: () => void;
+    const firstIsPublishing = new Promise<void>((resolve) => (publishing = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    eventBridge.on(PutEventsCommand).callsFake(async (input: { Entries: PutEventsRequestEntry[] }) => {
+      publishing();
+      await held;
+      return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `e-${i}` })) };
+    });
     const event = freshStravaEvent();
     const first = post(stravaHandler, event);
-    await sleep(50);
+    await firstIsPublishing;
     const second = await post(stravaHandler, event);
+    release();
     expect(second.status).toBe(409);
     expect((await first).status).toBe(200);
     expect(published()).toHaveLength(1);

@@ -1,4 +1,4 @@
-// The vocabulary of lib/topology.ts. Pure types: no CDK, no I/O. Both runtimes (lib/aws, lib/local)
+// The vocabulary of lib/topology.ts, in shared/ because the HTTP middleware and the workers read it too. Pure types: no CDK, no I/O. Both runtimes (lib/aws, lib/local)
 // and the HTTP middleware read the same objects.
 import type { z } from 'zod';
 

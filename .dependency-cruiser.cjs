@@ -1,0 +1,49 @@
+// The import graph's rules, checked by `npm run lint` (depcruise). Layers: functions/ (handlers) and lib/
+// (topology, CDK, local runtime) sit on shared/; shared/domain is pure (no I/O); nothing imports in a circle.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle that exists at run time: split the shared part out, or pass it in. (A cycle through `import type` alone is erased by the compiler.)',
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'shared-not-lib',
+      severity: 'error',
+      comment: 'shared/ is what the Lambdas run; lib/ (topology, CDK, local runtime) builds on it, never the reverse.',
+      from: { path: '^shared/' },
+      to: { path: '^lib/' },
+    },
+    {
+      name: 'shared-not-functions',
+      severity: 'error',
+      comment: 'Handlers are entry points; shared code never imports them.',
+      from: { path: '^shared/' },
+      to: { path: '^functions/' },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'shared/domain is pure computation: it imports only shared/domain (no database, network, files, clock or SDK).',
+      from: { path: '^shared/domain/' },
+      to: { pathNot: ['^shared/domain/'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that resolves to nothing (aws-lambda is types only: @types/aws-lambda).',
+      from: {},
+      to: { couldNotResolve: true, pathNot: '^aws-lambda$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['^node_modules', '^cdk\\.out', '^\\.data'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+  },
+};

@@ -1,4 +1,0 @@
-export * from './activity';
-export * from './apple';
-export * from './garmin';
-export * from './strava';
