@@ -36,7 +36,7 @@ export interface paths {
         post?: never;
         /**
          * Erase my account
-         * @description Erases the account and every row, cache entry and vendor token that belongs to it
+         * @description Erases the account and every row and vendor token that belongs to it
          */
         delete: operations["deleteMe"];
         options?: never;
