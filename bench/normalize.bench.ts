@@ -14,7 +14,6 @@ import {
   Kysely,
   PostgresDialect,
   type QueryResult,
-  sql,
   type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';

@@ -140,7 +140,7 @@ describe('samples on the array layout', () => {
     const userId = await newUser();
     const other = await newUser();
     await apply([upsert(userId, { ...run, samples: hour }), upsert(other, { ...run, samples: hour })]);
-    await eraseAccount(t.db, userId, { cache: { del: async () => 0 } });
+    await eraseAccount(t.db, userId);
     const left = await t.db.selectFrom('activity_samples').select('user_id').where('user_id', 'in', [userId, other]).execute();
     expect(left).toEqual([{ user_id: other }]);
   });
