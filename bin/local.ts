@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { functions } from '../lib/topology';
 import { extractTemplate, isEmptyDataDir, TEMPLATE_CACHE_DIR, templateFile } from '../lib/local/pglite-template';
-import { REPO_ROOT, startLocalRuntime } from '../lib/local/runtime';
+import { REPO_ROOT, startLocalRuntime, type LocalRuntime } from '../lib/local/runtime';
+import { describeDatabaseFailure, isDatabaseUnavailable } from '../shared/db/outage';
 
 if (!process.env.DATABASE_URL && !process.env.PGLITE_DATA_DIR) {
   process.env.PGLITE_DATA_DIR = path.join(REPO_ROOT, '.data', 'pglite');
@@ -21,7 +22,16 @@ const started = performance.now();
 // `npm ci`, or here in memory when missing): initdb on disk and every migration take several times as long.
 const dataDir = process.env.DATABASE_URL ? undefined : process.env.PGLITE_DATA_DIR;
 if (dataDir && isEmptyDataDir(dataDir)) extractTemplate(await templateFile(TEMPLATE_CACHE_DIR), dataDir);
-const runtime = await startLocalRuntime({ topology: functions, port: Number(process.env.PORT ?? 3000) });
+let runtime: LocalRuntime;
+try {
+  runtime = await startLocalRuntime({ topology: functions, port: Number(process.env.PORT ?? 3000) });
+} catch (error) {
+  // One line a person can act on, not a driver stack trace.
+  if (!isDatabaseUnavailable(error)) throw error;
+  const where = process.env.DATABASE_URL ? new URL(process.env.DATABASE_URL).host : 'embedded PGlite';
+  console.error(`[local] ${describeDatabaseFailure(error, where)}`);
+  process.exit(1);
+}
 const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${process.env.PGLITE_DATA_DIR}`;
 console.log(`[local] RunningCoach API on ${runtime.url} (database: ${where}) ready in ${Math.round(performance.now() - started)} ms`);
 

@@ -7,6 +7,7 @@ import * as metrics from './0002_metrics';
 import * as ingestion from './0003_ingestion';
 import * as webhooks from './0004_webhooks';
 import * as samples from './0006_samples';
+import * as resilience from './0007_resilience';
 import * as responders from './0009_responders';
 
 export const migrations: Record<string, Migration> = {
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0003_ingestion': ingestion,
   '0004_webhooks': webhooks,
   '0006_samples': samples,
+  '0007_resilience': resilience,
   '0009_responders': responders,
 };

@@ -11,6 +11,8 @@ const Env = z.object({
   /** Where embedded PGlite keeps its files; absent means in memory. */
   PGLITE_DATA_DIR: z.string().min(1).optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(20).default(2),
+  /** A connection that takes longer fails the request with 503 (the database counts as unreachable). */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
   EVENT_BUS_NAME: z.string().min(1).default('running-coach'),
   CORS_ALLOW_ORIGIN: z.string().min(1).default('*'),
   AWS_REGION: z.string().min(1).default('us-east-1'),

@@ -1,6 +1,6 @@
 import { functions } from '../../lib/topology';
 import { getDb } from '../../shared/db/connection';
-import { checkDatabase } from '../../shared/db/health';
+import { checkHealth } from '../../shared/db/health';
 import { httpHandler } from '../../shared/http/handler';
 
-export const handler = httpHandler(functions.health, async () => ({ status: 'ok' as const, db: await checkDatabase(getDb()) }));
+export const handler = httpHandler(functions.health, async () => checkHealth(getDb()));

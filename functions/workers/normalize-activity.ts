@@ -9,6 +9,7 @@ import { eventBridgePublisher } from '../../shared/events/publisher';
 import { requeueLater } from '../../shared/events/requeue';
 import { upsertDailyMetrics } from '../../shared/metrics/daily-metrics';
 import { claimCheckReader, stravaActivities, vendorConnections } from '../../shared/vendors/adapters';
+import { vendorCredentials } from '../../shared/vendors/credentials';
 
 let normalize: ReturnType<typeof createNormalizer> | undefined;
 
@@ -24,6 +25,7 @@ function normalizer() {
     // 'skip': one implausible vendor day (or one dated after the athlete's today) does not lose the others.
     dailyMetrics: async (userId, days) => void (await upsertDailyMetrics(getDb(), userId, days, { publisher: eventBridgePublisher, invalid: 'skip' })),
     clock: { now: () => clock().now() },
+    stravaSubscriptionId: async () => (await vendorCredentials()).strava.subscriptionId,
   }));
 }
 

@@ -3,6 +3,7 @@
 // (shared/http/problem.ts), so the app parses one error format.
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { CODE_OF_STATUS, problemType, type ProblemCode } from '../../shared/http/errors';
+import { SECURITY_HEADERS } from '../../shared/http/handler';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem';
 
 interface GatewayProblem {
@@ -46,10 +47,19 @@ export const GATEWAY_PROBLEMS: readonly GatewayProblem[] = [
   { type: apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, title: 'Unsupported Media Type' },
   // Throttling is per second (the stage's rate limit): a second is the wait that helps.
   { type: apigateway.ResponseType.THROTTLED, status: 429, title: 'Too Many Requests', headers: { 'Retry-After': '1' } },
-  { type: apigateway.ResponseType.AUTHORIZER_FAILURE, status: 500, title: 'Internal Server Error' },
+  // The authorizer could not decide (its database is down, it timed out): the token may be fine, so not a
+  // 401 (the app would sign the user out) but a retryable 503. The local runtime answers the same.
+  {
+    type: apigateway.ResponseType.AUTHORIZER_FAILURE,
+    status: 503,
+    title: 'Service Unavailable',
+    detail: 'Authorization is temporarily unavailable; retry later',
+    headers: { 'Retry-After': '5' },
+  },
   { type: apigateway.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, status: 500, title: 'Internal Server Error' },
   { type: apigateway.ResponseType.INTEGRATION_FAILURE, status: 504, title: 'Gateway Timeout' },
-  { type: apigateway.ResponseType.INTEGRATION_TIMEOUT, status: 504, title: 'Gateway Timeout' },
+  // Handlers answer 503 themselves a second before their timeout; this is the backstop.
+  { type: apigateway.ResponseType.INTEGRATION_TIMEOUT, status: 503, title: 'Service Unavailable', headers: { 'Retry-After': '5' } },
 ];
 
 /** Gateway templates substitute `$context` variables only; `messageString` arrives already quoted. */
@@ -70,6 +80,7 @@ function problemBody(problem: GatewayProblem): string {
 export function addProblemResponses(api: apigateway.RestApi): void {
   for (const problem of GATEWAY_PROBLEMS) {
     const headers: Record<string, string> = {
+      ...SECURITY_HEADERS,
       'Content-Type': PROBLEM_CONTENT_TYPE,
       // Without it a browser client sees a CORS failure instead of the problem.
       'Access-Control-Allow-Origin': '*',

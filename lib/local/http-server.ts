@@ -11,12 +11,15 @@ import type {
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
 import { CODE_OF_STATUS, problemType } from '../../shared/http/errors';
+import { SECURITY_HEADERS } from '../../shared/http/handler';
 import type { HttpTrigger } from '../../shared/topology-types';
 import { serveDocs } from './docs';
 
 /** API Gateway's own payload limit. Routes set smaller ones (413 from the handler). */
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const STAGE = 'v1';
+const UNAUTHORIZED_HEADERS = { 'WWW-Authenticate': 'Bearer' };
+export const AUTHORIZER_RETRY_AFTER_SECONDS = '5';
 
 export interface LocalRoute {
   name: string;
@@ -56,10 +59,10 @@ function compile(route: LocalRoute): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}/?$`), paramNames, specificity: -paramNames.length };
 }
 
-/** What API Gateway answers by itself (lib/aws/problem-responses.ts), in the handlers' problem shape. */
-function problem(res: ServerResponse, status: number, title: string, detail: string, requestId: string, cors: Record<string, string>) {
+/** What API Gateway answers by itself (lib/aws/problem-responses.ts), in the handlers' problem shape, with its headers. */
+function problem(res: ServerResponse, status: number, title: string, detail: string, requestId: string, cors: Record<string, string>, extra: Record<string, string> = {}) {
   const code = CODE_OF_STATUS[status] ?? (status < 500 ? 'request_rejected' : 'gateway_error');
-  res.writeHead(status, { 'Content-Type': 'application/problem+json', 'X-Request-Id': requestId, 'Cache-Control': 'no-store', ...cors });
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/problem+json', 'X-Request-Id': requestId, ...cors, ...extra });
   res.end(JSON.stringify({ type: problemType(code), code, title, status, detail, requestId }));
 }
 
@@ -222,7 +225,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     if (route.trigger.auth === 'user') {
       if (!options.authorize) return problem(res, 500, 'Internal Server Error', 'No authorizer in the topology', requestId, cors);
       // identitySource is the Authorization header: without it API Gateway answers 401 itself.
-      if (!headers.authorization) return problem(res, 401, 'Unauthorized', 'A valid bearer token is required', requestId, cors);
+      if (!headers.authorization) return problem(res, 401, 'Unauthorized', 'A valid bearer token is required', requestId, cors, UNAUTHORIZED_HEADERS);
       const methodArn = `arn:aws:execute-api:local:000000000000:local/${STAGE}/${method}${url.pathname}`;
       let result: APIGatewayAuthorizerResult;
       try {
@@ -232,8 +235,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
           methodArn,
         } as APIGatewayRequestAuthorizerEvent)) as APIGatewayAuthorizerResult;
       } catch (error) {
-        const unauthorized = (error as Error)?.message === 'Unauthorized';
-        return problem(res, unauthorized ? 401 : 500, unauthorized ? 'Unauthorized' : 'Internal Server Error', unauthorized ? 'A valid bearer token is required' : 'Authorizer failed', requestId, cors);
+        if ((error as Error)?.message === 'Unauthorized') return problem(res, 401, 'Unauthorized', 'A valid bearer token is required', requestId, cors, UNAUTHORIZED_HEADERS);
+        // AUTHORIZER_FAILURE: the authorizer could not decide (its database is down, it timed out). The
+        // token may be fine, so not a 401 (the app would sign the user out): a retryable 503.
+        return problem(res, 503, 'Service Unavailable', 'Authorization is temporarily unavailable; retry later', requestId, cors, { 'Retry-After': AUTHORIZER_RETRY_AFTER_SECONDS });
       }
       if (!policyAllows(result, methodArn)) return problem(res, 403, 'Forbidden', 'Not allowed', requestId, cors);
       requestContext.authorizer = { ...(result.context ?? {}), principalId: result.principalId };

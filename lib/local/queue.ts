@@ -29,6 +29,7 @@ export class LocalQueue {
   readonly deadLetters: QueueMessage[] = [];
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -73,7 +74,15 @@ export class LocalQueue {
   }
 
   private schedule(delayMs: number): void {
-    if (this.stopped || this.timer) return;
+    if (this.stopped) return;
+    const due = Date.now() + Math.max(0, delayMs);
+    // A look already planned for sooner covers this one; a later one (a failed message's visibility
+    // timeout) must not hold back a message that is visible now, or one poison message stalls the queue.
+    if (this.timer) {
+      if (this.timerDue <= due) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.poll();

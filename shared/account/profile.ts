@@ -2,10 +2,14 @@
 // transaction (the row is locked so the cross-field rules see the values they are about to change).
 import { Unprocessable, NotFound, type FieldError } from '../http/errors';
 import { fieldError } from '../http/field-errors';
-import type { Conn } from '../db/connection';
-import type { NotificationPreferences, UserRow, UserUpdate } from '../db/schema';
+import type { Transaction } from 'kysely';
+import type { Conn, Db } from '../db/connection';
+import type { Database, NotificationPreferences, UserRow, UserUpdate } from '../db/schema';
 import { localDateOf } from '../domain/dates';
 import { notificationPreferenceKeys, type Me, type UpdateMe } from '../contracts/me';
+import { recomputeTrimpHistory, trimpBaselinesChanged } from '../activities/trimp-history';
+import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
+import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
 
 const PROFILE_COLUMNS = [
   'id',
@@ -131,7 +135,8 @@ function toUpdate(patch: UpdateMe, current: ProfileRow): UserUpdate {
   return u;
 }
 
-export async function updateMe(db: Conn, userId: string, patch: UpdateMe, now: Date): Promise<Me> {
+export async function updateMe(db: Conn, userId: string, patch: UpdateMe, now: Date, publisher: EventPublisher = eventBridgePublisher): Promise<Me> {
+  let enqueued: EnqueuedEvent[] = [];
   const run = async (trx: Conn) => {
     const current = await trx.selectFrom('users').select(PROFILE_COLUMNS).where('id', '=', userId).forUpdate().executeTakeFirst();
     if (!current) throw new NotFound('No such account');
@@ -145,7 +150,12 @@ export async function updateMe(db: Conn, userId: string, patch: UpdateMe, now: D
     if (errors.length > 0) throw new Unprocessable(errors);
     if (Object.keys(update).length === 0) return toMe(current);
     const row = await trx.updateTable('users').set(update).where('id', '=', userId).returning(PROFILE_COLUMNS).executeTakeFirstOrThrow();
+    // New HR baselines put the whole TRIMP history on the new scale (and the load series follows).
+    if (trimpBaselinesChanged(current, row)) enqueued = await recomputeTrimpHistory(trx as Transaction<Database>, userId, row);
     return toMe(row);
   };
-  return 'isTransaction' in db && db.isTransaction ? run(db) : db.transaction().execute(run);
+  if ('isTransaction' in db && db.isTransaction) return run(db);
+  const me = await db.transaction().execute(run);
+  await publishEnqueued(db as Db, publisher, enqueued);
+  return me;
 }

@@ -55,6 +55,8 @@ export interface NormalizeDeps {
   clock: Clock;
   /** Strava calls in flight at once. */
   stravaConcurrency?: number;
+  /** Our Strava subscription, when known: another subscription's events are dropped here, not refused at the webhook. */
+  stravaSubscriptionId?: () => Promise<number | undefined>;
 }
 
 /** What one message asks for once its vendor users are known. */
@@ -104,20 +106,33 @@ export function createNormalizer(deps: NormalizeDeps) {
     const occurredAt = new Date(message.time);
 
     if (p.vendor === 'strava') {
-      const action = classifyStravaEvent(p.payload);
+      // Strava's events are unsigned and their ids guessable: nothing an event claims is acted on until
+      // Strava itself confirms it, and each confirmation spends the athlete's budget for unverified events.
+      const action = classifyStravaEvent(p.payload, await deps.stravaSubscriptionId?.());
       if (action.kind === 'ignore') return drop(message, action.reason);
+      const link = links.get('strava')!.get(action.athleteId);
+      if (!link) return drop(message, 'unknown or disconnected Strava athlete');
+      const budget = await deps.strava.spendEventCall(link);
+      if (!budget.ok) return waitForBudget(message, budget.retryAfterSeconds);
       if (action.kind === 'deauthorize') {
+        const stillAuthorized = await askStrava(message, () => deps.strava.stillAuthorized(link));
+        if (stillAuthorized === null) return null;
+        if (stillAuthorized) return drop(message, 'deauthorization not confirmed: Strava still accepts our token');
         await deps.connections.revoke('strava', action.athleteId, new Date(p.payload.event_time * 1000));
         return drop(message, 'athlete deauthorized: link revoked');
       }
-      const link = links.get('strava')!.get(action.athleteId);
-      if (!link) return drop(message, 'unknown or disconnected Strava athlete');
       if (action.kind === 'activity-delete') {
+        const gone = await askStrava(message, () => deps.strava.activityGone(link, action.activityId));
+        if (gone === null) return null;
+        if (!gone) return drop(message, 'delete not confirmed: Strava still has the activity');
         work.ops.push({ kind: 'delete', userId: link.userId, source: 'strava', externalId: action.activityId });
         return work;
       }
       const activity = await fetchStrava(message, link, action.activityId);
       if (!activity) return null;
+      if (activity.athlete !== undefined && String(activity.athlete.id) !== action.athleteId) {
+        return drop(message, "the activity belongs to another athlete than the event's owner");
+      }
       work.ops.push({ kind: 'upsert', userId: link.userId, candidate: mapStravaActivity(activity), origin: 'vendor' });
       return work;
     }
@@ -170,6 +185,29 @@ export function createNormalizer(deps: NormalizeDeps) {
       stravaPausedUntil = Math.max(stravaPausedUntil, now + verdict.delaySeconds * 1000);
       return waitForStrava(message, verdict.delaySeconds);
     }
+  }
+
+  /** A verification call with fetchStrava's failure handling; null when the message was dropped or put back. */
+  async function askStrava<T>(message: ReceivedMessage, call: () => Promise<T>): Promise<T | null> {
+    const now = deps.clock.now().getTime();
+    if (stravaPausedUntil > now) return waitForStrava(message, (stravaPausedUntil - now) / 1000);
+    try {
+      return await call();
+    } catch (error) {
+      const verdict = vendorFailureAction(error);
+      if (verdict.action === 'retry') throw error;
+      if (verdict.action === 'drop') return drop(message, verdict.reason);
+      stravaPausedUntil = Math.max(stravaPausedUntil, now + verdict.delaySeconds * 1000);
+      return waitForStrava(message, verdict.delaySeconds);
+    }
+  }
+
+  /** The athlete's budget for unverified events is spent: the event waits for the next window. */
+  async function waitForBudget(message: ReceivedMessage, delaySeconds: number): Promise<null> {
+    const outcome = await deps.requeue(message.record, delaySeconds);
+    logger.warn('unverified Strava events over budget: message put back', { messageId: message.messageId, delaySeconds, outcome });
+    if (outcome !== 'requeued') throw new Error('waiting for the unverified-event budget on this delivery');
+    return null;
   }
 
   /** Puts the message back until the budget resets; null: this delivery is done. */

@@ -204,6 +204,8 @@ export function planActivityChanges(input: PlanInput): ActivityPlan {
         trimp: null,
         duplicate_of: null,
         created_at: existing?.created_at ?? now,
+        // A delivery states its own values; borrowed ones are worked out again below (fillFromDuplicates).
+        field_sources: {},
       };
       // An activity that already was a duplicate stays one while it still matches; a counted one stays counted.
       const stillDuplicate = existing?.duplicate_of ? rows.get(existing.duplicate_of) : undefined;
@@ -277,6 +279,40 @@ export function planActivityChanges(input: PlanInput): ActivityPlan {
     for (const other of others) touch({ ...other, duplicate_of: heir.id });
   }
 
+  fillFromDuplicates();
+
+  /**
+   * A counted activity takes each value it lacks (HR, distance, elevation) from its duplicates, the oldest
+   * first, and records where it came from in field_sources; a value borrowed before is worked out again, so
+   * it follows the duplicate's corrections, and goes when the duplicate goes. Its TRIMP then follows below.
+   */
+  function fillFromDuplicates() {
+    const affected = new Set<string>();
+    for (const id of [...plan.upserts.keys(), ...plan.deletes]) {
+      const r = plan.upserts.get(id) ?? plan.before.get(id);
+      if (!r) continue;
+      affected.add(r.duplicate_of ?? r.id);
+      const was = plan.before.get(id);
+      if (was?.duplicate_of) affected.add(was.duplicate_of);
+    }
+    for (const id of affected) {
+      const counted = rows.get(id);
+      if (!counted || counted.duplicate_of !== null || plan.deletes.has(id)) continue;
+      const duplicates = [...rows.values()]
+        .filter((r) => r.duplicate_of === id && !plan.deletes.has(r.id))
+        .sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.id.localeCompare(b.id));
+      const next: WorkingRow = { ...counted, field_sources: {} };
+      for (const [column, field] of BORROWABLE) {
+        const borrowed = counted.field_sources[field] !== undefined;
+        if (!borrowed && counted[column] !== null) continue;
+        const donor = duplicates.find((d) => d[column] !== null);
+        next[column] = donor ? donor[column] : null;
+        if (donor) next.field_sources[field] = donor.id;
+      }
+      if (!sameRow(counted, next) || JSON.stringify(counted.field_sources) !== JSON.stringify(next.field_sources)) touch(next);
+    }
+  }
+
   for (const [id, row] of plan.upserts) {
     row.internal_load = row.duplicate_of === null && row.rpe !== null ? sessionLoad(row.duration_minutes, row.rpe) : null;
     const before = plan.before.get(id) ?? null;
@@ -323,6 +359,14 @@ function localDateFor(c: ActivityCandidate, timeZone: string): string {
 
 const sameItem = (k: { userId: string; vendor: string; externalId: string | null }, userId: string, source: string, externalId: string | null) =>
   k.userId === userId && k.vendor === source && k.externalId === externalId;
+
+/** Measurements a counted activity may take from its duplicates: column, and its name in the API. */
+const BORROWABLE = [
+  ['avg_hr', 'avgHr'],
+  ['max_hr', 'maxHr'],
+  ['distance_meters', 'distanceMeters'],
+  ['elevation_gain_meters', 'elevationGainMeters'],
+] as const;
 
 const probe = (r: WorkingRow) => ({ source: r.source, startTime: r.start_time, durationMinutes: r.duration_minutes });
 const gap = (a: WorkingRow, b: WorkingRow) => Math.abs(a.start_time.getTime() - b.start_time.getTime());

@@ -13,7 +13,7 @@ import { enqueueEvents, publishEnqueued, type EnqueuedEvent } from '../events/ou
 import type { EventPublisher } from '../events/publisher';
 import { BadRequest, NotFound, Unauthorized, Unprocessable } from '../http/errors';
 import { fieldError } from '../http/field-errors';
-import { type ActivityCandidate, toUtcInstant } from '../vendors/activity';
+import { type ActivityCandidate, toUtcInstant, validateCandidate } from '../vendors/activity';
 import { type ActivityOp, type ActivityPlan, finishLoads, loadChanges, type OpResult, planActivityChanges, taskChanges, type UserContext, type WorkingRow } from './plan';
 import {
   activitiesBetween,
@@ -45,7 +45,10 @@ export interface ApplyOptions {
 export async function applyActivityOps(trx: Transaction<Database>, ops: readonly ActivityOp[], options: ApplyOptions): Promise<Applied> {
   const users = await lockUsers(trx, [...new Set(ops.map((op) => op.userId))]);
   const known = ops.filter((op) => users.has(op.userId));
-  const rows = known.length > 0 ? await loadWorkingRows(trx, known) : [];
+  // Validation before any cast: an implausible start (year 0, year 275760) must become a stored rejection,
+  // not a "date/time field value out of range" from the neighbour lookup that redelivers until the DLQ.
+  const implausible = new Set(known.filter((op) => op.kind === 'upsert' && !validateCandidate(op.candidate, options.now).ok));
+  const rows = known.length > 0 ? await loadWorkingRows(trx, known, implausible) : [];
   const plan = planActivityChanges({ ops, users, rows, now: options.now, newId: options.newId ?? randomUUID });
   if (plan.trimpFromStoredSamples.size > 0) {
     const stored = await loadHeartRates(trx, [...plan.trimpFromStoredSamples].map((id) => plan.upserts.get(id)!));
@@ -208,5 +211,6 @@ export function toActivity(row: WorkingRow): Activity {
     internalLoad: row.internal_load,
     trimp: row.trimp,
     duplicateOf: row.duplicate_of,
+    fieldSources: row.field_sources ?? {},
   };
 }

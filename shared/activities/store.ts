@@ -34,14 +34,16 @@ export async function lockUsers(trx: Trx, userIds: readonly string[]): Promise<M
  * Every row the operations can touch, in one query: the targets (by vendor key or by id), their
  * duplicates and primaries, and each incoming activity's neighbours within the duplicate window.
  */
-export async function loadWorkingRows(trx: Trx, ops: readonly ActivityOp[]): Promise<WorkingRow[]> {
+export async function loadWorkingRows(trx: Trx, ops: readonly ActivityOp[], noNeighbours: ReadonlySet<ActivityOp> = new Set()): Promise<WorkingRow[]> {
   const keyed = { users: [] as string[], sources: [] as string[], externalIds: [] as string[] };
   const byId = { users: [] as string[], ids: [] as string[] };
   const near = { users: [] as string[], starts: [] as string[] };
   for (const op of ops) {
     if (op.kind === 'upsert') {
-      near.users.push(op.userId);
-      near.starts.push(op.candidate.startTime);
+      if (!noNeighbours.has(op)) {
+        near.users.push(op.userId);
+        near.starts.push(op.candidate.startTime);
+      }
       if (op.candidate.externalId !== null) {
         keyed.users.push(op.userId);
         keyed.sources.push(op.candidate.source);
@@ -84,7 +86,7 @@ export async function loadWorkingRows(trx: Trx, ops: readonly ActivityOp[]): Pro
     )
     select id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
            distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp,
-           duplicate_of, created_at
+           duplicate_of, created_at, field_sources
       from activities
      where id in (select id from wanted)`.execute(trx);
   return result.rows;
@@ -110,7 +112,7 @@ const ROWS_PER_INSERT = 1000;
 
 export async function upsertActivities(trx: Trx, rows: readonly WorkingRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT).map(({ created_at: _, ...row }) => row);
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT).map(({ created_at: _, field_sources, ...row }) => ({ ...row, field_sources: JSON.stringify(field_sources) }));
     await trx
       .insertInto('activities')
       .values(chunk)
@@ -125,6 +127,7 @@ export async function upsertActivities(trx: Trx, rows: readonly WorkingRow[]): P
           avg_hr: eb.ref('excluded.avg_hr'),
           max_hr: eb.ref('excluded.max_hr'),
           elevation_gain_meters: eb.ref('excluded.elevation_gain_meters'),
+          field_sources: eb.ref('excluded.field_sources'),
           rpe: eb.ref('excluded.rpe'),
           feeling: eb.ref('excluded.feeling'),
           notes: eb.ref('excluded.notes'),

@@ -5,9 +5,9 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { Conn } from '../db/connection';
 import { InvalidToken, verifyAccessToken } from './tokens';
 
-/** "Bearer <token>" -> the token; anything else -> undefined. */
+/** "Bearer <token>" -> the token; anything else -> undefined. The scheme is case-insensitive (RFC 9110 §11.1). */
 export function bearerToken(header: string | undefined): string | undefined {
-  const m = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)$/.exec(header?.trim() ?? '');
+  const m = /^Bearer +([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)$/i.exec(header?.trim() ?? '');
   return m?.[1];
 }
 

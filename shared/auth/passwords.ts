@@ -2,6 +2,8 @@
 // hash, so raising them later only affects new hashes (and old ones are upgraded at the next login).
 // Format: scrypt$<log2 N>$<r>$<p>$<salt base64url>$<key base64url>
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ConcurrencyLimit, Saturated } from '../concurrency';
+import { ServiceUnavailable } from '../http/errors';
 
 export interface ScryptCost {
   log2N: number;
@@ -18,7 +20,23 @@ const MAX_LOG2N = 20;
 const MAX_R = 32;
 const MAX_P = 16;
 
-function derive(password: string, salt: Buffer, cost: ScryptCost, length: number): Promise<Buffer> {
+/**
+ * scrypt runs on libuv's thread pool (4 threads by default), which DNS lookups and file I/O share; each run
+ * takes 32 MiB. Two at a time leaves the pool room for the rest, and a burst of logins waits in a short line
+ * or gets a 503 with Retry-After instead of starving the process until every request times out.
+ */
+export const passwordHashing = new ConcurrencyLimit('password hashing', 4, 16);
+
+async function derive(password: string, salt: Buffer, cost: ScryptCost, length: number): Promise<Buffer> {
+  try {
+    return await passwordHashing.run(() => deriveNow(password, salt, cost, length));
+  } catch (error) {
+    if (error instanceof Saturated) throw new ServiceUnavailable('Too many sign-ins at once; retry shortly', 1);
+    throw error;
+  }
+}
+
+function deriveNow(password: string, salt: Buffer, cost: ScryptCost, length: number): Promise<Buffer> {
   const options: ScryptOptions = {
     N: 2 ** cost.log2N,
     r: cost.r,

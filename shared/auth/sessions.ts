@@ -17,6 +17,10 @@ async function tokenPair(db: Db, user: { id: string; email: string }, now: Date,
 
 /** `email` is already normalized by the contract. 409 when it is taken. */
 export async function register(db: Db, email: string, password: string, now: Date): Promise<TokenPair> {
+  // A taken email costs no scrypt (409 says the email is registered either way). Two registrations racing
+  // past this check both hash; the insert below decides which one wins.
+  const taken = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  if (taken) throw new Conflict('An account with this email already exists');
   const passwordHash = await hashPassword(password);
   const user = await db
     .insertInto('users')

@@ -51,8 +51,11 @@ export type UpdateActivityBody = z.infer<typeof UpdateActivityBody>;
 export const ActivityIdParams = z.object({ id: z.uuid().meta({ examples: ['0b6f4c1e-5d0a-4f7e-9a39-3c2b1d7e8f90'] }) });
 
 /** Both bounds are athlete-local dates, inclusive. Default: the 28 days ending today in the user's zone. */
+/** Range bounds: year 0 is no PostgreSQL date, and the default range reaches back from `to` (fuzz-found 500). */
+const RangeDate = CalendarDate.refine((d) => d >= '1900-01-01', 'must not be before 1900-01-01');
+
 export const ListActivitiesQuery = z
-  .object({ from: CalendarDate.optional(), to: CalendarDate.optional() })
+  .object({ from: RangeDate.optional(), to: RangeDate.optional() })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] });
 export type ListActivitiesQuery = z.infer<typeof ListActivitiesQuery>;
 
@@ -79,6 +82,8 @@ export const Activity = z.object({
   trimp: z.number().nullable(),
   /** The activity this one repeats from another source: it is listed but carries no load. */
   duplicateOf: z.uuid().nullable(),
+  /** Values the counted activity took from one of its duplicates: field name -> that duplicate's id. */
+  fieldSources: z.record(z.string(), z.uuid()),
 }).meta({ id: 'Activity', examples: [activityExample()] });
 export type Activity = z.infer<typeof Activity>;
 

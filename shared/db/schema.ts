@@ -26,6 +26,8 @@ export type JsonArray = JsonValue[];
 export type Jsonb<T extends object> = JSONColumnType<T, string, string>;
 /** jsonb with a default. */
 export type DefaultJsonb<T extends object> = JSONColumnType<T, string | undefined, string>;
+/** activities.field_sources: field name (camelCase, as in the API) -> the id of the duplicate it came from. */
+export type FieldSources = { [field: string]: string };
 
 // ---- enumerations (text + CHECK in the database; the lists match the CHECKs) ----------------------
 
@@ -176,6 +178,9 @@ export interface VendorConnectionsTable {
   disconnected_at: NullableTimestamp;
   /** When the link was last (re)connected: a revocation older than this is stale (migration 0004). */
   connected_at: DefaultTimestamp;
+  /** API calls unverified webhook events caused in the window starting event_calls_window_start (migration 0007). */
+  event_calls: Generated<number>;
+  event_calls_window_start: NullableTimestamp;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -217,6 +222,8 @@ export interface ActivitiesTable {
   trimp: number | null;
   /** The activity this one repeats from another source (same user); duplicates carry no load. */
   duplicate_of: string | null;
+  /** Fields taken from a duplicate, by field name: the duplicate's id (migration 0007). */
+  field_sources: DefaultJsonb<FieldSources>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -319,6 +326,8 @@ export interface RiskAlertsTable {
   kind: RiskAlertKind;
   date: DateString;
   metrics: Jsonb<RiskAlertMetrics>;
+  /** Null while the condition holds; set when a recompute finds it no longer does (migration 0007). */
+  resolved_at: NullableTimestamp;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -469,6 +478,8 @@ export const columns = {
     'connected_at',
     'created_at',
     'updated_at',
+    'event_calls',
+    'event_calls_window_start',
   ],
   ingest_rejections: ['id', 'user_id', 'vendor', 'external_id', 'reason', 'payload_summary', 'created_at'],
   activities: [
@@ -493,6 +504,7 @@ export const columns = {
     'duplicate_of',
     'created_at',
     'updated_at',
+    'field_sources',
   ],
   activity_samples: ['user_id', 'activity_id', 'seconds', 'hr', 'speed_mps', 'cadence', 'power_w'],
   daily_metrics: [
@@ -556,7 +568,7 @@ export const columns = {
     'created_at',
     'updated_at',
   ],
-  risk_alerts: ['id', 'user_id', 'kind', 'date', 'metrics', 'created_at', 'updated_at'],
+  risk_alerts: ['id', 'user_id', 'kind', 'date', 'metrics', 'created_at', 'updated_at', 'resolved_at'],
   load_series: ['user_id', 'series_start', 'series_end', 'version', 'created_at', 'updated_at'],
   pending_tasks: ['id', 'user_id', 'kind', 'activity_id', 'status', 'resolved_at', 'created_at', 'updated_at'],
   notifications: [

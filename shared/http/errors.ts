@@ -122,6 +122,7 @@ export class TooManyRequests extends HttpError {
   }
 }
 
+/** Every 503 says when to come back: clients and SDKs back off by Retry-After. */
 export class ServiceUnavailable extends HttpError {
   constructor(detail = 'Temporarily unavailable; retry later', retryAfterSeconds = 30) {
     super(503, 'Service Unavailable', detail, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });

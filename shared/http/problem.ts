@@ -1,6 +1,7 @@
 // RFC 9457 problem details: the only shape an error leaves the API in.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError, problemType, type FieldError, type ProblemCode } from './errors';
+import { isDatabaseUnavailable } from '../db/outage';
+import { HttpError, problemType, ServiceUnavailable, type FieldError, type ProblemCode } from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -30,6 +31,7 @@ export function problemResponse(
 
 /** A typed error becomes its problem; pg constraint errors that slipped past validation keep a 4xx. */
 export function toProblem(error: unknown, requestId: string, instance?: string): { problem: Problem; headers: Record<string, string> } {
+  if (!(error instanceof HttpError) && isDatabaseUnavailable(error)) error = new ServiceUnavailable('The database is unavailable; retry later', 5);
   if (error instanceof HttpError) {
     return {
       problem: {
@@ -49,6 +51,10 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   const constraint = (error as { constraint?: unknown } | null)?.constraint;
   if (pgCode === '23505') {
     return { problem: { type: problemType('conflict'), code: 'conflict', title: 'Conflict', status: 409, detail: 'The resource already exists', instance, requestId }, headers: {} };
+  }
+  if (pgCode === '40001' || pgCode === '40P01') {
+    // A serialization failure or deadlock under load: nothing was written, and the same request will succeed.
+    return toProblem(new ServiceUnavailable('Busy; retry', 1), requestId, instance);
   }
   if (pgCode === '23514' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003') {
     const field = typeof constraint === 'string' ? constraint : 'body';

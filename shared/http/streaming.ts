@@ -16,7 +16,7 @@ import { config } from '../config';
 import { errorFields, logger } from '../logger';
 import { BadRequest, describeFieldErrors, Unauthorized } from './errors';
 import { parseFields } from './field-errors';
-import type { HttpRequest } from './handler';
+import { SECURITY_HEADERS, type HttpRequest } from './handler';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 export interface HttpResponseMetadata {
@@ -87,6 +87,7 @@ export function streamingHttpHandler<S extends RouteSchemas, A extends RouteAuth
     const requestId = event.requestContext?.requestId ?? context.awsRequestId ?? 'unknown';
     const started = performance.now();
     const common = {
+      ...SECURITY_HEADERS,
       'Access-Control-Allow-Origin': config().CORS_ALLOW_ORIGIN,
       'Access-Control-Expose-Headers': 'X-Request-Id, Retry-After, Location, Content-Disposition',
       'Cache-Control': 'no-store',

@@ -4,6 +4,7 @@ import { sql, type Selectable } from 'kysely';
 import type { z } from 'zod';
 import { DailyMetricsCandidate, type DailyMetricsDay, type ReadinessReason } from '../contracts/metrics';
 import { addDays, localDateOf } from '../domain/dates';
+import { recomputeTrimpHistory } from '../activities/trimp-history';
 import { assessReadiness, baselines, lastRpeBefore, sleepIndex, type DailyPhysiology } from '../domain/readiness';
 import { clock as currentClock, type Clock } from '../clock';
 import type { Conn, Db } from '../db/connection';
@@ -68,7 +69,7 @@ export async function upsertDailyMetrics(
     await sql`select pg_advisory_xact_lock(hashtextextended(${`daily_metrics:${userId}`}, 0))`.execute(trx);
     const user = await trx
       .selectFrom('users')
-      .select(['time_zone', 'resting_hr', 'hrv_rmssd', 'max_hr', 'lactate_threshold_hr'])
+      .select(['time_zone', 'resting_hr', 'hrv_rmssd', 'max_hr', 'lactate_threshold_hr', 'sex'])
       .where('id', '=', userId)
       .executeTakeFirst();
     if (!user) throw new NotFound('No such user');
@@ -118,9 +119,11 @@ export async function upsertDailyMetrics(
       .returningAll()
       .execute();
 
-    await followBaselines(trx, userId, user, baselines(physiology, today));
+    const followed = await followBaselines(trx, userId, user, baselines(physiology, today));
+    // A resting HR baseline that moved puts the TRIMP history on the new scale.
+    const trimps = followed !== null && followed !== user.resting_hr ? await recomputeTrimpHistory(trx, userId, { ...user, resting_hr: followed }) : [];
     const events = dates.map((date) => ({ detailType: DetailType.DailyMetricLogged, detail: { userId, date } }));
-    return { written, enqueued: await enqueueEvents(trx, events) };
+    return { written, enqueued: [...trimps, ...(await enqueueEvents(trx, events))] };
   });
 
   // After commit; if PutEvents fails the events stay in the outbox for the relay.
@@ -265,11 +268,12 @@ async function followBaselines(
   userId: string,
   user: { resting_hr: number | null; hrv_rmssd: number | null; max_hr: number | null; lactate_threshold_hr: number | null },
   means: { restingHr: number | null; hrvRmssdMs: number | null },
-): Promise<void> {
+): Promise<number | null> {
   const restingHr = means.restingHr === null ? null : Math.round(means.restingHr);
   const ceiling = Math.min(user.max_hr ?? Infinity, user.lactate_threshold_hr ?? Infinity);
   const set: { resting_hr?: number; hrv_rmssd?: number } = {};
   if (restingHr !== null && restingHr >= 25 && restingHr <= 120 && restingHr < ceiling && restingHr !== user.resting_hr) set.resting_hr = restingHr;
   if (means.hrvRmssdMs !== null && means.hrvRmssdMs > 0 && means.hrvRmssdMs < 500 && means.hrvRmssdMs !== user.hrv_rmssd) set.hrv_rmssd = means.hrvRmssdMs;
   if (Object.keys(set).length > 0) await db.updateTable('users').set(set).where('id', '=', userId).execute();
+  return set.resting_hr ?? user.resting_hr;
 }

@@ -87,6 +87,8 @@ function alertsIn(db: Conn, userId: string, range: { from: string; to: string })
     .selectFrom('risk_alerts')
     .select(['id', 'kind', 'date', 'metrics'])
     .where('user_id', '=', userId)
+    // A resolved alert (its condition no longer holds after a recompute) is no longer reported.
+    .where('resolved_at', 'is', null)
     .where('date', '>=', range.from)
     .where('date', '<=', range.to)
     .orderBy('date')

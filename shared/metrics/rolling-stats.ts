@@ -123,7 +123,7 @@ export async function recomputeRollingStats(
 export function planRecompute(inputs: SeriesInputs, today: string): Plan | 'up-to-date' | 'read-from-first' {
   const { firstActivityDate: first, stored, changedFrom } = inputs;
   if (first === null) {
-    // Every activity is gone: so is the series (alerts stay, as raised).
+    // Every activity is gone: so is the series (and its alerts are resolved by the write).
     if (stored === null || stored.seriesStart === null) return 'up-to-date';
     return { mode: 'cleared', seriesStart: null, seriesEnd: null, days: [], alerts: [] };
   }

@@ -5,7 +5,9 @@ import { loadClaimCheck, type ClaimCheckStore } from '../events/claim-check';
 import { resolveVendorUsers, revokeVendorAccess, updateVendorScopes } from './connections';
 import { vendorCredentials } from './credentials';
 import type { ClaimCheckReader, StravaActivities, VendorConnections, VendorLink } from './ports';
-import { fetchStravaActivity, stravaContext, type StravaContext } from './strava-client';
+import { clock } from '../clock';
+import { spendEventCall } from './event-budget';
+import { fetchStravaActivity, lookUpStravaActivityAs, stravaContext, stravaStillAuthorized, type StravaContext } from './strava-client';
 
 export function vendorConnections(db: Db): VendorConnections {
   return {
@@ -35,6 +37,15 @@ export function stravaActivities(db: Db, context?: StravaContext): StravaActivit
   return {
     async fetchActivity(link, activityId) {
       return fetchStravaActivity(db, link, activityId, context ?? (await stravaContext()));
+    },
+    async activityGone(link, activityId) {
+      return (await lookUpStravaActivityAs(db, link, activityId, context ?? (await stravaContext()))).status === 'not-found';
+    },
+    async stillAuthorized(link) {
+      return stravaStillAuthorized(db, link, context ?? (await stravaContext()));
+    },
+    async spendEventCall(link) {
+      return spendEventCall(db, link.id, clock().now());
     },
   };
 }

@@ -74,6 +74,12 @@ export interface StravaActivities {
    * `VendorDisconnected` / `StravaUnauthorized` (the athlete revoked us: dropped), anything else: retried.
    */
   fetchActivity(link: VendorLink, activityId: string): Promise<StravaActivity | null>;
+  /** Whether Strava answers 404 for the activity (the only proof a delete event is genuine). Same errors as fetchActivity. */
+  activityGone(link: VendorLink, activityId: string): Promise<boolean>;
+  /** Whether Strava still accepts our token for the athlete (a deauthorization event is believed only when not). */
+  stillAuthorized(link: VendorLink): Promise<boolean>;
+  /** Spends one API call of the link's budget for unverified events (event-budget.ts). */
+  spendEventCall(link: VendorLink): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
 }
 
 // ---- claim checks ---------------------------------------------------------------------------------

@@ -125,6 +125,17 @@ export function refreshStravaToken(http: StravaHttp, client: StravaClientCredent
  * (deleted since the event, or private without the activity:read_all scope): nothing to ingest.
  */
 export async function getStravaActivity(http: StravaHttp, accessToken: string, activityId: string): Promise<StravaActivity | null> {
+  const found = await lookUpStravaActivity(http, accessToken, activityId);
+  return found.status === 'found' ? found.activity : null;
+}
+
+export type StravaActivityLookup = { status: 'found'; activity: StravaActivity } | { status: 'not-found' } | { status: 'hidden' };
+
+/**
+ * The activity, or why not: 'not-found' (404: deleted, the only answer that confirms a delete event) or
+ * 'hidden' (403: it exists but this athlete's token may not read it).
+ */
+export async function lookUpStravaActivity(http: StravaHttp, accessToken: string, activityId: string): Promise<StravaActivityLookup> {
   if (!/^\d{1,20}$/.test(activityId)) throw new StravaRejected(400, `activity id ${activityId}`);
   const what = `activity ${activityId}`;
   const res = await call(http, what, `/api/v3/activities/${activityId}`, {
@@ -136,7 +147,7 @@ export async function getStravaActivity(http: StravaHttp, accessToken: string, a
   }
   if (res.status === 404 || res.status === 403) {
     await res.body?.cancel();
-    return null;
+    return { status: res.status === 404 ? 'not-found' : 'hidden' };
   }
   if (!res.ok) {
     await res.body?.cancel();
@@ -144,7 +155,17 @@ export async function getStravaActivity(http: StravaHttp, accessToken: string, a
   }
   const parsed = StravaActivity.safeParse(await json(res, what));
   if (!parsed.success) throw new StravaUnavailable(`${what}: unexpected response`, res.status);
-  return parsed.data;
+  return { status: 'found', activity: parsed.data };
+}
+
+/** GET /api/v3/athlete: true while the token works; StravaUnauthorized once the athlete revoked us. */
+export async function stravaTokenWorks(http: StravaHttp, accessToken: string): Promise<true> {
+  const what = 'the athlete';
+  const res = await call(http, what, '/api/v3/athlete', { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+  await res.body?.cancel();
+  if (res.status === 401) throw new StravaUnauthorized(what);
+  if (!res.ok) throw new StravaUnavailable(what, res.status);
+  return true;
 }
 
 /** Revokes our access at Strava (the athlete disconnected here); Strava then stops sending their events. */

@@ -9,6 +9,9 @@ import {
   StravaRejected,
   StravaUnauthorized,
   getStravaActivity,
+  lookUpStravaActivity,
+  stravaTokenWorks,
+  type StravaActivityLookup,
   type StravaClientCredentials,
   type StravaHttp,
 } from './strava-api';
@@ -57,6 +60,48 @@ export async function fetchStravaActivity(
     // Revoked early or rotated elsewhere: one fresh token, one more try.
     const fresh = await getStravaAccessToken(db, connection, { ...ctx, rejectedToken: token });
     return getStravaActivity(ctx.http, fresh, activityId);
+  }
+}
+
+/** The activity's status at Strava (see lookUpStravaActivity), with the same token handling as fetchStravaActivity. */
+export async function lookUpStravaActivityAs(
+  db: Db,
+  connection: Pick<VendorConnection, 'vendorUserId'>,
+  activityId: string,
+  context?: StravaContext,
+): Promise<StravaActivityLookup> {
+  const ctx = context ?? (await stravaContext());
+  const token = await getStravaAccessToken(db, connection, ctx);
+  try {
+    return await lookUpStravaActivity(ctx.http, token, activityId);
+  } catch (error) {
+    if (!(error instanceof StravaUnauthorized)) throw error;
+    const fresh = await getStravaAccessToken(db, connection, { ...ctx, rejectedToken: token });
+    return lookUpStravaActivity(ctx.http, fresh, activityId);
+  }
+}
+
+/**
+ * Whether Strava still accepts our access for this athlete: a deauthorization event is believed only when
+ * it does not (the event is unsigned; the token is the proof). A refused refresh, a refused token after a
+ * refresh, or a link we no longer hold tokens for all mean "no longer authorized".
+ */
+export async function stravaStillAuthorized(db: Db, connection: Pick<VendorConnection, 'vendorUserId'>, context?: StravaContext): Promise<boolean> {
+  const ctx = context ?? (await stravaContext());
+  const gone = (error: unknown) => error instanceof StravaUnauthorized || error instanceof StravaRejected || error instanceof VendorDisconnected;
+  let token: string;
+  try {
+    token = await getStravaAccessToken(db, connection, ctx);
+    return await stravaTokenWorks(ctx.http, token);
+  } catch (error) {
+    if (!gone(error)) throw error;
+  }
+  try {
+    const fresh = await getStravaAccessToken(db, connection, { ...ctx, rejectedToken: token! });
+    return await stravaTokenWorks(ctx.http, fresh);
+  } catch (error) {
+    if (gone(error)) return false;
+    throw error;
   }
 }
 

@@ -5,20 +5,15 @@ import type { IntakeItem } from './intake';
 export type StravaDecision =
   | { kind: 'publish'; item: IntakeItem; action: 'activity-upsert' | 'activity-delete' | 'deauthorize' }
   /** Not for us to act on (an athlete update other than a deauthorization): answered 200, nothing published. */
-  | { kind: 'ignore'; reason: string; eventKey: string }
-  /** Another subscription's event: refused (403). */
-  | { kind: 'forbidden'; reason: string };
+  | { kind: 'ignore'; reason: string; eventKey: string };
 
 /**
- * `subscriptionId` is ours when configured. Without it (before the operator records it, see README)
- * events are accepted unchecked: Strava's webhook is unsigned, and an event only makes the worker read
- * the athlete's activity from Strava with the athlete's own token, so a forged one can do little.
+ * The subscription id is not checked here: answering another id differently (a 403) lets anyone probe for
+ * ours. Every well-formed event is answered alike and published; the worker drops another subscription's
+ * events and verifies the rest with Strava before acting (shared/activities/normalize.ts).
  */
-export function stravaDecision(event: StravaEvent, subscriptionId: number | undefined): StravaDecision {
-  if (subscriptionId !== undefined && event.subscription_id !== subscriptionId) {
-    return { kind: 'forbidden', reason: 'The event belongs to another subscription' };
-  }
-  const action = classifyStravaEvent(event, subscriptionId);
+export function stravaDecision(event: StravaEvent): StravaDecision {
+  const action = classifyStravaEvent(event);
   if (action.kind === 'ignore') return { kind: 'ignore', reason: action.reason, eventKey: action.eventKey };
   // The payload is the event exactly as validated: the worker classifies it again (ports.ts).
   return { kind: 'publish', action: action.kind, item: { vendor: 'strava', eventKey: action.eventKey, payload: event } };

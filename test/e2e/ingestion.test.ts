@@ -166,9 +166,12 @@ describe('one session, many deliveries', () => {
     expect((await tasksOf(user)).map((t) => t.activityId)).toEqual([fromGarmin!.id]);
     expect(strava.requests.some((r) => r.path === '/api/v3/activities/11472130281')).toBe(true);
 
-    // Strava says the athlete deleted it there: our copy goes; the Garmin one still counts.
+    // Strava says the athlete deleted it there (and its API agrees: 404): our copy goes; the Garmin one still counts.
+    const deleted = strava.activities.get('11472130281')!;
+    strava.activities.delete('11472130281');
     await call(null, 'POST', '/api/v1/webhooks/strava', freshStravaEvent('strava-event-delete.json', { object_id: 11472130281 }));
     await local.runtime.drain();
+    strava.activities.set('11472130281', deleted);
     expect((await activitiesOf(user)).map((a) => a.source)).toEqual(['garmin']);
   });
 });

@@ -28,6 +28,13 @@ export interface FakeStrava {
   requests: FakeStravaRequest[];
   /** Activities by id (the samples preloaded); set one to serve it, delete one for a 404. */
   activities: Map<string, Record<string, unknown>>;
+  /**
+   * Whose activity it is (served as `athlete.id`). Unset: the asking token's athlete, so the samples
+   * belong to whoever connected. Set one to stage another athlete's public activity.
+   */
+  owners: Map<string, number>;
+  /** The athlete revoked our access: every token issued for them stops working (as after a real deauthorization). */
+  revokeAthlete(athleteId: number): void;
   /** A code the OAuth endpoint accepts once, connecting `athleteId` (default: the one from the options). */
   issueCode(code?: string, athleteId?: number): string;
   /** The next `count` API calls answer 429 with these usage headers ("15min,daily"). */
@@ -51,6 +58,8 @@ export async function startFakeStrava(options: FakeStravaOptions = {}): Promise<
   const requests: FakeStravaRequest[] = [];
   const codes = new Map<string, number>(); // code -> athlete
   const accessTokens = new Map<string, number>(); // token -> expires (epoch s)
+  const tokenAthletes = new Map<string, number>(); // access or refresh token -> athlete
+  const owners = new Map<string, number>();
   // Valid refresh tokens: each is spent by its refresh, which issues the next (Strava rotates them).
   const refreshTokens = new Set<string>();
   let refreshes = 0;
@@ -64,10 +73,12 @@ export async function startFakeStrava(options: FakeStravaOptions = {}): Promise<
     activities.set(String(activity.id), activity);
   }
 
-  const issueTokens = () => {
+  const issueTokens = (athlete: number) => {
     const access = `access-${randomBytes(8).toString('hex')}`;
     const refreshToken = `refresh-${randomBytes(8).toString('hex')}`;
     refreshTokens.add(refreshToken);
+    tokenAthletes.set(access, athlete);
+    tokenAthletes.set(refreshToken, athlete);
     const expiresAt = Math.floor(now().getTime() / 1000) + lifetime;
     accessTokens.set(access, expiresAt);
     return { token_type: 'Bearer', access_token: access, refresh_token: refreshToken, expires_at: expiresAt, expires_in: lifetime };
@@ -102,12 +113,12 @@ export async function startFakeStrava(options: FakeStravaOptions = {}): Promise<
         const athlete = form.code ? codes.get(form.code) : undefined;
         if (athlete === undefined) return send(res, 400, { message: 'Bad Request', errors: [{ resource: 'AuthorizationCode', field: 'code', code: 'invalid' }] });
         codes.delete(form.code!);
-        return send(res, 200, { ...issueTokens(), athlete: { ...(sample('strava-token-response.json').athlete as object), id: athlete } });
+        return send(res, 200, { ...issueTokens(athlete), athlete: { ...(sample('strava-token-response.json').athlete as object), id: athlete } });
       }
       if (form.grant_type === 'refresh_token') {
         if (!form.refresh_token || !refreshTokens.delete(form.refresh_token)) return send(res, 400, { message: 'Bad Request', errors: [{ resource: 'RefreshToken', field: 'refresh_token', code: 'invalid' }] });
         refreshes += 1;
-        return send(res, 200, issueTokens());
+        return send(res, 200, issueTokens(tokenAthletes.get(form.refresh_token) ?? athleteId));
       }
       return send(res, 400, { message: 'Bad Request' });
     }
@@ -115,6 +126,10 @@ export async function startFakeStrava(options: FakeStravaOptions = {}): Promise<
       if (!form?.access_token || !accessTokens.delete(form.access_token)) return send(res, 401, { message: 'Authorization Error' });
       deauthorized.push(form.access_token);
       return send(res, 200, { access_token: form.access_token });
+    }
+    if (method === 'GET' && url.pathname === '/api/v3/athlete') {
+      if (!validAccess(req.headers.authorization)) return send(res, 401, { message: 'Authorization Error' });
+      return send(res, 200, { id: tokenAthletes.get(req.headers.authorization!.replace(/^Bearer /, '')) });
     }
     const activity = /^\/api\/v3\/activities\/(\d+)$/.exec(url.pathname);
     if (method === 'GET' && activity) {
@@ -127,7 +142,8 @@ export async function startFakeStrava(options: FakeStravaOptions = {}): Promise<
       if (!validAccess(req.headers.authorization)) return send(res, 401, { message: 'Authorization Error' }, headers);
       const found = activities.get(activity[1]!);
       if (!found) return send(res, 404, { message: 'Record Not Found' }, headers);
-      return send(res, 200, found, headers);
+      const asker = tokenAthletes.get(req.headers.authorization!.replace(/^Bearer /, ''));
+      return send(res, 200, { ...found, athlete: { id: owners.get(activity[1]!) ?? asker } }, headers);
     }
     send(res, 404, { message: 'Record Not Found' });
   });
@@ -138,7 +154,15 @@ export async function startFakeStrava(options: FakeStravaOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     requests,
     activities,
+    owners,
     deauthorized,
+    revokeAthlete(id) {
+      for (const [token, athlete] of tokenAthletes) {
+        if (athlete !== id) continue;
+        accessTokens.delete(token);
+        refreshTokens.delete(token);
+      }
+    },
     issueCode(code = `code-${randomBytes(6).toString('hex')}`, athlete = athleteId) {
       codes.set(code, athlete);
       return code;
