@@ -1273,7 +1273,8 @@ export interface components {
          *       "notes": null,
          *       "internalLoad": 312,
          *       "trimp": 94.2,
-         *       "duplicateOf": null
+         *       "duplicateOf": null,
+         *       "fieldSources": {}
          *     }
          */
         Activity: {
@@ -1302,6 +1303,9 @@ export interface components {
             internalLoad: number | null;
             trimp: number | null;
             duplicateOf: string | null;
+            fieldSources: {
+                [key: string]: string;
+            };
         };
         /**
          * @example {
@@ -1323,7 +1327,8 @@ export interface components {
          *           "notes": null,
          *           "internalLoad": 312,
          *           "trimp": 94.2,
-         *           "duplicateOf": null
+         *           "duplicateOf": null,
+         *           "fieldSources": {}
          *         }
          *       ]
          *     }
@@ -3302,7 +3307,8 @@ export interface operations {
                      *           "notes": null,
                      *           "internalLoad": 312,
                      *           "trimp": 94.2,
-                     *           "duplicateOf": null
+                     *           "duplicateOf": null,
+                     *           "fieldSources": {}
                      *         }
                      *       ]
                      *     }
@@ -3404,7 +3410,8 @@ export interface operations {
                      *       "notes": null,
                      *       "internalLoad": 312,
                      *       "trimp": 94.2,
-                     *       "duplicateOf": null
+                     *       "duplicateOf": null,
+                     *       "fieldSources": {}
                      *     }
                      */
                     "application/json": components["schemas"]["Activity"];
@@ -3437,7 +3444,8 @@ export interface operations {
                      *       "notes": null,
                      *       "internalLoad": 312,
                      *       "trimp": 94.2,
-                     *       "duplicateOf": null
+                     *       "duplicateOf": null,
+                     *       "fieldSources": {}
                      *     }
                      */
                     "application/json": components["schemas"]["Activity"];
@@ -3525,7 +3533,8 @@ export interface operations {
                      *       "notes": null,
                      *       "internalLoad": 312,
                      *       "trimp": 94.2,
-                     *       "duplicateOf": null
+                     *       "duplicateOf": null,
+                     *       "fieldSources": {}
                      *     }
                      */
                     "application/json": components["schemas"]["Activity"];
@@ -3695,7 +3704,8 @@ export interface operations {
                      *       "notes": null,
                      *       "internalLoad": 312,
                      *       "trimp": 94.2,
-                     *       "duplicateOf": null
+                     *       "duplicateOf": null,
+                     *       "fieldSources": {}
                      *     }
                      */
                     "application/json": components["schemas"]["Activity"];

@@ -108,5 +108,6 @@ function activityExample() {
     internalLoad: 312,
     trimp: 94.2,
     duplicateOf: null,
+    fieldSources: {},
   };
 }
