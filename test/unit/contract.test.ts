@@ -42,6 +42,7 @@ const activity = {
   internalLoad: 312,
   trimp: null,
   duplicateOf: null,
+  fieldSources: {},
 };
 const newRun = { startTime: '2024-05-01T07:30:00+02:00', durationMinutes: 52 };
 
