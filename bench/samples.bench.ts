@@ -218,7 +218,7 @@ export default async function run(): Promise<void> {
         revoke: async () => undefined,
         updateScopes: async () => undefined,
       },
-      strava: { fetchActivity: async () => null },
+      strava: { fetchActivity: async () => null, activityGone: async () => false, stillAuthorized: async () => true, spendEventCall: async () => ({ ok: true }) },
       claimChecks: { read: async () => undefined },
       publisher: { publish: async () => undefined },
       requeue: async () => 'requeued',
