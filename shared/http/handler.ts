@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { requestContentTypes, successStatuses, type HttpFunctionSpec, type RouteAuth, type RouteSchemas } from '../topology-types';
 import { config } from '../config';
 import { errorFields, logger } from '../logger';
-import { BadRequest, describeFieldErrors, HttpError, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType, Unprocessable, type FieldError } from './errors';
+import { BadRequest, describeFieldErrors, type HttpError, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType, Unprocessable, type FieldError } from './errors';
 import { fieldError, parseFields } from './field-errors';
 import { problemResponse, toProblem } from './problem';
 
