@@ -6,6 +6,7 @@ import * as initial from './0001_initial';
 import * as metrics from './0002_metrics';
 import * as ingestion from './0003_ingestion';
 import * as webhooks from './0004_webhooks';
+import * as plans from './0005_plans';
 import * as samples from './0006_samples';
 import * as resilience from './0007_resilience';
 import * as responders from './0009_responders';
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0002_metrics': metrics,
   '0003_ingestion': ingestion,
   '0004_webhooks': webhooks,
+  '0005_plans': plans,
   '0006_samples': samples,
   '0007_resilience': resilience,
   '0009_responders': responders,

@@ -42,6 +42,7 @@ export const EXPORT_SECTIONS: readonly Section[] = [
   { name: 'dailyMetrics', table: 'daily_metrics', key: ['date'] },
   { name: 'trainingPlans', table: 'training_plans', key: ['goal_race_date', 'id'] },
   { name: 'scheduledWorkouts', table: 'scheduled_workouts', key: ['date', 'id'] },
+  { name: 'planChanges', table: 'plan_changes', key: ['created_at', 'id'] },
   { name: 'rollingStats', table: 'rolling_stats', key: ['date'] },
   { name: 'loadSeries', table: 'load_series', key: ['user_id'] },
   { name: 'riskAlerts', table: 'risk_alerts', key: ['date', 'id'] },

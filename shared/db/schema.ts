@@ -81,6 +81,27 @@ export const workoutTypes = [
 export type WorkoutType = (typeof workoutTypes)[number];
 export const workoutStates = ['planned', 'completed', 'skipped', 'missed'] as const;
 export type WorkoutState = (typeof workoutStates)[number];
+/** The standard race distances a goal may name (a custom one is given in meters). */
+export const raceDistances = ['5k', '10k', 'half', 'marathon'] as const;
+export type RaceDistance = (typeof raceDistances)[number];
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
+export const experienceLevels = ['beginner', 'intermediate', 'advanced'] as const;
+export type ExperienceLevel = (typeof experienceLevels)[number];
+/** Where a plan's starting load state came from: the stored rolling stats, or the reported volume (< 28 days of history). */
+export const loadBasisSources = ['history', 'reported_volume'] as const;
+export type LoadBasisSource = (typeof loadBasisSources)[number];
+/** What made a new plan version. */
+export const planChangeTriggers = [
+  'onboarding',
+  'regenerate',
+  'readiness',
+  'risk_alert',
+  'workout_missed',
+  'activity_recorded',
+  'undo',
+] as const;
+export type PlanChangeTrigger = (typeof planChangeTriggers)[number];
 export const riskAlertKinds = ['acwr', 'monotony'] as const;
 export type RiskAlertKind = (typeof riskAlertKinds)[number];
 export const pendingTaskKinds = ['enter_rpe'] as const;
@@ -103,6 +124,37 @@ export type NotificationKind = (typeof notificationKinds)[number];
 export type NotificationPreferences = { [K in NotificationKind]?: boolean };
 /** The numbers that raised a risk alert, e.g. { acwr: 1.61, acute: 708.8, chronic: 441.3 }. */
 export type RiskAlertMetrics = { [metric: string]: number | null };
+export const planPhaseNames = ['base', 'build', 'peak', 'taper'] as const;
+export type PlanPhaseName = (typeof planPhaseNames)[number];
+/** training_plans.phases: the plan's phases in order, each a run of whole days. */
+export type StoredPlanPhase = { name: PlanPhaseName; startDate: DateString; endDate: DateString };
+export const planWeekKinds = ['loading', 'recovery', 'taper'] as const;
+export type PlanWeekKind = (typeof planWeekKinds)[number];
+/** training_plans.weeks: the generator's weeks; the last ends on race day, the first may be short. */
+export type StoredPlanWeek = {
+  index: number;
+  startDate: DateString;
+  endDate: DateString;
+  phase: PlanPhaseName;
+  kind: PlanWeekKind;
+  /** The week's planned load as generated (sum of duration x RPE), AU. */
+  targetLoad: number;
+};
+/** A workout's prescription: what a change log's before/after and an adaptation's original record. */
+export type StoredPrescription = {
+  type: WorkoutType;
+  targetDurationMinutes: number | null;
+  targetDistanceMeters: number | null;
+  targetRpe: number | null;
+  zone: number | null;
+  description: string;
+};
+/** plan_changes.changes: one entry per touched workout; null before = added, null after = removed. */
+export type StoredWorkoutChange = {
+  date: DateString;
+  before: (StoredPrescription & { workoutId: string }) | null;
+  after: (StoredPrescription & { workoutId: string }) | null;
+};
 
 // ---- tables ---------------------------------------------------------------------------------------
 
@@ -276,10 +328,28 @@ export interface TrainingPlansTable {
   start_date: DateString;
   /** At most one 'active' plan per user. */
   status: Generated<PlanStatus>;
-  phases: DefaultJsonb<JsonArray>;
+  phases: DefaultJsonb<StoredPlanPhase[]>;
+  /** Bumped by every change of the plan (regenerate, adaptation); plan_changes has one row per version. */
   version: Generated<number>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** A standard race, or null for a custom distance (goal_distance_meters). Migration 0005 from here on. */
+  goal_race_distance: RaceDistance | null;
+  goal_time_minutes: number | null;
+  days_per_week: number;
+  long_run_day: Weekday;
+  unavailable_days: ColumnType<Weekday[], Weekday[] | undefined, Weekday[]>;
+  max_session_minutes: number | null;
+  experience: ExperienceLevel;
+  reported_weekly_minutes: number | null;
+  reported_weekly_distance_km: number | null;
+  reported_longest_run_minutes: number | null;
+  /** The day whose EWMA state the current version was projected from (the day before its first generated day). */
+  load_basis_date: DateString;
+  load_basis_acute: number;
+  load_basis_chronic: number;
+  load_basis_source: LoadBasisSource;
+  weeks: DefaultJsonb<StoredPlanWeek[]>;
 }
 
 export interface ScheduledWorkoutsTable {
@@ -297,6 +367,30 @@ export interface ScheduledWorkoutsTable {
   state: Generated<WorkoutState>;
   /** Only when state is 'completed'; one activity completes at most one workout. */
   completed_activity_id: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  /** The plan version that created the workout (migration 0005). */
+  created_in_version: Generated<number>;
+  /** The plan version that replaced it; null while it is part of the plan. Never set on a completed workout. */
+  removed_in_version: number | null;
+  /** The prescription as generated, kept by the first adaptation that changes it; null while unchanged. */
+  original_prescription: JSONColumnType<StoredPrescription | null, string | null | undefined, string | null>;
+}
+
+/** One row per plan version: why it changed and the before/after of each workout it touched (migration 0005). */
+export interface PlanChangesTable {
+  id: Generated<string>;
+  user_id: string;
+  plan_id: string;
+  version: number;
+  trigger: PlanChangeTrigger;
+  /** Stable, snake_case: clients switch on it. */
+  reason_code: string;
+  /** A sentence for the athlete. */
+  reason_message: string;
+  changes: DefaultJsonb<StoredWorkoutChange[]>;
+  /** For an undo: the version whose change it reverts. */
+  reverts_version: number | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -392,6 +486,7 @@ export interface Database {
   daily_metrics: DailyMetricsTable;
   training_plans: TrainingPlansTable;
   scheduled_workouts: ScheduledWorkoutsTable;
+  plan_changes: PlanChangesTable;
   rolling_stats: RollingStatsTable;
   risk_alerts: RiskAlertsTable;
   load_series: LoadSeriesTable;
@@ -537,6 +632,21 @@ export const columns = {
     'version',
     'created_at',
     'updated_at',
+    'goal_race_distance',
+    'goal_time_minutes',
+    'days_per_week',
+    'long_run_day',
+    'unavailable_days',
+    'max_session_minutes',
+    'experience',
+    'reported_weekly_minutes',
+    'reported_weekly_distance_km',
+    'reported_longest_run_minutes',
+    'load_basis_date',
+    'load_basis_acute',
+    'load_basis_chronic',
+    'load_basis_source',
+    'weeks',
   ],
   scheduled_workouts: [
     'id',
@@ -551,6 +661,22 @@ export const columns = {
     'description',
     'state',
     'completed_activity_id',
+    'created_at',
+    'updated_at',
+    'created_in_version',
+    'removed_in_version',
+    'original_prescription',
+  ],
+  plan_changes: [
+    'id',
+    'user_id',
+    'plan_id',
+    'version',
+    'trigger',
+    'reason_code',
+    'reason_message',
+    'changes',
+    'reverts_version',
     'created_at',
     'updated_at',
   ],

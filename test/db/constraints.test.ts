@@ -150,6 +150,13 @@ const insert = {
           start_date: '2024-06-03',
           status: 'completed',
           phases: JSON.stringify([{ name: 'base', startDate: '2024-06-03', endDate: '2024-07-28' }]),
+          days_per_week: 4,
+          long_run_day: 'sun',
+          experience: 'intermediate',
+          load_basis_date: '2024-06-02',
+          load_basis_acute: 200,
+          load_basis_chronic: 190,
+          load_basis_source: 'history',
           ...values,
         })
         .returning('id')
@@ -570,6 +577,45 @@ describe('training_plans and scheduled_workouts', () => {
     ['a race of 0 m', () => insert.trainingPlans(user, { goal_distance_meters: 0 }), 'training_plans_goal_distance_meters_check'],
     ['phases that are not a list', () => insert.trainingPlans(user, { phases: '{}' }), 'training_plans_phases_check'],
     ['version 0', () => insert.trainingPlans(user, { version: 0 }), 'training_plans_version_check'],
+    ['2 running days a week', () => insert.trainingPlans(user, { days_per_week: 2 }), 'training_plans_days_per_week_check'],
+    [
+      'the long run on an unavailable day',
+      () => insert.trainingPlans(user, { long_run_day: 'sun', unavailable_days: ['sat', 'sun'] }),
+      'training_plans_long_run_day_available_check',
+    ],
+    [
+      'an unavailable day that is no weekday',
+      () => insert.trainingPlans(user, { unavailable_days: ['funday' as never] }),
+      'training_plans_unavailable_days_check',
+    ],
+    [
+      'a workout removed before it was created',
+      () => insert.scheduledWorkouts(user, plan, { created_in_version: 2, removed_in_version: 2 }),
+      'scheduled_workouts_removed_in_version_check',
+    ],
+    [
+      'a completed workout removed from the plan',
+      () => insert.scheduledWorkouts(user, plan, { state: 'completed', completed_activity_id: activity, removed_in_version: 2 }),
+      'scheduled_workouts_removed_in_version_check',
+    ],
+    [
+      'two change-log rows for one version',
+      async () => {
+        const row = { user_id: user, plan_id: plan, version: 7, trigger: 'regenerate' as const, reason_code: 'athlete_request', reason_message: 'Rebuilt' };
+        await db.insertInto('plan_changes').values(row).execute();
+        await db.insertInto('plan_changes').values(row).execute();
+      },
+      'plan_changes_plan_id_version_key',
+    ],
+    [
+      'a change log of another user\'s plan',
+      () =>
+        db
+          .insertInto('plan_changes')
+          .values({ user_id: user, plan_id: otherPlan, version: 1, trigger: 'onboarding', reason_code: 'plan_created', reason_message: 'x' })
+          .execute(),
+      'plan_changes_plan_id_fkey',
+    ],
     [
       'an unknown state',
       () => insert.scheduledWorkouts(user, plan, { state: 'done' as never }),
@@ -747,6 +793,10 @@ async function seedEverything(): Promise<string> {
   await insert.dailyMetrics(id);
   const plan = await insert.trainingPlans(id, { status: 'active' });
   await insert.scheduledWorkouts(id, plan, { state: 'completed', completed_activity_id: run });
+  await db
+    .insertInto('plan_changes')
+    .values({ user_id: id, plan_id: plan, version: 1, trigger: 'onboarding', reason_code: 'plan_created', reason_message: 'Plan created' })
+    .execute();
   await insert.rollingStats(id);
   await insert.riskAlerts(id);
   await db.insertInto('load_series').values({ user_id: id, series_start: '2024-05-19', series_end: '2024-05-20' }).execute();

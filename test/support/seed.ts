@@ -90,7 +90,19 @@ export async function seedEverything(db: Conn, userId: string, now = new Date('2
   await db.insertInto('daily_metrics').values({ user_id: userId, date: '2026-03-09', resting_hr: 48, hrv_rmssd: 62, sleep_duration_minutes: 450 }).execute();
   const plan = await db
     .insertInto('training_plans')
-    .values({ user_id: userId, goal_race_date: '2026-06-01', goal_distance_meters: 42195, start_date: '2026-03-01' })
+    .values({
+      user_id: userId,
+      goal_race_date: '2026-06-01',
+      goal_distance_meters: 42195,
+      start_date: '2026-03-01',
+      days_per_week: 4,
+      long_run_day: 'sun',
+      experience: 'intermediate',
+      load_basis_date: '2026-02-28',
+      load_basis_acute: 150,
+      load_basis_chronic: 140,
+      load_basis_source: 'reported_volume',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const workout = await db
@@ -98,6 +110,17 @@ export async function seedEverything(db: Conn, userId: string, now = new Date('2
     .values({ user_id: userId, plan_id: plan.id, date: '2026-03-11', type: 'easy', target_duration_minutes: 40, description: `easy ${marker}` })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await db
+    .insertInto('plan_changes')
+    .values({
+      user_id: userId,
+      plan_id: plan.id,
+      version: 1,
+      trigger: 'onboarding',
+      reason_code: 'plan_created',
+      reason_message: `Plan created ${marker}`,
+    })
+    .execute();
   await db.insertInto('rolling_stats').values({ user_id: userId, date: '2026-03-09', load: 270, acute: 200, chronic: 150, acwr: 1.33, tsb: -50 }).execute();
   await db.insertInto('load_series').values({ user_id: userId, series_start: '2026-03-09', series_end: '2026-03-10' }).execute();
   const alert = await db

@@ -1,0 +1,199 @@
+// Training plans as the app sees them: onboarding, the current plan, regenerate, and the change log of a
+// plan's versions. Every value is checked here, once, at the edge. Rules that need the athlete's local
+// today (the race 2 to 52 weeks away) are checked by shared/plans/service.ts, naming the same fields.
+import { z } from 'zod';
+import { isValidDate } from '../domain/dates';
+import {
+  experienceLevels,
+  planChangeTriggers,
+  planPhaseNames,
+  planStatuses,
+  raceDistances,
+  sexes,
+  weekdays,
+  workoutStates,
+  workoutTypes,
+} from '../db/schema';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const CalendarDate = z
+  .string()
+  .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidDate(d), 'must be a date YYYY-MM-DD');
+
+export const Weekday = z.enum(weekdays);
+export const Experience = z.enum(experienceLevels);
+
+/** A standard race or a custom distance in meters (1 km to 250 km). */
+export const RaceDistanceInput = z.union([
+  z.enum(raceDistances),
+  z.strictObject({ meters: z.number().min(1000).max(250_000) }),
+]);
+export type RaceDistanceInput = z.infer<typeof RaceDistanceInput>;
+
+const GoalTimeMinutes = z.number().gt(0).max(2880).describe('The finish time the athlete aims for, minutes');
+
+export const GoalInput = z.strictObject({
+  raceDistance: RaceDistanceInput,
+  /** Athlete-local date; 2 to 52 weeks after their local today. */
+  raceDate: CalendarDate,
+  goalTimeMinutes: GoalTimeMinutes.optional(),
+});
+export type GoalInput = z.infer<typeof GoalInput>;
+
+/** When the athlete can train. Running days fit the available days; the long run is on an available one. */
+export const AvailabilityInput = z
+  .strictObject({
+    daysPerWeek: int(3, 7).describe('Running days per week'),
+    longRunDay: Weekday,
+    unavailableDays: z.array(Weekday).max(6).optional(),
+    maxSessionMinutes: int(20, 360).optional(),
+  })
+  .superRefine((a, ctx) => {
+    const unavailable = new Set(a.unavailableDays ?? []);
+    if (unavailable.size !== (a.unavailableDays ?? []).length) {
+      ctx.addIssue({ code: 'custom', path: ['unavailableDays'], message: 'must not repeat a day' });
+    }
+    if (unavailable.has(a.longRunDay)) {
+      ctx.addIssue({ code: 'custom', path: ['longRunDay'], message: 'must not be one of the unavailable days' });
+    }
+    if (a.daysPerWeek > 7 - unavailable.size) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['daysPerWeek'],
+        message: `must not exceed the ${7 - unavailable.size} available days`,
+      });
+    }
+  });
+export type AvailabilityInput = z.infer<typeof AvailabilityInput>;
+
+/** What the athlete runs now; seeds the load engine while they have under 28 days of history. */
+export const CurrentVolumeInput = z.strictObject({
+  weeklyMinutes: z.number().min(0).max(3000).optional(),
+  weeklyDistanceKm: z.number().min(0).max(1000).optional(),
+  longestRecentRunMinutes: z.number().min(0).max(1440).optional(),
+  experience: Experience,
+});
+export type CurrentVolumeInput = z.infer<typeof CurrentVolumeInput>;
+
+/** Stored as PATCH /me stores them (profile and baselines). */
+export const OnboardingProfileInput = z.strictObject({
+  dob: CalendarDate,
+  sex: z.enum(sexes),
+  weightKg: z.number().min(25).max(300),
+  heightCm: z.number().min(100).max(250),
+  maxHr: int(120, 230).optional(),
+  restingHr: int(25, 120).optional(),
+  lactateThresholdHr: int(25, 250).optional(),
+});
+
+/** POST /api/v1/onboarding. Strict: a misspelt field is a 422 naming it. */
+export const OnboardingBody = z.strictObject({
+  profile: OnboardingProfileInput.optional(),
+  goal: GoalInput,
+  availability: AvailabilityInput,
+  current: CurrentVolumeInput,
+});
+export type OnboardingBody = z.infer<typeof OnboardingBody>;
+
+/** POST /api/v1/plan/regenerate: what changes; absent keeps the active plan's value (null clears the goal time). */
+export const RegenerateBody = z.strictObject({
+  availability: AvailabilityInput.optional(),
+  goal: z
+    .strictObject({
+      raceDate: CalendarDate.optional(),
+      goalTimeMinutes: GoalTimeMinutes.nullable().optional(),
+    })
+    .optional(),
+});
+export type RegenerateBody = z.infer<typeof RegenerateBody>;
+
+/** ?weeks=N (1 to the plan's length) or ?weeks=all; default 2. */
+export const CurrentPlanQuery = z.object({
+  weeks: z
+    .union([z.literal('all'), z.string().regex(/^\d{1,3}$/, 'must be a whole number of weeks or "all"')])
+    .default('2')
+    .transform((w) => (w === 'all' ? ('all' as const) : Number(w)))
+    .refine((w) => w === 'all' || w >= 1, 'must be at least 1'),
+});
+export type CurrentPlanQuery = z.infer<typeof CurrentPlanQuery>;
+
+export const PlanPhase = z.object({
+  name: z.enum(planPhaseNames),
+  startDate: z.string(),
+  endDate: z.string(),
+});
+
+export const Plan = z.object({
+  id: z.uuid(),
+  goal: z.object({
+    raceDistance: z.union([z.enum(raceDistances), z.object({ meters: z.number() })]),
+    distanceMeters: z.number(),
+    raceDate: z.string(),
+    goalTimeMinutes: z.number().nullable(),
+  }),
+  startDate: z.string(),
+  raceDate: z.string(),
+  phases: z.array(PlanPhase),
+  /** Bumped by every change (regenerate, adaptation); GET /plan/changes explains each one. */
+  version: z.number().int(),
+  status: z.enum(planStatuses),
+});
+export type Plan = z.infer<typeof Plan>;
+
+export const Workout = z.object({
+  id: z.uuid(),
+  date: z.string(),
+  type: z.enum(workoutTypes),
+  targetDurationMinutes: z.number().nullable(),
+  targetDistanceMeters: z.number().nullable(),
+  /** Session RPE on the CR-10 scale. */
+  targetRpe: z.number().nullable(),
+  /** Heart-rate zone 1-5; null when no heart-rate anchor is known (RPE only) or for strength. */
+  zone: z.number().nullable(),
+  /** targetDurationMinutes x targetRpe, AU: comparable with an activity's internalLoad. */
+  plannedLoad: z.number().nullable(),
+  description: z.string(),
+  state: z.enum(workoutStates),
+  completedActivityId: z.uuid().nullable(),
+});
+export type Workout = z.infer<typeof Workout>;
+
+/** GET /plan/current, and the answer of onboarding and regenerate. */
+export const CurrentPlan = z.object({
+  plan: Plan,
+  /** The plan week holding the athlete's local today (before the plan starts: its first week). */
+  week: z.object({
+    index: z.number().int(),
+    phase: z.enum(planPhaseNames),
+    /** Sum of the week's planned loads, AU. */
+    plannedLoad: z.number(),
+  }),
+  /** From the local today on, by date. */
+  workouts: z.array(Workout),
+});
+export type CurrentPlan = z.infer<typeof CurrentPlan>;
+
+/** A workout's prescription in the change log, with the id of the row it describes. */
+export const WorkoutPrescription = z.object({
+  workoutId: z.uuid(),
+  type: z.enum(workoutTypes),
+  targetDurationMinutes: z.number().nullable(),
+  targetDistanceMeters: z.number().nullable(),
+  targetRpe: z.number().nullable(),
+  zone: z.number().nullable(),
+  description: z.string(),
+});
+
+/** One version of a plan: why it changed and each workout before and after (null: added / removed). */
+export const PlanChange = z.object({
+  version: z.number().int(),
+  trigger: z.enum(planChangeTriggers),
+  reasonCode: z.string(),
+  reasonMessage: z.string(),
+  revertsVersion: z.number().int().nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+  changes: z.array(
+    z.object({ date: z.string(), before: WorkoutPrescription.nullable(), after: WorkoutPrescription.nullable() }),
+  ),
+});
+export type PlanChange = z.infer<typeof PlanChange>;
