@@ -5,7 +5,7 @@
 //   Phases by the weeks available: base, build, peak, then the taper (1 week for 5k/10k, 2 for the half,
 //   3 for the marathon).
 // - Every 4th week before the taper is a recovery week at 70 % of the week before (3:1 loading); loading
-//   weeks grow at most 10 % over the last loading week (base +10 %, build +7 %, peak holds), from the
+//   weeks grow at most 10 % over the last loading week (base +10 %, build +8 %, peak +5 %), from the
 //   athlete's current weekly load (7 x chronic) and up to a ceiling by race distance and experience; taper
 //   weeks cut to 80/65/50 % (3 weeks), 75/55 % (2) or 60 % (1) of the last loading week.
 // - Running days never exceed daysPerWeek, nothing on unavailable days, the long run on longRunDay, no two
@@ -62,7 +62,9 @@ const TAPER_FACTORS: Readonly<Record<number, readonly number[]>> = {
   3: [0.8, 0.65, 0.5],
 };
 
-const GROWTH: Readonly<Record<PlanPhaseName, number>> = { base: 1.1, build: 1.07, peak: 1.0, taper: 1.0 };
+// Peak still grows a little: a week trimmed by the ACWR ceiling is the next one's reference, and a plan that
+// never grows back from a trim ratchets down after every lighter week.
+const GROWTH: Readonly<Record<PlanPhaseName, number>> = { base: 1.1, build: 1.08, peak: 1.05, taper: 1.0 };
 
 // Peak weekly running minutes by race and experience: a ceiling, never a cut below what the athlete already does.
 const PEAK_MINUTES: Readonly<Record<'5k' | '10k' | 'half' | 'marathon', Readonly<Record<PlanInput['experience'], number>>>> = {
@@ -395,7 +397,7 @@ export function generatePlan(input: PlanInput): GeneratedPlan {
     // easy run); repeat from the week's start after each change, which only ever lowers a load.
     const weekStart = state;
     let simulated = simulate(dates, sessions, weekStart, frame.phase);
-    for (let round = 0; round < 30 && full && !isRaceWeek; round++) {
+    for (let round = 0; round < 30 && full; round++) {
       const runs = simulated.sessions.filter((s) => s.type !== 'strength' && s.type !== 'race');
       const long = runs.find((s) => s.type === 'long_run');
       const rest = runs.filter((s) => s !== long).reduce((a, s) => a + s.minutes, 0);

@@ -19,6 +19,7 @@ import {
   ACWR_CEILING,
   ACWR_FLOOR,
   MAX_WEEKLY_RISE,
+  PLAN_MEAN_RPE,
   generatePlan,
   longRunShareCap,
   planStructure,
@@ -120,14 +121,25 @@ function weeksOf(input: PlanInput, plan: GeneratedPlan): WeekView[] {
  * to 1.3 within each week. There the ceiling wins and the floor and the recovery band are not promised.
  */
 function roomToBuild(input: PlanInput): boolean {
+  // What the days can hold at easy effort: below the athlete's load, no plan can keep the ratio up.
+  const cap = Math.min(input.availability.maxSessionMinutes ?? 90, 90);
+  if (input.availability.daysPerWeek * cap * 3 < 7 * input.load.chronic * 1.2) return false;
   if (input.availability.daysPerWeek < 4) return false;
   const days = runningWeekdays(input).sort((a, b) => a - b);
   const longestRest = Math.max(...days.map((d, i) => ((days[(i + 1) % days.length]! - d + 7) % 7 || 7) - 1));
   return longestRest < 4;
 }
 
+/**
+ * 90 minutes of running a week (360 AU; the service never seeds less): below it sessions sit at their
+ * 15-20 minute minimums, a week cannot be cut to 60-80 % in whole runs, and the ceiling trims it down.
+ */
+function enoughToBuildOn(input: PlanInput): boolean {
+  return 7 * input.load.chronic >= 90 * PLAN_MEAN_RPE;
+}
+
 const property = (name: string, check: (input: PlanInput, plan: GeneratedPlan) => void) =>
-  it(name, () => {
+  it(name, { timeout: 300_000 }, () => {
     fc.assert(
       fc.property(planInput, (input) => {
         check(input, generatePlan(input));
@@ -194,11 +206,7 @@ describe('a generated plan, for any athlete, goal, history and availability', ()
   });
 
   property('keeps the projected ACWR at 0.8 or more in loading weeks, from a week after today, when the availability can hold the current load', (input, plan) => {
-    const cap = Math.min(input.availability.maxSessionMinutes ?? 90, 90);
-    // What the days can hold at easy effort: below the athlete's load, no plan can keep the ratio up. And a
-    // load under three 20-minute runs a week (the service never seeds less) leaves too little to place.
-    if (input.availability.daysPerWeek * cap * 3 < 7 * input.load.chronic * 1.2) return;
-    if (7 * input.load.chronic < 3 * 20 * 4) return;
+    if (!enoughToBuildOn(input)) return;
     if (!roomToBuild(input)) return;
     const acwr = new Map(project(input, plan).map((d) => [d.date, d.acwr]));
     for (const week of weeksOf(input, plan)) {
@@ -229,8 +237,9 @@ describe('a generated plan, for any athlete, goal, history and availability', ()
     weeks.forEach((week, i) => {
       const before = weeks[i - 1];
       // A week under three 20-minute runs, or sessions pinned at a 20-30 minute cap, cannot be cut finely.
-      if (week.kind !== 'recovery' || !week.full || !before?.full || before.load < 3 * 20 * 3) return;
-      if (input.availability.maxSessionMinutes !== null && input.availability.maxSessionMinutes < 40) return;
+      if (week.kind !== 'recovery' || !week.full || !before?.full || !enoughToBuildOn(input)) return;
+      // Sessions pinned at maxSessionMinutes cannot carry what the week before put on strength days.
+      if (week.workouts.some((w) => w.targetDurationMinutes === input.availability.maxSessionMinutes)) return;
       if (!roomToBuild(input)) return;
       expect(week.load / before.load, `week ${week.index}`).toBeGreaterThanOrEqual(0.6);
       expect(week.load / before.load, `week ${week.index}`).toBeLessThanOrEqual(0.8);
