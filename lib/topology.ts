@@ -25,6 +25,7 @@ import { IngestRejectionList } from '../shared/contracts/ingest';
 import { ListNotificationsQuery, Notification, NotificationIdParams, NotificationList } from '../shared/contracts/notifications';
 import { TaskList } from '../shared/contracts/tasks';
 import { defineFunction, type FunctionSpec } from '../shared/topology-types';
+import { CurrentPlan, CurrentPlanQuery, OnboardingBody, RegenerateBody } from '../shared/contracts/plans';
 
 export const functions = {
   health: defineFunction({
@@ -236,6 +237,55 @@ export const functions = {
       summary: 'Disconnect a vendor',
       successStatus: 204,
       schemas: { params: VendorParams },
+    },
+  }),
+  // ---- training plans (issue 8) ----
+  onboard: defineFunction({
+    entry: 'functions/api/onboard.ts',
+    description: 'Stores the profile, generates a plan toward the goal race from the current load; cancels the active plan',
+    memoryMb: 512,
+    timeoutSeconds: 15,
+    access: ['database'],
+    trigger: {
+      kind: 'http',
+      method: 'POST',
+      path: '/api/v1/onboarding',
+      auth: 'user',
+      summary: 'Onboard: profile, goal, availability and current volume -> a new training plan',
+      successStatus: 201,
+      maxBodyBytes: 8 * 1024,
+      schemas: { body: OnboardingBody, response: CurrentPlan },
+    },
+  }),
+  getCurrentPlan: defineFunction({
+    entry: 'functions/api/get-current-plan.ts',
+    description: "The active plan, this week's planned load and the workouts from the local today on",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    access: ['database'],
+    trigger: {
+      kind: 'http',
+      method: 'GET',
+      path: '/api/v1/plan/current',
+      auth: 'user',
+      summary: 'Read the current training plan',
+      schemas: { query: CurrentPlanQuery, response: CurrentPlan },
+    },
+  }),
+  regeneratePlan: defineFunction({
+    entry: 'functions/api/regenerate-plan.ts',
+    description: 'A new plan version from today on, from the stored load; the past and completed workouts kept',
+    memoryMb: 512,
+    timeoutSeconds: 15,
+    access: ['database'],
+    trigger: {
+      kind: 'http',
+      method: 'POST',
+      path: '/api/v1/plan/regenerate',
+      auth: 'user',
+      summary: 'Regenerate the plan from today (new availability or goal optional)',
+      maxBodyBytes: 4 * 1024,
+      schemas: { body: RegenerateBody, response: CurrentPlan },
     },
   }),
   // ---- training load, daily check-in and readiness (issue 4) ----

@@ -300,7 +300,11 @@ export function generatePlan(input: PlanInput): GeneratedPlan {
   const weeks: PlanWeek[] = [];
 
   for (const frame of frames) {
-    if (frame.endDate < today) continue;
+    if (frame.endDate < today) {
+      // Weeks already lived (a regenerate mid-plan): laid out, nothing generated.
+      weeks.push({ index: frame.index, startDate: frame.startDate, endDate: frame.endDate, phase: frame.phase, kind: frame.kind, targetLoad: 0 });
+      continue;
+    }
     const from = frame.startDate < today ? today : frame.startDate;
     const dates: string[] = [];
     for (let d = from; d <= frame.endDate; d = addDays(d, 1)) dates.push(d);
