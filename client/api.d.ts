@@ -272,6 +272,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Onboard: profile, goal, availability and current volume -> a new training plan
+         * @description Stores the profile, generates a plan toward the goal race from the current load; cancels the active plan
+         */
+        post: operations["onboard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plan/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the current training plan
+         * @description The active plan, this week's planned load and the workouts from the local today on
+         */
+        get: operations["getCurrentPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plan/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Regenerate the plan from today (new availability or goal optional)
+         * @description A new plan version from today on, from the stored load; the past and completed workouts kept
+         */
+        post: operations["regeneratePlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/daily-metrics": {
         parameters: {
             query?: never;
@@ -2918,6 +2978,394 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    onboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    profile?: {
+                        dob: string;
+                        /** @enum {string} */
+                        sex: "female" | "male" | "unspecified";
+                        weightKg: number;
+                        heightCm: number;
+                        maxHr?: number;
+                        restingHr?: number;
+                        lactateThresholdHr?: number;
+                    };
+                    goal: {
+                        raceDistance: ("5k" | "10k" | "half" | "marathon") | {
+                            meters: number;
+                        };
+                        raceDate: string;
+                        /** @description The finish time the athlete aims for, minutes */
+                        goalTimeMinutes?: number;
+                    };
+                    availability: {
+                        /** @description Running days per week */
+                        daysPerWeek: number;
+                        /** @enum {string} */
+                        longRunDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                        unavailableDays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                        maxSessionMinutes?: number;
+                    };
+                    current: {
+                        weeklyMinutes?: number;
+                        weeklyDistanceKm?: number;
+                        longestRecentRunMinutes?: number;
+                        /** @enum {string} */
+                        experience: "beginner" | "intermediate" | "advanced";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        plan: {
+                            /** Format: uuid */
+                            id: string;
+                            goal: {
+                                raceDistance: ("5k" | "10k" | "half" | "marathon") | {
+                                    meters: number;
+                                };
+                                distanceMeters: number;
+                                raceDate: string;
+                                goalTimeMinutes: number | null;
+                            };
+                            startDate: string;
+                            raceDate: string;
+                            phases: {
+                                /** @enum {string} */
+                                name: "base" | "build" | "peak" | "taper";
+                                startDate: string;
+                                endDate: string;
+                            }[];
+                            version: number;
+                            /** @enum {string} */
+                            status: "active" | "completed" | "cancelled";
+                        };
+                        week: {
+                            index: number;
+                            /** @enum {string} */
+                            phase: "base" | "build" | "peak" | "taper";
+                            plannedLoad: number;
+                        };
+                        workouts: {
+                            /** Format: uuid */
+                            id: string;
+                            date: string;
+                            /** @enum {string} */
+                            type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                            targetDurationMinutes: number | null;
+                            targetDistanceMeters: number | null;
+                            targetRpe: number | null;
+                            zone: number | null;
+                            plannedLoad: number | null;
+                            description: string;
+                            /** @enum {string} */
+                            state: "planned" | "completed" | "skipped" | "missed";
+                            completedActivityId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCurrentPlan: {
+        parameters: {
+            query?: {
+                weeks?: "all" | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        plan: {
+                            /** Format: uuid */
+                            id: string;
+                            goal: {
+                                raceDistance: ("5k" | "10k" | "half" | "marathon") | {
+                                    meters: number;
+                                };
+                                distanceMeters: number;
+                                raceDate: string;
+                                goalTimeMinutes: number | null;
+                            };
+                            startDate: string;
+                            raceDate: string;
+                            phases: {
+                                /** @enum {string} */
+                                name: "base" | "build" | "peak" | "taper";
+                                startDate: string;
+                                endDate: string;
+                            }[];
+                            version: number;
+                            /** @enum {string} */
+                            status: "active" | "completed" | "cancelled";
+                        };
+                        week: {
+                            index: number;
+                            /** @enum {string} */
+                            phase: "base" | "build" | "peak" | "taper";
+                            plannedLoad: number;
+                        };
+                        workouts: {
+                            /** Format: uuid */
+                            id: string;
+                            date: string;
+                            /** @enum {string} */
+                            type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                            targetDurationMinutes: number | null;
+                            targetDistanceMeters: number | null;
+                            targetRpe: number | null;
+                            zone: number | null;
+                            plannedLoad: number | null;
+                            description: string;
+                            /** @enum {string} */
+                            state: "planned" | "completed" | "skipped" | "missed";
+                            completedActivityId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    regeneratePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    availability?: {
+                        /** @description Running days per week */
+                        daysPerWeek: number;
+                        /** @enum {string} */
+                        longRunDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                        unavailableDays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                        maxSessionMinutes?: number;
+                    };
+                    goal?: {
+                        raceDate?: string;
+                        goalTimeMinutes?: number | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        plan: {
+                            /** Format: uuid */
+                            id: string;
+                            goal: {
+                                raceDistance: ("5k" | "10k" | "half" | "marathon") | {
+                                    meters: number;
+                                };
+                                distanceMeters: number;
+                                raceDate: string;
+                                goalTimeMinutes: number | null;
+                            };
+                            startDate: string;
+                            raceDate: string;
+                            phases: {
+                                /** @enum {string} */
+                                name: "base" | "build" | "peak" | "taper";
+                                startDate: string;
+                                endDate: string;
+                            }[];
+                            version: number;
+                            /** @enum {string} */
+                            status: "active" | "completed" | "cancelled";
+                        };
+                        week: {
+                            index: number;
+                            /** @enum {string} */
+                            phase: "base" | "build" | "peak" | "taper";
+                            plannedLoad: number;
+                        };
+                        workouts: {
+                            /** Format: uuid */
+                            id: string;
+                            date: string;
+                            /** @enum {string} */
+                            type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                            targetDurationMinutes: number | null;
+                            targetDistanceMeters: number | null;
+                            targetRpe: number | null;
+                            zone: number | null;
+                            plannedLoad: number | null;
+                            description: string;
+                            /** @enum {string} */
+                            state: "planned" | "completed" | "skipped" | "missed";
+                            completedActivityId: string | null;
+                        }[];
+                    };
+                };
             };
             /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
             429: {
