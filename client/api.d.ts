@@ -1115,6 +1115,206 @@ export interface components {
         };
         /**
          * @example {
+         *       "profile": {
+         *         "dob": "1990-05-01",
+         *         "sex": "female",
+         *         "weightKg": 58,
+         *         "heightCm": 165,
+         *         "maxHr": 188,
+         *         "restingHr": 50,
+         *         "lactateThresholdHr": 168
+         *       },
+         *       "goal": {
+         *         "raceDistance": "half",
+         *         "raceDate": "2026-06-21",
+         *         "goalTimeMinutes": 115
+         *       },
+         *       "availability": {
+         *         "daysPerWeek": 4,
+         *         "longRunDay": "sun",
+         *         "unavailableDays": [
+         *           "fri"
+         *         ],
+         *         "maxSessionMinutes": 120
+         *       },
+         *       "current": {
+         *         "weeklyMinutes": 180,
+         *         "longestRecentRunMinutes": 70,
+         *         "experience": "intermediate"
+         *       }
+         *     }
+         */
+        OnboardingBody: {
+            profile?: {
+                dob: string;
+                /** @enum {string} */
+                sex: "female" | "male" | "unspecified";
+                weightKg: number;
+                heightCm: number;
+                maxHr?: number;
+                restingHr?: number;
+                lactateThresholdHr?: number;
+            };
+            goal: {
+                raceDistance: ("5k" | "10k" | "half" | "marathon") | {
+                    meters: number;
+                };
+                raceDate: string;
+                /** @description The finish time the athlete aims for, minutes */
+                goalTimeMinutes?: number;
+            };
+            availability: {
+                /** @description Running days per week */
+                daysPerWeek: number;
+                /** @enum {string} */
+                longRunDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                unavailableDays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                maxSessionMinutes?: number;
+            };
+            current: {
+                weeklyMinutes?: number;
+                weeklyDistanceKm?: number;
+                longestRecentRunMinutes?: number;
+                /** @enum {string} */
+                experience: "beginner" | "intermediate" | "advanced";
+            };
+        };
+        /**
+         * @example {
+         *       "plan": {
+         *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
+         *         "goal": {
+         *           "raceDistance": "half",
+         *           "distanceMeters": 21097.5,
+         *           "raceDate": "2026-06-21",
+         *           "goalTimeMinutes": 115
+         *         },
+         *         "startDate": "2026-03-02",
+         *         "raceDate": "2026-06-21",
+         *         "phases": [
+         *           {
+         *             "name": "base",
+         *             "startDate": "2026-03-02",
+         *             "endDate": "2026-04-05"
+         *           },
+         *           {
+         *             "name": "build",
+         *             "startDate": "2026-04-06",
+         *             "endDate": "2026-05-10"
+         *           },
+         *           {
+         *             "name": "peak",
+         *             "startDate": "2026-05-11",
+         *             "endDate": "2026-06-07"
+         *           },
+         *           {
+         *             "name": "taper",
+         *             "startDate": "2026-06-08",
+         *             "endDate": "2026-06-21"
+         *           }
+         *         ],
+         *         "version": 1,
+         *         "status": "active"
+         *       },
+         *       "week": {
+         *         "index": 0,
+         *         "phase": "base",
+         *         "plannedLoad": 760
+         *       },
+         *       "workouts": [
+         *         {
+         *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
+         *           "date": "2026-03-03",
+         *           "type": "easy",
+         *           "targetDurationMinutes": 45,
+         *           "targetDistanceMeters": 7000,
+         *           "targetRpe": 3,
+         *           "zone": 2,
+         *           "plannedLoad": 135,
+         *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
+         *           "state": "planned",
+         *           "completedActivityId": null
+         *         }
+         *       ]
+         *     }
+         */
+        CurrentPlan: {
+            plan: {
+                /** Format: uuid */
+                id: string;
+                goal: {
+                    raceDistance: ("5k" | "10k" | "half" | "marathon") | {
+                        meters: number;
+                    };
+                    distanceMeters: number;
+                    raceDate: string;
+                    goalTimeMinutes: number | null;
+                };
+                startDate: string;
+                raceDate: string;
+                phases: {
+                    /** @enum {string} */
+                    name: "base" | "build" | "peak" | "taper";
+                    startDate: string;
+                    endDate: string;
+                }[];
+                version: number;
+                /** @enum {string} */
+                status: "active" | "completed" | "cancelled";
+            };
+            week: {
+                index: number;
+                /** @enum {string} */
+                phase: "base" | "build" | "peak" | "taper";
+                plannedLoad: number;
+            };
+            workouts: {
+                /** Format: uuid */
+                id: string;
+                date: string;
+                /** @enum {string} */
+                type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                targetDurationMinutes: number | null;
+                targetDistanceMeters: number | null;
+                targetRpe: number | null;
+                zone: number | null;
+                plannedLoad: number | null;
+                description: string;
+                /** @enum {string} */
+                state: "planned" | "completed" | "skipped" | "missed";
+                completedActivityId: string | null;
+            }[];
+        };
+        /**
+         * @example {
+         *       "availability": {
+         *         "daysPerWeek": 5,
+         *         "longRunDay": "sat",
+         *         "unavailableDays": [
+         *           "mon"
+         *         ]
+         *       },
+         *       "goal": {
+         *         "goalTimeMinutes": 112
+         *       }
+         *     }
+         */
+        RegeneratePlanBody: {
+            availability?: {
+                /** @description Running days per week */
+                daysPerWeek: number;
+                /** @enum {string} */
+                longRunDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                unavailableDays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                maxSessionMinutes?: number;
+            };
+            goal?: {
+                raceDate?: string;
+                goalTimeMinutes?: number | null;
+            };
+        };
+        /**
+         * @example {
          *       "date": "2024-05-01",
          *       "restingHr": 48,
          *       "hrvRmssd": 64.2,
@@ -3032,41 +3232,38 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    profile?: {
-                        dob: string;
-                        /** @enum {string} */
-                        sex: "female" | "male" | "unspecified";
-                        weightKg: number;
-                        heightCm: number;
-                        maxHr?: number;
-                        restingHr?: number;
-                        lactateThresholdHr?: number;
-                    };
-                    goal: {
-                        raceDistance: ("5k" | "10k" | "half" | "marathon") | {
-                            meters: number;
-                        };
-                        raceDate: string;
-                        /** @description The finish time the athlete aims for, minutes */
-                        goalTimeMinutes?: number;
-                    };
-                    availability: {
-                        /** @description Running days per week */
-                        daysPerWeek: number;
-                        /** @enum {string} */
-                        longRunDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-                        unavailableDays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
-                        maxSessionMinutes?: number;
-                    };
-                    current: {
-                        weeklyMinutes?: number;
-                        weeklyDistanceKm?: number;
-                        longestRecentRunMinutes?: number;
-                        /** @enum {string} */
-                        experience: "beginner" | "intermediate" | "advanced";
-                    };
-                };
+                /**
+                 * @example {
+                 *       "profile": {
+                 *         "dob": "1990-05-01",
+                 *         "sex": "female",
+                 *         "weightKg": 58,
+                 *         "heightCm": 165,
+                 *         "maxHr": 188,
+                 *         "restingHr": 50,
+                 *         "lactateThresholdHr": 168
+                 *       },
+                 *       "goal": {
+                 *         "raceDistance": "half",
+                 *         "raceDate": "2026-06-21",
+                 *         "goalTimeMinutes": 115
+                 *       },
+                 *       "availability": {
+                 *         "daysPerWeek": 4,
+                 *         "longRunDay": "sun",
+                 *         "unavailableDays": [
+                 *           "fri"
+                 *         ],
+                 *         "maxSessionMinutes": 120
+                 *       },
+                 *       "current": {
+                 *         "weeklyMinutes": 180,
+                 *         "longestRecentRunMinutes": 70,
+                 *         "experience": "intermediate"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["OnboardingBody"];
             };
         };
         responses: {
@@ -3079,53 +3276,66 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        plan: {
-                            /** Format: uuid */
-                            id: string;
-                            goal: {
-                                raceDistance: ("5k" | "10k" | "half" | "marathon") | {
-                                    meters: number;
-                                };
-                                distanceMeters: number;
-                                raceDate: string;
-                                goalTimeMinutes: number | null;
-                            };
-                            startDate: string;
-                            raceDate: string;
-                            phases: {
-                                /** @enum {string} */
-                                name: "base" | "build" | "peak" | "taper";
-                                startDate: string;
-                                endDate: string;
-                            }[];
-                            version: number;
-                            /** @enum {string} */
-                            status: "active" | "completed" | "cancelled";
-                        };
-                        week: {
-                            index: number;
-                            /** @enum {string} */
-                            phase: "base" | "build" | "peak" | "taper";
-                            plannedLoad: number;
-                        };
-                        workouts: {
-                            /** Format: uuid */
-                            id: string;
-                            date: string;
-                            /** @enum {string} */
-                            type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
-                            targetDurationMinutes: number | null;
-                            targetDistanceMeters: number | null;
-                            targetRpe: number | null;
-                            zone: number | null;
-                            plannedLoad: number | null;
-                            description: string;
-                            /** @enum {string} */
-                            state: "planned" | "completed" | "skipped" | "missed";
-                            completedActivityId: string | null;
-                        }[];
-                    };
+                    /**
+                     * @example {
+                     *       "plan": {
+                     *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
+                     *         "goal": {
+                     *           "raceDistance": "half",
+                     *           "distanceMeters": 21097.5,
+                     *           "raceDate": "2026-06-21",
+                     *           "goalTimeMinutes": 115
+                     *         },
+                     *         "startDate": "2026-03-02",
+                     *         "raceDate": "2026-06-21",
+                     *         "phases": [
+                     *           {
+                     *             "name": "base",
+                     *             "startDate": "2026-03-02",
+                     *             "endDate": "2026-04-05"
+                     *           },
+                     *           {
+                     *             "name": "build",
+                     *             "startDate": "2026-04-06",
+                     *             "endDate": "2026-05-10"
+                     *           },
+                     *           {
+                     *             "name": "peak",
+                     *             "startDate": "2026-05-11",
+                     *             "endDate": "2026-06-07"
+                     *           },
+                     *           {
+                     *             "name": "taper",
+                     *             "startDate": "2026-06-08",
+                     *             "endDate": "2026-06-21"
+                     *           }
+                     *         ],
+                     *         "version": 1,
+                     *         "status": "active"
+                     *       },
+                     *       "week": {
+                     *         "index": 0,
+                     *         "phase": "base",
+                     *         "plannedLoad": 760
+                     *       },
+                     *       "workouts": [
+                     *         {
+                     *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
+                     *           "date": "2026-03-03",
+                     *           "type": "easy",
+                     *           "targetDurationMinutes": 45,
+                     *           "targetDistanceMeters": 7000,
+                     *           "targetRpe": 3,
+                     *           "zone": 2,
+                     *           "plannedLoad": 135,
+                     *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
+                     *           "state": "planned",
+                     *           "completedActivityId": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrentPlan"];
                 };
             };
             /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
@@ -3191,53 +3401,66 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        plan: {
-                            /** Format: uuid */
-                            id: string;
-                            goal: {
-                                raceDistance: ("5k" | "10k" | "half" | "marathon") | {
-                                    meters: number;
-                                };
-                                distanceMeters: number;
-                                raceDate: string;
-                                goalTimeMinutes: number | null;
-                            };
-                            startDate: string;
-                            raceDate: string;
-                            phases: {
-                                /** @enum {string} */
-                                name: "base" | "build" | "peak" | "taper";
-                                startDate: string;
-                                endDate: string;
-                            }[];
-                            version: number;
-                            /** @enum {string} */
-                            status: "active" | "completed" | "cancelled";
-                        };
-                        week: {
-                            index: number;
-                            /** @enum {string} */
-                            phase: "base" | "build" | "peak" | "taper";
-                            plannedLoad: number;
-                        };
-                        workouts: {
-                            /** Format: uuid */
-                            id: string;
-                            date: string;
-                            /** @enum {string} */
-                            type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
-                            targetDurationMinutes: number | null;
-                            targetDistanceMeters: number | null;
-                            targetRpe: number | null;
-                            zone: number | null;
-                            plannedLoad: number | null;
-                            description: string;
-                            /** @enum {string} */
-                            state: "planned" | "completed" | "skipped" | "missed";
-                            completedActivityId: string | null;
-                        }[];
-                    };
+                    /**
+                     * @example {
+                     *       "plan": {
+                     *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
+                     *         "goal": {
+                     *           "raceDistance": "half",
+                     *           "distanceMeters": 21097.5,
+                     *           "raceDate": "2026-06-21",
+                     *           "goalTimeMinutes": 115
+                     *         },
+                     *         "startDate": "2026-03-02",
+                     *         "raceDate": "2026-06-21",
+                     *         "phases": [
+                     *           {
+                     *             "name": "base",
+                     *             "startDate": "2026-03-02",
+                     *             "endDate": "2026-04-05"
+                     *           },
+                     *           {
+                     *             "name": "build",
+                     *             "startDate": "2026-04-06",
+                     *             "endDate": "2026-05-10"
+                     *           },
+                     *           {
+                     *             "name": "peak",
+                     *             "startDate": "2026-05-11",
+                     *             "endDate": "2026-06-07"
+                     *           },
+                     *           {
+                     *             "name": "taper",
+                     *             "startDate": "2026-06-08",
+                     *             "endDate": "2026-06-21"
+                     *           }
+                     *         ],
+                     *         "version": 1,
+                     *         "status": "active"
+                     *       },
+                     *       "week": {
+                     *         "index": 0,
+                     *         "phase": "base",
+                     *         "plannedLoad": 760
+                     *       },
+                     *       "workouts": [
+                     *         {
+                     *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
+                     *           "date": "2026-03-03",
+                     *           "type": "easy",
+                     *           "targetDurationMinutes": 45,
+                     *           "targetDistanceMeters": 7000,
+                     *           "targetRpe": 3,
+                     *           "zone": 2,
+                     *           "plannedLoad": 135,
+                     *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
+                     *           "state": "planned",
+                     *           "completedActivityId": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrentPlan"];
                 };
             };
             /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
@@ -3293,20 +3516,21 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    availability?: {
-                        /** @description Running days per week */
-                        daysPerWeek: number;
-                        /** @enum {string} */
-                        longRunDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-                        unavailableDays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
-                        maxSessionMinutes?: number;
-                    };
-                    goal?: {
-                        raceDate?: string;
-                        goalTimeMinutes?: number | null;
-                    };
-                };
+                /**
+                 * @example {
+                 *       "availability": {
+                 *         "daysPerWeek": 5,
+                 *         "longRunDay": "sat",
+                 *         "unavailableDays": [
+                 *           "mon"
+                 *         ]
+                 *       },
+                 *       "goal": {
+                 *         "goalTimeMinutes": 112
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["RegeneratePlanBody"];
             };
         };
         responses: {
@@ -3318,53 +3542,66 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        plan: {
-                            /** Format: uuid */
-                            id: string;
-                            goal: {
-                                raceDistance: ("5k" | "10k" | "half" | "marathon") | {
-                                    meters: number;
-                                };
-                                distanceMeters: number;
-                                raceDate: string;
-                                goalTimeMinutes: number | null;
-                            };
-                            startDate: string;
-                            raceDate: string;
-                            phases: {
-                                /** @enum {string} */
-                                name: "base" | "build" | "peak" | "taper";
-                                startDate: string;
-                                endDate: string;
-                            }[];
-                            version: number;
-                            /** @enum {string} */
-                            status: "active" | "completed" | "cancelled";
-                        };
-                        week: {
-                            index: number;
-                            /** @enum {string} */
-                            phase: "base" | "build" | "peak" | "taper";
-                            plannedLoad: number;
-                        };
-                        workouts: {
-                            /** Format: uuid */
-                            id: string;
-                            date: string;
-                            /** @enum {string} */
-                            type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
-                            targetDurationMinutes: number | null;
-                            targetDistanceMeters: number | null;
-                            targetRpe: number | null;
-                            zone: number | null;
-                            plannedLoad: number | null;
-                            description: string;
-                            /** @enum {string} */
-                            state: "planned" | "completed" | "skipped" | "missed";
-                            completedActivityId: string | null;
-                        }[];
-                    };
+                    /**
+                     * @example {
+                     *       "plan": {
+                     *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
+                     *         "goal": {
+                     *           "raceDistance": "half",
+                     *           "distanceMeters": 21097.5,
+                     *           "raceDate": "2026-06-21",
+                     *           "goalTimeMinutes": 115
+                     *         },
+                     *         "startDate": "2026-03-02",
+                     *         "raceDate": "2026-06-21",
+                     *         "phases": [
+                     *           {
+                     *             "name": "base",
+                     *             "startDate": "2026-03-02",
+                     *             "endDate": "2026-04-05"
+                     *           },
+                     *           {
+                     *             "name": "build",
+                     *             "startDate": "2026-04-06",
+                     *             "endDate": "2026-05-10"
+                     *           },
+                     *           {
+                     *             "name": "peak",
+                     *             "startDate": "2026-05-11",
+                     *             "endDate": "2026-06-07"
+                     *           },
+                     *           {
+                     *             "name": "taper",
+                     *             "startDate": "2026-06-08",
+                     *             "endDate": "2026-06-21"
+                     *           }
+                     *         ],
+                     *         "version": 1,
+                     *         "status": "active"
+                     *       },
+                     *       "week": {
+                     *         "index": 0,
+                     *         "phase": "base",
+                     *         "plannedLoad": 760
+                     *       },
+                     *       "workouts": [
+                     *         {
+                     *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
+                     *           "date": "2026-03-03",
+                     *           "type": "easy",
+                     *           "targetDurationMinutes": 45,
+                     *           "targetDistanceMeters": 7000,
+                     *           "targetRpe": 3,
+                     *           "zone": 2,
+                     *           "plannedLoad": 135,
+                     *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
+                     *           "state": "planned",
+                     *           "completedActivityId": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrentPlan"];
                 };
             };
             /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */

@@ -87,24 +87,41 @@ export const OnboardingProfileInput = z.strictObject({
 });
 
 /** POST /api/v1/onboarding. Strict: a misspelt field is a 422 naming it. */
-export const OnboardingBody = z.strictObject({
-  profile: OnboardingProfileInput.optional(),
-  goal: GoalInput,
-  availability: AvailabilityInput,
-  current: CurrentVolumeInput,
-});
+export const OnboardingBody = z
+  .strictObject({
+    profile: OnboardingProfileInput.optional(),
+    goal: GoalInput,
+    availability: AvailabilityInput,
+    current: CurrentVolumeInput,
+  })
+  .meta({
+    id: 'OnboardingBody',
+    examples: [
+      {
+        profile: { dob: '1990-05-01', sex: 'female', weightKg: 58, heightCm: 165, maxHr: 188, restingHr: 50, lactateThresholdHr: 168 },
+        goal: { raceDistance: 'half', raceDate: '2026-06-21', goalTimeMinutes: 115 },
+        availability: { daysPerWeek: 4, longRunDay: 'sun', unavailableDays: ['fri'], maxSessionMinutes: 120 },
+        current: { weeklyMinutes: 180, longestRecentRunMinutes: 70, experience: 'intermediate' },
+      },
+    ],
+  });
 export type OnboardingBody = z.infer<typeof OnboardingBody>;
 
 /** POST /api/v1/plan/regenerate: what changes; absent keeps the active plan's value (null clears the goal time). */
-export const RegenerateBody = z.strictObject({
-  availability: AvailabilityInput.optional(),
-  goal: z
-    .strictObject({
-      raceDate: CalendarDate.optional(),
-      goalTimeMinutes: GoalTimeMinutes.nullable().optional(),
-    })
-    .optional(),
-});
+export const RegenerateBody = z
+  .strictObject({
+    availability: AvailabilityInput.optional(),
+    goal: z
+      .strictObject({
+        raceDate: CalendarDate.optional(),
+        goalTimeMinutes: GoalTimeMinutes.nullable().optional(),
+      })
+      .optional(),
+  })
+  .meta({
+    id: 'RegeneratePlanBody',
+    examples: [{ availability: { daysPerWeek: 5, longRunDay: 'sat', unavailableDays: ['mon'] }, goal: { goalTimeMinutes: 112 } }],
+  });
 export type RegenerateBody = z.infer<typeof RegenerateBody>;
 
 /** ?weeks=N (1 to the plan's length) or ?weeks=all; default 2. */
@@ -158,6 +175,39 @@ export const Workout = z.object({
 });
 export type Workout = z.infer<typeof Workout>;
 
+const currentPlanExample = {
+  plan: {
+    id: '5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01',
+    goal: { raceDistance: 'half', distanceMeters: 21097.5, raceDate: '2026-06-21', goalTimeMinutes: 115 },
+    startDate: '2026-03-02',
+    raceDate: '2026-06-21',
+    phases: [
+      { name: 'base', startDate: '2026-03-02', endDate: '2026-04-05' },
+      { name: 'build', startDate: '2026-04-06', endDate: '2026-05-10' },
+      { name: 'peak', startDate: '2026-05-11', endDate: '2026-06-07' },
+      { name: 'taper', startDate: '2026-06-08', endDate: '2026-06-21' },
+    ],
+    version: 1,
+    status: 'active',
+  },
+  week: { index: 0, phase: 'base', plannedLoad: 760 },
+  workouts: [
+    {
+      id: '9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b',
+      date: '2026-03-03',
+      type: 'easy',
+      targetDurationMinutes: 45,
+      targetDistanceMeters: 7000,
+      targetRpe: 3,
+      zone: 2,
+      plannedLoad: 135,
+      description: '45 min easy, conversational pace, HR under 151 (about 7 km)',
+      state: 'planned',
+      completedActivityId: null,
+    },
+  ],
+};
+
 /** GET /plan/current, and the answer of onboarding and regenerate. */
 export const CurrentPlan = z.object({
   plan: Plan,
@@ -170,7 +220,7 @@ export const CurrentPlan = z.object({
   }),
   /** From the local today on, by date. */
   workouts: z.array(Workout),
-});
+}).meta({ id: 'CurrentPlan', examples: [currentPlanExample] });
 export type CurrentPlan = z.infer<typeof CurrentPlan>;
 
 /** A workout's prescription in the change log, with the id of the row it describes. */
