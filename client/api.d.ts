@@ -693,6 +693,7 @@ export interface components {
          *       "dailyMetrics": [],
          *       "trainingPlans": [],
          *       "scheduledWorkouts": [],
+         *       "planChanges": [],
          *       "rollingStats": [],
          *       "loadSeries": [],
          *       "riskAlerts": [],
@@ -724,6 +725,9 @@ export interface components {
                 [key: string]: unknown;
             }[];
             scheduledWorkouts: {
+                [key: string]: unknown;
+            }[];
+            planChanges: {
                 [key: string]: unknown;
             }[];
             rollingStats: {
@@ -2243,6 +2247,7 @@ export interface operations {
                      *       "dailyMetrics": [],
                      *       "trainingPlans": [],
                      *       "scheduledWorkouts": [],
+                     *       "planChanges": [],
                      *       "rollingStats": [],
                      *       "loadSeries": [],
                      *       "riskAlerts": [],

@@ -11,6 +11,7 @@ export const EXPORT_SECTION_NAMES = [
   'dailyMetrics',
   'trainingPlans',
   'scheduledWorkouts',
+  'planChanges',
   'rollingStats',
   'loadSeries',
   'riskAlerts',
