@@ -326,7 +326,7 @@ export function generatePlan(input: PlanInput): GeneratedPlan {
     // may carry about 2.8 days of chronic load before the ACWR passes 1.3.
     const longestAllowed =
       input.longestRecentRunMinutes && input.longestRecentRunMinutes > 0
-        ? Math.max(30, input.longestRecentRunMinutes * Math.pow(MAX_WEEKLY_RISE, fullWeeksGenerated + 1))
+        ? Math.max(30, input.longestRecentRunMinutes * MAX_WEEKLY_RISE ** (fullWeeksGenerated + 1))
         : Infinity;
     const capOf = (t: WorkoutType) => (t === 'long_run' ? Math.min(longCap, longestAllowed) : Math.min(sessionCap, MAX_MINUTES[t] ?? Infinity));
     let template: Template = new Map();

@@ -69,7 +69,7 @@ export function racePace(raceMeters: number, goalTimeMinutes: number | null, exp
   if (goalTimeMinutes !== null) return goalTimeMinutes / (raceMeters / 1000);
   // Riegel's exponent 1.06: pace slows by (d2/d1)^0.06 from the 5 km pace.
   const fiveKPace = EASY_PACE[experience] * RACE_PACE_OF_EASY;
-  return fiveKPace * Math.pow(raceMeters / 5000, 0.06);
+  return fiveKPace * (raceMeters / 5000) ** 0.06;
 }
 
 /** Expected race duration, whole minutes. */

@@ -65,8 +65,8 @@ export async function loadBasis(db: Conn, userId: string, day: string, reported:
         source: 'history',
         state: {
           date: day,
-          acute: last.acute * Math.pow(1 - 2 / 8, gap),
-          chronic: last.chronic * Math.pow(1 - 2 / 29, gap),
+          acute: last.acute * (1 - 2 / 8) ** gap,
+          chronic: last.chronic * (1 - 2 / 29) ** gap,
           recentLoads: recentLoads.slice(-6),
         },
       };

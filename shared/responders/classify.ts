@@ -61,7 +61,6 @@ export async function classifyResponders(db: Conn, now: Date, options: { pageSiz
 
 async function judgePage(db: Conn, athletes: readonly Athlete[]): Promise<{ userId: string; verdict: ResponderVerdict }[]> {
   const ids = athletes.map((a) => a.id);
-  // biome-ignore lint/complexity/useMathMinMax: ISO date strings, not numbers.
   const earliest = athletes.reduce((min, a) => (a.today < min ? a.today : min), athletes[0]!.today);
   const since = addDays(earliest, -(LOOKBACK_DAYS - 1));
   const starts = athletes.map((a) => addDays(a.today, -(WINDOW_WEEKS * 7 - 1)));
