@@ -36,6 +36,44 @@ export type Sex = (typeof sexes)[number];
 export const preferredUnits = ['metric', 'imperial'] as const;
 export type PreferredUnits = (typeof preferredUnits)[number];
 import { responderClasses, type ResponderClass } from '../domain/responder';
+import {
+  experienceLevels,
+  planPhaseNames,
+  planStatuses,
+  planWeekKinds,
+  raceDistances,
+  weekdays,
+  workoutStates,
+  workoutTypes,
+  type ExperienceLevel,
+  type PlanPhaseName,
+  type PlanStatus,
+  type PlanWeekKind,
+  type RaceDistance,
+  type Weekday,
+  type WorkoutState,
+  type WorkoutType,
+} from '../domain/plan-vocabulary';
+
+export {
+  experienceLevels,
+  planPhaseNames,
+  planStatuses,
+  planWeekKinds,
+  raceDistances,
+  weekdays,
+  workoutStates,
+  workoutTypes,
+  type ExperienceLevel,
+  type PlanPhaseName,
+  type PlanStatus,
+  type PlanWeekKind,
+  type RaceDistance,
+  type Weekday,
+  type WorkoutState,
+  type WorkoutType,
+};
+
 
 export { responderClasses, type ResponderClass };
 /** Vendors with an OAuth connection. */
@@ -66,28 +104,6 @@ export const activityTypes = [
 export type ActivityType = (typeof activityTypes)[number];
 export const readinessLights = ['green', 'yellow', 'red'] as const;
 export type ReadinessLight = (typeof readinessLights)[number];
-export const planStatuses = ['active', 'completed', 'cancelled'] as const;
-export type PlanStatus = (typeof planStatuses)[number];
-export const workoutTypes = [
-  'easy',
-  'long_run',
-  'tempo',
-  'interval',
-  'recovery',
-  'strength',
-  'cross_training',
-  'race',
-] as const;
-export type WorkoutType = (typeof workoutTypes)[number];
-export const workoutStates = ['planned', 'completed', 'skipped', 'missed'] as const;
-export type WorkoutState = (typeof workoutStates)[number];
-/** The standard race distances a goal may name (a custom one is given in meters). */
-export const raceDistances = ['5k', '10k', 'half', 'marathon'] as const;
-export type RaceDistance = (typeof raceDistances)[number];
-export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof weekdays)[number];
-export const experienceLevels = ['beginner', 'intermediate', 'advanced'] as const;
-export type ExperienceLevel = (typeof experienceLevels)[number];
 /** Where a plan's starting load state came from: the stored rolling stats, or the reported volume (< 28 days of history). */
 export const loadBasisSources = ['history', 'reported_volume'] as const;
 export type LoadBasisSource = (typeof loadBasisSources)[number];
@@ -124,12 +140,8 @@ export type NotificationKind = (typeof notificationKinds)[number];
 export type NotificationPreferences = { [K in NotificationKind]?: boolean };
 /** The numbers that raised a risk alert, e.g. { acwr: 1.61, acute: 708.8, chronic: 441.3 }. */
 export type RiskAlertMetrics = { [metric: string]: number | null };
-export const planPhaseNames = ['base', 'build', 'peak', 'taper'] as const;
-export type PlanPhaseName = (typeof planPhaseNames)[number];
 /** training_plans.phases: the plan's phases in order, each a run of whole days. */
 export type StoredPlanPhase = { name: PlanPhaseName; startDate: DateString; endDate: DateString };
-export const planWeekKinds = ['loading', 'recovery', 'taper'] as const;
-export type PlanWeekKind = (typeof planWeekKinds)[number];
 /** training_plans.weeks: the generator's weeks; the last ends on race day, the first may be short. */
 export type StoredPlanWeek = {
   index: number;

@@ -9,7 +9,7 @@ import type {
   Weekday,
   WorkoutState,
   WorkoutType,
-} from '../db/schema';
+} from './plan-vocabulary';
 import type { IsoWeekday } from './dates';
 
 export type { ExperienceLevel, PlanPhaseName, PlanWeekKind, RaceDistance, Weekday, WorkoutState, WorkoutType };

@@ -144,15 +144,19 @@ export async function exportResearchDataset(db: Conn, sink: DatasetSink, now: Da
 }
 
 async function readConsentingAthletes(db: Conn, exportDay: string): Promise<ConsentingAthlete[]> {
+  // Experience is what the athlete reported at their latest onboarding (training_plans.experience).
   const users = await db
-    .selectFrom('users')
-    .select(['id', 'sex', 'dob', 'weight_kg', 'height_cm', 'responder_classification'])
-    .where('research_consent', '=', true)
+    .selectFrom('users as u')
+    .leftJoinLateral(
+      (eb) => eb.selectFrom('training_plans as p').select('p.experience').whereRef('p.user_id', '=', 'u.id').orderBy('p.created_at', 'desc').limit(1).as('plan'),
+      (join) => join.onTrue(),
+    )
+    .select(['u.id', 'u.sex', 'u.dob', 'u.weight_kg', 'u.height_cm', 'u.responder_classification', 'plan.experience'])
+    .where('u.research_consent', '=', true)
     .execute();
   return users.map((u) => ({
     id: u.id,
-    // Experience is not stored for athletes yet (onboarding reports it); until it is, every athlete is 'unknown'.
-    traits: { sex: u.sex, age: u.dob ? ageOn(u.dob, exportDay) : null, weightKg: u.weight_kg, heightCm: u.height_cm, experience: null },
+    traits: { sex: u.sex, age: u.dob ? ageOn(u.dob, exportDay) : null, weightKg: u.weight_kg, heightCm: u.height_cm, experience: u.experience ?? null },
     responderClass: u.responder_classification,
   }));
 }

@@ -131,6 +131,8 @@ describe('the research export', () => {
     const someone = csv.athletes![0]!;
     expect(someone.sex).toMatch(/^(female|male|unspecified)$/);
     expect(someone.age_band).toMatch(/^(\d+-\d+|90\+|\*|unknown)$/);
+    // Experience comes from the latest onboarding (every seeded athlete has a plan).
+    expect(someone.experience).toMatch(/^(beginner|intermediate|advanced|\*)$/);
     const days = csv.days!.filter((d) => d.athlete === someone.athlete);
     expect(days.length).toBeGreaterThan(0);
     for (const d of days) {
