@@ -26,6 +26,7 @@ import { ListNotificationsQuery, Notification, NotificationIdParams, Notificatio
 import { TaskList } from '../shared/contracts/tasks';
 import { defineFunction, type FunctionSpec } from '../shared/topology-types';
 import { CurrentPlan, CurrentPlanQuery, OnboardingBody, RegenerateBody } from '../shared/contracts/plans';
+import { PullQuery, PushBody, PushResponse, SyncPage } from '../shared/contracts/sync';
 
 export const functions = {
   health: defineFunction({
@@ -438,6 +439,46 @@ export const functions = {
     timeoutSeconds: 10,
     access: ['database'],
     trigger: { kind: 'http', method: 'GET', path: '/api/v1/ingest/rejections', auth: 'user', summary: 'List refused vendor activities', schemas: { response: IngestRejectionList } },
+  }),
+  // ---- offline sync (issue 10) ----
+  pullChanges: defineFunction({
+    entry: 'functions/api/pull-changes.ts',
+    description: "The athlete's changes after a cursor (every synced entity, tombstones included), oldest first",
+    memoryMb: 512,
+    timeoutSeconds: 15,
+    access: ['database'],
+    trigger: {
+      kind: 'http',
+      method: 'GET',
+      path: '/api/v1/sync',
+      auth: 'user',
+      summary: 'Pull changes since a cursor',
+      schemas: { query: PullQuery, response: SyncPage },
+    },
+  }),
+  pushMutations: defineFunction({
+    entry: 'functions/api/push-mutations.ts',
+    description: "Applies a batch of the app's offline changes through the same services as the single-item routes (idempotent per mutation)",
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    access: ['database', 'bus'],
+    trigger: {
+      kind: 'http',
+      method: 'POST',
+      path: '/api/v1/sync',
+      auth: 'user',
+      summary: 'Push offline changes',
+      maxBodyBytes: 1024 * 1024,
+      schemas: { body: PushBody, response: PushResponse },
+    },
+  }),
+  pruneSyncResults: defineFunction({
+    entry: 'functions/schedules/prune-sync-results.ts',
+    description: 'Daily: deletes the answers to offline mutations older than 35 days',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    access: ['database'],
+    trigger: { kind: 'schedule', expression: 'rate(1 day)' },
   }),
   normalizeActivity: defineFunction({
     entry: 'functions/workers/normalize-activity.ts',

@@ -9,6 +9,7 @@ import * as webhooks from './0004_webhooks';
 import * as plans from './0005_plans';
 import * as samples from './0006_samples';
 import * as resilience from './0007_resilience';
+import * as sync from './0008_sync';
 import * as responders from './0009_responders';
 
 export const migrations: Record<string, Migration> = {
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '0005_plans': plans,
   '0006_samples': samples,
   '0007_resilience': resilience,
+  '0008_sync': sync,
   '0009_responders': responders,
 };

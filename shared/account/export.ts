@@ -51,6 +51,9 @@ export const EXPORT_SECTIONS: readonly Section[] = [
   { name: 'ingestRejections', table: 'ingest_rejections', key: ['created_at', 'id'] },
   { name: 'sessions', table: 'refresh_tokens', key: ['id'] },
   { name: 'failedSignIns', table: 'failed_login_attempts', key: ['attempted_at', 'id'] },
+  { name: 'syncChanges', table: 'sync_changes', key: ['seq'] },
+  { name: 'syncCounters', table: 'sync_counters', key: ['user_id'] },
+  { name: 'syncMutations', table: 'sync_mutations', key: ['client_mutation_id'] },
 ];
 /** Tables exported other than as a section. */
 export const NESTED_TABLES: readonly (keyof Database)[] = ['users', 'activity_samples'];

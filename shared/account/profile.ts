@@ -11,7 +11,8 @@ import { recomputeTrimpHistory, trimpBaselinesChanged } from '../activities/trim
 import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
 
-const PROFILE_COLUMNS = [
+/** What GET /me shows; the sync feed reads the same columns. */
+export const PROFILE_COLUMNS = [
   'id',
   'email',
   'dob',

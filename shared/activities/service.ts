@@ -130,8 +130,22 @@ export function manualCandidate(body: CreateActivityBody): ActivityCandidate {
   };
 }
 
-/** The body field a plausibility verdict is about. */
-const bodyField = (field: string) => `body.${field === 'utcOffsetSeconds' ? 'startTime' : field}`;
+/** The app's entry (POST /activities, or an offline one through POST /sync) as an operation of the service. */
+export function entryOp(userId: string, body: CreateActivityBody): ActivityOp {
+  return {
+    kind: 'upsert',
+    userId,
+    candidate: manualCandidate(body),
+    origin: 'app',
+    feeling: body.feeling,
+    notes: body.notes,
+    typeIsDefault: body.type === undefined,
+  };
+}
+
+/** The field of the app's entry (POST /activities body) a plausibility verdict is about. */
+export const entryField = (field: string) => (field === 'utcOffsetSeconds' ? 'startTime' : field);
+const bodyField = (field: string) => `body.${entryField(field)}`;
 
 function expectRow(applied: Applied, result: OpResult | undefined): WorkingRow {
   if (!result || result.kind === 'unknown-user') throw new Unauthorized('The account no longer exists');
@@ -142,16 +156,7 @@ function expectRow(applied: Applied, result: OpResult | undefined): WorkingRow {
 
 /** POST /activities: created (201) or, for a known externalId, the same activity updated (200). */
 export async function createActivity(deps: ActivityDeps, userId: string, body: CreateActivityBody): Promise<{ created: boolean; activity: Activity }> {
-  const op: ActivityOp = {
-    kind: 'upsert',
-    userId,
-    candidate: manualCandidate(body),
-    origin: 'app',
-    feeling: body.feeling,
-    notes: body.notes,
-    typeIsDefault: body.type === undefined,
-  };
-  const applied = await run(deps, [op]);
+  const applied = await run(deps, [entryOp(userId, body)]);
   const result = applied.results[0];
   const row = expectRow(applied, result);
   return { created: result?.kind === 'created', activity: toActivity(row) };

@@ -133,6 +133,24 @@ export const notificationKinds = [
   'vendor_disconnected',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
+/** The entities of the sync feed (GET /api/v1/sync), as the API names them. */
+export const syncEntities = [
+  'profile',
+  'activity',
+  'dailyMetric',
+  'plan',
+  'workout',
+  'planChange',
+  'loadDay',
+  'alert',
+  'task',
+  'notification',
+] as const;
+export type SyncEntity = (typeof syncEntities)[number];
+export const syncOps = ['upsert', 'delete'] as const;
+export type SyncOp = (typeof syncOps)[number];
+export const syncMutationStatuses = ['applied', 'conflict', 'rejected'] as const;
+export type SyncMutationStatus = (typeof syncMutationStatuses)[number];
 
 // ---- jsonb shapes ---------------------------------------------------------------------------------
 
@@ -487,6 +505,40 @@ export interface EventOutboxTable {
   created_at: DefaultTimestamp;
 }
 
+/** The last change number handed out per user; its row lock orders a user's changes by commit (migration 0008). */
+export interface SyncCountersTable {
+  user_id: string;
+  seq: ColumnType<number, number | undefined, number>;
+}
+
+/** The latest change of each synced entity of a user, written by triggers (compacted change log). */
+export interface SyncChangesTable {
+  user_id: string;
+  entity: SyncEntity;
+  /** The entity's id: a uuid, or the date of a dailyMetric / loadDay. */
+  entity_id: string;
+  /** Per user, in commit order, without holes. */
+  seq: number;
+  /** 'delete' is a tombstone. */
+  op: SyncOp;
+  changed_at: DefaultTimestamp;
+}
+
+/** The answer given to each offline mutation, so a replay is answered and not applied again. */
+export interface SyncMutationsTable {
+  user_id: string;
+  client_mutation_id: string;
+  entity: string;
+  op: string;
+  /** The entity the mutation changed, when known (a uuid or a date). */
+  entity_id: string | null;
+  status: SyncMutationStatus;
+  result: Jsonb<JsonObject>;
+  /** When the athlete made the change, by the phone's clock (never later than its arrival). */
+  client_timestamp: Timestamp;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -505,6 +557,9 @@ export interface Database {
   pending_tasks: PendingTasksTable;
   notifications: NotificationsTable;
   event_outbox: EventOutboxTable;
+  sync_counters: SyncCountersTable;
+  sync_changes: SyncChangesTable;
+  sync_mutations: SyncMutationsTable;
 }
 
 // ---- row aliases ----------------------------------------------------------------------------------
@@ -529,6 +584,9 @@ export type NewRiskAlert = Insertable<RiskAlertsTable>;
 export type NewPendingTask = Insertable<PendingTasksTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type NewNotification = Insertable<NotificationsTable>;
+export type SyncChangeRow = Selectable<SyncChangesTable>;
+export type SyncMutationRow = Selectable<SyncMutationsTable>;
+export type NewSyncMutation = Insertable<SyncMutationsTable>;
 
 // ---- the column map the drift test compares with the migrated database ----------------------------
 // `satisfies` rejects a table or column the interface lacks; test/db/schema-types.test.ts checks the converse.
@@ -724,4 +782,17 @@ export const columns = {
     'updated_at',
   ],
   event_outbox: ['id', 'detail_type', 'detail', 'created_at'],
+  sync_counters: ['user_id', 'seq'],
+  sync_changes: ['user_id', 'entity', 'entity_id', 'seq', 'op', 'changed_at'],
+  sync_mutations: [
+    'user_id',
+    'client_mutation_id',
+    'entity',
+    'op',
+    'entity_id',
+    'status',
+    'result',
+    'client_timestamp',
+    'created_at',
+  ],
 } as const satisfies ColumnLists;

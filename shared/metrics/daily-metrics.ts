@@ -1,6 +1,6 @@
 // The daily check-in and vendor wellness share one path: merge into the day, judge readiness over the stored
 // history, follow the athlete's resting HR / HRV baselines, and announce DailyMetricLogged (outbox).
-import { sql, type Selectable } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import { DailyMetricsCandidate, type DailyMetricsDay, type ReadinessReason } from '../contracts/metrics';
 import { addDays, localDateOf } from '../domain/dates';
@@ -8,9 +8,9 @@ import { recomputeTrimpHistory } from '../activities/trimp-history';
 import { assessReadiness, baselines, lastRpeBefore, sleepIndex, type DailyPhysiology } from '../domain/readiness';
 import { clock as currentClock, type Clock } from '../clock';
 import type { Conn, Db } from '../db/connection';
-import type { DailyMetricsTable, JsonArray } from '../db/schema';
+import type { Database, DailyMetricsTable, JsonArray } from '../db/schema';
 import { DetailType } from '../events/catalogue';
-import { enqueueEvents, publishEnqueued } from '../events/outbox';
+import { enqueueEvents, publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
 import { NotFound, Unprocessable, type FieldError } from '../http/errors';
 import { fieldError, parseFields } from '../http/field-errors';
@@ -65,65 +65,12 @@ export async function upsertDailyMetrics(
   const now = (options.clock ?? currentClock()).now();
 
   const stored = await db.transaction().execute(async (trx) => {
-    // One writer per user at a time: sources merge into the same day and the readiness reads the merged result.
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`daily_metrics:${userId}`}, 0))`.execute(trx);
-    const user = await trx
-      .selectFrom('users')
-      .select(['time_zone', 'resting_hr', 'hrv_rmssd', 'max_hr', 'lactate_threshold_hr', 'sex'])
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (!user) throw new NotFound('No such user');
-    const today = localDateOf(now, user.time_zone);
-    const future = checked.flatMap(({ candidate, index }) =>
-      candidate.date > today ? [fieldError(name(index, 'date'), `must not be after your local today (${today})`)] : [],
-    );
-    if (future.length > 0 && !skip) throw new Unprocessable(future);
-    const valid = checked.map((c) => c.candidate).filter((c) => c.date <= today);
-    if (valid.length === 0) return { written: [], enqueued: [] };
-
-    const dates = [...new Set(valid.map((c) => c.date))].sort();
-    const history = await trx
-      .selectFrom('daily_metrics')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('date', '>=', addDays(dates[0]!, -HISTORY_DAYS))
-      .where('date', '<=', today)
-      .execute();
-    const lastRpes = await lastRpeBeforeEach(trx, userId, dates);
-
-    const days = new Map(history.map((row) => [row.date, row]));
-    for (const candidate of valid) days.set(candidate.date, merge(days.get(candidate.date) ?? emptyDay(userId, candidate.date), candidate));
-    const physiology: DailyPhysiology[] = [...days.values()].map((d) => ({ date: d.date, restingHr: d.resting_hr, rmssd: d.hrv_rmssd }));
-    const judged = dates.map((date) => judge(days.get(date)!, physiology, lastRpes.get(date) ?? null));
-
-    const written = await trx
-      .insertInto('daily_metrics')
-      .values(judged.map(({ created_at: _c, updated_at: _u, readiness_reasons, ...day }) => ({ ...day, readiness_reasons: JSON.stringify(readiness_reasons) })))
-      .onConflict((oc) =>
-        oc.columns(['user_id', 'date']).doUpdateSet((eb) => ({
-          resting_hr: eb.ref('excluded.resting_hr'),
-          hrv_rmssd: eb.ref('excluded.hrv_rmssd'),
-          hrv_sdnn_ms: eb.ref('excluded.hrv_sdnn_ms'),
-          weight_kg: eb.ref('excluded.weight_kg'),
-          sleep_duration_minutes: eb.ref('excluded.sleep_duration_minutes'),
-          sleep_quality: eb.ref('excluded.sleep_quality'),
-          sleep_index: eb.ref('excluded.sleep_index'),
-          morning_readiness: eb.ref('excluded.morning_readiness'),
-          soreness: eb.ref('excluded.soreness'),
-          stress: eb.ref('excluded.stress'),
-          mood: eb.ref('excluded.mood'),
-          readiness_light: eb.ref('excluded.readiness_light'),
-          readiness_reasons: eb.ref('excluded.readiness_reasons'),
-        })),
-      )
-      .returningAll()
-      .execute();
-
-    const followed = await followBaselines(trx, userId, user, baselines(physiology, today));
-    // A resting HR baseline that moved puts the TRIMP history on the new scale.
-    const trimps = followed !== null && followed !== user.resting_hr ? await recomputeTrimpHistory(trx, userId, { ...user, resting_hr: followed }) : [];
-    const events = dates.map((date) => ({ detailType: DetailType.DailyMetricLogged, detail: { userId, date } }));
-    return { written, enqueued: [...trimps, ...(await enqueueEvents(trx, events))] };
+    const write = await writeDailyMetrics(trx, userId, checked.map((c) => c.candidate), now);
+    if (write.future.length > 0 && !skip) {
+      // Thrown inside the transaction: nothing is stored.
+      throw new Unprocessable(write.future.map((i) => fieldError(name(checked[i]!.index, 'date'), `must not be after your local today (${write.today})`)));
+    }
+    return write;
   });
 
   // After commit; if PutEvents fails the events stay in the outbox for the relay.
@@ -133,6 +80,81 @@ export async function upsertDailyMetrics(
     const row = byDate.get(candidate.date);
     return row ? [toDay(row)] : [];
   });
+}
+
+export interface DailyMetricsWrite {
+  /** The athlete's local today. */
+  today: string;
+  /** The stored days (one per date written). */
+  written: DayRow[];
+  /** Positions of the candidates dated after today: left out. */
+  future: number[];
+  /** DailyMetricLogged per date written, in the outbox; the caller publishes after commit. */
+  enqueued: EnqueuedEvent[];
+}
+
+/**
+ * The write itself, inside the caller's transaction, for candidates already checked against
+ * DailyMetricsCandidate: the user's check-in lock, merge, readiness, baselines, events. Days after the athlete's
+ * local today are left out and named in `future`. POST /sync calls it inside its own transaction.
+ */
+export async function writeDailyMetrics(trx: Transaction<Database>, userId: string, candidates: readonly DailyMetricsCandidate[], now: Date): Promise<DailyMetricsWrite> {
+  // One writer per user at a time: sources merge into the same day and the readiness reads the merged result.
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`daily_metrics:${userId}`}, 0))`.execute(trx);
+  const user = await trx
+    .selectFrom('users')
+    .select(['time_zone', 'resting_hr', 'hrv_rmssd', 'max_hr', 'lactate_threshold_hr', 'sex'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user) throw new NotFound('No such user');
+  const today = localDateOf(now, user.time_zone);
+  const future = candidates.flatMap((candidate, i) => (candidate.date > today ? [i] : []));
+  const valid = candidates.filter((c) => c.date <= today);
+  if (valid.length === 0) return { today, written: [], future, enqueued: [] };
+
+  const dates = [...new Set(valid.map((c) => c.date))].sort();
+  const history = await trx
+    .selectFrom('daily_metrics')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('date', '>=', addDays(dates[0]!, -HISTORY_DAYS))
+    .where('date', '<=', today)
+    .execute();
+  const lastRpes = await lastRpeBeforeEach(trx, userId, dates);
+
+  const days = new Map(history.map((row) => [row.date, row]));
+  for (const candidate of valid) days.set(candidate.date, merge(days.get(candidate.date) ?? emptyDay(userId, candidate.date), candidate));
+  const physiology: DailyPhysiology[] = [...days.values()].map((d) => ({ date: d.date, restingHr: d.resting_hr, rmssd: d.hrv_rmssd }));
+  const judged = dates.map((date) => judge(days.get(date)!, physiology, lastRpes.get(date) ?? null));
+
+  const written = await trx
+    .insertInto('daily_metrics')
+    .values(judged.map(({ created_at: _c, updated_at: _u, readiness_reasons, ...day }) => ({ ...day, readiness_reasons: JSON.stringify(readiness_reasons) })))
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'date']).doUpdateSet((eb) => ({
+        resting_hr: eb.ref('excluded.resting_hr'),
+        hrv_rmssd: eb.ref('excluded.hrv_rmssd'),
+        hrv_sdnn_ms: eb.ref('excluded.hrv_sdnn_ms'),
+        weight_kg: eb.ref('excluded.weight_kg'),
+        sleep_duration_minutes: eb.ref('excluded.sleep_duration_minutes'),
+        sleep_quality: eb.ref('excluded.sleep_quality'),
+        sleep_index: eb.ref('excluded.sleep_index'),
+        morning_readiness: eb.ref('excluded.morning_readiness'),
+        soreness: eb.ref('excluded.soreness'),
+        stress: eb.ref('excluded.stress'),
+        mood: eb.ref('excluded.mood'),
+        readiness_light: eb.ref('excluded.readiness_light'),
+        readiness_reasons: eb.ref('excluded.readiness_reasons'),
+      })),
+    )
+    .returningAll()
+    .execute();
+
+  const followed = await followBaselines(trx, userId, user, baselines(physiology, today));
+  // A resting HR baseline that moved puts the TRIMP history on the new scale.
+  const trimps = followed !== null && followed !== user.resting_hr ? await recomputeTrimpHistory(trx, userId, { ...user, resting_hr: followed }) : [];
+  const events = dates.map((date) => ({ detailType: DetailType.DailyMetricLogged, detail: { userId, date } }));
+  return { today, written, future, enqueued: [...trimps, ...(await enqueueEvents(trx, events))] };
 }
 
 /** GET /api/v1/daily-metrics: the stored days in the range, oldest first. */

@@ -11,7 +11,7 @@ import { NotFound } from '../http/errors';
 
 type ReportDay = z.infer<typeof LoadDayContract>;
 
-interface StatsRow {
+export interface StatsRow {
   date: string;
   load: number;
   acute: number;
@@ -69,7 +69,8 @@ export async function loadReport(db: Conn, userId: string, range: { from: string
   return { days, alerts };
 }
 
-function reportDay(day: StatsRow): ReportDay {
+/** A rolling_stats row as GET /metrics/load (and the sync feed's loadDay) shows it. */
+export function reportDay(day: StatsRow): ReportDay {
   return {
     date: day.date,
     load: day.load,
@@ -82,10 +83,13 @@ function reportDay(day: StatsRow): ReportDay {
   };
 }
 
+/** What a risk alert reads as; the sync feed reads the same columns. */
+export const riskAlertColumns = ['id', 'kind', 'date', 'metrics'] as const;
+
 function alertsIn(db: Conn, userId: string, range: { from: string; to: string }): Promise<z.infer<typeof RiskAlert>[]> {
   return db
     .selectFrom('risk_alerts')
-    .select(['id', 'kind', 'date', 'metrics'])
+    .select(riskAlertColumns)
     .where('user_id', '=', userId)
     // A resolved alert (its condition no longer holds after a recompute) is no longer reported.
     .where('resolved_at', 'is', null)

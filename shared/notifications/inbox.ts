@@ -1,5 +1,6 @@
 // The athlete's notifications (GET /notifications, POST /notifications/{id}/read). Workers and services
 // write them with a dedupe key so a re-run never notifies twice; this is the reading side.
+import { sql } from 'kysely';
 import type { Notification } from '../contracts/notifications';
 import type { Conn } from '../db/connection';
 import type { NotificationRow } from '../db/schema';
@@ -8,10 +9,12 @@ import { NotFound } from '../http/errors';
 /** The newest first; older ones stay in the database (and in the export). */
 const PAGE = 100;
 
-const columns = ['id', 'kind', 'title', 'body', 'data', 'read_at', 'created_at'] as const;
+/** What a notification reads as; the sync feed reads the same columns. */
+export const notificationColumns = ['id', 'kind', 'title', 'body', 'data', 'read_at', 'created_at'] as const;
+const columns = notificationColumns;
 type Listed = Pick<NotificationRow, (typeof columns)[number]>;
 
-function toNotification(row: Listed): Notification {
+export function toNotification(row: Listed): Notification {
   return {
     id: row.id,
     kind: row.kind,
@@ -42,4 +45,23 @@ export async function markNotificationRead(db: Conn, userId: string, id: string,
     .executeTakeFirst();
   if (!row) throw new NotFound('No such notification');
   return toNotification(row);
+}
+
+/**
+ * The set-based form (offline sync), in one statement: marks the unread ones read (a read one is not touched, so
+ * it does not reappear in the sync feed) and returns every id that is the user's.
+ */
+export async function markNotificationsRead(db: Conn, userId: string, ids: readonly string[], now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<{ id: string }>`
+    with target as (
+      select id, read_at from notifications where user_id = ${userId} and id = any(${ids}::uuid[])
+    ),
+    marked as (
+      update notifications n set read_at = ${now}
+        from target t
+       where n.user_id = ${userId} and n.id = t.id and t.read_at is null
+    )
+    select id from target`.execute(db);
+  return rows.map((r) => r.id);
 }

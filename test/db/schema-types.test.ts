@@ -9,6 +9,9 @@ import {
   connectionStatuses,
   ingestVendors,
   notificationKinds,
+  syncEntities,
+  syncMutationStatuses,
+  syncOps,
   pendingTaskKinds,
   pendingTaskStatuses,
   experienceLevels,
@@ -52,6 +55,9 @@ const enumerations: Record<string, readonly string[]> = {
   'pending_tasks.kind': pendingTaskKinds,
   'pending_tasks.status': pendingTaskStatuses,
   'notifications.kind': notificationKinds,
+  'sync_changes.entity': syncEntities,
+  'sync_changes.op': syncOps,
+  'sync_mutations.status': syncMutationStatuses,
 };
 
 let t: TestDb;

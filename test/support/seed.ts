@@ -1,6 +1,7 @@
 // A user with at least one row in every table that has a user_id, for the ownership, erasure and export
 // tests. `tablesWithUserId` reads the live schema: a table added by a migration and not seeded here makes
 // those tests fail with its name, so a new kind of user data is never left out of erasure and export.
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { toChannels } from '../../shared/activities/sample-channels';
 import type { Conn } from '../../shared/db/connection';
@@ -138,6 +139,21 @@ export async function seedEverything(db: Conn, userId: string, now = new Date('2
     .values({ user_id: userId, kind: 'risk_alert', title: `Load spike ${marker}`, body: 'Your acute load is high', data: JSON.stringify({ alertId: alert.id }) })
     .returning('id')
     .executeTakeFirstOrThrow();
+
+  // The change log and counter (sync_changes, sync_counters) are filled by the triggers of the rows above.
+  await db
+    .insertInto('sync_mutations')
+    .values({
+      user_id: userId,
+      client_mutation_id: randomUUID(),
+      entity: 'notification',
+      op: 'read',
+      entity_id: notification.id,
+      status: 'applied',
+      result: JSON.stringify({ status: 'applied', id: notification.id }),
+      client_timestamp: now,
+    })
+    .execute();
 
   const seeded = await tablesWithUserId(db);
   const empty: string[] = [];

@@ -1,0 +1,368 @@
+// POST /api/v1/sync: a batch of the app's offline changes, applied through the same services as the single-item
+// routes (activities: applyActivityOps; daily metrics: writeDailyMetrics; notifications; tasks), so validation,
+// ownership, duplicates, RPE tasks and events are the same. Set-based: each kind of change is one call of its
+// service for the whole batch, inside one transaction, so 500 mutations cost about twenty round trips.
+//
+// Rules (README "Offline sync"):
+// - Idempotent on clientMutationId: every answer is stored (sync_mutations, kept 35 days); a replay gets
+//   `duplicate` with the first answer's status and id, and changes nothing. The user's sync lock is taken
+//   before the stored answers are read, so two deliveries of one batch never both apply it.
+// - One result per mutation, in order; a bad one is `rejected` with its fields, the others still apply.
+// - Conflicts: the athlete's fields (RPE, feeling, notes, type, check-in values, a task dismissed) are last
+//   writer wins by clientTimestamp: a mutation older than one already applied to the same entity is a
+//   `conflict` (reason stale) and changes nothing; the app then pulls the current state. Server fields (load,
+//   TRIMP, duplicates, local date, readiness, rolling stats, alerts) are never taken from the app: no mutation
+//   carries them. A change to something deleted on the server is a `conflict` (reason deleted): the delete wins.
+//   A clientTimestamp ahead of the server's clock counts as now, so a wrong phone clock cannot win forever.
+import { sql, type Transaction } from 'kysely';
+import type { ActivityOp, OpResult } from '../activities/plan';
+import { applyActivityOps, entryField, entryOp } from '../activities/service';
+import { dismissTasks } from '../activities/tasks';
+import { CreateActivityBody, UpdateActivityBody } from '../contracts/activities';
+import { LogDailyMetricsBody } from '../contracts/metrics';
+import type { MutationResult, PushResponse, SyncMutation } from '../contracts/sync';
+import { z } from 'zod';
+import type { Db } from '../db/connection';
+import type { Database } from '../db/schema';
+import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
+import type { EventPublisher } from '../events/publisher';
+import type { FieldError } from '../http/errors';
+import { writeDailyMetrics } from '../metrics/daily-metrics';
+import { markNotificationsRead } from '../notifications/inbox';
+import { currentSeq, encodeCursor } from './feed';
+
+type Trx = Transaction<Database>;
+
+export interface SyncDeps {
+  db: Db;
+  publisher: EventPublisher;
+  now: Date;
+  newId?: () => string;
+}
+
+/** What each entity accepts; anything else is rejected naming `op`. */
+const allowedOps: Record<SyncMutation['entity'], readonly SyncMutation['op'][]> = {
+  activity: ['upsert', 'delete'],
+  dailyMetric: ['upsert'],
+  notification: ['read'],
+  task: ['complete', 'skip'],
+  workout: ['complete', 'skip'],
+};
+
+const Uuid = z.uuid();
+const TaskCompletion = z.strictObject({ rpe: z.number().int().min(1).max(10) });
+
+/** One mutation on its way through the batch. */
+interface Slot {
+  index: number;
+  m: SyncMutation;
+  /** min(clientTimestamp, now). */
+  at: Date;
+  /** The entity the conflict rule compares on, when known before applying. */
+  key?: string;
+  result?: MutationResult;
+}
+
+/** A slot whose result is still to be decided by a service call. */
+type Pending =
+  | { kind: 'activity'; slot: Slot; op: ActivityOp }
+  | { kind: 'taskComplete'; slot: Slot; rpe: number }
+  | { kind: 'taskSkip'; slot: Slot }
+  | { kind: 'dailyMetric'; slot: Slot; body: LogDailyMetricsBody }
+  | { kind: 'notificationRead'; slot: Slot };
+
+const field = (slot: Slot, ...path: (string | number)[]) => ['mutations', slot.index, ...path].join('.');
+const done = (slot: Slot, result: Omit<MutationResult, 'clientMutationId'>) => {
+  slot.result = { clientMutationId: slot.m.clientMutationId, ...result };
+};
+const rejected = (slot: Slot, reason: string, errors: FieldError[]) => done(slot, { status: 'rejected', reason, errors });
+
+function zodErrors(slot: Slot, prefix: string, error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    return paths.map((p) => ({ field: field(slot, prefix, ...p.map(String)), message: issue.message }));
+  });
+}
+
+/** Checks one mutation's shape and turns it into the service call it needs; a bad one gets its result here. */
+function plan(slot: Slot, userId: string): Pending | undefined {
+  const { m } = slot;
+  if (!allowedOps[m.entity].includes(m.op)) {
+    rejected(slot, 'invalid', [{ field: field(slot, 'op'), message: `${m.entity} takes ${allowedOps[m.entity].join(' or ')}` }]);
+    return undefined;
+  }
+  if (m.entity === 'workout') {
+    done(slot, { status: 'rejected', reason: 'unsupported', errors: [{ field: field(slot, 'entity'), message: 'workouts sync once training plans exist' }] });
+    return undefined;
+  }
+  const needsId = !(m.entity === 'activity' && m.op === 'upsert') && m.entity !== 'dailyMetric';
+  if (needsId || (m.entity === 'activity' && m.id !== undefined)) {
+    if (!Uuid.safeParse(m.id).success) {
+      rejected(slot, 'invalid', [{ field: field(slot, 'id'), message: m.id === undefined ? `${m.entity} ${m.op} needs the id` : 'must be a uuid' }]);
+      return undefined;
+    }
+    slot.key = m.id;
+  }
+  const parse = <T extends z.ZodType>(schema: T): z.output<T> | undefined => {
+    const parsed = schema.safeParse(m.data ?? {});
+    if (parsed.success) return parsed.data;
+    rejected(slot, 'invalid', zodErrors(slot, 'data', parsed.error));
+    return undefined;
+  };
+
+  switch (m.entity) {
+    case 'activity': {
+      if (m.op === 'delete') return { kind: 'activity', slot, op: { kind: 'delete', userId, activityId: m.id! } };
+      if (m.id === undefined) {
+        const body = parse(CreateActivityBody);
+        return body && { kind: 'activity', slot, op: entryOp(userId, body) };
+      }
+      const set = parse(UpdateActivityBody);
+      return set && { kind: 'activity', slot, op: { kind: 'patch', userId, activityId: m.id, set } };
+    }
+    case 'dailyMetric': {
+      const body = parse(LogDailyMetricsBody);
+      if (!body) return undefined;
+      if (m.id !== undefined && m.id !== body.date) {
+        rejected(slot, 'invalid', [{ field: field(slot, 'id'), message: 'must be the date of data' }]);
+        return undefined;
+      }
+      slot.key = body.date;
+      return { kind: 'dailyMetric', slot, body };
+    }
+    case 'notification':
+      return { kind: 'notificationRead', slot };
+    case 'task': {
+      if (m.op === 'skip') return { kind: 'taskSkip', slot };
+      const completion = parse(TaskCompletion);
+      return completion && { kind: 'taskComplete', slot, rpe: completion.rpe };
+    }
+  }
+}
+
+// ---- the batch ------------------------------------------------------------------------------------
+
+export async function pushMutations(deps: SyncDeps, userId: string, mutations: readonly SyncMutation[]): Promise<PushResponse> {
+  const { db, now } = deps;
+  const slots: Slot[] = mutations.map((m, index) => ({ index, m, at: new Date(Math.min(Date.parse(m.clientTimestamp), now.getTime())) }));
+
+  const outcome = await db.transaction().execute(async (trx) => {
+    // The sync lock orders deliveries of this user's batches; the services' own locks are taken here too, first
+    // and in one order, so nothing below waits on a lock while holding the change counter.
+    await sql`
+      select pg_advisory_xact_lock(hashtextextended(${`sync:${userId}`}, 0)),
+             pg_advisory_xact_lock(hashtextextended(${`activities:${userId}`}, 0)),
+             pg_advisory_xact_lock(hashtextextended(${`daily_metrics:${userId}`}, 0))`.execute(trx);
+    const since = await currentSeq(trx, userId);
+
+    // Replays: an answer already stored, or the same id earlier in this batch.
+    const stored = await trx
+      .selectFrom('sync_mutations')
+      .select(['client_mutation_id', 'status', 'result'])
+      .where('user_id', '=', userId)
+      .where('client_mutation_id', 'in', slots.map((s) => s.m.clientMutationId))
+      .execute();
+    const first = new Map(stored.map((r) => [r.client_mutation_id, r.result as MutationResult]));
+    const originals: Slot[] = [];
+    const firstInBatch = new Map<string, Slot>();
+    for (const slot of slots) {
+      const id = slot.m.clientMutationId;
+      const earlier = first.get(id);
+      if (earlier) slot.result = duplicateOf(slot, earlier);
+      else if (!firstInBatch.has(id)) {
+        firstInBatch.set(id, slot);
+        originals.push(slot);
+      }
+    }
+
+    const pending = originals.flatMap((slot) => plan(slot, userId) ?? []);
+    await refuseStale(trx, userId, pending);
+    const live = pending.filter((p) => !p.slot.result);
+
+    const enqueued: EnqueuedEvent[] = [];
+    enqueued.push(...(await applyActivities(trx, userId, live, now, deps.newId)));
+    enqueued.push(...(await applyDailyMetrics(trx, userId, live, now)));
+    await applyNotificationReads(trx, userId, live, now);
+    await applyTaskSkips(trx, userId, live, now);
+
+    const unanswered = originals.find((s) => !s.result);
+    if (unanswered) throw new Error(`mutation ${unanswered.index} was not answered`);
+    // A copy later in the same batch answers as a duplicate of the first.
+    for (const slot of slots) slot.result ??= duplicateOf(slot, firstInBatch.get(slot.m.clientMutationId)!.result!);
+    await storeResults(trx, userId, originals);
+    return { since, enqueued };
+  });
+
+  await publishEnqueued(db, deps.publisher, outcome.enqueued);
+  return { results: slots.map((s) => s.result!), cursor: encodeCursor(outcome.since) };
+}
+
+function duplicateOf(slot: Slot, earlier: MutationResult): MutationResult {
+  const { clientMutationId: _, status, ...rest } = earlier;
+  return { clientMutationId: slot.m.clientMutationId, status: 'duplicate', firstStatus: status as 'applied' | 'conflict' | 'rejected', ...rest };
+}
+
+/** Last writer wins by clientTimestamp: older than an applied mutation of the same entity (stored or earlier in the batch) loses. */
+async function refuseStale(trx: Trx, userId: string, pending: Pending[]): Promise<void> {
+  const keyed = pending.filter((p) => p.slot.key !== undefined && p.kind !== 'notificationRead');
+  if (keyed.length === 0) return;
+  const entities = keyed.map((p) => p.slot.m.entity);
+  const keys = keyed.map((p) => p.slot.key!);
+  const { rows } = await sql<{ entity: string; entity_id: string; latest: Date }>`
+    select m.entity, m.entity_id, max(m.client_timestamp) as latest
+      from sync_mutations m
+      join unnest(${entities}::text[], ${keys}::text[]) k (entity, entity_id) on m.entity = k.entity and m.entity_id = k.entity_id
+     where m.user_id = ${userId} and m.status = 'applied'
+     group by m.entity, m.entity_id`.execute(trx);
+  const latest = new Map(rows.map((r) => [`${r.entity}:${r.entity_id}`, new Date(r.latest).getTime()]));
+  for (const p of keyed) {
+    const k = `${p.slot.m.entity}:${p.slot.key}`;
+    const newest = latest.get(k);
+    if (newest !== undefined && p.slot.at.getTime() < newest) {
+      done(p.slot, { status: 'conflict', reason: 'stale', id: p.slot.key });
+      continue;
+    }
+    latest.set(k, Math.max(newest ?? 0, p.slot.at.getTime()));
+  }
+}
+
+/** Entities deleted on the server (their tombstones), to tell "deleted" from "never yours". */
+async function tombstoned(trx: Trx, userId: string, entity: 'activity' | 'task' | 'notification', ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await trx
+    .selectFrom('sync_changes')
+    .select('entity_id')
+    .where('user_id', '=', userId)
+    .where('entity', '=', entity)
+    .where('op', '=', 'delete')
+    .where('entity_id', 'in', ids)
+    .execute();
+  return new Set(rows.map((r) => r.entity_id));
+}
+
+function gone(slot: Slot, deleted: Set<string>, what: string): void {
+  if (deleted.has(slot.key!)) done(slot, { status: 'conflict', reason: 'deleted', id: slot.key });
+  else rejected(slot, 'not_found', [{ field: field(slot, 'id'), message: `no such ${what}` }]);
+}
+
+// ---- activities and RPE tasks: one applyActivityOps for the batch --------------------------------
+
+async function applyActivities(trx: Trx, userId: string, live: Pending[], now: Date, newId?: () => string): Promise<EnqueuedEvent[]> {
+  const completions = live.filter((p): p is Extract<Pending, { kind: 'taskComplete' }> => p.kind === 'taskComplete');
+  const tasks = await openTasks(trx, userId, completions.map((p) => p.slot.key!));
+  const work: { slot: Slot; op: ActivityOp; task?: string }[] = [];
+  const deletedTasks = await tombstoned(trx, userId, 'task', completions.filter((p) => !tasks.has(p.slot.key!)).map((p) => p.slot.key!));
+  for (const p of live) {
+    if (p.kind === 'activity') work.push({ slot: p.slot, op: p.op });
+    if (p.kind !== 'taskComplete') continue;
+    const task = tasks.get(p.slot.key!);
+    if (!task) gone(p.slot, deletedTasks, 'task');
+    else if (task.status !== 'open' || !task.activity_id) done(p.slot, { status: 'conflict', reason: 'closed', id: p.slot.key });
+    // Answering the task is rating its activity: the service sets the load and closes the task.
+    else work.push({ slot: p.slot, op: { kind: 'patch', userId, activityId: task.activity_id, set: { rpe: p.rpe } }, task: p.slot.key });
+  }
+  if (work.length === 0) return [];
+
+  const applied = await applyActivityOps(trx, work.map((w) => w.op), { now, newId });
+  const missing = work.filter((_, i) => applied.results[i]?.kind === 'not-found').map((w) => w.slot.key!);
+  const deleted = await tombstoned(trx, userId, 'activity', missing);
+  work.forEach((w, i) => answerActivity(w.slot, applied.results[i], deleted, w.task));
+  return applied.enqueued;
+}
+
+function answerActivity(slot: Slot, result: OpResult | undefined, deleted: Set<string>, task?: string): void {
+  switch (result?.kind) {
+    case 'created':
+    case 'updated':
+    case 'unchanged':
+    case 'deleted':
+      slot.key = task ?? result.activityId;
+      return done(slot, { status: 'applied', id: slot.key });
+    case 'not-found':
+      return gone(slot, deleted, 'activity');
+    case 'rejected':
+      return rejected(slot, 'invalid', [{ field: field(slot, 'data', entryField(result.field)), message: result.reason }]);
+    default:
+      return rejected(slot, 'invalid', [{ field: field(slot, 'entity'), message: 'could not be applied' }]);
+  }
+}
+
+async function openTasks(trx: Trx, userId: string, ids: string[]) {
+  if (ids.length === 0) return new Map<string, { status: string; activity_id: string | null }>();
+  const rows = await trx.selectFrom('pending_tasks').select(['id', 'status', 'activity_id']).where('user_id', '=', userId).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+// ---- daily metrics: one writeDailyMetrics for the batch ------------------------------------------
+
+async function applyDailyMetrics(trx: Trx, userId: string, live: Pending[], now: Date): Promise<EnqueuedEvent[]> {
+  const days = live.filter((p): p is Extract<Pending, { kind: 'dailyMetric' }> => p.kind === 'dailyMetric');
+  if (days.length === 0) return [];
+  const write = await writeDailyMetrics(trx, userId, days.map((d) => d.body), now);
+  const future = new Set(write.future);
+  days.forEach((d, i) => {
+    if (future.has(i)) rejected(d.slot, 'invalid', [{ field: field(d.slot, 'data', 'date'), message: `must not be after your local today (${write.today})` }]);
+    else done(d.slot, { status: 'applied', id: d.body.date });
+  });
+  return write.enqueued;
+}
+
+// ---- notifications and task dismissals: one statement each ---------------------------------------
+
+async function applyNotificationReads(trx: Trx, userId: string, live: Pending[], now: Date): Promise<void> {
+  const reads = live.filter((p) => p.kind === 'notificationRead');
+  if (reads.length === 0) return;
+  const found = new Set(await markNotificationsRead(trx, userId, reads.map((p) => p.slot.key!), now));
+  const deleted = await tombstoned(trx, userId, 'notification', reads.filter((p) => !found.has(p.slot.key!)).map((p) => p.slot.key!));
+  for (const p of reads) {
+    if (found.has(p.slot.key!)) done(p.slot, { status: 'applied', id: p.slot.key });
+    else gone(p.slot, deleted, 'notification');
+  }
+}
+
+async function applyTaskSkips(trx: Trx, userId: string, live: Pending[], now: Date): Promise<void> {
+  const skips = live.filter((p) => p.kind === 'taskSkip');
+  if (skips.length === 0) return;
+  const dismissed = new Set(await dismissTasks(trx, userId, skips.map((p) => p.slot.key!), now));
+  const rest = skips.filter((p) => !dismissed.has(p.slot.key!)).map((p) => p.slot.key!);
+  const existing = await openTasks(trx, userId, rest);
+  const deleted = await tombstoned(trx, userId, 'task', rest.filter((id) => !existing.has(id)));
+  for (const p of skips) {
+    if (dismissed.has(p.slot.key!)) done(p.slot, { status: 'applied', id: p.slot.key });
+    else if (existing.has(p.slot.key!)) done(p.slot, { status: 'conflict', reason: 'closed', id: p.slot.key });
+    else gone(p.slot, deleted, 'task');
+  }
+}
+
+// ---- answers --------------------------------------------------------------------------------------
+
+async function storeResults(trx: Trx, userId: string, slots: Slot[]): Promise<void> {
+  if (slots.length === 0) return;
+  await trx
+    .insertInto('sync_mutations')
+    .values(
+      slots.map((s) => ({
+        user_id: userId,
+        client_mutation_id: s.m.clientMutationId,
+        entity: s.m.entity,
+        op: s.m.op,
+        entity_id: s.key ?? null,
+        status: s.result!.status as 'applied' | 'conflict' | 'rejected',
+        result: JSON.stringify(s.result!),
+        client_timestamp: s.at,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['user_id', 'client_mutation_id']).doNothing())
+    .execute();
+}
+
+/** Answers are kept 35 days (the promise is 30): a phone offline longer than that re-sends as new. */
+export const RESULT_RETENTION_DAYS = 35;
+
+export async function pruneSyncResults(db: Db, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('sync_mutations')
+    .where('created_at', '<', new Date(now.getTime() - RESULT_RETENTION_DAYS * 86_400_000))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
