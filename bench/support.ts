@@ -1,4 +1,21 @@
-// Small timing helpers shared by the benchmarks.
+// Small helpers shared by the benchmarks: timing, and a database (PGlite, or PostgreSQL in a scratch schema with
+// DATABASE_URL) whose statements are counted.
+import { randomUUID } from 'node:crypto';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+import pg from 'pg';
+import type { Db } from '../shared/db/connection';
+import { PGliteDialect } from '../shared/db/pglite-dialect';
+import type { Database } from '../shared/db/schema';
+
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -16,3 +33,80 @@ export async function timeIt(runs: number, fn: () => Promise<unknown>, warmup = 
 }
 
 export const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+// ---- round-trip counting --------------------------------------------------------------------------
+
+export class Counter {
+  roundTrips = 0;
+}
+
+class CountingConnection implements DatabaseConnection {
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly counter: Counter,
+  ) {}
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    this.counter.roundTrips += 1;
+    return this.inner.executeQuery<R>(query);
+  }
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    this.counter.roundTrips += 1;
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
+/** Both drivers send BEGIN/COMMIT through the connection they are given, so those are counted too. */
+class CountingDriver implements Driver {
+  constructor(
+    private readonly inner: Driver,
+    private readonly counter: Counter,
+  ) {}
+  init = () => this.inner.init();
+  destroy = () => this.inner.destroy();
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new CountingConnection(await this.inner.acquireConnection(), this.counter);
+  }
+  beginTransaction = (c: DatabaseConnection, s: TransactionSettings) => this.inner.beginTransaction(c, s);
+  commitTransaction = (c: DatabaseConnection) => this.inner.commitTransaction(c);
+  rollbackTransaction = (c: DatabaseConnection) => this.inner.rollbackTransaction(c);
+  releaseConnection = (c: DatabaseConnection) => this.inner.releaseConnection((c as CountingConnection).inner);
+}
+
+function counting(inner: Dialect, counter: Counter): Dialect {
+  return {
+    createAdapter: () => inner.createAdapter(),
+    createDriver: () => new CountingDriver(inner.createDriver(), counter),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+    createIntrospector: (db) => inner.createIntrospector(db),
+  };
+}
+
+export async function openDatabase(counter: Counter): Promise<{ db: Db; close(): Promise<void>; kind: string }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = new Kysely<Database>({ dialect: counting(new PGliteDialect(new PGlite()), counter) });
+    return { db, kind: 'PGlite (embedded)', close: () => db.destroy() };
+  }
+  const schema = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  // The same type parsing as shared/db/connection.ts: DATE stays 'YYYY-MM-DD', int8 is a number.
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === 1082 ? (v: string) => v : oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 2, types, options: `-c search_path=${schema},public` });
+  const db = new Kysely<Database>({ dialect: counting(new PostgresDialect({ pool }), counter) });
+  return {
+    db,
+    kind: 'PostgreSQL',
+    async close() {
+      await db.destroy();
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    },
+  };
+}
+

@@ -56,6 +56,19 @@ const cases: Record<string, RouteCase> = {
   'POST /api/v1/webhooks/apple': {
     body: () => ({ workouts: [], dailies: [{ date: '2026-03-09', restingHeartRate: 52 }] }),
   },
+  // B's offline batch names A's activity, notification and task: each is answered not found, and nothing of A's changes.
+  'POST /api/v1/sync': {
+    body: (a) => ({
+      mutations: [
+        { clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a01', entity: 'activity', op: 'upsert', id: a.activityId, data: { rpe: 9, notes: 'not yours' }, clientTimestamp: '2026-03-10T08:00:00Z' },
+        { clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a02', entity: 'activity', op: 'delete', id: a.activityId, clientTimestamp: '2026-03-10T08:00:00Z' },
+        { clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a03', entity: 'notification', op: 'read', id: a.notificationId, clientTimestamp: '2026-03-10T08:00:00Z' },
+        { clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a04', entity: 'task', op: 'complete', id: a.taskId, data: { rpe: 3 }, clientTimestamp: '2026-03-10T08:00:00Z' },
+        { clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a05', entity: 'task', op: 'skip', id: a.taskId, clientTimestamp: '2026-03-10T08:00:00Z' },
+      ],
+    }),
+    status: 200,
+  },
   'POST /api/v1/integrations/garmin/connect': { body: () => ({ garminUserId: 'garmin-of-b', userAccessToken: 'token-of-b' }) },
   'DELETE /api/v1/integrations/{vendor}': { params: () => ({ vendor: 'strava' }), ownScope: true },
   // B links its own Strava athlete (through the local Strava fake); nothing of A's may come back or change.
