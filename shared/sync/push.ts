@@ -338,22 +338,15 @@ async function applyTaskSkips(trx: Trx, userId: string, live: Pending[], now: Da
 
 async function storeResults(trx: Trx, userId: string, slots: Slot[]): Promise<void> {
   if (slots.length === 0) return;
-  await trx
-    .insertInto('sync_mutations')
-    .values(
-      slots.map((s) => ({
-        user_id: userId,
-        client_mutation_id: s.m.clientMutationId,
-        entity: s.m.entity,
-        op: s.m.op,
-        entity_id: s.key ?? null,
-        status: s.result!.status as 'applied' | 'conflict' | 'rejected',
-        result: JSON.stringify(s.result!),
-        client_timestamp: s.at,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['user_id', 'client_mutation_id']).doNothing())
-    .execute();
+  // One array per column (unnest): far cheaper to send and plan than 9 parameters per row.
+  await sql`
+    insert into sync_mutations (user_id, client_mutation_id, entity, op, entity_id, status, result, client_timestamp)
+    select ${userId}, m.*
+      from unnest(${slots.map((s) => s.m.clientMutationId)}::uuid[], ${slots.map((s) => s.m.entity)}::text[], ${slots.map((s) => s.m.op)}::text[],
+                  ${slots.map((s) => s.key ?? null)}::text[], ${slots.map((s) => s.result!.status)}::text[],
+                  ${slots.map((s) => JSON.stringify(s.result))}::jsonb[], ${slots.map((s) => s.at.toISOString())}::timestamptz[])
+        as m (client_mutation_id, entity, op, entity_id, status, result, client_timestamp)
+    on conflict (user_id, client_mutation_id) do nothing`.execute(trx);
 }
 
 /** Answers are kept 35 days (the promise is 30): a phone offline longer than that re-sends as new. */

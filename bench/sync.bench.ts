@@ -1,0 +1,231 @@
+// Offline sync, through the services behind the routes (shared/sync/push.ts and feed.ts):
+// - POST of 500 mutations (app entries with RPE, one a day) for a fresh athlete each run: p50 and database round
+//   trips (every statement sent, BEGIN/COMMIT included), beside the baseline measured in the same run: a raw
+//   batched INSERT of the same 500 activity rows (one statement, in a transaction) with no validation, duplicate
+//   check, task, event, conflict rule or stored answer. Both pay the change-log triggers: they belong to the table.
+// - GET of a first full sync of three years (an activity, a check-in and a load day per day, plus notifications):
+//   time, pages, round trips and peak memory for pages of 500 and of 1,000, beside plain SELECTs of the same rows.
+//   npm run bench sync                              embedded PGlite
+//   DATABASE_URL=postgres://... npm run bench sync  PostgreSQL (a scratch schema)
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { SyncMutation } from '../shared/contracts/sync';
+import type { Db } from '../shared/db/connection';
+import { migrateToLatest } from '../shared/db/migrate';
+import { pullChanges } from '../shared/sync/feed';
+import { pushMutations } from '../shared/sync/push';
+import { Counter, ms, openDatabase, percentile, timeIt } from './support';
+
+const BATCH = 500;
+const RUNS = 10;
+const DAYS = 3 * 365;
+const MB = 1024 * 1024;
+const NOW = new Date('2026-01-01T12:00:00Z');
+
+const newUser = async (db: Db) =>
+  (await db.insertInto('users').values({ email: `sync-${randomUUID()}@example.com`, password_hash: 'x', time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190 }).returning('id').executeTakeFirstOrThrow()).id;
+
+/** The i-th morning run of the batch, as the app's POST /activities body. */
+const entry = (i: number) => ({
+  startTime: new Date(Date.UTC(2024, 0, 1, 6, 30) + i * 86_400_000).toISOString(),
+  durationMinutes: 40 + (i % 20),
+  distanceMeters: 8000 + (i % 20) * 150,
+  avgHr: 145,
+  maxHr: 170,
+  rpe: 1 + (i % 10),
+  feeling: 3,
+  externalId: `phone-${i}`,
+});
+
+const batch = (): SyncMutation[] =>
+  Array.from({ length: BATCH }, (_, i) => ({ clientMutationId: randomUUID(), entity: 'activity', op: 'upsert', data: entry(i), clientTimestamp: '2025-12-31T20:00:00Z' }));
+
+/**
+ * The same rows, as the service would store them, in one INSERT. With `everything`, also the other rows the push
+ * writes (an ActivityRecorded per activity in the outbox, an answer per mutation), one INSERT each: what the
+ * writes alone cost, without the reads, locks and rules.
+ */
+async function rawInsert(db: Db, userId: string, everything = false): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (everything) {
+      await trx
+        .insertInto('event_outbox')
+        .values(Array.from({ length: BATCH }, (_, i) => ({ detail_type: 'ActivityRecorded', detail: JSON.stringify({ userId, activityId: randomUUID(), localDate: entry(i).startTime.slice(0, 10), change: 'created' }) })))
+        .execute();
+      await trx
+        .insertInto('sync_mutations')
+        .values(
+          Array.from({ length: BATCH }, () => {
+            const id = randomUUID();
+            return { user_id: userId, client_mutation_id: id, entity: 'activity', op: 'upsert', entity_id: randomUUID(), status: 'applied' as const, result: JSON.stringify({ clientMutationId: id, status: 'applied' }), client_timestamp: NOW };
+          }),
+        )
+        .execute();
+    }
+    await trx
+      .insertInto('activities')
+      .values(
+        Array.from({ length: BATCH }, (_, i) => {
+          const e = entry(i);
+          return {
+            user_id: userId,
+            source: 'manual' as const,
+            external_id: e.externalId,
+            type: 'run' as const,
+            start_time: e.startTime,
+            local_date: e.startTime.slice(0, 10),
+            utc_offset_minutes: 0,
+            duration_minutes: e.durationMinutes,
+            distance_meters: e.distanceMeters,
+            avg_hr: e.avgHr,
+            max_hr: e.maxHr,
+            rpe: e.rpe,
+            feeling: e.feeling,
+            internal_load: e.durationMinutes * e.rpe,
+          };
+        }),
+      )
+      .execute();
+  });
+}
+
+async function seedYears(db: Db, userId: string): Promise<number> {
+  const days = sql`generate_series(0, ${DAYS - 1}) as i`;
+  await sql`
+    insert into activities (user_id, source, type, start_time, local_date, duration_minutes, distance_meters, avg_hr, rpe, internal_load, notes)
+    select ${userId}, 'manual', 'run', timestamptz '2023-01-01 06:30Z' + make_interval(days => i), date '2023-01-01' + i, 45, 9000, 150, 5, 225, 'steady'
+      from ${days}`.execute(db);
+  await sql`
+    insert into daily_metrics (user_id, date, resting_hr, hrv_rmssd, sleep_duration_minutes, sleep_quality, soreness, readiness_light, readiness_reasons)
+    select ${userId}, date '2023-01-01' + i, 45 + i % 10, 55 + i % 20, 420 + i % 60, 1 + i % 10, 1 + i % 10, 'green',
+           '[{"code":"hrv_normal","message":"HRV within your normal range","severity":"info"}]'
+      from ${days}`.execute(db);
+  await sql`
+    insert into rolling_stats (user_id, date, load, acute, chronic, acwr, tsb, week_load, monotony, strain)
+    select ${userId}, date '2023-01-01' + i, 225, 225, 225, 1, 0, 1575, 1.2, 1890
+      from ${days}`.execute(db);
+  await sql`
+    insert into notifications (user_id, kind, title, body, data, dedupe_key)
+    select ${userId}, 'readiness', 'Good to go', 'Your readiness is green', '{}', 'readiness:' || i
+      from generate_series(0, 199) as i`.execute(db);
+  return 3 * DAYS + 200 + 1;
+}
+
+interface Pull {
+  ms: number;
+  pages: number;
+  changes: number;
+  roundTrips: number;
+  peakHeapMb: number;
+  peakRssMb: number;
+}
+
+/** Runs `work`, sampling memory on a timer and at each page (embedded PGlite runs queries synchronously). */
+async function measured(counter: Counter, work: (probe: () => void) => Promise<{ pages: number; changes: number }>): Promise<Pull> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const start = process.memoryUsage();
+  let heap = start.heapUsed;
+  let rss = start.rss;
+  const probe = () => {
+    const m = process.memoryUsage();
+    heap = Math.max(heap, m.heapUsed);
+    rss = Math.max(rss, m.rss);
+  };
+  const timer = setInterval(probe, 5);
+  counter.roundTrips = 0;
+  const t = performance.now();
+  const { pages, changes } = await work(probe);
+  const elapsed = performance.now() - t;
+  clearInterval(timer);
+  return { ms: elapsed, pages, changes, roundTrips: counter.roundTrips, peakHeapMb: (heap - start.heapUsed) / MB, peakRssMb: (rss - start.rss) / MB };
+}
+
+export default async function run(): Promise<void> {
+  const counter = new Counter();
+  const database = await openDatabase(counter);
+  const { db } = database;
+  try {
+    await migrateToLatest(db);
+    console.log(`database: ${database.kind}`);
+    const deps = { db, publisher: { publish: async () => undefined }, now: NOW };
+
+    // ---- POST /sync: 500 mutations ----
+    counter.roundTrips = 0;
+    const probeUser = await newUser(db);
+    counter.roundTrips = 0;
+    const { results } = await pushMutations(deps, probeUser, batch());
+    const pushTrips = counter.roundTrips;
+    if (results.some((r) => r.status !== 'applied')) throw new Error(`not applied: ${JSON.stringify(results.find((r) => r.status !== 'applied'))}`);
+    counter.roundTrips = 0;
+    await rawInsert(db, await newUser(db));
+    const rawTrips = counter.roundTrips - 1;
+
+    // Interleaved, a fresh athlete per run, so both see the same table sizes.
+    const users = { push: [] as string[], raw: [] as string[], all: [] as string[] };
+    for (let i = 0; i < RUNS + 2; i++) {
+      users.push.push(await newUser(db));
+      users.raw.push(await newUser(db));
+      users.all.push(await newUser(db));
+    }
+    const push: number[] = [];
+    const raw: number[] = [];
+    const all: number[] = [];
+    for (let i = 0; i < RUNS + 2; i++) {
+      let t = performance.now();
+      await pushMutations(deps, users.push[i]!, batch());
+      if (i >= 2) push.push(performance.now() - t);
+      t = performance.now();
+      await rawInsert(db, users.raw[i]!);
+      if (i >= 2) raw.push(performance.now() - t);
+      t = performance.now();
+      await rawInsert(db, users.all[i]!, true);
+      if (i >= 2) all.push(performance.now() - t);
+    }
+    const [p50, r50, a50] = [percentile(push, 50), percentile(raw, 50), percentile(all, 50)];
+    console.log(`POST /sync, ${BATCH} activity mutations (${RUNS} runs, p50)`);
+    console.log(`  sync push                 ${ms(p50).padStart(12)}   ${String(pushTrips).padStart(3)} round trips`);
+    console.log(`  raw batched INSERT        ${ms(r50).padStart(12)}   ${String(rawTrips).padStart(3)} round trips   (baseline)`);
+    console.log(`  raw INSERTs of all it writes ${ms(a50).padStart(9)}     5 round trips   (activities + outbox events + answers)`);
+    console.log(`  ratio to the activity INSERT   ${(p50 / r50).toFixed(2)}x   (goal: at most 2x)   p90 ${ms(percentile(push, 90))} vs ${ms(percentile(raw, 90))}`);
+    console.log(`  ratio to all the raw INSERTs   ${(p50 / a50).toFixed(2)}x`);
+
+    // ---- GET /sync: first full sync of three years ----
+    const runner = await newUser(db);
+    const expected = await seedYears(db, runner);
+    console.log(`\nGET /sync, first sync of ${DAYS} days (${expected} entities)`);
+    for (const limit of [500, 1000]) {
+      const pulled = await measured(counter, async (probe) => {
+        let cursor: string | undefined;
+        let pages = 0;
+        let changes = 0;
+        for (;;) {
+          const page = await pullChanges(db, runner, { cursor, limit });
+          pages += 1;
+          changes += page.changes.length;
+          // The handler serialises each page; so does the benchmark.
+          JSON.stringify(page);
+          probe();
+          cursor = page.nextCursor;
+          if (!page.hasMore) return { pages, changes };
+        }
+      });
+      if (pulled.changes !== expected) throw new Error(`pulled ${pulled.changes} of ${expected}`);
+      console.log(
+        `  pages of ${String(limit).padEnd(5)}  ${ms(pulled.ms).padStart(12)}   ${pulled.pages} pages, ${pulled.roundTrips} round trips (${(pulled.roundTrips / pulled.pages).toFixed(1)}/page), ` +
+          `${ms(pulled.ms / pulled.pages)}/page, heap peak ${pulled.peakHeapMb.toFixed(1)} MB, rss peak ${pulled.peakRssMb.toFixed(1)} MB`,
+      );
+    }
+    const plain = await timeIt(3, async () => {
+      const rows = await Promise.all([
+        db.selectFrom('activities').selectAll().where('user_id', '=', runner).execute(),
+        db.selectFrom('daily_metrics').selectAll().where('user_id', '=', runner).execute(),
+        db.selectFrom('rolling_stats').selectAll().where('user_id', '=', runner).execute(),
+        db.selectFrom('notifications').selectAll().where('user_id', '=', runner).execute(),
+      ]);
+      JSON.stringify(rows);
+    }, 1);
+    console.log(`  plain SELECTs, same rows  ${ms(percentile(plain, 50)).padStart(12)}   (baseline: one response, no paging, no log)`);
+  } finally {
+    await database.close();
+  }
+}
