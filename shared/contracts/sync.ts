@@ -39,13 +39,34 @@ export const SyncChange = z.union([
 ]);
 export type SyncChange = z.infer<typeof SyncChange>;
 
-export const SyncPage = z.object({
-  /** Oldest change first; an entity appears at most once per page, in its latest state. */
-  changes: z.array(SyncChange),
-  /** Pass it as `cursor` next time; with hasMore, right away. */
-  nextCursor: SyncCursor,
-  hasMore: z.boolean(),
-});
+export const SyncPage = z
+  .object({
+    /** Oldest change first; an entity appears at most once per page, in its latest state. */
+    changes: z.array(SyncChange),
+    /** Pass it as `cursor` next time; with hasMore, right away. */
+    nextCursor: SyncCursor,
+    hasMore: z.boolean(),
+  })
+  .meta({
+    examples: [
+      {
+        changes: [
+          {
+            entity: 'dailyMetric',
+            id: '2026-03-09',
+            op: 'upsert',
+            data: {
+              date: '2026-03-09', restingHr: 48, hrvRmssd: 62, hrvSdnnMs: null, weightKg: null, sleepDurationMinutes: 450, sleepQuality: 7,
+              sleepIndex: 52.5, morningReadiness: null, soreness: 3, stress: null, mood: null, readiness: { light: 'green', reasons: [] },
+            },
+          },
+          { entity: 'activity', id: '0f5b3c2e-8a51-4c1e-9a57-2f4f7f3a9d10', op: 'delete', data: null },
+        ],
+        nextCursor: 'djE6MTI4',
+        hasMore: false,
+      },
+    ],
+  });
 export type SyncPage = z.infer<typeof SyncPage>;
 
 // ---- POST ------------------------------------------------------------------------------------------
@@ -71,7 +92,23 @@ export const SyncMutation = z.strictObject({
 });
 export type SyncMutation = z.infer<typeof SyncMutation>;
 
-export const PushBody = z.strictObject({ mutations: z.array(SyncMutation).min(1).max(MAX_MUTATIONS) });
+export const PushBody = z.strictObject({ mutations: z.array(SyncMutation).min(1).max(MAX_MUTATIONS) }).meta({
+  examples: [
+    {
+      mutations: [
+        {
+          clientMutationId: '3b241101-e2bb-4255-8caf-4136c566a962',
+          entity: 'activity',
+          op: 'upsert',
+          data: { startTime: '2026-03-09T07:30:00+01:00', durationMinutes: 50, distanceMeters: 10000, rpe: 6, externalId: 'phone-7f3a' },
+          clientTimestamp: '2026-03-09T08:35:00+01:00',
+        },
+        { clientMutationId: '9c5b94b1-35ad-49bb-b118-8e8fc24abf80', entity: 'dailyMetric', op: 'upsert', data: { date: '2026-03-10', soreness: 3, sleepQuality: 7 }, clientTimestamp: '2026-03-10T07:02:00+01:00' },
+        { clientMutationId: 'f47ac10b-58cc-4372-a567-0e02b2c3d479', entity: 'notification', op: 'read', id: '1c6f0d52-3f8e-4b8e-9f0e-5d2b8d0a7c11', clientTimestamp: '2026-03-10T07:03:00+01:00' },
+      ],
+    },
+  ],
+});
 export type PushBody = z.infer<typeof PushBody>;
 
 export const mutationStatuses = ['applied', 'duplicate', 'conflict', 'rejected'] as const;
@@ -89,10 +126,23 @@ export const MutationResult = z.object({
 });
 export type MutationResult = z.infer<typeof MutationResult>;
 
-export const PushResponse = z.object({
-  /** One per mutation, in order. */
-  results: z.array(MutationResult),
-  /** GET /sync from here returns what this batch changed (with the server's computed fields). */
-  cursor: SyncCursor,
-});
+export const PushResponse = z
+  .object({
+    /** One per mutation, in order. */
+    results: z.array(MutationResult),
+    /** GET /sync from here returns what this batch changed (with the server's computed fields). */
+    cursor: SyncCursor,
+  })
+  .meta({
+    examples: [
+      {
+        results: [
+          { clientMutationId: '3b241101-e2bb-4255-8caf-4136c566a962', status: 'applied', id: '0f5b3c2e-8a51-4c1e-9a57-2f4f7f3a9d10' },
+          { clientMutationId: '9c5b94b1-35ad-49bb-b118-8e8fc24abf80', status: 'rejected', reason: 'invalid', errors: [{ field: 'mutations.1.data.date', message: 'must not be after your local today (2026-03-09)' }] },
+          { clientMutationId: 'f47ac10b-58cc-4372-a567-0e02b2c3d479', status: 'duplicate', firstStatus: 'applied', id: '1c6f0d52-3f8e-4b8e-9f0e-5d2b8d0a7c11' },
+        ],
+        cursor: 'djE6MTI0',
+      },
+    ],
+  });
 export type PushResponse = z.infer<typeof PushResponse>;
