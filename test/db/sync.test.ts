@@ -13,6 +13,7 @@ import { listDailyMetrics, upsertDailyMetrics } from '../../shared/metrics/daily
 import { listNotifications } from '../../shared/notifications/inbox';
 import { decodeCursor, encodeCursor, pullChanges } from '../../shared/sync/feed';
 import { pruneSyncResults, pushMutations } from '../../shared/sync/push';
+import { migrator } from '../../shared/db/migrate';
 import { createTestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
 
@@ -142,6 +143,31 @@ describe('GET /sync: the change feed', () => {
       await expect(pullChanges(t.db, userId, { cursor, limit: 10 })).rejects.toMatchObject({ status: 400 });
     }
     expect(decodeCursor(encodeCursor(42))).toBe(42);
+  });
+});
+
+describe('migration 0008', () => {
+  it('enters the rows that existed before it into the feed, numbered per user from 1', async () => {
+    const own = await testDb();
+    try {
+      const m = migrator(own.db);
+      const down = await m.migrateTo('0004_webhooks');
+      expect(down.error).toBeUndefined();
+      const userId = (await createTestUser(own.db)).userId;
+      const { activity } = await createActivity({ db: own.db, publisher, now: NOW }, userId, run('2024-05-30T07:00:00+02:00'));
+      expect((await m.migrateToLatest()).error).toBeUndefined();
+      const changes = (await pullChanges(own.db, userId, { limit: 100 })).changes;
+      expect(changes.map((c) => c.entity).sort()).toEqual(['activity', 'notification', 'profile', 'task']);
+      expect(changes.find((c) => c.entity === 'activity')?.data).toEqual(activity);
+      // New changes continue the user's numbering.
+      const before = await pullChanges(own.db, userId, { limit: 100 });
+      expect(decodeCursor(before.nextCursor)).toBe(4);
+      await updateActivity({ db: own.db, publisher, now: NOW }, userId, activity.id, { rpe: 5 });
+      const after = await pullChanges(own.db, userId, { cursor: before.nextCursor, limit: 100 });
+      expect(after.changes.map((c) => c.entity).sort()).toEqual(['activity', 'notification', 'task']);
+    } finally {
+      await own.close();
+    }
   });
 });
 
