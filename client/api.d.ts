@@ -508,6 +508,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pull changes since a cursor
+         * @description The athlete's changes after a cursor (every synced entity, tombstones included), oldest first
+         */
+        get: operations["pullChanges"];
+        put?: never;
+        /**
+         * Push offline changes
+         * @description Applies a batch of the app's offline changes through the same services as the single-item routes (idempotent per mutation)
+         */
+        post: operations["pushMutations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4731,6 +4755,335 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["IngestRejectionList"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pullChanges: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "changes": [
+                     *         {
+                     *           "entity": "dailyMetric",
+                     *           "id": "2026-03-09",
+                     *           "op": "upsert",
+                     *           "data": {
+                     *             "date": "2026-03-09",
+                     *             "restingHr": 48,
+                     *             "hrvRmssd": 62,
+                     *             "hrvSdnnMs": null,
+                     *             "weightKg": null,
+                     *             "sleepDurationMinutes": 450,
+                     *             "sleepQuality": 7,
+                     *             "sleepIndex": 52.5,
+                     *             "morningReadiness": null,
+                     *             "soreness": 3,
+                     *             "stress": null,
+                     *             "mood": null,
+                     *             "readiness": {
+                     *               "light": "green",
+                     *               "reasons": []
+                     *             }
+                     *           }
+                     *         },
+                     *         {
+                     *           "entity": "activity",
+                     *           "id": "0f5b3c2e-8a51-4c1e-9a57-2f4f7f3a9d10",
+                     *           "op": "delete",
+                     *           "data": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": "djE6MTI4",
+                     *       "hasMore": false
+                     *     }
+                     */
+                    "application/json": {
+                        changes: ({
+                            /** @constant */
+                            entity: "profile";
+                            id: string;
+                            /** @constant */
+                            op: "upsert";
+                            data: components["schemas"]["Me"];
+                        } | {
+                            /** @constant */
+                            entity: "activity";
+                            id: string;
+                            /** @constant */
+                            op: "upsert";
+                            data: components["schemas"]["Activity"];
+                        } | {
+                            /** @constant */
+                            entity: "dailyMetric";
+                            id: string;
+                            /** @constant */
+                            op: "upsert";
+                            data: components["schemas"]["DailyMetric"];
+                        } | {
+                            /** @constant */
+                            entity: "loadDay";
+                            id: string;
+                            /** @constant */
+                            op: "upsert";
+                            data: components["schemas"]["LoadDay"];
+                        } | {
+                            /** @constant */
+                            entity: "alert";
+                            id: string;
+                            /** @constant */
+                            op: "upsert";
+                            data: components["schemas"]["RiskAlert"];
+                        } | {
+                            /** @constant */
+                            entity: "task";
+                            id: string;
+                            /** @constant */
+                            op: "upsert";
+                            data: components["schemas"]["Task"];
+                        } | {
+                            /** @constant */
+                            entity: "notification";
+                            id: string;
+                            /** @constant */
+                            op: "upsert";
+                            data: components["schemas"]["Notification"];
+                        } | {
+                            /** @enum {string} */
+                            entity: "profile" | "activity" | "dailyMetric" | "plan" | "workout" | "planChange" | "loadDay" | "alert" | "task" | "notification";
+                            id: string;
+                            /** @constant */
+                            op: "delete";
+                            data: null;
+                        })[];
+                        /** @description Opaque; pass back the nextCursor of the previous page */
+                        nextCursor: string;
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pushMutations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "mutations": [
+                 *         {
+                 *           "clientMutationId": "3b241101-e2bb-4255-8caf-4136c566a962",
+                 *           "entity": "activity",
+                 *           "op": "upsert",
+                 *           "data": {
+                 *             "startTime": "2026-03-09T07:30:00+01:00",
+                 *             "durationMinutes": 50,
+                 *             "distanceMeters": 10000,
+                 *             "rpe": 6,
+                 *             "externalId": "phone-7f3a"
+                 *           },
+                 *           "clientTimestamp": "2026-03-09T08:35:00+01:00"
+                 *         },
+                 *         {
+                 *           "clientMutationId": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+                 *           "entity": "dailyMetric",
+                 *           "op": "upsert",
+                 *           "data": {
+                 *             "date": "2026-03-10",
+                 *             "soreness": 3,
+                 *             "sleepQuality": 7
+                 *           },
+                 *           "clientTimestamp": "2026-03-10T07:02:00+01:00"
+                 *         },
+                 *         {
+                 *           "clientMutationId": "f47ac10b-58cc-4372-a567-0e02b2c3d479",
+                 *           "entity": "notification",
+                 *           "op": "read",
+                 *           "id": "1c6f0d52-3f8e-4b8e-9f0e-5d2b8d0a7c11",
+                 *           "clientTimestamp": "2026-03-10T07:03:00+01:00"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    mutations: {
+                        /** Format: uuid */
+                        clientMutationId: string;
+                        /** @enum {string} */
+                        entity: "activity" | "dailyMetric" | "workout" | "notification" | "task";
+                        /** @enum {string} */
+                        op: "upsert" | "delete" | "complete" | "skip" | "read";
+                        id?: string;
+                        data?: unknown;
+                        /** Format: date-time */
+                        clientTimestamp: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "clientMutationId": "3b241101-e2bb-4255-8caf-4136c566a962",
+                     *           "status": "applied",
+                     *           "id": "0f5b3c2e-8a51-4c1e-9a57-2f4f7f3a9d10"
+                     *         },
+                     *         {
+                     *           "clientMutationId": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+                     *           "status": "rejected",
+                     *           "reason": "invalid",
+                     *           "errors": [
+                     *             {
+                     *               "field": "mutations.1.data.date",
+                     *               "message": "must not be after your local today (2026-03-09)"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clientMutationId": "f47ac10b-58cc-4372-a567-0e02b2c3d479",
+                     *           "status": "duplicate",
+                     *           "firstStatus": "applied",
+                     *           "id": "1c6f0d52-3f8e-4b8e-9f0e-5d2b8d0a7c11"
+                     *         }
+                     *       ],
+                     *       "cursor": "djE6MTI0"
+                     *     }
+                     */
+                    "application/json": {
+                        results: {
+                            /** Format: uuid */
+                            clientMutationId: string;
+                            /** @enum {string} */
+                            status: "applied" | "duplicate" | "conflict" | "rejected";
+                            id?: string;
+                            /** @enum {string} */
+                            firstStatus?: "applied" | "conflict" | "rejected";
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                        }[];
+                        /** @description Opaque; pass back the nextCursor of the previous page */
+                        cursor: string;
+                    };
                 };
             };
             /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */

@@ -1,32 +1,26 @@
 // GET and POST /api/v1/sync as the app uses them, through the local runtime (authorizer included).
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse, SyncPage } from '../../shared/contracts/sync';
 import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
+import { useLocalRuntime } from '../support/local-runtime';
 
-let database: TestDb;
-let runtime: LocalRuntime;
+const local = useLocalRuntime();
+
 let ana: TestUser;
 let bob: TestUser;
 
 beforeAll(async () => {
-  database = await testDb();
-  runtime = await startLocalRuntime({ topology: functions, port: 0, db: database.db, timeScale: 0.001, schedules: false, log: () => undefined });
-  ana = await createTestUser(database.db, { time_zone: 'Europe/Paris' });
-  bob = await createTestUser(database.db, { time_zone: 'America/New_York' });
-});
-afterAll(async () => {
-  await runtime?.close();
-  await database?.close();
+  ana = await createTestUser(local.db, { time_zone: 'Europe/Paris' });
+  bob = await createTestUser(local.db, { time_zone: 'America/New_York' });
 });
 
-async function call<T = unknown>(user: TestUser | null, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${runtime.url}${path}`, {
+/** `semantic`: why a refusal of a request the document accepts is right (see useLocalRuntime). */
+async function call<T = unknown>(user: TestUser | null, method: string, path: string, body?: unknown, semantic?: string) {
+  const res = await local.fetch(path, {
     method,
+    semantic,
     headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
@@ -39,21 +33,21 @@ async function threeYearsOf(userId: string, days: number): Promise<void> {
   await sql`
     insert into activities (user_id, source, type, start_time, local_date, duration_minutes, rpe, internal_load)
     select ${userId}, 'manual', 'run', d + time '06:00', d::date, 45, 5, 225
-      from generate_series(date '2023-01-01', date '2023-01-01' + ${days - 1}::int, interval '1 day') d`.execute(database.db);
+      from generate_series(date '2023-01-01', date '2023-01-01' + ${days - 1}::int, interval '1 day') d`.execute(local.db);
   await sql`
     insert into daily_metrics (user_id, date, resting_hr, sleep_duration_minutes, sleep_quality, readiness_light)
     select ${userId}, d::date, 48, 450, 7, 'green'
-      from generate_series(date '2023-01-01', date '2023-01-01' + ${days - 1}::int, interval '1 day') d`.execute(database.db);
+      from generate_series(date '2023-01-01', date '2023-01-01' + ${days - 1}::int, interval '1 day') d`.execute(local.db);
   await sql`
     insert into rolling_stats (user_id, date, load, acute, chronic, acwr, tsb)
     select ${userId}, d::date, 225, 225, 225, 1, 0
-      from generate_series(date '2023-01-01', date '2023-01-01' + ${days - 1}::int, interval '1 day') d`.execute(database.db);
+      from generate_series(date '2023-01-01', date '2023-01-01' + ${days - 1}::int, interval '1 day') d`.execute(local.db);
 }
 
 describe('GET /api/v1/sync', () => {
   it("pages a new phone through three years of history, every entity once, and only the caller's", async () => {
     const days = 3 * 365;
-    const runner = await createTestUser(database.db);
+    const runner = await createTestUser(local.db);
     await threeYearsOf(runner.userId, days);
     await threeYearsOf(bob.userId, 30);
 
@@ -80,7 +74,7 @@ describe('GET /api/v1/sync', () => {
   it('needs a token, and refuses a bad cursor or limit naming the parameter', async () => {
     expect((await call(null, 'GET', '/api/v1/sync')).status).toBe(401);
     for (const [query, field] of [['cursor=xyz', 'query.cursor'], ['limit=0', 'query.limit'], ['limit=1001', 'query.limit']]) {
-      const res = await call<{ errors: { field: string }[] }>(ana, 'GET', `/api/v1/sync?${query}`);
+      const res = await call<{ errors: { field: string }[] }>(ana, 'GET', `/api/v1/sync?${query}`, undefined, query.startsWith('cursor') ? 'a cursor this API did not give' : undefined);
       expect(res.status, query).toBe(400);
       expect(res.body.errors.map((e) => e.field)).toContain(field);
     }
