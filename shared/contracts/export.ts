@@ -20,6 +20,9 @@ export const EXPORT_SECTION_NAMES = [
   'ingestRejections',
   'sessions',
   'failedSignIns',
+  'syncChanges',
+  'syncCounters',
+  'syncMutations',
 ] as const;
 
 export const AccountExport = z
