@@ -725,7 +725,10 @@ export interface components {
          *       "notifications": [],
          *       "ingestRejections": [],
          *       "sessions": [],
-         *       "failedSignIns": []
+         *       "failedSignIns": [],
+         *       "syncChanges": [],
+         *       "syncCounters": [],
+         *       "syncMutations": []
          *     }
          */
         AccountExport: {
@@ -776,6 +779,15 @@ export interface components {
                 [key: string]: unknown;
             }[];
             failedSignIns: {
+                [key: string]: unknown;
+            }[];
+            syncChanges: {
+                [key: string]: unknown;
+            }[];
+            syncCounters: {
+                [key: string]: unknown;
+            }[];
+            syncMutations: {
                 [key: string]: unknown;
             }[];
         };
@@ -2279,7 +2291,10 @@ export interface operations {
                      *       "notifications": [],
                      *       "ingestRejections": [],
                      *       "sessions": [],
-                     *       "failedSignIns": []
+                     *       "failedSignIns": [],
+                     *       "syncChanges": [],
+                     *       "syncCounters": [],
+                     *       "syncMutations": []
                      *     }
                      */
                     "application/json": components["schemas"]["AccountExport"];

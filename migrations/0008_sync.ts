@@ -42,24 +42,11 @@ const tracked: Tracked[] = [
   { table: 'notifications', entity: 'notification', key: 'r.id::text' },
 ];
 
-/** The users columns GET /me shows: only a change of one of these is a profile change. */
-const profileColumns = [
-  'email',
-  'dob',
-  'sex',
-  'weight_kg',
-  'height_cm',
-  'preferred_units',
-  'notification_preferences',
-  'time_zone',
-  'week_start_day',
-  'resting_hr',
-  'hrv_rmssd',
-  'max_hr',
-  'lactate_threshold_hr',
-  'responder_classification',
-  'responder_updated_at',
-];
+/**
+ * The users columns GET /me does not show: a change of any other column is a profile change. Stated as what is
+ * left out, so a column a later migration adds to the profile (0009's responder evidence) is followed too.
+ */
+const notProfile = ['password_hash', 'apple_sub', 'google_sub', 'created_at', 'updated_at'];
 
 const list = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
@@ -183,8 +170,8 @@ const upStatements: RawBuilder<unknown>[] = [
       perform sync_record('profile', 'upsert', array(
         select row(n.id, n.id::text)::sync_key
           from new_rows n join old_rows o on o.id = n.id
-         where (${sql.raw(profileColumns.map((c) => `o.${c}`).join(', '))})
-               is distinct from (${sql.raw(profileColumns.map((c) => `n.${c}`).join(', '))})));
+         where (to_jsonb(o) - ${sql.raw(`array[${notProfile.map((c) => `'${c}'`).join(', ')}]`)})
+               is distinct from (to_jsonb(n) - ${sql.raw(`array[${notProfile.map((c) => `'${c}'`).join(', ')}]`)})));
       return null;
     end
     $$`,

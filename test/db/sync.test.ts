@@ -137,6 +137,15 @@ describe('GET /sync: the change feed', () => {
     expect(JSON.stringify((await pullAll(bob, encodeCursor(0))).changes)).not.toContain(activity.id);
   });
 
+  it('follows what GET /me shows of the account, not its credentials', async () => {
+    const userId = await newUser();
+    const { cursor } = await pullAll(userId);
+    await t.db.updateTable('users').set({ password_hash: 'scrypt$15$8$3$new' }).where('id', '=', userId).execute();
+    expect((await pullAll(userId, cursor)).changes).toEqual([]);
+    await updateMe(t.db, userId, { settings: { weekStartDay: 7 } }, NOW);
+    expect((await pullAll(userId, cursor)).changes).toEqual([{ entity: 'profile', id: userId, op: 'upsert', data: await getMe(t.db, userId) }]);
+  });
+
   it('refuses a cursor it did not give', async () => {
     const userId = await newUser();
     for (const cursor of ['nonsense', encodeCursor(1).slice(1), Buffer.from('v1:-1').toString('base64url')]) {

@@ -74,7 +74,7 @@ describe('GET /api/v1/sync', () => {
   it('needs a token, and refuses a bad cursor or limit naming the parameter', async () => {
     expect((await call(null, 'GET', '/api/v1/sync')).status).toBe(401);
     for (const [query, field] of [['cursor=xyz', 'query.cursor'], ['limit=0', 'query.limit'], ['limit=1001', 'query.limit']]) {
-      const res = await call<{ errors: { field: string }[] }>(ana, 'GET', `/api/v1/sync?${query}`, undefined, query.startsWith('cursor') ? 'a cursor this API did not give' : undefined);
+      const res = await call<{ errors: { field: string }[] }>(ana, 'GET', `/api/v1/sync?${query}`, undefined, query!.startsWith('cursor') ? 'a cursor this API did not give' : undefined);
       expect(res.status, query).toBe(400);
       expect(res.body.errors.map((e) => e.field)).toContain(field);
     }
