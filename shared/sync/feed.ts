@@ -96,6 +96,11 @@ export async function pullChanges(db: Db, userId: string, query: PullQuery): Pro
       if (query.cursor === undefined) log = log.where('op', '=', 'upsert');
       const rows = await log.orderBy('seq').limit(query.limit + 1).execute();
       const page = rows.slice(0, query.limit);
+      // Nothing after the cursor: fine if the account is there too, not if the cursor is beyond it (another
+      // account's cursor, or an account erased and made again): that phone would wait for changes forever.
+      if (page.length === 0 && after > (await currentSeq(trx, userId))) {
+        throw new BadRequest('The cursor is ahead of this account: start again without one', [{ field: 'query.cursor', message: 'is ahead of this account' }]);
+      }
 
       const wanted = new Map<SyncEntity, string[]>();
       for (const r of page) if (r.op === 'upsert') wanted.set(r.entity, [...(wanted.get(r.entity) ?? []), r.entity_id]);

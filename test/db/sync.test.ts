@@ -152,6 +152,8 @@ describe('GET /sync: the change feed', () => {
       await expect(pullChanges(t.db, userId, { cursor, limit: 10 })).rejects.toMatchObject({ status: 400 });
     }
     expect(decodeCursor(encodeCursor(42))).toBe(42);
+    // A cursor beyond the account (another account's, or one erased and made again) would wait forever.
+    await expect(pullChanges(t.db, userId, { cursor: encodeCursor(1000), limit: 10 })).rejects.toMatchObject({ status: 400 });
   });
 });
 
