@@ -3,7 +3,7 @@
 // database round trips (every statement sent, BEGIN and COMMIT included, counted by a wrapping driver),
 // against a baseline measured in the same run: the bare inserts of the same rows (one INSERT per activity,
 // one INSERT of its sample arrays), with no locking, duplicate check, task, rejection or event.
-// DATABASE_URL: real PostgreSQL (a scratch schema is created and dropped); else embedded PGlite.
+// DATABASE_URL: real PostgreSQL (a throwaway database on that server); else embedded PGlite.
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { sql } from 'kysely';

@@ -88,23 +88,26 @@ export async function openDatabase(counter: Counter): Promise<{ db: Db; close():
     const db = new Kysely<Database>({ dialect: counting(new PGliteDialect(new PGlite()), counter) });
     return { db, kind: 'PGlite (embedded)', close: () => db.destroy() };
   }
-  const schema = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  // A throwaway database: a scratch schema would see another run's tables in public.
+  const name = `rc_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`create schema ${schema}`);
+  await admin.query(`create database ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
   // The same type parsing as shared/db/connection.ts: DATE stays 'YYYY-MM-DD', int8 is a number.
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === 1082 ? (v: string) => v : oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
   };
-  const pool = new pg.Pool({ connectionString: url, max: 2, types, options: `-c search_path=${schema},public` });
+  const pool = new pg.Pool({ connectionString: target.toString(), max: 2, types });
   const db = new Kysely<Database>({ dialect: counting(new PostgresDialect({ pool }), counter) });
   return {
     db,
     kind: 'PostgreSQL',
     async close() {
       await db.destroy();
-      await admin.query(`drop schema ${schema} cascade`);
+      await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     },
   };

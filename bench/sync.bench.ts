@@ -6,7 +6,7 @@
 // - GET of a first full sync of three years (an activity, a check-in and a load day per day, plus notifications):
 //   time, pages, round trips and peak memory for pages of 500 and of 1,000, beside plain SELECTs of the same rows.
 //   npm run bench sync                              embedded PGlite
-//   DATABASE_URL=postgres://... npm run bench sync  PostgreSQL (a scratch schema)
+//   DATABASE_URL=postgres://... npm run bench sync  PostgreSQL (a throwaway database on that server)
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { SyncMutation } from '../shared/contracts/sync';
