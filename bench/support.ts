@@ -107,6 +107,13 @@ export async function openDatabase(counter: Counter): Promise<{ db: Db; close():
     kind: 'PostgreSQL',
     async close() {
       await db.destroy();
+      // pg-pool's end() resolves before its connections' goodbyes reach the server; a forced drop would then
+      // kill a closing connection, whose error surfaces in the pool (test/support/db.ts waits the same way).
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     },
