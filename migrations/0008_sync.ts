@@ -40,6 +40,11 @@ const tracked: Tracked[] = [
   { table: 'risk_alerts', entity: 'alert', key: 'r.id::text' },
   { table: 'pending_tasks', entity: 'task', key: 'r.id::text' },
   { table: 'notifications', entity: 'notification', key: 'r.id::text' },
+  // Migration 0005 (training plans) runs before this one. A workout replaced by a new plan version is an
+  // update (removed_in_version), sent as its tombstone by the feed.
+  { table: 'training_plans', entity: 'plan', key: 'r.id::text' },
+  { table: 'scheduled_workouts', entity: 'workout', key: 'r.id::text' },
+  { table: 'plan_changes', entity: 'planChange', key: 'r.id::text' },
 ];
 
 /**
@@ -190,6 +195,9 @@ const upStatements: RawBuilder<unknown>[] = [
       union all select user_id, 'alert', id::text, created_at from risk_alerts
       union all select user_id, 'task', id::text, created_at from pending_tasks
       union all select user_id, 'notification', id::text, created_at from notifications
+      union all select user_id, 'plan', id::text, created_at from training_plans
+      union all select user_id, 'workout', id::text, created_at from scheduled_workouts
+      union all select user_id, 'planChange', id::text, created_at from plan_changes
     )
     insert into sync_changes (user_id, entity, entity_id, seq, op)
     select user_id, entity, entity_id, row_number() over (partition by user_id order by created_at, entity, entity_id), 'upsert'

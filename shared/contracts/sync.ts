@@ -7,6 +7,7 @@ import { Activity } from './activities';
 import { MeResponse } from './me';
 import { DailyMetricsDay, LoadDay, RiskAlert } from './metrics';
 import { Notification } from './notifications';
+import { Plan, PlanChange, Workout } from './plans';
 import { Task } from './tasks';
 
 export const SyncEntity = z.enum(syncEntities);
@@ -33,6 +34,9 @@ export const SyncChange = z.union([
   upsert('alert', RiskAlert).describe('an alert of GET /api/v1/metrics/load'),
   upsert('task', Task).describe('a task of GET /api/v1/tasks (done and dismissed ones too)'),
   upsert('notification', Notification).describe('a notification of GET /api/v1/notifications'),
+  upsert('plan', Plan).describe('the plan of GET /api/v1/plan/current (cancelled and completed plans too)'),
+  upsert('workout', Workout).describe('a workout of GET /api/v1/plan/current; one a new plan version replaced comes as a tombstone'),
+  upsert('planChange', PlanChange).describe('one version of a plan: why it changed and each workout before and after'),
   z
     .object({ entity: SyncEntity, id: z.string(), op: z.literal('delete'), data: z.null() })
     .describe('a tombstone: the entity was deleted (directly or by a cascade)'),

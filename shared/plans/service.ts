@@ -3,12 +3,12 @@
 // plan-generator.ts) is called on what was read, and the plan, its workouts and its change-log row are written
 // together; a refusal throws before anything is written, so nothing is stored.
 import type { Conn } from '../db/connection';
-import type { NewScheduledWorkout, ScheduledWorkoutRow, StoredPlanWeek, StoredWorkoutChange, TrainingPlanRow, Weekday } from '../db/schema';
+import type { NewScheduledWorkout, PlanChangeRow, ScheduledWorkoutRow, StoredPlanWeek, StoredWorkoutChange, TrainingPlanRow, Weekday } from '../db/schema';
 import { addDays, daysBetween, localDateOf } from '../domain/dates';
 import { HARD_WORKOUT_TYPES, RACE_METERS, type Availability, type GeneratedPlan, type PlanGoal, type PlanInput } from '../domain/plan';
 import { generatePlan } from '../domain/plan-generator';
 import { updateMe } from '../account/profile';
-import type { CurrentPlan, CurrentPlanQuery, OnboardingBody, RegenerateBody, Workout } from '../contracts/plans';
+import type { CurrentPlan, CurrentPlanQuery, OnboardingBody, Plan, PlanChange, RegenerateBody, Workout } from '../contracts/plans';
 import { BadRequest, NotFound, Unprocessable, HttpError, type FieldError } from '../http/errors';
 import { loadBasis } from './load-basis';
 
@@ -16,7 +16,8 @@ import { loadBasis } from './load-basis';
 export const MIN_DAYS_TO_RACE = 14;
 export const MAX_DAYS_TO_RACE = 364;
 
-const WORKOUT_COLUMNS = [
+/** What a workout reads as; the sync feed reads the same columns. */
+export const WORKOUT_COLUMNS = [
   'id',
   'date',
   'type',
@@ -337,7 +338,7 @@ function changeLog(removed: readonly WorkoutRow[], added: readonly WorkoutRow[])
   return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
 }
 
-function toWorkout(w: WorkoutRow): Workout {
+export function toWorkout(w: WorkoutRow): Workout {
   return {
     id: w.id,
     date: w.date,
@@ -353,26 +354,44 @@ function toWorkout(w: WorkoutRow): Workout {
   };
 }
 
+/** A plan as GET /plan/current (and the sync feed) shows it. */
+export function toPlan(plan: TrainingPlanRow): Plan {
+  return {
+    id: plan.id,
+    goal: {
+      raceDistance: plan.goal_race_distance ?? { meters: plan.goal_distance_meters },
+      distanceMeters: plan.goal_distance_meters,
+      raceDate: plan.goal_race_date,
+      goalTimeMinutes: plan.goal_time_minutes,
+    },
+    startDate: plan.start_date,
+    raceDate: plan.goal_race_date,
+    phases: plan.phases,
+    version: plan.version,
+    status: plan.status,
+  };
+}
+
+/** One version of a plan as its change log shows it (the sync feed's planChange). */
+export function toPlanChange(row: PlanChangeRow): PlanChange {
+  return {
+    version: row.version,
+    trigger: row.trigger,
+    reasonCode: row.reason_code,
+    reasonMessage: row.reason_message,
+    revertsVersion: row.reverts_version,
+    createdAt: row.created_at.toISOString(),
+    changes: row.changes,
+  };
+}
+
 /** The app's view: `workouts` holds the current plan week's workouts (for its load) and is cut to today on. */
 function view(plan: TrainingPlanRow, workouts: readonly WorkoutRow[], today: string, weeks: number | 'all'): CurrentPlan {
   const week = weekOf(plan.weeks, today);
   const inWeek = workouts.filter((w) => w.date >= week.startDate && w.date <= week.endDate);
   const lastWeek = weeks === 'all' ? plan.weeks[plan.weeks.length - 1]! : (plan.weeks[Math.min(plan.weeks.length - 1, plan.weeks.indexOf(week) + weeks - 1)] ?? week);
   return {
-    plan: {
-      id: plan.id,
-      goal: {
-        raceDistance: plan.goal_race_distance ?? { meters: plan.goal_distance_meters },
-        distanceMeters: plan.goal_distance_meters,
-        raceDate: plan.goal_race_date,
-        goalTimeMinutes: plan.goal_time_minutes,
-      },
-      startDate: plan.start_date,
-      raceDate: plan.goal_race_date,
-      phases: plan.phases,
-      version: plan.version,
-      status: plan.status,
-    },
+    plan: toPlan(plan),
     week: { index: week.index, phase: week.phase, plannedLoad: inWeek.reduce((s, w) => s + (plannedLoad(w) ?? 0), 0) },
     workouts: workouts.filter((w) => w.date >= today && w.date <= lastWeek.endDate).map(toWorkout),
   };

@@ -16,6 +16,7 @@ import { selectTasks, toTask } from '../activities/tasks';
 import { toDay } from '../metrics/daily-metrics';
 import { reportDay, riskAlertColumns } from '../metrics/load-report';
 import { notificationColumns, toNotification } from '../notifications/inbox';
+import { toPlan, toPlanChange, toWorkout, WORKOUT_COLUMNS } from '../plans/service';
 
 // ---- the cursor -----------------------------------------------------------------------------------
 
@@ -33,13 +34,11 @@ export function decodeCursor(cursor: string): number | null {
 
 // ---- current state of the entities on a page ------------------------------------------------------
 
-/** Entities the feed can read today (plans, workouts and plan changes arrive with the plans work). */
-type FeedEntity = Exclude<SyncEntity, 'plan' | 'workout' | 'planChange'>;
 
 /** Reads the current state of some entities of one user, keyed by entity id, shaped as their routes answer. */
 type Reader = (db: Conn, userId: string, ids: string[]) => Promise<Map<string, SyncChange['data']>>;
 
-const readers: Record<FeedEntity, Reader> = {
+const readers: Record<SyncEntity, Reader> = {
   profile: async (db, userId) => {
     const row = await db.selectFrom('users').select(PROFILE_COLUMNS).where('id', '=', userId).executeTakeFirst();
     return new Map(row ? [[row.id, toMe(row)]] : []);
@@ -73,13 +72,28 @@ const readers: Record<FeedEntity, Reader> = {
     const rows = await db.selectFrom('notifications').select(notificationColumns).where('user_id', '=', userId).where('id', 'in', ids).execute();
     return new Map(rows.map((r) => [r.id, toNotification(r)]));
   },
+  plan: async (db, userId, ids) => {
+    const rows = await db.selectFrom('training_plans').selectAll().where('user_id', '=', userId).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, toPlan(r)]));
+  },
+  workout: async (db, userId, ids) => {
+    // A workout a new plan version replaced is no longer part of the plan: left out, it goes as a tombstone.
+    const rows = await db
+      .selectFrom('scheduled_workouts')
+      .select(WORKOUT_COLUMNS)
+      .where('user_id', '=', userId)
+      .where('id', 'in', ids)
+      .where('removed_in_version', 'is', null)
+      .execute();
+    return new Map(rows.map((r) => [r.id, toWorkout(r)]));
+  },
+  planChange: async (db, userId, ids) => {
+    const rows = await db.selectFrom('plan_changes').selectAll().where('user_id', '=', userId).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, toPlanChange(r)]));
+  },
 };
 
-function readerFor(entity: SyncEntity): Reader {
-  const reader = (readers as Partial<Record<SyncEntity, Reader>>)[entity];
-  if (!reader) throw new Error(`no sync reader for ${entity}`);
-  return reader;
-}
+const readerFor = (entity: SyncEntity): Reader => readers[entity];
 
 // ---- the page -------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 // POST /api/v1/sync: a batch of the app's offline changes, applied through the same services as the single-item
-// routes (activities: applyActivityOps; daily metrics: writeDailyMetrics; notifications; tasks), so validation,
+// routes (activities: applyActivityOps; daily metrics: writeDailyMetrics; notifications; tasks; workouts), so validation,
 // ownership, duplicates, RPE tasks and events are the same. Set-based: each kind of change is one call of its
 // service for the whole batch, inside one transaction, so 500 mutations cost about twenty round trips.
 //
@@ -8,7 +8,8 @@
 //   `duplicate` with the first answer's status and id, and changes nothing. The user's sync lock is taken
 //   before the stored answers are read, so two deliveries of one batch never both apply it.
 // - One result per mutation, in order; a bad one is `rejected` with its fields, the others still apply.
-// - Conflicts: the athlete's fields (RPE, feeling, notes, type, check-in values, a task dismissed) are last
+// - Conflicts: the athlete's fields (RPE, feeling, notes, type, check-in values, a task dismissed, a workout
+//   done or skipped) are last
 //   writer wins by clientTimestamp: a mutation older than one already applied to the same entity is a
 //   `conflict` (reason stale) and changes nothing; the app then pulls the current state. Server fields (load,
 //   TRIMP, duplicates, local date, readiness, rolling stats, alerts) are never taken from the app: no mutation
@@ -29,6 +30,7 @@ import type { EventPublisher } from '../events/publisher';
 import type { FieldError } from '../http/errors';
 import { writeDailyMetrics } from '../metrics/daily-metrics';
 import { markNotificationsRead } from '../notifications/inbox';
+import { completeWorkouts, skipWorkouts, workoutStates } from '../plans/workouts';
 import { currentSeq, encodeCursor } from './feed';
 
 type Trx = Transaction<Database>;
@@ -51,6 +53,8 @@ const allowedOps: Record<SyncMutation['entity'], readonly SyncMutation['op'][]> 
 
 const Uuid = z.uuid();
 const TaskCompletion = z.strictObject({ rpe: z.number().int().min(1).max(10) });
+/** The activity that did the workout, when the app knows it. */
+const WorkoutCompletion = z.strictObject({ activityId: z.uuid().optional() });
 
 /** One mutation on its way through the batch. */
 interface Slot {
@@ -69,7 +73,9 @@ type Pending =
   | { kind: 'taskComplete'; slot: Slot; rpe: number }
   | { kind: 'taskSkip'; slot: Slot }
   | { kind: 'dailyMetric'; slot: Slot; body: LogDailyMetricsBody }
-  | { kind: 'notificationRead'; slot: Slot };
+  | { kind: 'notificationRead'; slot: Slot }
+  | { kind: 'workoutComplete'; slot: Slot; activityId: string | null }
+  | { kind: 'workoutSkip'; slot: Slot };
 
 const field = (slot: Slot, ...path: (string | number)[]) => ['mutations', slot.index, ...path].join('.');
 const done = (slot: Slot, result: Omit<MutationResult, 'clientMutationId'>) => {
@@ -89,10 +95,6 @@ function plan(slot: Slot, userId: string): Pending | undefined {
   const { m } = slot;
   if (!allowedOps[m.entity].includes(m.op)) {
     rejected(slot, 'invalid', [{ field: field(slot, 'op'), message: `${m.entity} takes ${allowedOps[m.entity].join(' or ')}` }]);
-    return undefined;
-  }
-  if (m.entity === 'workout') {
-    done(slot, { status: 'rejected', reason: 'unsupported', errors: [{ field: field(slot, 'entity'), message: 'workouts sync once training plans exist' }] });
     return undefined;
   }
   const needsId = !(m.entity === 'activity' && m.op === 'upsert') && m.entity !== 'dailyMetric';
@@ -136,6 +138,11 @@ function plan(slot: Slot, userId: string): Pending | undefined {
       if (m.op === 'skip') return { kind: 'taskSkip', slot };
       const completion = parse(TaskCompletion);
       return completion && { kind: 'taskComplete', slot, rpe: completion.rpe };
+    }
+    case 'workout': {
+      if (m.op === 'skip') return { kind: 'workoutSkip', slot };
+      const completion = parse(WorkoutCompletion);
+      return completion && { kind: 'workoutComplete', slot, activityId: completion.activityId ?? null };
     }
   }
 }
@@ -184,6 +191,7 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
     enqueued.push(...(await applyDailyMetrics(trx, userId, live, now)));
     await applyNotificationReads(trx, userId, live, now);
     await applyTaskSkips(trx, userId, live, now);
+    enqueued.push(...(await applyWorkouts(trx, userId, live)));
 
     const unanswered = originals.find((s) => !s.result);
     if (unanswered) throw new Error(`mutation ${unanswered.index} was not answered`);
@@ -227,7 +235,7 @@ async function refuseStale(trx: Trx, userId: string, pending: Pending[]): Promis
 }
 
 /** Entities deleted on the server (their tombstones), to tell "deleted" from "never yours". */
-async function tombstoned(trx: Trx, userId: string, entity: 'activity' | 'task' | 'notification', ids: string[]): Promise<Set<string>> {
+async function tombstoned(trx: Trx, userId: string, entity: 'activity' | 'task' | 'notification' | 'workout', ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await trx
     .selectFrom('sync_changes')
@@ -332,6 +340,65 @@ async function applyTaskSkips(trx: Trx, userId: string, live: Pending[], now: Da
     else if (existing.has(p.slot.key!)) done(p.slot, { status: 'conflict', reason: 'closed', id: p.slot.key });
     else gone(p.slot, deleted, 'task');
   }
+}
+
+// ---- workouts: done or skipped, one statement each ----------------------------------------------
+
+async function applyWorkouts(trx: Trx, userId: string, live: Pending[]): Promise<EnqueuedEvent[]> {
+  const items = live.filter((p): p is Extract<Pending, { kind: 'workoutComplete' | 'workoutSkip' }> => p.kind === 'workoutComplete' || p.kind === 'workoutSkip');
+  if (items.length === 0) return [];
+  const states = await workoutStates(trx, userId, items.map((p) => p.slot.key!));
+  const deleted = await tombstoned(trx, userId, 'workout', items.filter((p) => !states.has(p.slot.key!)).map((p) => p.slot.key!));
+  const named = items.flatMap((p) => (p.kind === 'workoutComplete' && p.activityId ? [p.activityId] : []));
+  const activities = await activityUse(trx, userId, named);
+
+  const toSkip: Pending[] = [];
+  const toComplete: { p: Pending; activityId: string | null }[] = [];
+  for (const p of items) {
+    const w = states.get(p.slot.key!);
+    if (!w) gone(p.slot, deleted, 'workout');
+    // A workout a new plan version replaced is gone for the app too.
+    else if (w.removed) done(p.slot, { status: 'conflict', reason: 'deleted', id: w.id });
+    else if (p.kind === 'workoutSkip') {
+      if (w.state === 'skipped') done(p.slot, { status: 'applied', id: w.id });
+      else if (w.state === 'completed') done(p.slot, { status: 'conflict', reason: 'closed', id: w.id });
+      else {
+        toSkip.push(p);
+        // Later mutations of this batch see it skipped.
+        w.state = 'skipped';
+      }
+    } else if (w.state === 'completed' && (p.activityId === null || p.activityId === w.completedActivityId)) done(p.slot, { status: 'applied', id: w.id });
+    else if (w.state === 'completed') done(p.slot, { status: 'conflict', reason: 'closed', id: w.id });
+    else if (p.activityId === null) {
+      toComplete.push({ p, activityId: null });
+      w.state = 'completed';
+    }
+    else if (!activities.has(p.activityId)) rejected(p.slot, 'not_found', [{ field: field(p.slot, 'data', 'activityId'), message: 'no such activity' }]);
+    // One activity completes at most one workout.
+    else if (activities.get(p.activityId) !== null) done(p.slot, { status: 'conflict', reason: 'closed', id: w.id });
+    else {
+      activities.set(p.activityId, w.id);
+      toComplete.push({ p, activityId: p.activityId });
+      Object.assign(w, { state: 'completed', completedActivityId: p.activityId });
+    }
+  }
+  const { enqueued } = await skipWorkouts(trx, userId, toSkip.map((p) => p.slot.key!));
+  await completeWorkouts(trx, userId, toComplete.map(({ p, activityId }) => ({ id: p.slot.key!, activityId })));
+  for (const p of [...toSkip, ...toComplete.map((c) => c.p)]) done(p.slot, { status: 'applied', id: p.slot.key });
+  return enqueued;
+}
+
+/** The user's activities among these, each with the workout it already completes (null: free). */
+async function activityUse(trx: Trx, userId: string, ids: string[]): Promise<Map<string, string | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('activities as a')
+    .leftJoin('scheduled_workouts as w', (join) => join.onRef('w.user_id', '=', 'a.user_id').onRef('w.completed_activity_id', '=', 'a.id'))
+    .select(['a.id', 'w.id as workout_id'])
+    .where('a.user_id', '=', userId)
+    .where('a.id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.workout_id]));
 }
 
 // ---- answers --------------------------------------------------------------------------------------

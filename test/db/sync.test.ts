@@ -14,6 +14,7 @@ import { listNotifications } from '../../shared/notifications/inbox';
 import { decodeCursor, encodeCursor, pullChanges } from '../../shared/sync/feed';
 import { pruneSyncResults, pushMutations } from '../../shared/sync/push';
 import { migrator } from '../../shared/db/migrate';
+import { currentPlan, onboard } from '../../shared/plans/service';
 import { createTestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
 
@@ -157,6 +158,59 @@ describe('GET /sync: the change feed', () => {
   });
 });
 
+describe('training plans in the feed and in the batch', () => {
+  const onboarding = {
+    goal: { raceDistance: '10k' as const, raceDate: '2024-08-25' },
+    availability: { daysPerWeek: 4, longRunDay: 'sun' as const },
+    current: { weeklyMinutes: 150, experience: 'intermediate' as const },
+  };
+
+  it('sends the plan, its workouts and its change log as their routes show them; a replaced workout as a tombstone', async () => {
+    const userId = await newUser();
+    const { cursor } = await pullAll(userId);
+    const created = await onboard(t.db, userId, onboarding, NOW);
+    const { changes } = await pullAll(userId, cursor);
+    const of = (entity: string) => changes.filter((c) => c.entity === entity);
+    expect(of('plan')).toEqual([{ entity: 'plan', id: created.plan.id, op: 'upsert', data: created.plan }]);
+    expect(of('planChange')).toEqual([expect.objectContaining({ op: 'upsert', data: expect.objectContaining({ version: 1, trigger: 'onboarding' }) })]);
+    const workouts = new Map(of('workout').map((c) => [c.id, c.data]));
+    for (const w of created.workouts) expect(workouts.get(w.id)).toEqual(w);
+
+    // A second onboarding cancels the plan; its future workouts stay rows, but the app hears what is current.
+    const { cursor: before } = await pullAll(userId);
+    const again = await onboard(t.db, userId, { ...onboarding, goal: { ...onboarding.goal, raceDate: '2024-09-01' } }, NOW);
+    const after = (await pullAll(userId, before)).changes;
+    expect(after.find((c) => c.entity === 'plan' && c.id === created.plan.id)?.data).toMatchObject({ status: 'cancelled' });
+    expect(after.find((c) => c.entity === 'plan' && c.id === again.plan.id)?.data).toEqual(again.plan);
+  });
+
+  it('skips and completes workouts: a skip is announced as WorkoutMissed, a done workout cannot be skipped', async () => {
+    const userId = await newUser();
+    const plan = await onboard(t.db, userId, onboarding, NOW);
+    const [first, second, third] = plan.workouts;
+    const { activity } = await createActivity(deps(), userId, run('2024-06-01T07:00:00+02:00', { rpe: 5 }));
+    published = [];
+    const { results } = await pushMutations(deps(), userId, [
+      mutation('workout', 'skip', { id: first!.id }),
+      mutation('workout', 'complete', { id: second!.id, data: { activityId: activity.id } }),
+      mutation('workout', 'complete', { id: third!.id, data: { activityId: activity.id } }),
+      mutation('workout', 'skip', { id: second!.id, clientTimestamp: '2024-06-01T09:00:00Z' }),
+      mutation('workout', 'complete', { id: third!.id, data: { activityId: randomUUID() }, clientTimestamp: '2024-06-01T09:00:00Z' }),
+    ]);
+    expect(results.map((r) => [r.status, r.reason])).toEqual([
+      ['applied', undefined],
+      ['applied', undefined],
+      ['conflict', 'closed'],
+      ['conflict', 'closed'],
+      ['rejected', 'not_found'],
+    ]);
+    expect(published).toEqual([{ detailType: 'WorkoutMissed', detail: { userId, scheduledWorkoutId: first!.id, date: first!.date } }]);
+    const now = await currentPlan(t.db, userId, { weeks: 'all' }, NOW);
+    expect(now.workouts.find((w) => w.id === first!.id)?.state).toBe('skipped');
+    expect(now.workouts.find((w) => w.id === second!.id)).toMatchObject({ state: 'completed', completedActivityId: activity.id });
+  });
+});
+
 describe('migration 0008', () => {
   it('enters the rows that existed before it into the feed, numbered per user from 1', async () => {
     const own = await testDb();
@@ -295,7 +349,7 @@ describe('POST /sync: a batch of offline changes', () => {
       ['rejected', 'not_found', ['mutations.5.id']],
       ['rejected', 'invalid', ['mutations.6.op']],
       ['rejected', 'invalid', ['mutations.7.id']],
-      ['rejected', 'unsupported', ['mutations.8.entity']],
+      ['rejected', 'not_found', ['mutations.8.id']],
     ]);
     const stored = await t.db.selectFrom('activities').select(['rpe']).where('user_id', '=', userId).execute();
     expect(stored).toEqual([{ rpe: 5 }]);
