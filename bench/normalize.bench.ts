@@ -6,7 +6,6 @@
 // DATABASE_URL: real PostgreSQL (a throwaway database on that server); else embedded PGlite.
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
-import { sql } from 'kysely';
 import { createNormalizer, type ReceivedMessage } from '../shared/activities/normalize';
 import { migrateToLatest } from '../shared/db/migrate';
 import type { GarminActivityDetail } from '../shared/vendors/garmin';

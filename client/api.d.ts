@@ -4924,6 +4924,98 @@ export interface operations {
                             op: "upsert";
                             data: components["schemas"]["Notification"];
                         } | {
+                            /** @constant */
+                            entity: "plan";
+                            id: string;
+                            /** @constant */
+                            op: "upsert";
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                goal: {
+                                    raceDistance: ("5k" | "10k" | "half" | "marathon") | {
+                                        meters: number;
+                                    };
+                                    distanceMeters: number;
+                                    raceDate: string;
+                                    goalTimeMinutes: number | null;
+                                };
+                                startDate: string;
+                                raceDate: string;
+                                phases: {
+                                    /** @enum {string} */
+                                    name: "base" | "build" | "peak" | "taper";
+                                    startDate: string;
+                                    endDate: string;
+                                }[];
+                                version: number;
+                                /** @enum {string} */
+                                status: "active" | "completed" | "cancelled";
+                            };
+                        } | {
+                            /** @constant */
+                            entity: "workout";
+                            id: string;
+                            /** @constant */
+                            op: "upsert";
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                date: string;
+                                /** @enum {string} */
+                                type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                                targetDurationMinutes: number | null;
+                                targetDistanceMeters: number | null;
+                                targetRpe: number | null;
+                                zone: number | null;
+                                plannedLoad: number | null;
+                                description: string;
+                                /** @enum {string} */
+                                state: "planned" | "completed" | "skipped" | "missed";
+                                completedActivityId: string | null;
+                            };
+                        } | {
+                            /** @constant */
+                            entity: "planChange";
+                            id: string;
+                            /** @constant */
+                            op: "upsert";
+                            data: {
+                                version: number;
+                                /** @enum {string} */
+                                trigger: "onboarding" | "regenerate" | "readiness" | "risk_alert" | "workout_missed" | "activity_recorded" | "undo";
+                                reasonCode: string;
+                                reasonMessage: string;
+                                revertsVersion: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                changes: {
+                                    date: string;
+                                    before: {
+                                        /** Format: uuid */
+                                        workoutId: string;
+                                        /** @enum {string} */
+                                        type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                                        targetDurationMinutes: number | null;
+                                        targetDistanceMeters: number | null;
+                                        targetRpe: number | null;
+                                        zone: number | null;
+                                        description: string;
+                                    } | null;
+                                    after: {
+                                        /** Format: uuid */
+                                        workoutId: string;
+                                        /** @enum {string} */
+                                        type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                                        targetDurationMinutes: number | null;
+                                        targetDistanceMeters: number | null;
+                                        targetRpe: number | null;
+                                        zone: number | null;
+                                        description: string;
+                                    } | null;
+                                }[];
+                            };
+                        } | {
                             /** @enum {string} */
                             entity: "profile" | "activity" | "dailyMetric" | "plan" | "workout" | "planChange" | "loadDay" | "alert" | "task" | "notification";
                             id: string;

@@ -584,6 +584,7 @@ export type NewRiskAlert = Insertable<RiskAlertsTable>;
 export type NewPendingTask = Insertable<PendingTasksTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type NewNotification = Insertable<NotificationsTable>;
+export type PlanChangeRow = Selectable<PlanChangesTable>;
 export type SyncChangeRow = Selectable<SyncChangesTable>;
 export type SyncMutationRow = Selectable<SyncMutationsTable>;
 export type NewSyncMutation = Insertable<SyncMutationsTable>;

@@ -285,13 +285,16 @@ function answerActivity(slot: Slot, result: OpResult | undefined, deleted: Set<s
     case 'unchanged':
     case 'deleted':
       slot.key = task ?? result.activityId;
-      return done(slot, { status: 'applied', id: slot.key });
+      done(slot, { status: 'applied', id: slot.key });
+      return;
     case 'not-found':
-      return gone(slot, deleted, 'activity');
+      gone(slot, deleted, 'activity');
+      return;
     case 'rejected':
-      return rejected(slot, 'invalid', [{ field: field(slot, 'data', entryField(result.field)), message: result.reason }]);
+      rejected(slot, 'invalid', [{ field: field(slot, 'data', entryField(result.field)), message: result.reason }]);
+      return;
     default:
-      return rejected(slot, 'invalid', [{ field: field(slot, 'entity'), message: 'could not be applied' }]);
+      rejected(slot, 'invalid', [{ field: field(slot, 'entity'), message: 'could not be applied' }]);
   }
 }
 
