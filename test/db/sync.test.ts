@@ -216,7 +216,8 @@ describe('migration 0008', () => {
     const own = await testDb();
     try {
       const m = migrator(own.db);
-      const down = await m.migrateTo('0004_webhooks');
+      // Back to just before 0008 (the activity service writes the columns of 0005-0007).
+      const down = await m.migrateTo('0007_resilience');
       expect(down.error).toBeUndefined();
       const userId = (await createTestUser(own.db)).userId;
       const { activity } = await createActivity({ db: own.db, publisher, now: NOW }, userId, run('2024-05-30T07:00:00+02:00'));

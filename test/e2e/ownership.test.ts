@@ -69,6 +69,17 @@ const cases: Record<string, RouteCase> = {
     }),
     status: 200,
   },
+  // B plans its own race: A's plan (seeded active) must stay as it was, and B sees only its own new plan.
+  'POST /api/v1/onboarding': {
+    body: () => ({
+      goal: { raceDistance: '10k', raceDate: new Date(Date.now() + 12 * 7 * 86_400_000).toISOString().slice(0, 10) },
+      availability: { daysPerWeek: 4, longRunDay: 'sun' },
+      current: { weeklyMinutes: 150, experience: 'intermediate' },
+    }),
+    status: 201,
+  },
+  // B has no plan of its own: 404, whatever A's is.
+  'POST /api/v1/plan/regenerate': { body: () => ({ goal: { goalTimeMinutes: 50 } }), status: 404 },
   'POST /api/v1/integrations/garmin/connect': { body: () => ({ garminUserId: 'garmin-of-b', userAccessToken: 'token-of-b' }) },
   'DELETE /api/v1/integrations/{vendor}': { params: () => ({ vendor: 'strava' }), ownScope: true },
   // B links its own Strava athlete (through the local Strava fake); nothing of A's may come back or change.
