@@ -3,7 +3,7 @@
 // validate. Schemas with a `.meta({ id })` become named components (generated clients get named types),
 // and their `examples` become each operation's examples. The contract test (test/support/contract.ts)
 // holds every answer of the e2e suites to this document.
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_CODES, problemType } from '../shared/http/errors';
 import { isHttp, requestContentTypes, successStatuses, type FunctionSpec, type HttpFunctionSpec } from '../shared/topology-types';
 

@@ -11,6 +11,7 @@ import * as samples from './0006_samples';
 import * as resilience from './0007_resilience';
 import * as sync from './0008_sync';
 import * as responders from './0009_responders';
+import * as appRole from './0011_app_role';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0007_resilience': resilience,
   '0008_sync': sync,
   '0009_responders': responders,
+  '0011_app_role': appRole,
 };

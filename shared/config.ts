@@ -1,12 +1,17 @@
 // Configuration is read from the environment once, validated, and frozen; a bad value fails at cold
 // start with the variable's name instead of deep inside a request.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Real PostgreSQL (local or CI). Absent and no secret: embedded PGlite. */
   DATABASE_URL: z.url().optional(),
-  /** In AWS: Secrets Manager secret with {host, port, username, password, dbname}. */
+  /** In AWS: the RDS Proxy endpoint; with DATABASE_USER, connections authenticate with IAM tokens. */
+  DATABASE_HOST: z.string().min(1).optional(),
+  DATABASE_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
+  DATABASE_NAME: z.string().min(1).default('running_coach'),
+  DATABASE_USER: z.string().min(1).optional(),
+  /** In AWS, the migration only: the owner's Secrets Manager secret {host, port, username, password, dbname}. */
   DATABASE_SECRET_ARN: z.string().min(1).optional(),
   /** Where embedded PGlite keeps its files; absent means in memory. */
   PGLITE_DATA_DIR: z.string().min(1).optional(),

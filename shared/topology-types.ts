@@ -1,11 +1,13 @@
 // The vocabulary of lib/topology.ts, in shared/ because the HTTP middleware and the workers read it too. Pure types: no CDK, no I/O. Both runtimes (lib/aws, lib/local)
 // and the HTTP middleware read the same objects.
 import type { z } from 'zod';
+import type { DetailType } from '../shared/events/catalogue';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a function may touch; lib/aws turns each into IAM grants / network access / environment. */
-export type Access = 'database' | 'bus' | 'jwtKeys' | 'vendorSecrets' | 'cache' | 'claimChecks' | 'researchData';
+/** 'database': DML as the application role through the proxy; 'databaseOwner': the schema owner (migrations only). */
+export type Access = 'database' | 'databaseOwner' | 'bus' | 'jwtKeys' | 'vendorSecrets' | 'cache' | 'claimChecks' | 'researchData';
 
 export interface RouteSchemas {
   body?: z.ZodType;
@@ -44,7 +46,7 @@ export interface HttpTrigger<S extends RouteSchemas = RouteSchemas, A extends Ro
 export interface QueueTrigger {
   kind: 'queue';
   /** EventBridge rule: events of these detail-types from our source are routed to the queue. */
-  detailTypes: readonly string[];
+  detailTypes: readonly DetailType[];
   batchSize: number;
   /** Deliveries before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
@@ -82,7 +84,12 @@ export interface FunctionSpec<T extends Trigger = Trigger> {
 
 export type HttpFunctionSpec<S extends RouteSchemas = RouteSchemas, A extends RouteAuth = RouteAuth> = FunctionSpec<HttpTrigger<S, A>>;
 
-/** Keeps the literal types of each entry so handlers get typed bodies from the topology. */
+/**
+ * Keeps the literal types of each entry so handlers get typed bodies from the topology. Marked free of
+ * side effects so that a Lambda bundle keeps only the entry its handler imports (and that entry's
+ * contracts), not the whole topology.
+ */
+/* @__NO_SIDE_EFFECTS__ */
 export function defineFunction<T extends Trigger>(spec: FunctionSpec<T>): FunctionSpec<T> {
   return spec;
 }

@@ -1,6 +1,6 @@
-import { functions } from '../../lib/topology';
+import { listTasks as spec } from '../../lib/topology';
 import { listOpenTasks } from '../../shared/activities/tasks';
 import { getDb } from '../../shared/db/connection';
 import { httpHandler } from '../../shared/http/handler';
 
-export const handler = httpHandler(functions.listTasks, async ({ userId }) => ({ tasks: await listOpenTasks(getDb(), userId) }));
+export const handler = httpHandler(spec, async ({ userId }) => ({ tasks: await listOpenTasks(getDb(), userId) }));

@@ -1,6 +1,6 @@
-import { functions } from '../../lib/topology';
+import { pullChanges as spec } from '../../lib/topology';
 import { getDb } from '../../shared/db/connection';
 import { httpHandler } from '../../shared/http/handler';
 import { pullChanges } from '../../shared/sync/feed';
 
-export const handler = httpHandler(functions.pullChanges, async ({ query, userId }) => pullChanges(getDb(), userId, query));
+export const handler = httpHandler(spec, async ({ query, userId }) => pullChanges(getDb(), userId, query));

@@ -1,7 +1,7 @@
-import { functions } from '../../lib/topology';
+import { updateMe as spec } from '../../lib/topology';
 import { updateMe } from '../../shared/account/profile';
 import { clock } from '../../shared/clock';
 import { getDb } from '../../shared/db/connection';
 import { httpHandler } from '../../shared/http/handler';
 
-export const handler = httpHandler(functions.updateMe, async ({ body, userId }) => updateMe(getDb(), userId, body, clock().now()));
+export const handler = httpHandler(spec, async ({ body, userId }) => updateMe(getDb(), userId, body, clock().now()));

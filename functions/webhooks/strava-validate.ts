@@ -1,11 +1,11 @@
 // GET /api/v1/webhooks/strava: Strava checks that we own the callback before it creates the subscription.
-import { functions } from '../../lib/topology';
+import { stravaSubscriptionValidation as spec } from '../../lib/topology';
 import { Forbidden } from '../../shared/http/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { vendorCredentials } from '../../shared/vendors/credentials';
 import { answerSubscriptionValidation } from '../../shared/vendors/strava';
 
-export const handler = httpHandler(functions.stravaSubscriptionValidation, async ({ query }) => {
+export const handler = httpHandler(spec, async ({ query }) => {
   const { verifyToken } = (await vendorCredentials()).strava;
   // No verify token configured: nobody can know it, so nobody is answered.
   const answer = verifyToken ? answerSubscriptionValidation(query, verifyToken) : { status: 403 as const };

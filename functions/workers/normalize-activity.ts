@@ -1,6 +1,6 @@
 // ActivityReceived -> activities and daily metrics. The batch is applied set-based in one transaction;
 // only the messages that fail are retried (shared/activities/normalize.ts).
-import { functions } from '../../lib/topology';
+import { normalizeActivity as spec } from '../../lib/topology';
 import { createNormalizer } from '../../shared/activities/normalize';
 import { clock } from '../../shared/clock';
 import { getDb } from '../../shared/db/connection';
@@ -29,6 +29,6 @@ function normalizer() {
   }));
 }
 
-export const handler = batchWorker<'ActivityReceived'>(functions.normalizeActivity, async (messages) =>
+export const handler = batchWorker<'ActivityReceived'>(spec, async (messages) =>
   normalizer()(messages.map(({ record, event }) => ({ messageId: record.messageId, record, detail: event.detail, time: event.time }))),
 );

@@ -1,6 +1,6 @@
 // ActivityRecorded / DailyMetricLogged / TrainingDayClosed -> the user's rolling stats from the changed day on, and the risk
 // alerts they raise (RiskAlertRaised + a notification). Messages of one batch for one user share one recompute.
-import { functions } from '../../lib/topology';
+import { updateRollingStats as spec } from '../../lib/topology';
 import { getDb } from '../../shared/db/connection';
 import { DetailType } from '../../shared/events/catalogue';
 import { queueWorker } from '../../shared/events/consumer';
@@ -10,7 +10,7 @@ import { NO_LOAD_CHANGE, recomputeRollingStats } from '../../shared/metrics/roll
 const recompute = coalescePerKey((userId, from) => recomputeRollingStats(getDb(), userId, from));
 
 export const handler = queueWorker<typeof DetailType.ActivityRecorded | typeof DetailType.DailyMetricLogged | typeof DetailType.TrainingDayClosed>(
-  functions.updateRollingStats,
+  spec,
   async (event) => {
     // A check-in or a closed day moves no load; it only asks for the series (and its alerts) to reach the athlete's today.
     const from = event.detailType === DetailType.ActivityRecorded ? event.detail.localDate : NO_LOAD_CHANGE;

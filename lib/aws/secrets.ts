@@ -1,8 +1,14 @@
 // Secrets the handlers read at cold start. Values generated here are placeholders so a fresh stack
 // deploys; real vendor credentials are put in afterwards (`aws secretsmanager put-secret-value`),
 // never committed.
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag';
+
+export interface AppSecretsProps {
+  key: kms.IKey;
+}
 
 export class AppSecrets extends Construct {
   /**
@@ -16,11 +22,13 @@ export class AppSecrets extends Construct {
   /** `{ "key": "<random>" }`: the vendor-token encryption key (AES-256-GCM) is derived from it. */
   public readonly vendorTokenKey: secretsmanager.Secret;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: AppSecretsProps) {
     super(scope, id);
+    const encryptionKey = props.key;
 
     this.jwtKeys = new secretsmanager.Secret(this, 'JwtKeys', {
       description: 'RunningCoach: keys that sign and verify user access tokens',
+      encryptionKey,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({}),
         generateStringKey: 'signingKey',
@@ -31,6 +39,7 @@ export class AppSecrets extends Construct {
 
     this.vendorCredentials = new secretsmanager.Secret(this, 'VendorCredentials', {
       description: 'RunningCoach: Strava and Garmin API credentials (placeholders until set by an operator)',
+      encryptionKey,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({
           stravaClientId: 'placeholder',
@@ -49,6 +58,7 @@ export class AppSecrets extends Construct {
     // the sealed tokens (users reconnect), so it is not rotated automatically.
     this.vendorTokenKey = new secretsmanager.Secret(this, 'VendorTokenKey', {
       description: 'RunningCoach: key material that seals vendor OAuth tokens at rest',
+      encryptionKey,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({}),
         generateStringKey: 'key',
@@ -56,5 +66,14 @@ export class AppSecrets extends Construct {
         excludePunctuation: true,
       },
     });
+
+    const notRotated: Array<[secretsmanager.Secret, string]> = [
+      [this.jwtKeys, 'Rotation needs an overlap (the new seed signs, the previous one still verifies for 15 minutes), done by an operator as README describes; a single-step rotation would log every user out'],
+      [this.vendorCredentials, 'Holds credentials issued by Strava and Garmin; they change when the vendor reissues them, not on our schedule'],
+      [this.vendorTokenKey, 'Vendor OAuth tokens are sealed with it: rotating it would orphan every sealed token (users would reconnect)'],
+    ];
+    for (const [secret, reason] of notRotated) {
+      acknowledge(secret, { 'AwsSolutions-SMG4': reason, 'HIPAA.Security-SecretsManagerRotationEnabled': reason });
+    }
   }
 }

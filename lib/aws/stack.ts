@@ -12,14 +12,22 @@ import { Database } from './data';
 import { DeploySteps, type DeployStep } from './deploy';
 import { Events } from './events';
 import { Functions } from './functions';
+import { Keys } from './keys';
+import { Monitoring } from './monitoring';
 import { Network } from './network';
 import { Schedules, type ScheduledFunction } from './schedules';
 import { AppSecrets } from './secrets';
+import { stageFromContext, type StageConfig } from './stage';
 import { Workers } from './workers';
 
 export interface RunningCoachStackProps extends StackProps {
   topology: Readonly<Record<string, FunctionSpec>>;
+  /** Default: read from context (`-c stage=prod ...`, lib/aws/stage.ts). */
+  stage?: StageConfig;
 }
+
+/** The topology entry whose log line reports the outbox's age (lib/aws/monitoring.ts). */
+const OUTBOX_RELAY = 'relayOutbox';
 
 export class RunningCoachStack extends Stack {
   public readonly api: Api;
@@ -28,36 +36,60 @@ export class RunningCoachStack extends Stack {
   constructor(scope: Construct, id: string, props: RunningCoachStackProps) {
     super(scope, id, props);
     const entries = Object.entries(props.topology);
+    const stage = props.stage ?? stageFromContext(this.node);
 
-    const network = new Network(this, 'Network');
-    const database = new Database(this, 'Database', { network });
-    const secrets = new AppSecrets(this, 'Secrets');
+    const keys = new Keys(this, 'Keys');
+    const network = new Network(this, 'Network', { natGateways: stage.natGateways, logsKey: keys.logs });
+    const database = new Database(this, 'Database', {
+      network,
+      stage,
+      dataKey: keys.data,
+      secretsKey: keys.secrets,
+      logsKey: keys.logs,
+    });
+    const secrets = new AppSecrets(this, 'Secrets', { key: keys.secrets });
     const cache = new Cache(this, 'Cache', { network });
-    const claimChecks = new ClaimChecks(this, 'ClaimChecks');
-    const researchData = new ResearchData(this, 'ResearchData');
+    const claimChecks = new ClaimChecks(this, 'ClaimChecks', { key: keys.data });
+    const researchData = new ResearchData(this, 'ResearchData', { accessLogs: claimChecks.accessLogs });
     const events = new Events(this, 'Events');
-    const alarms = new Alarms(this, 'Alarms');
+    const alarms = new Alarms(this, 'Alarms', { key: keys.messaging, email: stage.alarmEmail });
 
     const functions = new Functions(this, 'Functions', {
       topology: props.topology,
       resources: { network, database, secrets, cache, claimChecks, events, researchData },
+      logsKey: keys.logs,
     });
 
     const routes: ApiRoute[] = entries.flatMap(([name, spec]) =>
       isHttp(spec) ? [{ name, trigger: spec.trigger, handler: functions.get(name), timeoutSeconds: spec.timeoutSeconds }] : [],
     );
-    this.api = new Api(this, 'Api', { routes, authorizer: theAuthorizer(props.topology, functions) });
+    this.api = new Api(this, 'Api', {
+      routes,
+      authorizer: theAuthorizer(props.topology, functions),
+      domain: stage.domain,
+      logsKey: keys.logs,
+    });
 
     this.workers = new Workers(this, 'Workers', {
       workers: entries.flatMap(([name, spec]) => (isQueue(spec) ? [{ name, spec, handler: functions.get(name) }] : [])),
       bus: events.bus,
-      alarmTopic: alarms.topic,
+      alarms,
+      key: keys.messaging,
     });
 
     const schedules: ScheduledFunction[] = entries.flatMap(([name, spec]) =>
       isSchedule(spec) ? [{ name, trigger: spec.trigger, handler: functions.get(name) }] : [],
     );
-    new Schedules(this, 'Schedules', { schedules });
+    new Schedules(this, 'Schedules', { schedules, alarms, key: keys.messaging });
+
+    new Monitoring(this, 'Monitoring', {
+      alarms,
+      functions: functions.entries(),
+      api: this.api.restApi,
+      database,
+      maxCapacityAcu: stage.database.maxCapacityAcu,
+      ...(props.topology[OUTBOX_RELAY] && { outboxRelay: functions.get(OUTBOX_RELAY) }),
+    });
 
     const steps: DeployStep[] = entries.flatMap(([name, spec]) =>
       spec.trigger.kind === 'deploy' ? [{ name, handler: functions.get(name), timeoutSeconds: spec.timeoutSeconds }] : [],
@@ -67,10 +99,12 @@ export class RunningCoachStack extends Stack {
       steps,
       // The network holds the security-group rule that lets the migration reach the database.
       after: [network, database],
-      before: functions.all().filter((fn) => !stepHandlers.has(fn)),
+      // The functions themselves, not their roles: a role must exist before the KMS key policies that
+      // name it, and those keys before the database the migration needs (a cycle otherwise).
+      before: functions.all().filter((fn) => !stepHandlers.has(fn)).map((fn) => fn.node.defaultChild as Construct),
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API (stage included)' });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API (the custom domain when given)' });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
     for (const [name, worker] of this.workers.byName) {
       new CfnOutput(this, `${name}DeadLetterQueueUrl`, {

@@ -2,7 +2,7 @@
 // allow-list, issuer, audience, required exp/iat/sub), never taken from the token's own header: without
 // that, a token could pick `alg: none` or HS256-with-our-public-key.
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { clock } from '../clock';
 import { config } from '../config';
 import { JWT_ALGORITHM, keySet, verificationKey } from './keys';

@@ -1,7 +1,7 @@
 // The activity API's shapes (POST/GET/PATCH/DELETE /api/v1/activities): each value is checked here, once,
 // at the edge. Cross-field plausibility (avg HR above max, a pace no runner can hold, a start in the
 // future) is shared with the vendors' path: shared/vendors/activity.ts validateCandidate.
-import { z } from 'zod';
+import * as z from 'zod';
 import { activitySources, activityTypes } from '../db/schema';
 import { CalendarDate } from './dates';
 

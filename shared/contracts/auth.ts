@@ -1,5 +1,5 @@
 // Request and response shapes of /api/v1/auth/*.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Trimmed and lower-cased before anything else looks at it: one account per address, whatever the case. */
 export const Email = z

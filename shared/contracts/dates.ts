@@ -1,7 +1,7 @@
 // The one calendar date of the API: YYYY-MM-DD, a real day, not before 1900 (years before are typos,
 // 0000 is not even a PostgreSQL date, and they would overflow the date arithmetic). The JSON Schema says
 // all three: `format: date` and a pattern for the year.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CalendarDate = z.iso
   .date()

@@ -1,6 +1,6 @@
 // GET /api/v1/me/export: the shape of the streamed document (shared/account/export.ts writes it). Rows keep
 // their table's columns in camelCase, so a column added to a table is exported without touching this file.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Row = z.record(z.string(), z.unknown());
 

@@ -1,6 +1,6 @@
 // GET /api/v1/ingest/rejections: what a vendor sent that we refused, and why, so the athlete can fix it
 // at the source (a wrong distance, an unplugged HR strap reading 300 bpm).
-import { z } from 'zod';
+import * as z from 'zod';
 import { activityTypes, ingestVendors } from '../db/schema';
 
 export const IngestRejection = z.object({

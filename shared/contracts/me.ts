@@ -1,6 +1,6 @@
 // The account as the app sees it (GET /me) and what it may change (PATCH /me). Every value is checked
 // here, once, at the edge; cross-field rules (HR order, age in the user's own zone) in shared/account/profile.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidTimeZone } from '../domain/dates';
 import { ResponderEvidence } from '../domain/responder';
 import { type notificationKinds, preferredUnits, responderClasses, sexes } from '../db/schema';

@@ -1,7 +1,7 @@
 // The daily check-in, readiness and training-load read models, as the app sees them. Every value is checked
 // here, once, at the edge; "not after the athlete's local today" needs their time zone and is checked by
 // shared/metrics/daily-metrics.ts. Ranges follow the database CHECKs (migrations/0001_initial.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, daysBetween, isValidDate } from '../domain/dates';
 import { readinessLights, riskAlertKinds } from '../db/schema';
 import { CalendarDate } from './dates';

@@ -1,5 +1,5 @@
 // GET /api/v1/notifications and POST /api/v1/notifications/{id}/read.
-import { z } from 'zod';
+import * as z from 'zod';
 import { notificationKinds } from '../db/schema';
 
 export const Notification = z.object({

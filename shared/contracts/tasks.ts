@@ -1,5 +1,5 @@
 // GET /api/v1/tasks: what the athlete still has to do (today: rate the effort of an activity).
-import { z } from 'zod';
+import * as z from 'zod';
 import { activitySources, activityTypes, pendingTaskKinds, pendingTaskStatuses } from '../db/schema';
 import { CalendarDate } from './dates';
 

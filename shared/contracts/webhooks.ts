@@ -1,6 +1,6 @@
 // Request and response schemas of the vendor webhooks and integration routes. Vendor bodies themselves
 // are the vendor schemas of shared/vendors (StravaEvent, GarminPush, AppleRelay).
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectedVendors } from '../db/schema';
 
 const receiptStatus = z.enum(['accepted', 'duplicate']);

@@ -1,10 +1,12 @@
 // One database handle per process (per Lambda container), created lazily outside the handler and
-// reused. Which database: a Secrets Manager secret in AWS, DATABASE_URL when set, else embedded PGlite.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// reused. Which database: in AWS, the RDS Proxy with an IAM token as the application role (DATABASE_HOST);
+// DATABASE_URL when set; else embedded PGlite. The owner's connection (the migration only) lives in
+// owner-connection.ts, so that no other function bundles a Secrets Manager client for it.
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { config } from '../config';
 import { errorFields, logger } from '../logger';
+import { iamAuthToken } from './iam-token';
 import { PGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -12,10 +14,18 @@ export type Db = Kysely<Database>;
 /** Repository functions take this first: a plain handle or an open transaction. */
 export type Conn = Kysely<Database> | Transaction<Database>;
 
+/** AWS: the RDS Proxy, entered with IAM authentication (no password exists for this user). */
+export interface IamEndpoint {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  region: string;
+}
+
 export interface DbOptions {
   url?: string;
-  /** AWS: secret holding the Aurora credentials. */
-  secretArn?: string;
+  iam?: IamEndpoint;
   /** dataDir: kept on disk (else in memory); loadDataDir: start from this dumped data dir (a migrated template) instead of initdb. */
   pglite?: { dataDir?: string; loadDataDir?: Blob };
   poolMax?: number;
@@ -39,7 +49,7 @@ export function createPool(config: pg.PoolConfig & { connectTimeoutMs?: number }
 }
 
 // DATE stays 'YYYY-MM-DD'; int8 counts become numbers. Per pool, not pg's global registry.
-const pgTypes = {
+export const pgTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === 1082) return (value: string) => value;
     if (oid === 20) return (value: string) => Number(value);
@@ -47,27 +57,21 @@ const pgTypes = {
   },
 };
 
-interface AuroraSecret {
-  host: string;
-  port: number;
-  username: string;
-  password: string;
-  dbname?: string;
-}
-
-async function poolFromSecret(secretArn: string, max: number, connectTimeoutMs?: number): Promise<pg.Pool> {
-  const client = new SecretsManagerClient({});
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  const secret = JSON.parse(out.SecretString ?? '{}') as AuroraSecret;
+/**
+ * IAM authentication through the RDS Proxy: pg asks for the password at each new connection, and each
+ * gets a freshly signed token (valid 15 minutes, used only to open the connection; signing is local,
+ * no network call: shared/db/iam-token.ts).
+ */
+export function poolWithIamAuth(endpoint: IamEndpoint, max: number, connectTimeoutMs?: number): pg.Pool {
   return createPool({
-    host: secret.host,
-    port: secret.port,
-    user: secret.username,
-    password: secret.password,
-    database: secret.dbname ?? 'postgres',
+    host: endpoint.host,
+    port: endpoint.port,
+    user: endpoint.user,
+    database: endpoint.database,
+    password: async () => iamAuthToken(endpoint),
     max,
     idleTimeoutMillis: 60_000,
-    // Aurora's CA is loaded through NODE_EXTRA_CA_CERTS (the Lambda runtime's bundle).
+    // The proxy requires TLS; its certificate chains to a public CA.
     ssl: { rejectUnauthorized: true },
     connectTimeoutMs,
   });
@@ -75,16 +79,15 @@ async function poolFromSecret(secretArn: string, max: number, connectTimeoutMs?:
 
 export function createDb(options: DbOptions): Db {
   const max = options.poolMax ?? 2;
-  if (options.secretArn) {
-    const secretArn = options.secretArn;
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => poolFromSecret(secretArn, max, options.connectTimeoutMs) }) });
+  if (options.iam) {
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolWithIamAuth(options.iam, max, options.connectTimeoutMs) }) });
   }
   if (options.url) {
     return new Kysely<Database>({
       dialect: new PostgresDialect({ pool: createPool({ connectionString: options.url, max, connectTimeoutMs: options.connectTimeoutMs }) }),
     });
   }
-  // Imported only on the embedded path: esbuild still bundles PGlite into every Lambda, but no Lambda starts it.
+  // Imported only on the embedded path; Lambda bundles leave PGlite out (lib/aws/bundling.ts).
   const { dataDir, loadDataDir } = options.pglite ?? {};
   const embedded = import('@electric-sql/pglite').then(({ PGlite }) => new PGlite({ dataDir, loadDataDir }));
   return new Kysely<Database>({ dialect: new PGliteDialect(embedded) });
@@ -97,7 +100,9 @@ export function getDb(): Db {
   if (!shared) {
     const c = config();
     shared = createDb({
-      secretArn: c.DATABASE_SECRET_ARN,
+      ...(c.DATABASE_HOST && c.DATABASE_USER && {
+        iam: { host: c.DATABASE_HOST, port: c.DATABASE_PORT, database: c.DATABASE_NAME, user: c.DATABASE_USER, region: c.AWS_REGION },
+      }),
       url: c.DATABASE_URL,
       pglite: { dataDir: c.PGLITE_DATA_DIR },
       poolMax: c.DB_POOL_MAX,

@@ -1,5 +1,5 @@
 // The event catalogue: one zod schema per detail-type, shared by publishers and consumers.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const EVENT_SOURCE = 'runningcoach';
 

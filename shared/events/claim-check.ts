@@ -36,7 +36,8 @@ export class S3ClaimCheckStore implements ClaimCheckStore {
 
   async put(key: string, body: string): Promise<string> {
     await this.client().send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: checkKey(key), Body: body, ContentType: 'application/json', ServerSideEncryption: 'AES256' }),
+      // Under the bucket's customer-managed KMS key (its default encryption, lib/aws/claim-checks.ts).
+      new PutObjectCommand({ Bucket: this.bucket, Key: checkKey(key), Body: body, ContentType: 'application/json', ServerSideEncryption: 'aws:kms' }),
     );
     return `s3://${this.bucket}/${key}`;
   }

@@ -3,7 +3,7 @@
 // (and, after maxReceiveCount, dead-lettered); the rest of the batch is done.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FunctionSpec, QueueTrigger } from '../topology-types';
 import { errorFields, logger, withLambdaContext } from '../logger';
 import { EVENT_SOURCE, eventDetailSchemas, type DetailType, type EventDetail } from './catalogue';

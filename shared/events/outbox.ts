@@ -51,6 +51,15 @@ export interface RelayOptions {
   limit?: number;
 }
 
+/** Seconds since the oldest unpublished event was written (0 when none waits): alarmed on in AWS. */
+export async function oldestOutboxAgeSeconds(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('event_outbox')
+    .select(sql<number>`coalesce(extract(epoch from now() - min(created_at)), 0)::float8`.as('age'))
+    .executeTakeFirstOrThrow();
+  return Math.round(Number(row.age));
+}
+
 /** Publishes what writers left behind, oldest first; rows are locked so two relays never take the same ones. */
 export async function relayOutbox(db: Db, publisher: EventPublisher, options: RelayOptions = {}): Promise<number> {
   const minAge = options.minAgeSeconds ?? 30;

@@ -2,7 +2,7 @@
 // Schema that the OpenAPI document states for the same field: the message and the document say one thing.
 // A message the contract wrote itself (`.refine(..., 'must not be before from')`) is kept; zod's own
 // ("Invalid input: expected int, received number") never reaches a client.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldError } from './errors';
 
 type Json = { [key: string]: unknown };

@@ -1,7 +1,7 @@
 // The vendor-neutral candidates every source maps to, and the plausibility gate they pass before they
 // become activities. Pure: no I/O. Shape (schema) and plausibility (validateCandidate) are separate so an
 // implausible activity is stored as a rejection with its reason instead of failing the request.
-import { z } from 'zod';
+import * as z from 'zod';
 import { activitySources, activityTypes, type ActivitySource, type ActivityType } from '../db/schema';
 
 // The value lists are the database's CHECK lists (shared/db/schema.ts), stated once.

@@ -1,6 +1,6 @@
 // The Apple Health relay: our app reads HKWorkout and daily samples and posts them in our own contract.
 // Pure: the relay handler and worker call these and do the I/O.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type ActivityCandidate,
   type ActivityType,

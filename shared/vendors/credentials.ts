@@ -3,7 +3,7 @@
 // for a quarter of an hour so an operator's update (e.g. the Strava subscription id) arrives without a
 // deploy. Outside AWS they come from the environment (STRAVA_CLIENT_ID, ...; see shared/config.ts).
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../config';
 import { ServiceUnavailable } from '../http/errors';
 import { logger } from '../logger';

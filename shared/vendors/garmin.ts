@@ -1,7 +1,7 @@
 // Garmin Health and Activity API push notifications, mapped to activity and daily-metric candidates.
 // Pure: the webhook handler and worker call these and do the I/O.
 // One push holds many users' summaries, so every result carries the Garmin userId it belongs to.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type ActivityCandidate,
   type ActivitySample,

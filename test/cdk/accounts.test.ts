@@ -1,16 +1,16 @@
-// The account routes as deployed: the authorizer caches nothing and may read the JWT keys secret, and the
+// The account routes as deployed: the authorizer caches its answer for a minute and may read the JWT keys secret, and the
 // export's integration streams (Lambda response streaming, API Gateway STREAM mode, the function's timeout).
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAME_TAG } from '../../lib/aws/function';
 import { RunningCoachStack } from '../../lib/aws/stack';
 import { functions } from '../../lib/topology';
+import { projectApp } from '../support/cdk';
 
 let template: Template;
 
 beforeAll(() => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = projectApp();
   template = Template.fromStack(new RunningCoachStack(app, 'RunningCoach', { topology: functions }));
 });
 
@@ -21,11 +21,11 @@ function functionId(name: string): string {
 }
 
 describe('the account routes in AWS', () => {
-  it('run every user route behind one REQUEST authorizer that caches nothing', () => {
+  it('run every user route behind one REQUEST authorizer whose cached answer lives a minute, well inside a 15-minute token', () => {
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
       IdentitySource: 'method.request.header.Authorization',
-      AuthorizerResultTtlInSeconds: 0,
+      AuthorizerResultTtlInSeconds: 60,
     });
   });
 

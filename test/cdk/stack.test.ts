@@ -1,7 +1,7 @@
 // The stack keeps the topology's promises: every declared function exists once, is reachable the way
 // its trigger says, and may touch exactly what its access list says. Checked on the real topology and
 // on a fixture that exercises every trigger kind.
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ENVIRONMENT, FUNCTION_NAME_TAG, RunningCoachFunction } from '../../lib/aws/function';
@@ -9,6 +9,8 @@ import { RunningCoachStack } from '../../lib/aws/stack';
 import { functions } from '../../lib/topology';
 import { isHttp, isQueue, isSchedule, visibilityTimeoutSeconds, type Access, type FunctionSpec } from '../../shared/topology-types';
 import { DetailType, EVENT_SOURCE } from '../../shared/events/catalogue';
+import { APP_DB_USER } from '../../shared/db/roles';
+import { projectApp } from '../support/cdk';
 
 type Topology = Record<string, FunctionSpec>;
 
@@ -85,7 +87,7 @@ const fixture = {
     description: 'schema migrations',
     memoryMb: 512,
     timeoutSeconds: 300,
-    access: ['database'],
+    access: ['databaseOwner'],
     trigger: { kind: 'deploy' },
   },
 } satisfies Topology;
@@ -100,8 +102,7 @@ const ref = (id: string) => ({ Ref: id });
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
 function synth(topology: Topology): Template {
-  // Skipping bundling keeps the suite fast; `cdk synth` is what proves the entries bundle.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = projectApp();
   return Template.fromStack(new RunningCoachStack(app, 'RunningCoach', { topology }));
 }
 
@@ -176,19 +177,20 @@ describe.each([
     expect([...ids.keys()].sort()).toEqual(Object.keys(topology).sort());
   });
 
-  it('runs every function on arm64 Node.js 22 with source maps, its own timeout and memory, and a retained log group', () => {
+  it('runs every function on arm64 Node.js 24 with tracing, its own timeout and memory, and a retained, encrypted log group', () => {
     for (const [name, spec] of entries) {
       const fn = template.toJSON().Resources[ids.get(name)!] as CfnResource;
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
+        TracingConfig: { Mode: 'Active' },
         Timeout: spec.timeoutSeconds,
         MemorySize: spec.memoryMb,
         Environment: { Variables: expect.objectContaining(DEFAULT_ENVIRONMENT) },
       });
       const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(template.toJSON().Resources[logGroupId]).toMatchObject({
-        Properties: { RetentionInDays: 30 },
+        Properties: { RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^KeysLogsKey/), 'Arn'] } },
         DeletionPolicy: 'Delete',
       });
     }
@@ -256,8 +258,9 @@ describe.each([
       const dlqId = getAttTarget(redrive.deadLetterTargetArn);
       expect((template.toJSON().Resources[dlqId] as CfnResource).Properties).toMatchObject({
         MessageRetentionPeriod: 14 * 24 * 3600,
-        SqsManagedSseEnabled: true,
+        KmsMasterKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^KeysMessagingKey/), 'Arn'] },
       });
+      expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^KeysMessagingKey/), 'Arn'] });
       for (const id of [queueId, dlqId]) {
         template.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [ref(id)],
@@ -283,11 +286,14 @@ describe.each([
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         AlarmActions: [ref(topicId!)],
       });
+      // Concurrency fits the proxy (lib/aws/concurrency.ts).
+      expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: expect.any(Number) });
       template.hasOutput(`${name}DeadLetterQueueUrl`, { Value: ref(dlqId) });
     }
   });
 
-  it('runs every schedule from a rule with its expression on the default bus', () => {
+  it('runs every schedule from a rule with its expression on the default bus, one run at a time, failures into an alarmed DLQ', () => {
+    const topicId = resources(template, 'AWS::SNS::Topic')[0]![0];
     for (const [name, spec] of entries) {
       if (!isSchedule(spec)) continue;
       const [, rule] = theOne(template, 'AWS::Events::Rule', {
@@ -295,6 +301,17 @@ describe.each([
         Targets: Match.arrayWith([Match.objectLike({ Arn: arnOf(ids.get(name)!) })]),
       });
       expect(rule.Properties.EventBusName).toBeUndefined();
+      const target = (rule.Properties.Targets as Array<{ DeadLetterConfig?: { Arn: unknown } }>)[0]!;
+      const dlqId = getAttTarget(target.DeadLetterConfig!.Arn);
+      const [, invokeConfig] = theOne(template, 'AWS::Lambda::EventInvokeConfig', { FunctionName: ref(ids.get(name)!) });
+      expect(invokeConfig.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: arnOf(dlqId) } });
+      theOne(template, 'AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+        AlarmActions: [ref(topicId!)],
+      });
+      const fn = template.toJSON().Resources[ids.get(name)!] as CfnResource;
+      expect(fn.Properties.ReservedConcurrentExecutions, name).toBe(1);
     }
   });
 
@@ -318,8 +335,10 @@ describe.each([
   it('grants each function what its access list names, and puts only database and cache users in the VPC', () => {
     const json = template.toJSON().Resources as Record<string, CfnResource>;
     const databaseSecretId = resources(template, 'AWS::SecretsManager::SecretTargetAttachment')[0]![0];
+    const proxyId = resources(template, 'AWS::RDS::DBProxy')[0]![0];
     const expectedEnvironment: Record<Access, string> = {
-      database: 'DATABASE_SECRET_ARN',
+      database: 'DATABASE_HOST',
+      databaseOwner: 'DATABASE_SECRET_ARN',
       bus: 'EVENT_BUS_NAME',
       jwtKeys: 'JWT_SECRET_ARN',
       vendorSecrets: 'VENDOR_SECRET_ARN',
@@ -333,7 +352,7 @@ describe.each([
       const granted = Object.keys(expectedEnvironment).filter((kind) => variables[expectedEnvironment[kind as Access]] !== undefined);
       expect(granted.sort(), name).toEqual([...new Set(spec.access)].sort());
 
-      const inVpc = spec.access.includes('database') || spec.access.includes('cache');
+      const inVpc = spec.access.includes('database') || spec.access.includes('databaseOwner') || spec.access.includes('cache');
       expect(fn.Properties.VpcConfig !== undefined, `${name} in the VPC`).toBe(inVpc);
 
       const roleId = getAttTarget(fn.Properties.Role);
@@ -341,6 +360,13 @@ describe.each([
         resources(template, 'AWS::IAM::Policy', { Roles: [ref(roleId)] }).map(([, p]) => p.Properties.PolicyDocument),
       );
       if (spec.access.includes('database')) {
+        // Through the proxy, as the application role, with an IAM token: no password, no secret.
+        expect(variables).toMatchObject({ DATABASE_HOST: { 'Fn::GetAtt': [proxyId, 'Endpoint'] }, DATABASE_USER: APP_DB_USER });
+        expect(statements).toContain('rds-db:connect');
+        expect(statements).toContain(`/${APP_DB_USER}`);
+      }
+      if (!spec.access.includes('databaseOwner')) expect(statements, name).not.toContain(JSON.stringify(ref(databaseSecretId)));
+      if (spec.access.includes('databaseOwner')) {
         expect(variables.DATABASE_SECRET_ARN).toEqual(ref(databaseSecretId));
         expect(statements).toContain('secretsmanager:GetSecretValue');
         expect(statements).toContain(JSON.stringify(ref(databaseSecretId)));
@@ -351,21 +377,25 @@ describe.each([
     }
   });
 
-  it('lets only the clients’ security groups reach the database on 5432 and the cache on 6379', () => {
+  it('lets database clients reach only the proxy, only the owners reach the cluster, and cache clients the cache', () => {
     const json = template.toJSON().Resources as Record<string, CfnResource>;
+    const [, proxy] = theOne(template, 'AWS::RDS::DBProxy', { EngineFamily: 'POSTGRESQL' });
+    const proxyGroup = (proxy.Properties.VpcSecurityGroupIds as unknown[])[0];
     const [, cluster] = theOne(template, 'AWS::RDS::DBCluster', { Engine: 'aurora-postgresql', StorageEncrypted: true });
     const databaseGroup = (cluster.Properties.VpcSecurityGroupIds as unknown[])[0];
     const [, cache] = theOne(template, 'AWS::ElastiCache::ServerlessCache', { Engine: 'valkey' });
     const cacheGroup = (cache.Properties.SecurityGroupIds as unknown[])[0];
     for (const [group, port, access] of [
-      [databaseGroup, 5432, 'database'],
+      [proxyGroup, 5432, 'database'],
+      [databaseGroup, 5432, 'databaseOwner'],
       [cacheGroup, 6379, 'cache'],
     ] as const) {
       const [, rule] = theOne(template, 'AWS::EC2::SecurityGroupIngress', { GroupId: group, FromPort: port, ToPort: port });
       for (const [name, spec] of entries) {
-        if (!spec.access.includes(access)) continue;
-        const groups = (json[ids.get(name)!]!.Properties.VpcConfig as { SecurityGroupIds: unknown[] }).SecurityGroupIds;
-        expect(groups, `${name} may reach the ${access}`).toContainEqual(rule.Properties.SourceSecurityGroupId);
+        const groups = (json[ids.get(name)!]!.Properties.VpcConfig as { SecurityGroupIds: unknown[] } | undefined)?.SecurityGroupIds ?? [];
+        expect(groups.some((g) => JSON.stringify(g) === JSON.stringify(rule.Properties.SourceSecurityGroupId)), `${name} may reach the ${access}`).toBe(
+          spec.access.includes(access),
+        );
       }
     }
   });
@@ -395,13 +425,13 @@ describe.each([
     }
   });
 
-  it('deploys stage v1 with tracing, metrics, access logs and throttling, and answers CORS preflights', () => {
+  it('deploys stage v1 with tracing, metrics, access logs, error-level execution logs and the app throttle, and answers CORS preflights', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',
       TracingEnabled: true,
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
       MethodSettings: Match.arrayWith([
-        Match.objectLike({ MetricsEnabled: true, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', MetricsEnabled: true, LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
       ]),
     });
     const preflights = JSON.stringify(resources(template, 'AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' }));
@@ -444,7 +474,7 @@ describe('the stack refuses a topology it cannot serve', () => {
 
 describe('the function wrapper', () => {
   it('fills in defaults around the caller’s environment and never overwrites it', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = projectApp();
     const stack = new Stack(app, 'Wrapper');
     new RunningCoachFunction(stack, 'health', {
       name: 'health',

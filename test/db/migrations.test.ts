@@ -50,6 +50,13 @@ async function fingerprint(): Promise<string[]> {
     join pg_class cl on cl.oid = d.objoid and d.classoid = 'pg_class'::regclass
     join pg_namespace n on n.oid = cl.relnamespace and n.nspname = current_schema()
     join pg_attribute a on a.attrelid = cl.oid and a.attnum = d.objsubid
+    union all
+    select 'grant ' || privilege_type || ' on ' || table_name || ' to ' || grantee
+    from information_schema.role_table_grants
+    where table_schema = current_schema() and grantee <> current_user
+    union all
+    select 'default privileges ' || d.defaclobjtype::text || ' ' || coalesce(array_to_string(d.defaclacl, ','), '')
+    from pg_default_acl d join pg_namespace n on n.oid = d.defaclnamespace and n.nspname = current_schema()
     order by 1`.execute(db);
   const bookkeeping = new RegExp(`\\b(${bookkeepingTables.join('|')})\\b`);
   return [...summarize(await introspectColumns(db)).split('\n'), ...rows.map((r) => r.line)].filter(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineFunction } from '../../shared/topology-types';
 import { Conflict } from '../../shared/http/errors';
 import { httpHandler, respond } from '../../shared/http/handler';

@@ -1,9 +1,9 @@
 // POST /api/v1/integrations/strava/connect {code}: link the user's Strava athlete.
-import { functions } from '../../../lib/topology';
+import { connectStrava as spec } from '../../../lib/topology';
 import { getDb } from '../../../shared/db/connection';
 import { httpHandler, respond } from '../../../shared/http/handler';
 import { connectStrava } from '../../../shared/vendors/integrations';
 
-export const handler = httpHandler(functions.connectStrava, async ({ body, userId }) =>
+export const handler = httpHandler(spec, async ({ body, userId }) =>
   respond(201, await connectStrava(getDb(), userId, body), { Location: '/api/v1/integrations/strava' }),
 );

@@ -1,10 +1,10 @@
 // DELETE /api/v1/integrations/{vendor}: forget the vendor's tokens; the link stays as 'disconnected'.
-import { functions } from '../../../lib/topology';
+import { disconnectVendor as spec } from '../../../lib/topology';
 import { getDb } from '../../../shared/db/connection';
 import { httpHandler, respond } from '../../../shared/http/handler';
 import { disconnectVendor } from '../../../shared/vendors/integrations';
 
-export const handler = httpHandler(functions.disconnectVendor, async ({ params, userId }) => {
+export const handler = httpHandler(spec, async ({ params, userId }) => {
   await disconnectVendor(getDb(), userId, params.vendor);
   return respond(204);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateCandidate } from '../../../shared/vendors/activity';
 import { AppleRelay, AppleWorkout, appleActivityType, mapAppleDaily, mapAppleWorkout } from '../../../shared/vendors/apple';
 

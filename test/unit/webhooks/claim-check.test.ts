@@ -18,7 +18,7 @@ describe('the S3 claim-check store', () => {
     s3.on(PutObjectCommand).resolves({});
     const pointer = await storeClaimCheck('activity-received/garmin/abc.json', { activityDetails: [{ summaryId: 's' }] }, store);
     expect(pointer).toBe('s3://claims-bucket/activity-received/garmin/abc.json');
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'claims-bucket', Key: 'activity-received/garmin/abc.json', ServerSideEncryption: 'AES256' });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'claims-bucket', Key: 'activity-received/garmin/abc.json', ServerSideEncryption: 'aws:kms' });
 
     // The SDK's streaming body, reduced to the one method the store calls.
     const body = { transformToString: async () => '{"activityDetails":[{"summaryId":"s"}]}' };

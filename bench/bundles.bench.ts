@@ -1,0 +1,81 @@
+// `npm run bench bundles`: every Lambda of the topology bundled exactly as it ships (lib/aws/bundling.ts),
+// its minified size, and the median time a fresh Node process takes to import it (5 runs each), beside
+// an empty module imported the same way in the same run. Also with --enable-source-maps (what the
+// source-map decision rests on) and with the AWS SDK left to the Lambda runtime (what bundling it costs).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { esbuildOptions, MAX_BUNDLE_BYTES } from '../lib/aws/bundling';
+import { PROJECT_ROOT } from '../lib/aws/function';
+import { functions } from '../lib/topology';
+
+const RUNS = 5;
+const SDK = ['@aws-sdk/*', '@smithy/*'];
+
+/** Milliseconds from process start of the import to its end, measured inside a fresh process. */
+function coldImportMs(file: string, nodeOptions: string[] = []): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
+  const out = execFileSync(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_ENV: 'production', AWS_REGION: 'us-east-1' },
+    encoding: 'utf8',
+  });
+  return Number(out);
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const medianOf = (file: string, nodeOptions: string[] = []) => median(Array.from({ length: RUNS }, () => coldImportMs(file, nodeOptions)));
+
+export default async function bundles(): Promise<void> {
+  // Inside the project, so that the variant with the SDK left out resolves it from node_modules, as the
+  // Lambda runtime would from its own.
+  const cache = path.join(PROJECT_ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(path.join(cache, 'rc-bundles-'));
+  try {
+    const empty = path.join(dir, 'empty.mjs');
+    writeFileSync(empty, 'export const handler = async () => undefined;\n');
+    const rows: Array<{ name: string; kb: number; ms: number; maps: number; sdkKb: number; sdkMs: number }> = [];
+    for (const [name, spec] of Object.entries(functions)) {
+      const entry = path.join(PROJECT_ROOT, spec.entry);
+      const shipped = path.join(dir, name, 'index.mjs');
+      await build(esbuildOptions(entry, shipped));
+      // What shipping source maps would cost: the same bundle with its map, loaded with --enable-source-maps.
+      const withMaps = path.join(dir, name, 'with-maps.mjs');
+      await build(esbuildOptions(entry, withMaps, { sourcemap: true }));
+      const runtimeSdk = path.join(dir, name, 'runtime-sdk.mjs');
+      await build(esbuildOptions(entry, runtimeSdk, { sourcemap: false, external: SDK }));
+      rows.push({
+        name,
+        kb: statSync(shipped).size / 1024,
+        ms: medianOf(shipped),
+        maps: medianOf(withMaps, ['--enable-source-maps']),
+        sdkKb: statSync(runtimeSdk).size / 1024,
+        sdkMs: medianOf(runtimeSdk),
+      });
+    }
+    const baseline = medianOf(empty);
+    const baselineMaps = medianOf(empty, ['--enable-source-maps']);
+    // The three variants of a function are measured one after the other, so a load spike on this shared
+    // machine shows up as noise across functions rather than as a bias between variants.
+    console.log(`cold import, median of ${RUNS} fresh processes; empty module: ${baseline.toFixed(1)} ms (${baselineMaps.toFixed(1)} ms with source maps)`);
+    console.log('function                         KB    ms  x empty | +source maps ms | SDK from runtime: KB    ms');
+    for (const r of rows) {
+      const over = r.kb * 1024 > MAX_BUNDLE_BYTES ? ' OVER' : '';
+      console.log(
+        `${r.name.padEnd(30)} ${r.kb.toFixed(0).padStart(5)}${over.padEnd(5)} ${r.ms.toFixed(0).padStart(4)} ${(r.ms / baseline).toFixed(1).padStart(6)} | ${r.maps.toFixed(0).padStart(15)} | ${r.sdkKb.toFixed(0).padStart(20)} ${r.sdkMs.toFixed(0).padStart(5)}`,
+      );
+    }
+    const all = (pick: (r: (typeof rows)[number]) => number) => median(rows.map(pick));
+    console.log(
+      `median over functions: ${all((r) => r.kb).toFixed(0)} KB, ${all((r) => r.ms).toFixed(0)} ms (${(all((r) => r.ms) / baseline).toFixed(1)}x empty); with source maps ${all((r) => r.maps).toFixed(0)} ms; SDK from runtime ${all((r) => r.sdkKb).toFixed(0)} KB, ${all((r) => r.sdkMs).toFixed(0)} ms`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,83 @@
+// What ships in each Lambda, built exactly as NodejsFunction builds it (lib/aws/bundling.ts): no embedded
+// PostgreSQL, local runtime, test or bench code; no other route's topology entry; and the size budget
+// (lib/aws/bundling.ts says why the AWS SDK and the Redis client are counted apart).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions, FORBIDDEN_IN_BUNDLES, MAX_BUNDLE_BYTES, PINNED_LIBRARIES } from '../../lib/aws/bundling';
+import { PROJECT_ROOT } from '../../lib/aws/function';
+import { functions } from '../../lib/topology';
+
+const entries = Object.entries(functions);
+let dir: string;
+let outputs: Map<string, { bytes: number; inputs: string[]; pinnedBytes: number; text: string }>;
+
+beforeAll(async () => {
+  const cache = path.join(PROJECT_ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  dir = mkdtempSync(path.join(cache, 'rc-bundle-test-'));
+  // One esbuild run for every entry: the same options as one NodejsFunction each, much faster.
+  const { entryPoints: _entry, outfile: _outfile, ...options } = esbuildOptions('', '', { sourcemap: false });
+  const result = await build({
+    ...options,
+    entryPoints: Object.fromEntries(entries.map(([name, spec]) => [name, path.join(PROJECT_ROOT, spec.entry)])),
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    write: false,
+  });
+  const meta = result.metafile as Metafile;
+  outputs = new Map(
+    result.outputFiles
+      .filter((file) => file.path.endsWith('.mjs'))
+      .map((file) => {
+        const key = Object.keys(meta.outputs).find((o) => path.resolve(o) === file.path)!;
+        const inputs = meta.outputs[key]!.inputs;
+        const pinnedBytes = Object.entries(inputs)
+          .filter(([input]) => PINNED_LIBRARIES.some((pattern) => pattern.test(input)))
+          .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+        return [path.basename(file.path, '.mjs'), { bytes: file.contents.length, inputs: Object.keys(inputs), pinnedBytes, text: file.text }];
+      }),
+  );
+}, 300_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('every Lambda bundle', () => {
+  it('exists for every topology function', () => {
+    expect([...outputs.keys()].sort()).toEqual(entries.map(([name]) => name).sort());
+  });
+
+  it('leaves out embedded PostgreSQL, the local runtime, tests and benches', () => {
+    for (const [name, out] of outputs) {
+      const forbidden = out.inputs.filter((input) => FORBIDDEN_IN_BUNDLES.some((pattern) => pattern.test(input)));
+      expect(forbidden, name).toEqual([]);
+    }
+  });
+
+  it('carries at most its own topology entry, never another route’s', () => {
+    for (const [name, out] of outputs) {
+      const own = functions[name as keyof typeof functions].entry;
+      const others = [...out.text.matchAll(/entry:"(functions\/[^"]+)"/g)].map((m) => m[1]).filter((entry) => entry !== own);
+      expect(others, name).toEqual([]);
+    }
+    // The check can see an entry: a handler that imports the topology carries its own.
+    expect(outputs.get('getTrainingLoad')!.text).toContain(`entry:"${functions.getTrainingLoad.entry}"`);
+  });
+
+  it(`is at most ${MAX_BUNDLE_BYTES / 1024} KB minified, besides the pinned AWS SDK and Redis client`, () => {
+    const over = [...outputs]
+      .filter(([, out]) => out.bytes - out.pinnedBytes > MAX_BUNDLE_BYTES)
+      .map(([name, out]) => `${name} ${Math.round((out.bytes - out.pinnedBytes) / 1024)} KB`);
+    expect(over).toEqual([]);
+  });
+
+  it(`is at most ${MAX_BUNDLE_BYTES / 1024} KB whole when the function uses no AWS SDK client or Redis (database-only routes)`, () => {
+    const sdkFree = [...outputs].filter(([, out]) => out.pinnedBytes === 0);
+    expect(sdkFree.map(([name]) => name)).toEqual(expect.arrayContaining(['getTrainingLoad', 'getMe', 'listActivities', 'health']));
+    const over = sdkFree.filter(([, out]) => out.bytes > MAX_BUNDLE_BYTES).map(([name, out]) => `${name} ${Math.round(out.bytes / 1024)} KB`);
+    expect(over).toEqual([]);
+  });
+});
