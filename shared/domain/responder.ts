@@ -7,7 +7,7 @@
 // - all of it related to the change in chronic load over the window: a larger load increase is expected to
 //   buy a larger gain (HERITAGE: the same program, responses from none to large; Bouchard & Rankinen 2001).
 // Pure: the caller reads the rows; nothing here reads a clock or a database.
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, daysBetween } from './dates';
 
 /** How strongly an athlete's markers answer training. */
