@@ -272,66 +272,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/onboarding": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Onboard: profile, goal, availability and current volume -> a new training plan
-         * @description Stores the profile, generates a plan toward the goal race from the current load; cancels the active plan
-         */
-        post: operations["onboard"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/plan/current": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Read the current training plan
-         * @description The active plan, this week's planned load and the workouts from the local today on
-         */
-        get: operations["getCurrentPlan"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/plan/regenerate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Regenerate the plan from today (new availability or goal optional)
-         * @description A new plan version from today on, from the stored load; the past and completed workouts kept
-         */
-        post: operations["regeneratePlan"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/daily-metrics": {
         parameters: {
             query?: never;
@@ -502,6 +442,66 @@ export interface paths {
         get: operations["listIngestRejections"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Onboard: profile, goal, availability and current volume -> a new training plan
+         * @description Stores the profile, generates a plan toward the goal race from the current load; cancels the active plan
+         */
+        post: operations["onboard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plan/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the current training plan
+         * @description The active plan, this week's planned load and the workouts from the local today on
+         */
+        get: operations["getCurrentPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plan/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Regenerate the plan from today (new availability or goal optional)
+         * @description A new plan version from today on, from the stored load; the past and completed workouts kept
+         */
+        post: operations["regeneratePlan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1155,206 +1155,6 @@ export interface components {
         };
         /**
          * @example {
-         *       "profile": {
-         *         "dob": "1990-05-01",
-         *         "sex": "female",
-         *         "weightKg": 58,
-         *         "heightCm": 165,
-         *         "maxHr": 188,
-         *         "restingHr": 50,
-         *         "lactateThresholdHr": 168
-         *       },
-         *       "goal": {
-         *         "raceDistance": "half",
-         *         "raceDate": "2026-06-21",
-         *         "goalTimeMinutes": 115
-         *       },
-         *       "availability": {
-         *         "daysPerWeek": 4,
-         *         "longRunDay": "sun",
-         *         "unavailableDays": [
-         *           "fri"
-         *         ],
-         *         "maxSessionMinutes": 120
-         *       },
-         *       "current": {
-         *         "weeklyMinutes": 180,
-         *         "longestRecentRunMinutes": 70,
-         *         "experience": "intermediate"
-         *       }
-         *     }
-         */
-        OnboardingBody: {
-            profile?: {
-                dob: string;
-                /** @enum {string} */
-                sex: "female" | "male" | "unspecified";
-                weightKg: number;
-                heightCm: number;
-                maxHr?: number;
-                restingHr?: number;
-                lactateThresholdHr?: number;
-            };
-            goal: {
-                raceDistance: ("5k" | "10k" | "half" | "marathon") | {
-                    meters: number;
-                };
-                raceDate: string;
-                /** @description The finish time the athlete aims for, minutes */
-                goalTimeMinutes?: number;
-            };
-            availability: {
-                /** @description Running days per week */
-                daysPerWeek: number;
-                /** @enum {string} */
-                longRunDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-                unavailableDays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
-                maxSessionMinutes?: number;
-            };
-            current: {
-                weeklyMinutes?: number;
-                weeklyDistanceKm?: number;
-                longestRecentRunMinutes?: number;
-                /** @enum {string} */
-                experience: "beginner" | "intermediate" | "advanced";
-            };
-        };
-        /**
-         * @example {
-         *       "plan": {
-         *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
-         *         "goal": {
-         *           "raceDistance": "half",
-         *           "distanceMeters": 21097.5,
-         *           "raceDate": "2026-06-21",
-         *           "goalTimeMinutes": 115
-         *         },
-         *         "startDate": "2026-03-02",
-         *         "raceDate": "2026-06-21",
-         *         "phases": [
-         *           {
-         *             "name": "base",
-         *             "startDate": "2026-03-02",
-         *             "endDate": "2026-04-05"
-         *           },
-         *           {
-         *             "name": "build",
-         *             "startDate": "2026-04-06",
-         *             "endDate": "2026-05-10"
-         *           },
-         *           {
-         *             "name": "peak",
-         *             "startDate": "2026-05-11",
-         *             "endDate": "2026-06-07"
-         *           },
-         *           {
-         *             "name": "taper",
-         *             "startDate": "2026-06-08",
-         *             "endDate": "2026-06-21"
-         *           }
-         *         ],
-         *         "version": 1,
-         *         "status": "active"
-         *       },
-         *       "week": {
-         *         "index": 0,
-         *         "phase": "base",
-         *         "plannedLoad": 760
-         *       },
-         *       "workouts": [
-         *         {
-         *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
-         *           "date": "2026-03-03",
-         *           "type": "easy",
-         *           "targetDurationMinutes": 45,
-         *           "targetDistanceMeters": 7000,
-         *           "targetRpe": 3,
-         *           "zone": 2,
-         *           "plannedLoad": 135,
-         *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
-         *           "state": "planned",
-         *           "completedActivityId": null
-         *         }
-         *       ]
-         *     }
-         */
-        CurrentPlan: {
-            plan: {
-                /** Format: uuid */
-                id: string;
-                goal: {
-                    raceDistance: ("5k" | "10k" | "half" | "marathon") | {
-                        meters: number;
-                    };
-                    distanceMeters: number;
-                    raceDate: string;
-                    goalTimeMinutes: number | null;
-                };
-                startDate: string;
-                raceDate: string;
-                phases: {
-                    /** @enum {string} */
-                    name: "base" | "build" | "peak" | "taper";
-                    startDate: string;
-                    endDate: string;
-                }[];
-                version: number;
-                /** @enum {string} */
-                status: "active" | "completed" | "cancelled";
-            };
-            week: {
-                index: number;
-                /** @enum {string} */
-                phase: "base" | "build" | "peak" | "taper";
-                plannedLoad: number;
-            };
-            workouts: {
-                /** Format: uuid */
-                id: string;
-                date: string;
-                /** @enum {string} */
-                type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
-                targetDurationMinutes: number | null;
-                targetDistanceMeters: number | null;
-                targetRpe: number | null;
-                zone: number | null;
-                plannedLoad: number | null;
-                description: string;
-                /** @enum {string} */
-                state: "planned" | "completed" | "skipped" | "missed";
-                completedActivityId: string | null;
-            }[];
-        };
-        /**
-         * @example {
-         *       "availability": {
-         *         "daysPerWeek": 5,
-         *         "longRunDay": "sat",
-         *         "unavailableDays": [
-         *           "mon"
-         *         ]
-         *       },
-         *       "goal": {
-         *         "goalTimeMinutes": 112
-         *       }
-         *     }
-         */
-        RegeneratePlanBody: {
-            availability?: {
-                /** @description Running days per week */
-                daysPerWeek: number;
-                /** @enum {string} */
-                longRunDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-                unavailableDays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
-                maxSessionMinutes?: number;
-            };
-            goal?: {
-                raceDate?: string;
-                goalTimeMinutes?: number | null;
-            };
-        };
-        /**
-         * @example {
          *       "date": "2024-05-01",
          *       "restingHr": 48,
          *       "hrvRmssd": 64.2,
@@ -1813,6 +1613,206 @@ export interface components {
             startTime: string | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        /**
+         * @example {
+         *       "profile": {
+         *         "dob": "1990-05-01",
+         *         "sex": "female",
+         *         "weightKg": 58,
+         *         "heightCm": 165,
+         *         "maxHr": 188,
+         *         "restingHr": 50,
+         *         "lactateThresholdHr": 168
+         *       },
+         *       "goal": {
+         *         "raceDistance": "half",
+         *         "raceDate": "2026-06-21",
+         *         "goalTimeMinutes": 115
+         *       },
+         *       "availability": {
+         *         "daysPerWeek": 4,
+         *         "longRunDay": "sun",
+         *         "unavailableDays": [
+         *           "fri"
+         *         ],
+         *         "maxSessionMinutes": 120
+         *       },
+         *       "current": {
+         *         "weeklyMinutes": 180,
+         *         "longestRecentRunMinutes": 70,
+         *         "experience": "intermediate"
+         *       }
+         *     }
+         */
+        OnboardingBody: {
+            profile?: {
+                dob: string;
+                /** @enum {string} */
+                sex: "female" | "male" | "unspecified";
+                weightKg: number;
+                heightCm: number;
+                maxHr?: number;
+                restingHr?: number;
+                lactateThresholdHr?: number;
+            };
+            goal: {
+                raceDistance: ("5k" | "10k" | "half" | "marathon") | {
+                    meters: number;
+                };
+                raceDate: string;
+                /** @description The finish time the athlete aims for, minutes */
+                goalTimeMinutes?: number;
+            };
+            availability: {
+                /** @description Running days per week */
+                daysPerWeek: number;
+                /** @enum {string} */
+                longRunDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                unavailableDays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                maxSessionMinutes?: number;
+            };
+            current: {
+                weeklyMinutes?: number;
+                weeklyDistanceKm?: number;
+                longestRecentRunMinutes?: number;
+                /** @enum {string} */
+                experience: "beginner" | "intermediate" | "advanced";
+            };
+        };
+        /**
+         * @example {
+         *       "plan": {
+         *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
+         *         "goal": {
+         *           "raceDistance": "half",
+         *           "distanceMeters": 21097.5,
+         *           "raceDate": "2026-06-21",
+         *           "goalTimeMinutes": 115
+         *         },
+         *         "startDate": "2026-03-02",
+         *         "raceDate": "2026-06-21",
+         *         "phases": [
+         *           {
+         *             "name": "base",
+         *             "startDate": "2026-03-02",
+         *             "endDate": "2026-04-05"
+         *           },
+         *           {
+         *             "name": "build",
+         *             "startDate": "2026-04-06",
+         *             "endDate": "2026-05-10"
+         *           },
+         *           {
+         *             "name": "peak",
+         *             "startDate": "2026-05-11",
+         *             "endDate": "2026-06-07"
+         *           },
+         *           {
+         *             "name": "taper",
+         *             "startDate": "2026-06-08",
+         *             "endDate": "2026-06-21"
+         *           }
+         *         ],
+         *         "version": 1,
+         *         "status": "active"
+         *       },
+         *       "week": {
+         *         "index": 0,
+         *         "phase": "base",
+         *         "plannedLoad": 760
+         *       },
+         *       "workouts": [
+         *         {
+         *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
+         *           "date": "2026-03-03",
+         *           "type": "easy",
+         *           "targetDurationMinutes": 45,
+         *           "targetDistanceMeters": 7000,
+         *           "targetRpe": 3,
+         *           "zone": 2,
+         *           "plannedLoad": 135,
+         *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
+         *           "state": "planned",
+         *           "completedActivityId": null
+         *         }
+         *       ]
+         *     }
+         */
+        CurrentPlan: {
+            plan: {
+                /** Format: uuid */
+                id: string;
+                goal: {
+                    raceDistance: ("5k" | "10k" | "half" | "marathon") | {
+                        meters: number;
+                    };
+                    distanceMeters: number;
+                    raceDate: string;
+                    goalTimeMinutes: number | null;
+                };
+                startDate: string;
+                raceDate: string;
+                phases: {
+                    /** @enum {string} */
+                    name: "base" | "build" | "peak" | "taper";
+                    startDate: string;
+                    endDate: string;
+                }[];
+                version: number;
+                /** @enum {string} */
+                status: "active" | "completed" | "cancelled";
+            };
+            week: {
+                index: number;
+                /** @enum {string} */
+                phase: "base" | "build" | "peak" | "taper";
+                plannedLoad: number;
+            };
+            workouts: {
+                /** Format: uuid */
+                id: string;
+                date: string;
+                /** @enum {string} */
+                type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                targetDurationMinutes: number | null;
+                targetDistanceMeters: number | null;
+                targetRpe: number | null;
+                zone: number | null;
+                plannedLoad: number | null;
+                description: string;
+                /** @enum {string} */
+                state: "planned" | "completed" | "skipped" | "missed";
+                completedActivityId: string | null;
+            }[];
+        };
+        /**
+         * @example {
+         *       "availability": {
+         *         "daysPerWeek": 5,
+         *         "longRunDay": "sat",
+         *         "unavailableDays": [
+         *           "mon"
+         *         ]
+         *       },
+         *       "goal": {
+         *         "goalTimeMinutes": 112
+         *       }
+         *     }
+         */
+        RegeneratePlanBody: {
+            availability?: {
+                /** @description Running days per week */
+                daysPerWeek: number;
+                /** @enum {string} */
+                longRunDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                unavailableDays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                maxSessionMinutes?: number;
+            };
+            goal?: {
+                raceDate?: string;
+                goalTimeMinutes?: number | null;
+            };
         };
         /**
          * @description RFC 9457 problem details. Switch on `code`; `type` is the same code as a URI.
@@ -3267,431 +3267,6 @@ export interface operations {
             };
         };
     };
-    onboard: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "profile": {
-                 *         "dob": "1990-05-01",
-                 *         "sex": "female",
-                 *         "weightKg": 58,
-                 *         "heightCm": 165,
-                 *         "maxHr": 188,
-                 *         "restingHr": 50,
-                 *         "lactateThresholdHr": 168
-                 *       },
-                 *       "goal": {
-                 *         "raceDistance": "half",
-                 *         "raceDate": "2026-06-21",
-                 *         "goalTimeMinutes": 115
-                 *       },
-                 *       "availability": {
-                 *         "daysPerWeek": 4,
-                 *         "longRunDay": "sun",
-                 *         "unavailableDays": [
-                 *           "fri"
-                 *         ],
-                 *         "maxSessionMinutes": 120
-                 *       },
-                 *       "current": {
-                 *         "weeklyMinutes": 180,
-                 *         "longestRecentRunMinutes": 70,
-                 *         "experience": "intermediate"
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["OnboardingBody"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    Location: components["headers"]["Location"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "plan": {
-                     *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
-                     *         "goal": {
-                     *           "raceDistance": "half",
-                     *           "distanceMeters": 21097.5,
-                     *           "raceDate": "2026-06-21",
-                     *           "goalTimeMinutes": 115
-                     *         },
-                     *         "startDate": "2026-03-02",
-                     *         "raceDate": "2026-06-21",
-                     *         "phases": [
-                     *           {
-                     *             "name": "base",
-                     *             "startDate": "2026-03-02",
-                     *             "endDate": "2026-04-05"
-                     *           },
-                     *           {
-                     *             "name": "build",
-                     *             "startDate": "2026-04-06",
-                     *             "endDate": "2026-05-10"
-                     *           },
-                     *           {
-                     *             "name": "peak",
-                     *             "startDate": "2026-05-11",
-                     *             "endDate": "2026-06-07"
-                     *           },
-                     *           {
-                     *             "name": "taper",
-                     *             "startDate": "2026-06-08",
-                     *             "endDate": "2026-06-21"
-                     *           }
-                     *         ],
-                     *         "version": 1,
-                     *         "status": "active"
-                     *       },
-                     *       "week": {
-                     *         "index": 0,
-                     *         "phase": "base",
-                     *         "plannedLoad": 760
-                     *       },
-                     *       "workouts": [
-                     *         {
-                     *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
-                     *           "date": "2026-03-03",
-                     *           "type": "easy",
-                     *           "targetDurationMinutes": 45,
-                     *           "targetDistanceMeters": 7000,
-                     *           "targetRpe": 3,
-                     *           "zone": 2,
-                     *           "plannedLoad": 135,
-                     *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
-                     *           "state": "planned",
-                     *           "completedActivityId": null
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CurrentPlan"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
-            "4XX": {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem details: quote the requestId */
-            "5XX": {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCurrentPlan: {
-        parameters: {
-            query?: {
-                weeks?: "all" | string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "plan": {
-                     *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
-                     *         "goal": {
-                     *           "raceDistance": "half",
-                     *           "distanceMeters": 21097.5,
-                     *           "raceDate": "2026-06-21",
-                     *           "goalTimeMinutes": 115
-                     *         },
-                     *         "startDate": "2026-03-02",
-                     *         "raceDate": "2026-06-21",
-                     *         "phases": [
-                     *           {
-                     *             "name": "base",
-                     *             "startDate": "2026-03-02",
-                     *             "endDate": "2026-04-05"
-                     *           },
-                     *           {
-                     *             "name": "build",
-                     *             "startDate": "2026-04-06",
-                     *             "endDate": "2026-05-10"
-                     *           },
-                     *           {
-                     *             "name": "peak",
-                     *             "startDate": "2026-05-11",
-                     *             "endDate": "2026-06-07"
-                     *           },
-                     *           {
-                     *             "name": "taper",
-                     *             "startDate": "2026-06-08",
-                     *             "endDate": "2026-06-21"
-                     *           }
-                     *         ],
-                     *         "version": 1,
-                     *         "status": "active"
-                     *       },
-                     *       "week": {
-                     *         "index": 0,
-                     *         "phase": "base",
-                     *         "plannedLoad": 760
-                     *       },
-                     *       "workouts": [
-                     *         {
-                     *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
-                     *           "date": "2026-03-03",
-                     *           "type": "easy",
-                     *           "targetDurationMinutes": 45,
-                     *           "targetDistanceMeters": 7000,
-                     *           "targetRpe": 3,
-                     *           "zone": 2,
-                     *           "plannedLoad": 135,
-                     *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
-                     *           "state": "planned",
-                     *           "completedActivityId": null
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CurrentPlan"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
-            "4XX": {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem details: quote the requestId */
-            "5XX": {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    regeneratePlan: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "availability": {
-                 *         "daysPerWeek": 5,
-                 *         "longRunDay": "sat",
-                 *         "unavailableDays": [
-                 *           "mon"
-                 *         ]
-                 *       },
-                 *       "goal": {
-                 *         "goalTimeMinutes": 112
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["RegeneratePlanBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "plan": {
-                     *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
-                     *         "goal": {
-                     *           "raceDistance": "half",
-                     *           "distanceMeters": 21097.5,
-                     *           "raceDate": "2026-06-21",
-                     *           "goalTimeMinutes": 115
-                     *         },
-                     *         "startDate": "2026-03-02",
-                     *         "raceDate": "2026-06-21",
-                     *         "phases": [
-                     *           {
-                     *             "name": "base",
-                     *             "startDate": "2026-03-02",
-                     *             "endDate": "2026-04-05"
-                     *           },
-                     *           {
-                     *             "name": "build",
-                     *             "startDate": "2026-04-06",
-                     *             "endDate": "2026-05-10"
-                     *           },
-                     *           {
-                     *             "name": "peak",
-                     *             "startDate": "2026-05-11",
-                     *             "endDate": "2026-06-07"
-                     *           },
-                     *           {
-                     *             "name": "taper",
-                     *             "startDate": "2026-06-08",
-                     *             "endDate": "2026-06-21"
-                     *           }
-                     *         ],
-                     *         "version": 1,
-                     *         "status": "active"
-                     *       },
-                     *       "week": {
-                     *         "index": 0,
-                     *         "phase": "base",
-                     *         "plannedLoad": 760
-                     *       },
-                     *       "workouts": [
-                     *         {
-                     *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
-                     *           "date": "2026-03-03",
-                     *           "type": "easy",
-                     *           "targetDurationMinutes": 45,
-                     *           "targetDistanceMeters": 7000,
-                     *           "targetRpe": 3,
-                     *           "zone": 2,
-                     *           "plannedLoad": 135,
-                     *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
-                     *           "state": "planned",
-                     *           "completedActivityId": null
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CurrentPlan"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
-            "4XX": {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem details: quote the requestId */
-            "5XX": {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listDailyMetrics: {
         parameters: {
             query: {
@@ -4770,6 +4345,431 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["IngestRejectionList"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    onboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "profile": {
+                 *         "dob": "1990-05-01",
+                 *         "sex": "female",
+                 *         "weightKg": 58,
+                 *         "heightCm": 165,
+                 *         "maxHr": 188,
+                 *         "restingHr": 50,
+                 *         "lactateThresholdHr": 168
+                 *       },
+                 *       "goal": {
+                 *         "raceDistance": "half",
+                 *         "raceDate": "2026-06-21",
+                 *         "goalTimeMinutes": 115
+                 *       },
+                 *       "availability": {
+                 *         "daysPerWeek": 4,
+                 *         "longRunDay": "sun",
+                 *         "unavailableDays": [
+                 *           "fri"
+                 *         ],
+                 *         "maxSessionMinutes": 120
+                 *       },
+                 *       "current": {
+                 *         "weeklyMinutes": 180,
+                 *         "longestRecentRunMinutes": 70,
+                 *         "experience": "intermediate"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["OnboardingBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "plan": {
+                     *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
+                     *         "goal": {
+                     *           "raceDistance": "half",
+                     *           "distanceMeters": 21097.5,
+                     *           "raceDate": "2026-06-21",
+                     *           "goalTimeMinutes": 115
+                     *         },
+                     *         "startDate": "2026-03-02",
+                     *         "raceDate": "2026-06-21",
+                     *         "phases": [
+                     *           {
+                     *             "name": "base",
+                     *             "startDate": "2026-03-02",
+                     *             "endDate": "2026-04-05"
+                     *           },
+                     *           {
+                     *             "name": "build",
+                     *             "startDate": "2026-04-06",
+                     *             "endDate": "2026-05-10"
+                     *           },
+                     *           {
+                     *             "name": "peak",
+                     *             "startDate": "2026-05-11",
+                     *             "endDate": "2026-06-07"
+                     *           },
+                     *           {
+                     *             "name": "taper",
+                     *             "startDate": "2026-06-08",
+                     *             "endDate": "2026-06-21"
+                     *           }
+                     *         ],
+                     *         "version": 1,
+                     *         "status": "active"
+                     *       },
+                     *       "week": {
+                     *         "index": 0,
+                     *         "phase": "base",
+                     *         "plannedLoad": 760
+                     *       },
+                     *       "workouts": [
+                     *         {
+                     *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
+                     *           "date": "2026-03-03",
+                     *           "type": "easy",
+                     *           "targetDurationMinutes": 45,
+                     *           "targetDistanceMeters": 7000,
+                     *           "targetRpe": 3,
+                     *           "zone": 2,
+                     *           "plannedLoad": 135,
+                     *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
+                     *           "state": "planned",
+                     *           "completedActivityId": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrentPlan"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCurrentPlan: {
+        parameters: {
+            query?: {
+                weeks?: "all" | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "plan": {
+                     *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
+                     *         "goal": {
+                     *           "raceDistance": "half",
+                     *           "distanceMeters": 21097.5,
+                     *           "raceDate": "2026-06-21",
+                     *           "goalTimeMinutes": 115
+                     *         },
+                     *         "startDate": "2026-03-02",
+                     *         "raceDate": "2026-06-21",
+                     *         "phases": [
+                     *           {
+                     *             "name": "base",
+                     *             "startDate": "2026-03-02",
+                     *             "endDate": "2026-04-05"
+                     *           },
+                     *           {
+                     *             "name": "build",
+                     *             "startDate": "2026-04-06",
+                     *             "endDate": "2026-05-10"
+                     *           },
+                     *           {
+                     *             "name": "peak",
+                     *             "startDate": "2026-05-11",
+                     *             "endDate": "2026-06-07"
+                     *           },
+                     *           {
+                     *             "name": "taper",
+                     *             "startDate": "2026-06-08",
+                     *             "endDate": "2026-06-21"
+                     *           }
+                     *         ],
+                     *         "version": 1,
+                     *         "status": "active"
+                     *       },
+                     *       "week": {
+                     *         "index": 0,
+                     *         "phase": "base",
+                     *         "plannedLoad": 760
+                     *       },
+                     *       "workouts": [
+                     *         {
+                     *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
+                     *           "date": "2026-03-03",
+                     *           "type": "easy",
+                     *           "targetDurationMinutes": 45,
+                     *           "targetDistanceMeters": 7000,
+                     *           "targetRpe": 3,
+                     *           "zone": 2,
+                     *           "plannedLoad": 135,
+                     *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
+                     *           "state": "planned",
+                     *           "completedActivityId": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrentPlan"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    regeneratePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "availability": {
+                 *         "daysPerWeek": 5,
+                 *         "longRunDay": "sat",
+                 *         "unavailableDays": [
+                 *           "mon"
+                 *         ]
+                 *       },
+                 *       "goal": {
+                 *         "goalTimeMinutes": 112
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["RegeneratePlanBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "plan": {
+                     *         "id": "5b0c1c52-3f4e-4a8e-9d0b-2f6f1f7e9a01",
+                     *         "goal": {
+                     *           "raceDistance": "half",
+                     *           "distanceMeters": 21097.5,
+                     *           "raceDate": "2026-06-21",
+                     *           "goalTimeMinutes": 115
+                     *         },
+                     *         "startDate": "2026-03-02",
+                     *         "raceDate": "2026-06-21",
+                     *         "phases": [
+                     *           {
+                     *             "name": "base",
+                     *             "startDate": "2026-03-02",
+                     *             "endDate": "2026-04-05"
+                     *           },
+                     *           {
+                     *             "name": "build",
+                     *             "startDate": "2026-04-06",
+                     *             "endDate": "2026-05-10"
+                     *           },
+                     *           {
+                     *             "name": "peak",
+                     *             "startDate": "2026-05-11",
+                     *             "endDate": "2026-06-07"
+                     *           },
+                     *           {
+                     *             "name": "taper",
+                     *             "startDate": "2026-06-08",
+                     *             "endDate": "2026-06-21"
+                     *           }
+                     *         ],
+                     *         "version": 1,
+                     *         "status": "active"
+                     *       },
+                     *       "week": {
+                     *         "index": 0,
+                     *         "phase": "base",
+                     *         "plannedLoad": 760
+                     *       },
+                     *       "workouts": [
+                     *         {
+                     *           "id": "9f1d2c3b-4a5e-4f60-8a7b-1c2d3e4f5a6b",
+                     *           "date": "2026-03-03",
+                     *           "type": "easy",
+                     *           "targetDurationMinutes": 45,
+                     *           "targetDistanceMeters": 7000,
+                     *           "targetRpe": 3,
+                     *           "zone": 2,
+                     *           "plannedLoad": 135,
+                     *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
+                     *           "state": "planned",
+                     *           "completedActivityId": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrentPlan"];
                 };
             };
             /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */

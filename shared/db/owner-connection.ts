@@ -3,7 +3,7 @@
 // application role through the proxy (connection.ts).
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { createPool, type Db } from './connection';
 import type { Database } from './schema';
 
@@ -29,7 +29,12 @@ export function ownerCredentials(secretArn: string, client = new SecretsManagerC
     return JSON.parse(out.SecretString ?? '{}') as AuroraSecret;
   };
   return {
-    get: () => (current ??= fetch().catch((error: unknown) => ((current = undefined), Promise.reject(error)))),
+    get: () =>
+      (current ??= fetch().catch((error: unknown) => {
+        // A failed fetch is not cached: the next connection asks again.
+        current = undefined;
+        throw error;
+      })),
     invalidate: () => void (current = undefined),
   };
 }

@@ -2,7 +2,7 @@
 // strava-client.ts, the claim-check store) publishes ActivityReceived and implements the I/O ports below;
 // the normalization half (functions/workers/normalize-activity.ts, shared/activities/*) consumes them
 // through these interfaces (adapters.ts builds the real ones), so either side is tested with fakes.
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { ConnectedVendor } from '../db/schema';
 import { AppleRelay } from './apple';
 import { GarminPush } from './garmin';

@@ -15,7 +15,7 @@ import { FUNCTIONS_PER_ALARM } from '../../lib/aws/monitoring';
 import { RunningCoachStack } from '../../lib/aws/stack';
 import { stageFromContext } from '../../lib/aws/stage';
 import { functions } from '../../lib/topology';
-import { isHttp, isQueue, type FunctionSpec } from '../../lib/topology-types';
+import { isHttp, isQueue, type FunctionSpec } from '../../shared/topology-types';
 import { APP_DB_USER } from '../../shared/db/roles';
 import { projectApp } from '../support/cdk';
 

@@ -1,6 +1,6 @@
 // Validation messages read as sentences for a person, one per field, in the words the document uses.
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '../../shared/contracts/activities';
 import { RegisterBody } from '../../shared/contracts/auth';
 import { DateRangeQuery, LogDailyMetricsBody } from '../../shared/contracts/metrics';
