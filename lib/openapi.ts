@@ -80,7 +80,7 @@ export function openApiDocument(topology: Record<string, FunctionSpec>): Json {
     const successes: Record<string, Json> = {};
     for (const status of successStatuses(trigger)) {
       const description = status === (successStatus ?? 200) ? (STATUS_TEXT[status] ?? 'Success') : otherStatuses![status]!;
-      const hasBody = response !== undefined && status !== 204;
+      const hasBody = response !== undefined && status !== 204 && status !== 304;
       successes[String(status)] = {
         description,
         headers: {

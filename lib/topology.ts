@@ -33,7 +33,8 @@ import { IngestRejectionList } from '../shared/contracts/ingest';
 import { ListNotificationsQuery, Notification, NotificationIdParams, NotificationList } from '../shared/contracts/notifications';
 import { TaskList } from '../shared/contracts/tasks';
 import { defineFunction, type FunctionSpec } from '../shared/topology-types';
-import { CurrentPlan, CurrentPlanQuery, OnboardingBody, RegenerateBody } from '../shared/contracts/plans';
+import { CurrentPlan, CurrentPlanQuery, OnboardingBody, PlanChangeList, RegenerateBody, Workout, WorkoutIdParams } from '../shared/contracts/plans';
+import { Home } from '../shared/contracts/home';
 import { PullQuery, PushBody, PushResponse, SyncPage } from '../shared/contracts/sync';
 
 export const health = /* @__PURE__ */ defineFunction({
@@ -78,7 +79,7 @@ export const updateMe = /* @__PURE__ */ defineFunction({
   description: 'Changes any part of the profile, settings, baselines or responder class',
   memoryMb: 256,
   timeoutSeconds: 10,
-  access: ['database'],
+  access: ['database', 'cache'],
   trigger: { kind: 'http', method: 'PATCH', path: '/api/v1/me', auth: 'user', summary: 'Update my account', maxBodyBytes: 16_384, schemas: { body: UpdateMeBody, response: MeResponse } },
 });
 export const exportMe = /* @__PURE__ */ defineFunction({
@@ -95,7 +96,7 @@ export const deleteMe = /* @__PURE__ */ defineFunction({
   description: 'Erases the account and every row and vendor token that belongs to it',
   memoryMb: 256,
   timeoutSeconds: 30,
-  access: ['database'],
+  access: ['database', 'cache'],
   trigger: { kind: 'http', method: 'DELETE', path: '/api/v1/me', auth: 'user', summary: 'Erase my account', successStatus: 204, schemas: {} },
 });
 // scrypt (32 MiB, p=3) needs CPU: Lambda grants it in proportion to memory.
@@ -257,7 +258,7 @@ export const logDailyMetrics = /* @__PURE__ */ defineFunction({
   description: "Upserts the day's check-in, judges readiness, follows the HR/HRV baselines, emits DailyMetricLogged",
   memoryMb: 256,
   timeoutSeconds: 10,
-  access: ['database', 'bus'],
+  access: ['database', 'bus', 'cache'],
   trigger: {
     kind: 'http',
     method: 'POST',
@@ -303,7 +304,7 @@ export const updateRollingStats = /* @__PURE__ */ defineFunction({
   description: 'Recomputes rolling stats from the changed day on; raises risk alerts (RiskAlertRaised, notification)',
   memoryMb: 512,
   timeoutSeconds: 30,
-  access: ['database', 'bus'],
+  access: ['database', 'bus', 'cache'],
   trigger: {
     kind: 'queue',
     detailTypes: ['ActivityRecorded', 'DailyMetricLogged', 'TrainingDayClosed'],
@@ -317,7 +318,7 @@ export const createActivity = /* @__PURE__ */ defineFunction({
   description: 'Records a manual or app-recorded activity (idempotent by externalId); asks for RPE when missing',
   memoryMb: 256,
   timeoutSeconds: 10,
-  access: ['database', 'bus'],
+  access: ['database', 'bus', 'cache'],
   trigger: {
     kind: 'http',
     method: 'POST',
@@ -351,7 +352,7 @@ export const updateActivity = /* @__PURE__ */ defineFunction({
   description: 'Sets RPE, feeling, notes or type; RPE sets the internal load and closes the RPE task',
   memoryMb: 256,
   timeoutSeconds: 10,
-  access: ['database', 'bus'],
+  access: ['database', 'bus', 'cache'],
   trigger: {
     kind: 'http',
     method: 'PATCH',
@@ -367,7 +368,7 @@ export const deleteActivity = /* @__PURE__ */ defineFunction({
   description: 'Deletes an activity (a duplicate from another source takes over its load)',
   memoryMb: 256,
   timeoutSeconds: 10,
-  access: ['database', 'bus'],
+  access: ['database', 'bus', 'cache'],
   trigger: { kind: 'http', method: 'DELETE', path: '/api/v1/activities/{id}', auth: 'user', summary: 'Delete an activity', successStatus: 204, schemas: { params: ActivityIdParams } },
 });
 export const listTasks = /* @__PURE__ */ defineFunction({
@@ -391,7 +392,7 @@ export const readNotification = /* @__PURE__ */ defineFunction({
   description: 'Marks a notification read (idempotent)',
   memoryMb: 256,
   timeoutSeconds: 10,
-  access: ['database'],
+  access: ['database', 'cache'],
   trigger: { kind: 'http', method: 'POST', path: '/api/v1/notifications/{id}/read', auth: 'user', summary: 'Mark a notification read', schemas: { params: NotificationIdParams, response: Notification } },
 });
 export const listIngestRejections = /* @__PURE__ */ defineFunction({
@@ -408,7 +409,7 @@ export const normalizeActivity = /* @__PURE__ */ defineFunction({
   memoryMb: 512,
   // Strava fetches for a batch of 10, four at a time, each up to 10 s.
   timeoutSeconds: 60,
-  access: ['database', 'bus', 'vendorSecrets', 'claimChecks'],
+  access: ['database', 'bus', 'vendorSecrets', 'claimChecks', 'cache'],
   trigger: { kind: 'queue', detailTypes: ['ActivityReceived'], batchSize: 10, maxReceiveCount: 5 },
 });
 export const closeTrainingDays = /* @__PURE__ */ defineFunction({
@@ -462,13 +463,78 @@ export const migrate = /* @__PURE__ */ defineFunction({
   trigger: { kind: 'deploy' },
 });
 
+export const evaluatePlanAdaptation = /* @__PURE__ */ defineFunction({
+  entry: 'functions/workers/evaluate-plan-adaptation.ts',
+  description: "Adapts the plan: today's workout to the morning readiness, the next days to a risk alert, a missed long run moved",
+  memoryMb: 512,
+  timeoutSeconds: 30,
+  access: ['database', 'cache'],
+  trigger: {
+    kind: 'queue',
+    detailTypes: ['DailyMetricLogged', 'RiskAlertRaised', 'WorkoutMissed'],
+    batchSize: 10,
+    maxReceiveCount: 5,
+  },
+});
+
+export const missedWorkoutSweep = /* @__PURE__ */ defineFunction({
+  entry: 'functions/schedules/missed-workout-sweep.ts',
+  description: 'Hourly: athletes whose local midnight passed get their past planned workouts completed (linked) or missed (WorkoutMissed)',
+  memoryMb: 512,
+  timeoutSeconds: 120,
+  access: ['database', 'bus', 'cache'],
+  trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
+});
+
+export const getHome = /* @__PURE__ */ defineFunction({
+  entry: 'functions/api/get-home.ts',
+  description: "The home screen: today's workout and readiness, load status, plan week, next workouts, tasks, unread notifications, alerts (cached per user)",
+  memoryMb: 256,
+  timeoutSeconds: 10,
+  access: ['database', 'cache'],
+  trigger: {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/home',
+    auth: 'user',
+    summary: 'The home screen',
+    schemas: { response: Home },
+    otherStatuses: { 304: 'Not modified: the ETag sent in If-None-Match is still current (no body)' },
+  },
+});
+
+export const listPlanChanges = /* @__PURE__ */ defineFunction({
+  entry: 'functions/api/plan/list-plan-changes.ts',
+  description: "The active plan's change log: every version, its trigger and reason, each workout before and after",
+  memoryMb: 256,
+  timeoutSeconds: 10,
+  access: ['database'],
+  trigger: { kind: 'http', method: 'GET', path: '/api/v1/plan/changes', auth: 'user', summary: 'List plan changes', schemas: { response: PlanChangeList } },
+});
+
+export const restoreWorkout = /* @__PURE__ */ defineFunction({
+  entry: 'functions/api/plan/restore-workout.ts',
+  description: 'Puts an adapted workout (today or later) back to its original prescription; the coach leaves it alone from then on',
+  memoryMb: 256,
+  timeoutSeconds: 10,
+  access: ['database', 'cache'],
+  trigger: {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/plan/workouts/{id}/restore',
+    auth: 'user',
+    summary: 'Restore an adapted workout',
+    schemas: { params: WorkoutIdParams, response: Workout },
+  },
+});
+
 /** Every entry: what lib/aws and lib/local build. A handler imports only its own entry (above), never this. */
 export const onboard = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/onboard.ts',
   description: 'Stores the profile, generates a plan toward the goal race from the current load; cancels the active plan',
   memoryMb: 512,
   timeoutSeconds: 15,
-  access: ['database'],
+  access: ['database', 'cache'],
   trigger: {
     kind: 'http',
     method: 'POST',
@@ -502,7 +568,7 @@ export const regeneratePlan = /* @__PURE__ */ defineFunction({
   description: 'A new plan version from today on, from the stored load; the past and completed workouts kept',
   memoryMb: 512,
   timeoutSeconds: 15,
-  access: ['database'],
+  access: ['database', 'cache'],
   trigger: {
     kind: 'http',
     method: 'POST',
@@ -600,6 +666,11 @@ export const functions = {
   pullChanges,
   pushMutations,
   pruneSyncResults,
+  evaluatePlanAdaptation,
+  missedWorkoutSweep,
+  getHome,
+  listPlanChanges,
+  restoreWorkout,
 } satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;

@@ -11,6 +11,7 @@ import * as samples from './0006_samples';
 import * as resilience from './0007_resilience';
 import * as sync from './0008_sync';
 import * as responders from './0009_responders';
+import * as adaptation from './0010_adaptation';
 import * as appRole from './0011_app_role';
 
 export const migrations: Record<string, Migration> = {
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0007_resilience': resilience,
   '0008_sync': sync,
   '0009_responders': responders,
+  '0010_adaptation': adaptation,
   '0011_app_role': appRole,
 };

@@ -17,7 +17,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startAwsEndpoint(bus: LocalBus, queues: Map<string, LocalQueue>): Promise<AwsEndpoint> {
+export async function startAwsEndpoint(bus: LocalBus, queues: Map<string, LocalQueue>, listenPort = 0): Promise<AwsEndpoint> {
   const server: Server = createServer(async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
     let input: Record<string, unknown> = {};
@@ -59,7 +59,10 @@ export async function startAwsEndpoint(bus: LocalBus, queues: Map<string, LocalQ
     }
     return reply(400, 'application/x-amz-json-1.1', { __type: 'UnknownOperationException', message: `local runtime does not emulate ${target}` });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listenPort, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -21,6 +21,9 @@ import { LocalQueue } from './queue';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** The port of this process's first AWS endpoint (see startLocalRuntime). */
+let awsEndpointPort: number | undefined;
+
 export interface LocalRuntimeOptions {
   topology: Record<string, FunctionSpec>;
   /** 0 picks a free port. */
@@ -136,7 +139,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     })),
     log,
   );
-  const endpoint: AwsEndpoint = await startAwsEndpoint(bus, queues);
+  // The SDK clients are built once per process and keep the endpoint they saw first: a runtime started after
+  // another one (the season simulator's scenarios, one after the other) listens where the first one did.
+  // (Were that port still taken, by a runtime still running, a fresh one is used as before.)
+  const endpoint: AwsEndpoint = await startAwsEndpoint(bus, queues, awsEndpointPort ?? 0).catch(() => startAwsEndpoint(bus, queues, 0));
+  awsEndpointPort = Number(new URL(endpoint.url).port);
 
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint.url,

@@ -1,10 +1,11 @@
 // DELETE /me: the right to erasure. Every row that belongs to the user goes in one transaction (the users
-// row cascades to every user-owned table: see migrations/0001). Nothing per user lives outside the
-// database: the cache holds only webhook idempotency records, keyed by vendor event, without health data,
-// expiring with their TTL. (A feature that caches per user must delete its keys here, by name: a
-// serverless cache has no SCAN.) The authorizer checks that the token's user exists and caches nothing,
+// row cascades to every user-owned table: see migrations/0001). Per user, the cache holds the home screen
+// (shared/home), deleted here by name (a serverless cache has no SCAN); otherwise only webhook idempotency
+// records, keyed by vendor event, without health data, expiring with their TTL. The authorizer checks that the token's user exists and caches nothing,
 // so the user's access tokens stop working at once; refresh tokens are deleted with the account.
+import { cacheClient } from '../cache/client';
 import type { Db } from '../db/connection';
+import { homeKey } from '../home/cache';
 import { logger } from '../logger';
 
 /** Erases the account; a second call (or a vanished user) is a no-op. */
@@ -12,6 +13,9 @@ export async function eraseAccount(db: Db, userId: string): Promise<{ erased: bo
   const user = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
   if (!user) return { erased: false };
   const links = await db.selectFrom('vendor_connections').select('vendor').where('user_id', '=', userId).execute();
+  // Cache first: if it fails, the account still exists and the user can retry; the other way round a failure
+  // would leave an entry nobody can ask to delete any more.
+  await cacheClient().del([homeKey(userId)]);
 
   await db.transaction().execute(async (trx) => {
     // Explicit for the data that must not outlive the account even if a cascade were ever dropped:

@@ -10,6 +10,7 @@ import { notificationPreferenceKeys, type Me, type UpdateMe } from '../contracts
 import { recomputeTrimpHistory, trimpBaselinesChanged } from '../activities/trimp-history';
 import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
+import { homeChanged } from '../home/cache';
 
 /** What GET /me shows; the sync feed reads the same columns. */
 export const PROFILE_COLUMNS = [
@@ -155,8 +156,10 @@ export async function updateMe(db: Conn, userId: string, patch: UpdateMe, now: D
     if (trimpBaselinesChanged(current, row)) enqueued = await recomputeTrimpHistory(trx as Transaction<Database>, userId, row);
     return toMe(row);
   };
+  // Inside a caller's transaction the caller publishes and drops the home screen after its commit.
   if ('isTransaction' in db && db.isTransaction) return run(db);
   const me = await db.transaction().execute(run);
   await publishEnqueued(db as Db, publisher, enqueued);
+  await homeChanged(userId);
   return me;
 }

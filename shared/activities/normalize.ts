@@ -33,6 +33,7 @@ import { classifyStravaEvent, mapStravaActivity, type StravaActivity } from '../
 import { vendorFailureAction } from '../vendors/strava-client';
 import type { ActivityOp, OpResult } from './plan';
 import { applyActivityOps } from './service';
+import { homeChanged } from '../home/cache';
 
 export interface ReceivedMessage {
   messageId: string;
@@ -226,6 +227,7 @@ export function createNormalizer(deps: NormalizeDeps) {
     let i = 0;
     for (const w of works) for (const _ of w.ops) logResult(w.message, applied.results[i++]!);
     await publish(applied.enqueued);
+    await homeChanged(...ops.map((op) => op.userId));
   }
 
   const publish = (enqueued: EnqueuedEvent[]) => publishEnqueued(deps.db, deps.publisher, enqueued);

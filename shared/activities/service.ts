@@ -13,6 +13,7 @@ import { enqueueEvents, publishEnqueued, type EnqueuedEvent } from '../events/ou
 import type { EventPublisher } from '../events/publisher';
 import { BadRequest, NotFound, Unauthorized, Unprocessable } from '../http/errors';
 import { fieldError } from '../http/field-errors';
+import { linkActivitiesToWorkouts } from '../adaptation/sweep';
 import { type ActivityCandidate, toUtcInstant, validateCandidate } from '../vendors/activity';
 import { type ActivityOp, type ActivityPlan, finishLoads, loadChanges, type OpResult, planActivityChanges, taskChanges, type UserContext, type WorkingRow } from './plan';
 import {
@@ -29,6 +30,7 @@ import {
   storeRejections,
   upsertActivities,
 } from './store';
+import { homeChanged } from '../home/cache';
 
 export interface Applied {
   results: OpResult[];
@@ -62,6 +64,8 @@ export async function applyActivityOps(trx: Transaction<Database>, ops: readonly
 async function writePlan(trx: Transaction<Database>, plan: ActivityPlan, users: ReadonlyMap<string, UserContext>): Promise<void> {
   // Rows first (samples and tasks point at them; promoted duplicates stop pointing at what is deleted).
   await upsertActivities(trx, [...plan.upserts.values()]);
+  // That day's planned workout is done as soon as the activity is recorded (the midnight sweep closes the rest).
+  await linkActivitiesToWorkouts(trx, [...plan.upserts.values()]);
   await replaceSamples(trx, plan);
   await deleteActivities(trx, [...plan.deletes].map((id) => plan.before.get(id)).filter((r): r is WorkingRow => !!r));
   const tasks = taskChanges(plan);
@@ -99,6 +103,7 @@ export interface ActivityDeps {
 async function run(deps: ActivityDeps, ops: ActivityOp[]): Promise<Applied> {
   const applied = await deps.db.transaction().execute((trx) => applyActivityOps(trx, ops, { now: deps.now }));
   await publishEnqueued(deps.db, deps.publisher, applied.enqueued);
+  await homeChanged(...ops.map((op) => op.userId));
   return applied;
 }
 

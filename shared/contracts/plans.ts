@@ -20,6 +20,30 @@ const CalendarDate = z
   .string()
   .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidDate(d), 'must be a date YYYY-MM-DD');
 
+// Examples for the OpenAPI document (lib/openapi.ts): each is valid under its schema (test/unit/openapi.test.ts).
+const EXAMPLE_WORKOUT_ID = '7d2f1c3a-8e4b-4c6d-9f0a-1b2c3d4e5f60';
+const tempoExample = {
+  type: 'tempo' as const,
+  targetDurationMinutes: 50,
+  targetDistanceMeters: 9000,
+  targetRpe: 7,
+  zone: 4,
+  description: '15 min easy, 25 min at threshold, 10 min easy',
+};
+const workoutExample = {
+  id: EXAMPLE_WORKOUT_ID,
+  date: '2027-03-10',
+  ...tempoExample,
+  targetRpe: 6,
+  zone: 3,
+  description: `${tempoExample.description} (one zone easier: your readiness is yellow)`,
+  plannedLoad: 300,
+  state: 'planned' as const,
+  completedActivityId: null,
+  adaptation: { original: tempoExample, reason: { code: 'readiness_yellow', message: "Your readiness is yellow this morning, so today's session is a little easier." } },
+};
+export const examples = { workout: workoutExample, prescription: tempoExample };
+
 export const Weekday = z.enum(weekdays);
 export const Experience = z.enum(experienceLevels);
 
@@ -130,7 +154,8 @@ export const CurrentPlanQuery = z.object({
     .union([z.literal('all'), z.string().regex(/^\d{1,3}$/, 'must be a whole number of weeks or "all"')])
     .default('2')
     .transform((w) => (w === 'all' ? ('all' as const) : Number(w)))
-    .refine((w) => w === 'all' || w >= 1, 'must be at least 1'),
+    .refine((w) => w === 'all' || w >= 1, 'must be at least 1')
+    .meta({ examples: ['4'] }),
 });
 export type CurrentPlanQuery = z.infer<typeof CurrentPlanQuery>;
 
@@ -157,6 +182,17 @@ export const Plan = z.object({
 });
 export type Plan = z.infer<typeof Plan>;
 
+/** What a workout asks of the athlete: its original in `adaptation`, before/after in the change log. */
+export const Prescription = z.object({
+  type: z.enum(workoutTypes),
+  targetDurationMinutes: z.number().nullable(),
+  targetDistanceMeters: z.number().nullable(),
+  targetRpe: z.number().nullable(),
+  zone: z.number().nullable(),
+  description: z.string(),
+});
+export type Prescription = z.infer<typeof Prescription>;
+
 export const Workout = z.object({
   id: z.uuid(),
   date: z.string(),
@@ -172,7 +208,14 @@ export const Workout = z.object({
   description: z.string(),
   state: z.enum(workoutStates),
   completedActivityId: z.uuid().nullable(),
-});
+  /**
+   * Set when the coach changed this workout (readiness, a risk alert, a missed long run): the prescription as
+   * generated (null for a workout the adaptation added, e.g. a moved long run) and why. POST .../restore undoes it.
+   */
+  adaptation: z
+    .object({ original: Prescription.nullable(), reason: z.object({ code: z.string(), message: z.string() }) })
+    .nullable(),
+}).meta({ id: 'Workout', examples: [workoutExample] });
 export type Workout = z.infer<typeof Workout>;
 
 const currentPlanExample = {
@@ -204,6 +247,7 @@ const currentPlanExample = {
       description: '45 min easy, conversational pace, HR under 151 (about 7 km)',
       state: 'planned',
       completedActivityId: null,
+      adaptation: null,
     },
   ],
 };
@@ -223,27 +267,39 @@ export const CurrentPlan = z.object({
 }).meta({ id: 'CurrentPlan', examples: [currentPlanExample] });
 export type CurrentPlan = z.infer<typeof CurrentPlan>;
 
-/** A workout's prescription in the change log, with the id of the row it describes. */
-export const WorkoutPrescription = z.object({
-  workoutId: z.uuid(),
-  type: z.enum(workoutTypes),
-  targetDurationMinutes: z.number().nullable(),
-  targetDistanceMeters: z.number().nullable(),
-  targetRpe: z.number().nullable(),
-  zone: z.number().nullable(),
-  description: z.string(),
-});
 
-/** One version of a plan: why it changed and each workout before and after (null: added / removed). */
+/**
+ * One version of a plan: what triggered it, why (a stable code clients switch on and a sentence for the athlete),
+ * and each workout it touched before and after (null before: added; null after: removed, a rest day now).
+ */
 export const PlanChange = z.object({
   version: z.number().int(),
+  at: z.iso.datetime({ offset: true }),
   trigger: z.enum(planChangeTriggers),
-  reasonCode: z.string(),
-  reasonMessage: z.string(),
-  revertsVersion: z.number().int().nullable(),
-  createdAt: z.iso.datetime({ offset: true }),
+  reason: z.object({ code: z.string(), message: z.string() }),
   changes: z.array(
-    z.object({ date: z.string(), before: WorkoutPrescription.nullable(), after: WorkoutPrescription.nullable() }),
+    z.object({ workoutId: z.uuid(), date: z.string(), before: Prescription.nullable(), after: Prescription.nullable() }),
   ),
 });
 export type PlanChange = z.infer<typeof PlanChange>;
+
+/** GET /api/v1/plan/changes: the active plan's versions, newest first. */
+export const PlanChangeList = z.object({ changes: z.array(PlanChange) }).meta({
+  id: 'PlanChangeList',
+  examples: [
+    {
+      changes: [
+        {
+          version: 2,
+          at: '2027-03-10T05:31:12.000Z',
+          trigger: 'readiness',
+          reason: { code: 'readiness_yellow', message: "Your readiness is yellow this morning, so today's session is a little easier." },
+          changes: [{ workoutId: EXAMPLE_WORKOUT_ID, date: '2027-03-10', before: tempoExample, after: { ...tempoExample, targetRpe: 6, zone: 3 } }],
+        },
+      ],
+    },
+  ],
+});
+export type PlanChangeList = z.infer<typeof PlanChangeList>;
+
+export const WorkoutIdParams = z.object({ id: z.uuid().meta({ examples: [EXAMPLE_WORKOUT_ID] }) });

@@ -113,9 +113,8 @@ export const planChangeTriggers = [
   'regenerate',
   'readiness',
   'risk_alert',
-  'workout_missed',
-  'activity_recorded',
-  'undo',
+  'missed_workout',
+  'restore',
 ] as const;
 export type PlanChangeTrigger = (typeof planChangeTriggers)[number];
 export const riskAlertKinds = ['acwr', 'monotony'] as const;
@@ -179,11 +178,18 @@ export type StoredPrescription = {
   zone: number | null;
   description: string;
 };
+/** Adaptation triggers: the change-log triggers that the coach (not the athlete) makes. */
+export type AdaptationTrigger = Extract<PlanChangeTrigger, 'readiness' | 'risk_alert' | 'missed_workout'>;
+/** scheduled_workouts.adaptation: why the current prescription differs from the generated one (migration 0010). */
+export type StoredAdaptation = { trigger: AdaptationTrigger; code: string; message: string };
+/** scheduled_workouts.readiness_base: the workout before the morning's readiness rule changed it. */
+export type StoredReadinessBase = { prescription: StoredPrescription; adaptation: StoredAdaptation | null };
 /** plan_changes.changes: one entry per touched workout; null before = added, null after = removed. */
 export type StoredWorkoutChange = {
+  workoutId: string;
   date: DateString;
-  before: (StoredPrescription & { workoutId: string }) | null;
-  after: (StoredPrescription & { workoutId: string }) | null;
+  before: StoredPrescription | null;
+  after: StoredPrescription | null;
 };
 
 // ---- tables ---------------------------------------------------------------------------------------
@@ -405,6 +411,12 @@ export interface ScheduledWorkoutsTable {
   removed_in_version: number | null;
   /** The prescription as generated, kept by the first adaptation that changes it; null while unchanged. */
   original_prescription: JSONColumnType<StoredPrescription | null, string | null | undefined, string | null>;
+  /** Why an adaptation changed the prescription; null while it is as generated (migration 0010). */
+  adaptation: JSONColumnType<StoredAdaptation | null, string | null | undefined, string | null>;
+  /** The workout before this morning's readiness rule changed it; a green judgement restores it. */
+  readiness_base: JSONColumnType<StoredReadinessBase | null, string | null | undefined, string | null>;
+  /** The version in which the athlete restored the original; adaptations leave it alone from then on. */
+  restored_in_version: number | null;
 }
 
 /** One row per plan version: why it changed and the before/after of each workout it touched (migration 0005). */
@@ -423,6 +435,8 @@ export interface PlanChangesTable {
   reverts_version: number | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** What the adaptation answered (risk_alert:<id>, missed_workout:<id>); unique per plan (migration 0010). */
+  cause: string | null;
 }
 
 export interface RollingStatsTable {
@@ -739,6 +753,9 @@ export const columns = {
     'created_in_version',
     'removed_in_version',
     'original_prescription',
+    'adaptation',
+    'readiness_base',
+    'restored_in_version',
   ],
   plan_changes: [
     'id',
@@ -752,6 +769,7 @@ export const columns = {
     'reverts_version',
     'created_at',
     'updated_at',
+    'cause',
   ],
   rolling_stats: [
     'user_id',

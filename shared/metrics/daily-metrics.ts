@@ -14,6 +14,7 @@ import { enqueueEvents, publishEnqueued, type EnqueuedEvent } from '../events/ou
 import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
 import { NotFound, Unprocessable, type FieldError } from '../http/errors';
 import { fieldError, parseFields } from '../http/field-errors';
+import { homeChanged } from '../home/cache';
 
 type DayRow = Selectable<DailyMetricsTable>;
 
@@ -75,6 +76,7 @@ export async function upsertDailyMetrics(
 
   // After commit; if PutEvents fails the events stay in the outbox for the relay.
   await publishEnqueued(db, options.publisher ?? eventBridgePublisher, stored.enqueued);
+  if (stored.written.length > 0) await homeChanged(userId);
   const byDate = new Map(stored.written.map((row) => [row.date, row]));
   return checked.flatMap(({ candidate }) => {
     const row = byDate.get(candidate.date);

@@ -19,6 +19,7 @@ import type { Db } from '../db/connection';
 import { publishEnqueued } from '../events/outbox';
 import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
 import { readSeriesInputs, writeSeries, type AlertWrite, type SeriesInputs } from './rolling-stats-store';
+import { homeChanged } from '../home/cache';
 
 /** For a change that moved no load (a check-in): only bring the series up to the local today. */
 export const NO_LOAD_CHANGE = '9999-12-31';
@@ -103,6 +104,8 @@ export async function recomputeRollingStats(
       continue;
     }
     await publishEnqueued(db, publisher, outcome.enqueued);
+    // Load, alerts and their notifications all show on the home screen.
+    await homeChanged(userId);
     const announced = outcome.enqueued.length;
     return {
       outcome: plan.mode,

@@ -5,6 +5,7 @@ import type { Notification } from '../contracts/notifications';
 import type { Conn } from '../db/connection';
 import type { NotificationRow } from '../db/schema';
 import { NotFound } from '../http/errors';
+import { homeChanged } from '../home/cache';
 
 /** The newest first; older ones stay in the database (and in the export). */
 const PAGE = 100;
@@ -44,6 +45,7 @@ export async function markNotificationRead(db: Conn, userId: string, id: string,
     .returning(columns)
     .executeTakeFirst();
   if (!row) throw new NotFound('No such notification');
+  await homeChanged(userId);
   return toNotification(row);
 }
 

@@ -11,6 +11,7 @@ import { updateMe } from '../account/profile';
 import type { CurrentPlan, CurrentPlanQuery, OnboardingBody, Plan, PlanChange, RegenerateBody, Workout } from '../contracts/plans';
 import { BadRequest, NotFound, Unprocessable, HttpError, type FieldError } from '../http/errors';
 import { loadBasis } from './load-basis';
+import { homeChanged } from '../home/cache';
 
 /** The race must be this many days after the athlete's local today (2 to 52 weeks). */
 export const MIN_DAYS_TO_RACE = 14;
@@ -28,6 +29,8 @@ export const WORKOUT_COLUMNS = [
   'description',
   'state',
   'completed_activity_id',
+  'adaptation',
+  'original_prescription',
 ] as const;
 type WorkoutRow = Pick<ScheduledWorkoutRow, (typeof WORKOUT_COLUMNS)[number]>;
 
@@ -51,7 +54,7 @@ async function athlete(db: Conn, userId: string) {
 
 /** POST /api/v1/onboarding: the profile (as PATCH /me), then a new plan; the active one, if any, is cancelled. */
 export async function onboard(db: Conn, userId: string, body: OnboardingBody, now: Date): Promise<CurrentPlan> {
-  return db.transaction().execute(async (trx) => {
+  const onboarded = await db.transaction().execute(async (trx) => {
     // The user row lock serializes a user's onboardings: one active plan, never two.
     await athlete(trx, userId);
     if (body.profile) {
@@ -134,11 +137,15 @@ export async function onboard(db: Conn, userId: string, body: OnboardingBody, no
         trigger: 'onboarding',
         reason_code: 'plan_created',
         reason_message: `A ${plan.workouts.length}-workout plan towards your race on ${goal.raceDate}, built from your current training load.`,
-        changes: JSON.stringify(workouts.map((w) => ({ date: w.date, before: null, after: prescription(w) }))),
+        changes: JSON.stringify(workouts.map((w) => ({ workoutId: w.id, date: w.date, before: null, after: prescription(w) }))),
+        // The injected clock's time, so the change log reads right on a virtual clock (the season simulator) too.
+        created_at: now,
       })
       .execute();
     return view(row, workouts, today, 2);
   });
+  await homeChanged(userId);
+  return onboarded;
 }
 
 /** GET /api/v1/plan/current: the active plan, the week holding today and the workouts from today on. */
@@ -169,7 +176,7 @@ export async function currentPlan(db: Conn, userId: string, query: CurrentPlanQu
 
 /** POST /api/v1/plan/regenerate: version + 1; the past and every completed workout kept, the rest rebuilt. */
 export async function regeneratePlan(db: Conn, userId: string, body: RegenerateBody, now: Date): Promise<CurrentPlan> {
-  return db.transaction().execute(async (trx) => {
+  const regenerated = await db.transaction().execute(async (trx) => {
     const user = await athlete(trx, userId);
     const plan = await trx.selectFrom('training_plans').selectAll().where('user_id', '=', userId).where('status', '=', 'active').forUpdate().executeTakeFirst();
     if (!plan) throw new NotFound('You have no active training plan: POST /api/v1/onboarding creates one');
@@ -271,10 +278,13 @@ export async function regeneratePlan(db: Conn, userId: string, body: RegenerateB
         reason_code: 'athlete_request',
         reason_message: `Rebuilt from ${first} at your request, from your current training load${body.availability ? ' and new availability' : ''}${body.goal ? ' and goal' : ''}.`,
         changes: JSON.stringify(changeLog(removed, added)),
+        created_at: now,
       })
       .execute();
     return view(updated, current.filter((w) => w.date >= weekOf(updated.weeks, today).startDate), today, 2);
   });
+  await homeChanged(userId);
+  return regenerated;
 }
 
 function toAvailability(a: OnboardingBody['availability']): Availability {
@@ -320,7 +330,6 @@ function plannedLoad(w: Pick<WorkoutRow, 'target_duration_minutes' | 'target_rpe
 
 function prescription(w: WorkoutRow): NonNullable<StoredWorkoutChange['after']> {
   return {
-    workoutId: w.id,
     type: w.type,
     targetDurationMinutes: w.target_duration_minutes,
     targetDistanceMeters: w.target_distance_meters,
@@ -330,12 +339,12 @@ function prescription(w: WorkoutRow): NonNullable<StoredWorkoutChange['after']> 
   };
 }
 
-/** Before/after by date: a removed and an added workout on one day are one change. */
+/** One entry per workout row: a removed one (after null) and an added one (before null), by date. */
 function changeLog(removed: readonly WorkoutRow[], added: readonly WorkoutRow[]): StoredWorkoutChange[] {
-  const byDate = new Map<string, StoredWorkoutChange>();
-  for (const w of removed) byDate.set(w.date, { date: w.date, before: prescription(w), after: null });
-  for (const w of added) byDate.set(w.date, { date: w.date, before: byDate.get(w.date)?.before ?? null, after: prescription(w) });
-  return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
+  return [
+    ...removed.map((w) => ({ workoutId: w.id, date: w.date, before: prescription(w), after: null })),
+    ...added.map((w) => ({ workoutId: w.id, date: w.date, before: null, after: prescription(w) })),
+  ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.before === null ? 1 : -1));
 }
 
 export function toWorkout(w: WorkoutRow): Workout {
@@ -351,6 +360,7 @@ export function toWorkout(w: WorkoutRow): Workout {
     description: w.description,
     state: w.state,
     completedActivityId: w.completed_activity_id,
+    adaptation: w.adaptation ? { original: w.original_prescription, reason: { code: w.adaptation.code, message: w.adaptation.message } } : null,
   };
 }
 

@@ -80,7 +80,7 @@ describe('the plan services', () => {
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ version: 1, trigger: 'onboarding' });
     const workouts = await t.db.selectFrom('scheduled_workouts').select('id').where('plan_id', '=', second.plan.id).execute();
-    expect(changes[0]!.changes.map((c) => c.after?.workoutId).sort()).toEqual(workouts.map((w) => w.id).sort());
+    expect(changes[0]!.changes.map((c) => c.workoutId).sort()).toEqual(workouts.map((w) => w.id).sort());
   });
 
   it('regenerate keeps a workout completed today and rebuilds from tomorrow', async () => {
