@@ -532,6 +532,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The home screen
+         * @description The home screen: today's workout and readiness, load status, plan week, next workouts, tasks, unread notifications, alerts (cached per user)
+         */
+        get: operations["getHome"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plan/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List plan changes
+         * @description The active plan's change log: every version, its trigger and reason, each workout before and after
+         */
+        get: operations["listPlanChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plan/workouts/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore an adapted workout
+         * @description Puts an adapted workout (today or later) back to its original prescription; the coach leaves it alone from then on
+         */
+        post: operations["restoreWorkout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1734,7 +1794,8 @@ export interface components {
          *           "plannedLoad": 135,
          *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
          *           "state": "planned",
-         *           "completedActivityId": null
+         *           "completedActivityId": null,
+         *           "adaptation": null
          *         }
          *       ]
          *     }
@@ -1769,22 +1830,67 @@ export interface components {
                 phase: "base" | "build" | "peak" | "taper";
                 plannedLoad: number;
             };
-            workouts: {
-                /** Format: uuid */
-                id: string;
-                date: string;
-                /** @enum {string} */
-                type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
-                targetDurationMinutes: number | null;
-                targetDistanceMeters: number | null;
-                targetRpe: number | null;
-                zone: number | null;
-                plannedLoad: number | null;
-                description: string;
-                /** @enum {string} */
-                state: "planned" | "completed" | "skipped" | "missed";
-                completedActivityId: string | null;
-            }[];
+            workouts: components["schemas"]["Workout"][];
+        };
+        /**
+         * @example {
+         *       "id": "7d2f1c3a-8e4b-4c6d-9f0a-1b2c3d4e5f60",
+         *       "date": "2027-03-10",
+         *       "type": "tempo",
+         *       "targetDurationMinutes": 50,
+         *       "targetDistanceMeters": 9000,
+         *       "targetRpe": 6,
+         *       "zone": 3,
+         *       "description": "15 min easy, 25 min at threshold, 10 min easy (one zone easier: your readiness is yellow)",
+         *       "plannedLoad": 300,
+         *       "state": "planned",
+         *       "completedActivityId": null,
+         *       "adaptation": {
+         *         "original": {
+         *           "type": "tempo",
+         *           "targetDurationMinutes": 50,
+         *           "targetDistanceMeters": 9000,
+         *           "targetRpe": 7,
+         *           "zone": 4,
+         *           "description": "15 min easy, 25 min at threshold, 10 min easy"
+         *         },
+         *         "reason": {
+         *           "code": "readiness_yellow",
+         *           "message": "Your readiness is yellow this morning, so today's session is a little easier."
+         *         }
+         *       }
+         *     }
+         */
+        Workout: {
+            /** Format: uuid */
+            id: string;
+            date: string;
+            /** @enum {string} */
+            type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+            targetDurationMinutes: number | null;
+            targetDistanceMeters: number | null;
+            targetRpe: number | null;
+            zone: number | null;
+            plannedLoad: number | null;
+            description: string;
+            /** @enum {string} */
+            state: "planned" | "completed" | "skipped" | "missed";
+            completedActivityId: string | null;
+            adaptation: {
+                original: {
+                    /** @enum {string} */
+                    type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                    targetDurationMinutes: number | null;
+                    targetDistanceMeters: number | null;
+                    targetRpe: number | null;
+                    zone: number | null;
+                    description: string;
+                } | null;
+                reason: {
+                    code: string;
+                    message: string;
+                };
+            } | null;
         };
         /**
          * @example {
@@ -1813,6 +1919,191 @@ export interface components {
                 raceDate?: string;
                 goalTimeMinutes?: number | null;
             };
+        };
+        /**
+         * @example {
+         *       "today": {
+         *         "date": "2027-03-10",
+         *         "workout": {
+         *           "id": "7d2f1c3a-8e4b-4c6d-9f0a-1b2c3d4e5f60",
+         *           "date": "2027-03-10",
+         *           "type": "tempo",
+         *           "targetDurationMinutes": 50,
+         *           "targetDistanceMeters": 9000,
+         *           "targetRpe": 6,
+         *           "zone": 3,
+         *           "description": "15 min easy, 25 min at threshold, 10 min easy (one zone easier: your readiness is yellow)",
+         *           "plannedLoad": 300,
+         *           "state": "planned",
+         *           "completedActivityId": null,
+         *           "adaptation": {
+         *             "original": {
+         *               "type": "tempo",
+         *               "targetDurationMinutes": 50,
+         *               "targetDistanceMeters": 9000,
+         *               "targetRpe": 7,
+         *               "zone": 4,
+         *               "description": "15 min easy, 25 min at threshold, 10 min easy"
+         *             },
+         *             "reason": {
+         *               "code": "readiness_yellow",
+         *               "message": "Your readiness is yellow this morning, so today's session is a little easier."
+         *             }
+         *           }
+         *         },
+         *         "readiness": {
+         *           "light": "yellow",
+         *           "reasons": [
+         *             {
+         *               "code": "sore",
+         *               "message": "Muscles are sore",
+         *               "severity": "flag"
+         *             }
+         *           ]
+         *         }
+         *       },
+         *       "load": {
+         *         "acute": 310.4,
+         *         "chronic": 268.9,
+         *         "acwr": 1.15,
+         *         "tsb": -41.5,
+         *         "status": "optimal"
+         *       },
+         *       "week": {
+         *         "phase": "base",
+         *         "index": 1,
+         *         "plannedLoad": 1200,
+         *         "doneLoad": 420
+         *       },
+         *       "next": [
+         *         {
+         *           "id": "8e3a2d4b-9f5c-4d7e-8a1b-2c3d4e5f6a70",
+         *           "date": "2027-03-12",
+         *           "type": "tempo",
+         *           "targetDurationMinutes": 50,
+         *           "targetDistanceMeters": 9000,
+         *           "targetRpe": 6,
+         *           "zone": 3,
+         *           "description": "15 min easy, 25 min at threshold, 10 min easy (one zone easier: your readiness is yellow)",
+         *           "plannedLoad": 300,
+         *           "state": "planned",
+         *           "completedActivityId": null,
+         *           "adaptation": null
+         *         }
+         *       ],
+         *       "tasks": {
+         *         "open": 0,
+         *         "first": null
+         *       },
+         *       "notifications": {
+         *         "unread": 1
+         *       },
+         *       "alerts": []
+         *     }
+         */
+        Home: {
+            today: {
+                date: string;
+                workout: components["schemas"]["Workout"] | null;
+                readiness: components["schemas"]["Readiness"] | null;
+            };
+            load: {
+                acute: number;
+                chronic: number;
+                acwr: number | null;
+                tsb: number;
+                /** @enum {string} */
+                status: "low" | "optimal" | "high" | "danger";
+            };
+            week: {
+                /** @enum {string} */
+                phase: "base" | "build" | "peak" | "taper";
+                index: number;
+                plannedLoad: number;
+                doneLoad: number;
+            } | null;
+            next: components["schemas"]["Workout"][];
+            tasks: {
+                open: number;
+                first: components["schemas"]["Task"] | null;
+            };
+            notifications: {
+                unread: number;
+            };
+            alerts: components["schemas"]["RiskAlert"][];
+        };
+        /**
+         * @example {
+         *       "changes": [
+         *         {
+         *           "version": 2,
+         *           "at": "2027-03-10T05:31:12.000Z",
+         *           "trigger": "readiness",
+         *           "reason": {
+         *             "code": "readiness_yellow",
+         *             "message": "Your readiness is yellow this morning, so today's session is a little easier."
+         *           },
+         *           "changes": [
+         *             {
+         *               "workoutId": "7d2f1c3a-8e4b-4c6d-9f0a-1b2c3d4e5f60",
+         *               "date": "2027-03-10",
+         *               "before": {
+         *                 "type": "tempo",
+         *                 "targetDurationMinutes": 50,
+         *                 "targetDistanceMeters": 9000,
+         *                 "targetRpe": 7,
+         *                 "zone": 4,
+         *                 "description": "15 min easy, 25 min at threshold, 10 min easy"
+         *               },
+         *               "after": {
+         *                 "type": "tempo",
+         *                 "targetDurationMinutes": 50,
+         *                 "targetDistanceMeters": 9000,
+         *                 "targetRpe": 6,
+         *                 "zone": 3,
+         *                 "description": "15 min easy, 25 min at threshold, 10 min easy"
+         *               }
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        PlanChangeList: {
+            changes: {
+                version: number;
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                trigger: "onboarding" | "regenerate" | "readiness" | "risk_alert" | "missed_workout" | "restore";
+                reason: {
+                    code: string;
+                    message: string;
+                };
+                changes: {
+                    /** Format: uuid */
+                    workoutId: string;
+                    date: string;
+                    before: {
+                        /** @enum {string} */
+                        type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                        targetDurationMinutes: number | null;
+                        targetDistanceMeters: number | null;
+                        targetRpe: number | null;
+                        zone: number | null;
+                        description: string;
+                    } | null;
+                    after: {
+                        /** @enum {string} */
+                        type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
+                        targetDurationMinutes: number | null;
+                        targetDistanceMeters: number | null;
+                        targetRpe: number | null;
+                        zone: number | null;
+                        description: string;
+                    } | null;
+                }[];
+            }[];
         };
         /**
          * @description RFC 9457 problem details. Switch on `code`; `type` is the same code as a URI.
@@ -4498,7 +4789,8 @@ export interface operations {
                      *           "plannedLoad": 135,
                      *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
                      *           "state": "planned",
-                     *           "completedActivityId": null
+                     *           "completedActivityId": null,
+                     *           "adaptation": null
                      *         }
                      *       ]
                      *     }
@@ -4623,7 +4915,8 @@ export interface operations {
                      *           "plannedLoad": 135,
                      *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
                      *           "state": "planned",
-                     *           "completedActivityId": null
+                     *           "completedActivityId": null,
+                     *           "adaptation": null
                      *         }
                      *       ]
                      *     }
@@ -4764,7 +5057,8 @@ export interface operations {
                      *           "plannedLoad": 135,
                      *           "description": "45 min easy, conversational pace, HR under 151 (about 7 km)",
                      *           "state": "planned",
-                     *           "completedActivityId": null
+                     *           "completedActivityId": null,
+                     *           "adaptation": null
                      *         }
                      *       ]
                      *     }
@@ -4958,22 +5252,7 @@ export interface operations {
                             id: string;
                             /** @constant */
                             op: "upsert";
-                            data: {
-                                /** Format: uuid */
-                                id: string;
-                                date: string;
-                                /** @enum {string} */
-                                type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
-                                targetDurationMinutes: number | null;
-                                targetDistanceMeters: number | null;
-                                targetRpe: number | null;
-                                zone: number | null;
-                                plannedLoad: number | null;
-                                description: string;
-                                /** @enum {string} */
-                                state: "planned" | "completed" | "skipped" | "missed";
-                                completedActivityId: string | null;
-                            };
+                            data: components["schemas"]["Workout"];
                         } | {
                             /** @constant */
                             entity: "planChange";
@@ -4982,18 +5261,19 @@ export interface operations {
                             op: "upsert";
                             data: {
                                 version: number;
-                                /** @enum {string} */
-                                trigger: "onboarding" | "regenerate" | "readiness" | "risk_alert" | "workout_missed" | "activity_recorded" | "undo";
-                                reasonCode: string;
-                                reasonMessage: string;
-                                revertsVersion: number | null;
                                 /** Format: date-time */
-                                createdAt: string;
+                                at: string;
+                                /** @enum {string} */
+                                trigger: "onboarding" | "regenerate" | "readiness" | "risk_alert" | "missed_workout" | "restore";
+                                reason: {
+                                    code: string;
+                                    message: string;
+                                };
                                 changes: {
+                                    /** Format: uuid */
+                                    workoutId: string;
                                     date: string;
                                     before: {
-                                        /** Format: uuid */
-                                        workoutId: string;
                                         /** @enum {string} */
                                         type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
                                         targetDurationMinutes: number | null;
@@ -5003,8 +5283,6 @@ export interface operations {
                                         description: string;
                                     } | null;
                                     after: {
-                                        /** Format: uuid */
-                                        workoutId: string;
                                         /** @enum {string} */
                                         type: "easy" | "long_run" | "tempo" | "interval" | "recovery" | "strength" | "cross_training" | "race";
                                         targetDurationMinutes: number | null;
@@ -5191,6 +5469,357 @@ export interface operations {
                         /** @description Opaque; pass back the nextCursor of the previous page */
                         cursor: string;
                     };
+                };
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "today": {
+                     *         "date": "2027-03-10",
+                     *         "workout": {
+                     *           "id": "7d2f1c3a-8e4b-4c6d-9f0a-1b2c3d4e5f60",
+                     *           "date": "2027-03-10",
+                     *           "type": "tempo",
+                     *           "targetDurationMinutes": 50,
+                     *           "targetDistanceMeters": 9000,
+                     *           "targetRpe": 6,
+                     *           "zone": 3,
+                     *           "description": "15 min easy, 25 min at threshold, 10 min easy (one zone easier: your readiness is yellow)",
+                     *           "plannedLoad": 300,
+                     *           "state": "planned",
+                     *           "completedActivityId": null,
+                     *           "adaptation": {
+                     *             "original": {
+                     *               "type": "tempo",
+                     *               "targetDurationMinutes": 50,
+                     *               "targetDistanceMeters": 9000,
+                     *               "targetRpe": 7,
+                     *               "zone": 4,
+                     *               "description": "15 min easy, 25 min at threshold, 10 min easy"
+                     *             },
+                     *             "reason": {
+                     *               "code": "readiness_yellow",
+                     *               "message": "Your readiness is yellow this morning, so today's session is a little easier."
+                     *             }
+                     *           }
+                     *         },
+                     *         "readiness": {
+                     *           "light": "yellow",
+                     *           "reasons": [
+                     *             {
+                     *               "code": "sore",
+                     *               "message": "Muscles are sore",
+                     *               "severity": "flag"
+                     *             }
+                     *           ]
+                     *         }
+                     *       },
+                     *       "load": {
+                     *         "acute": 310.4,
+                     *         "chronic": 268.9,
+                     *         "acwr": 1.15,
+                     *         "tsb": -41.5,
+                     *         "status": "optimal"
+                     *       },
+                     *       "week": {
+                     *         "phase": "base",
+                     *         "index": 1,
+                     *         "plannedLoad": 1200,
+                     *         "doneLoad": 420
+                     *       },
+                     *       "next": [
+                     *         {
+                     *           "id": "8e3a2d4b-9f5c-4d7e-8a1b-2c3d4e5f6a70",
+                     *           "date": "2027-03-12",
+                     *           "type": "tempo",
+                     *           "targetDurationMinutes": 50,
+                     *           "targetDistanceMeters": 9000,
+                     *           "targetRpe": 6,
+                     *           "zone": 3,
+                     *           "description": "15 min easy, 25 min at threshold, 10 min easy (one zone easier: your readiness is yellow)",
+                     *           "plannedLoad": 300,
+                     *           "state": "planned",
+                     *           "completedActivityId": null,
+                     *           "adaptation": null
+                     *         }
+                     *       ],
+                     *       "tasks": {
+                     *         "open": 0,
+                     *         "first": null
+                     *       },
+                     *       "notifications": {
+                     *         "unread": 1
+                     *       },
+                     *       "alerts": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Home"];
+                };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is still current (no body) */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPlanChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "changes": [
+                     *         {
+                     *           "version": 2,
+                     *           "at": "2027-03-10T05:31:12.000Z",
+                     *           "trigger": "readiness",
+                     *           "reason": {
+                     *             "code": "readiness_yellow",
+                     *             "message": "Your readiness is yellow this morning, so today's session is a little easier."
+                     *           },
+                     *           "changes": [
+                     *             {
+                     *               "workoutId": "7d2f1c3a-8e4b-4c6d-9f0a-1b2c3d4e5f60",
+                     *               "date": "2027-03-10",
+                     *               "before": {
+                     *                 "type": "tempo",
+                     *                 "targetDurationMinutes": 50,
+                     *                 "targetDistanceMeters": 9000,
+                     *                 "targetRpe": 7,
+                     *                 "zone": 4,
+                     *                 "description": "15 min easy, 25 min at threshold, 10 min easy"
+                     *               },
+                     *               "after": {
+                     *                 "type": "tempo",
+                     *                 "targetDurationMinutes": 50,
+                     *                 "targetDistanceMeters": 9000,
+                     *                 "targetRpe": 6,
+                     *                 "zone": 3,
+                     *                 "description": "15 min easy, 25 min at threshold, 10 min easy"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanChangeList"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable (`service_unavailable`): retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: `code` says which (see the Problem schema) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details: quote the requestId */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restoreWorkout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7d2f1c3a-8e4b-4c6d-9f0a-1b2c3d4e5f60 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d2f1c3a-8e4b-4c6d-9f0a-1b2c3d4e5f60",
+                     *       "date": "2027-03-10",
+                     *       "type": "tempo",
+                     *       "targetDurationMinutes": 50,
+                     *       "targetDistanceMeters": 9000,
+                     *       "targetRpe": 6,
+                     *       "zone": 3,
+                     *       "description": "15 min easy, 25 min at threshold, 10 min easy (one zone easier: your readiness is yellow)",
+                     *       "plannedLoad": 300,
+                     *       "state": "planned",
+                     *       "completedActivityId": null,
+                     *       "adaptation": {
+                     *         "original": {
+                     *           "type": "tempo",
+                     *           "targetDurationMinutes": 50,
+                     *           "targetDistanceMeters": 9000,
+                     *           "targetRpe": 7,
+                     *           "zone": 4,
+                     *           "description": "15 min easy, 25 min at threshold, 10 min easy"
+                     *         },
+                     *         "reason": {
+                     *           "code": "readiness_yellow",
+                     *           "message": "Your readiness is yellow this morning, so today's session is a little easier."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Workout"];
                 };
             };
             /** @description Too many requests (`rate_limited`): retry after Retry-After seconds */

@@ -601,7 +601,7 @@ export const pushMutations = /* @__PURE__ */ defineFunction({
   description: "Applies a batch of the app's offline changes through the same services as the single-item routes (idempotent per mutation)",
   memoryMb: 512,
   timeoutSeconds: 29,
-  access: ['database', 'bus'],
+  access: ['database', 'bus', 'cache'],
   trigger: {
     kind: 'http',
     method: 'POST',

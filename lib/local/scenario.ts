@@ -1,6 +1,6 @@
 // A season scenario for the simulator (bin/simulate.ts): one synthetic athlete, day by day. Strict at every
 // level, so a misspelt field is an error naming it rather than a silently ignored line.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidDate, isValidTimeZone } from '../../shared/domain/dates';
 import { LogDailyMetricsBody } from '../../shared/contracts/metrics';
 import { OnboardingBody, RegenerateBody } from '../../shared/contracts/plans';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { setClock, type Clock } from '../../shared/clock';
 import type { Home } from '../../shared/contracts/home';
-import { LoadReport as LoadReportSchema } from '../../shared/contracts/metrics';
+import type { LoadReport as LoadReportSchema } from '../../shared/contracts/metrics';
 import type { PlanChange, PlanChangeList, Workout } from '../../shared/contracts/plans';
 import { createDb, type Db } from '../../shared/db/connection';
 import { migrateToLatest } from '../../shared/db/migrate';

@@ -6,6 +6,7 @@ import type { Conn, Db } from '../db/connection';
 import { Conflict, NotFound } from '../http/errors';
 import { homeChanged } from '../home/cache';
 import { lockActivePlan, prescriptionOf, writeVersion, type WorkoutRow } from './versions';
+import { toPlanChange } from '../plans/service';
 
 export async function restoreWorkout(db: Db, userId: string, workoutId: string, now: Date): Promise<Workout> {
   const restored = await db.transaction().execute(async (trx) => {
@@ -65,11 +66,5 @@ export async function listPlanChanges(db: Conn, userId: string): Promise<PlanCha
     .where('p.status', '=', 'active')
     .orderBy('c.version', 'desc')
     .execute();
-  return rows.map((r) => ({
-    version: r.version,
-    at: r.created_at.toISOString(),
-    trigger: r.trigger,
-    reason: { code: r.reason_code, message: r.reason_message },
-    changes: r.changes,
-  }));
+  return rows.map(toPlanChange);
 }

@@ -110,7 +110,7 @@ export async function adaptToMissedWorkout(db: Db, userId: string, workoutId: st
       .where('plan_id', '=', plan.id)
       .where('removed_in_version', 'is', null)
       .executeTakeFirst();
-    if (!missed || missed.state !== 'missed' || missed.type !== 'long_run') return { decision: null, rows: [] };
+    if (missed?.state !== 'missed' || missed.type !== 'long_run') return { decision: null, rows: [] };
     const rows = await currentWorkouts(trx, plan, addDays(missed.date, -1), addDays(missed.date, 9));
     const decision = moveMissedLongRun({
       missed: toPlanWorkout(missed),

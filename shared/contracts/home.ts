@@ -1,5 +1,5 @@
 // GET /api/v1/home: the app's first screen in one answer, cached per user (shared/home/home.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import { planPhaseNames } from '../db/schema';
 import { Readiness, RiskAlert } from './metrics';
 import { examples, Workout } from './plans';

@@ -1,7 +1,7 @@
 // Training plans as the app sees them: onboarding, the current plan, regenerate, and the change log of a
 // plan's versions. Every value is checked here, once, at the edge. Rules that need the athlete's local
 // today (the race 2 to 52 weeks away) are checked by shared/plans/service.ts, naming the same fields.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidDate } from '../domain/dates';
 import {
   experienceLevels,

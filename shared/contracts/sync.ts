@@ -1,7 +1,7 @@
 // Offline sync (GET and POST /api/v1/sync). A change's `data` is what the entity's own route answers, with that
 // route's schema; a mutation's `data` is that route's body, checked per mutation (shared/sync/push.ts) so one
 // bad item is answered `rejected` and the others still apply.
-import { z } from 'zod';
+import * as z from 'zod';
 import { syncEntities } from '../db/schema';
 import { Activity } from './activities';
 import { MeResponse } from './me';

@@ -53,6 +53,12 @@ import {
   type Weekday,
   type WorkoutState,
   type WorkoutType,
+  planChangeTriggers,
+  type PlanChangeTrigger,
+  type StoredPrescription,
+  type AdaptationTrigger,
+  type StoredAdaptation,
+  type StoredReadinessBase,
 } from '../domain/plan-vocabulary';
 
 export {
@@ -72,6 +78,12 @@ export {
   type Weekday,
   type WorkoutState,
   type WorkoutType,
+  planChangeTriggers,
+  type PlanChangeTrigger,
+  type StoredPrescription,
+  type AdaptationTrigger,
+  type StoredAdaptation,
+  type StoredReadinessBase,
 };
 
 
@@ -107,16 +119,6 @@ export type ReadinessLight = (typeof readinessLights)[number];
 /** Where a plan's starting load state came from: the stored rolling stats, or the reported volume (< 28 days of history). */
 export const loadBasisSources = ['history', 'reported_volume'] as const;
 export type LoadBasisSource = (typeof loadBasisSources)[number];
-/** What made a new plan version. */
-export const planChangeTriggers = [
-  'onboarding',
-  'regenerate',
-  'readiness',
-  'risk_alert',
-  'missed_workout',
-  'restore',
-] as const;
-export type PlanChangeTrigger = (typeof planChangeTriggers)[number];
 export const riskAlertKinds = ['acwr', 'monotony'] as const;
 export type RiskAlertKind = (typeof riskAlertKinds)[number];
 export const pendingTaskKinds = ['enter_rpe'] as const;
@@ -169,21 +171,6 @@ export type StoredPlanWeek = {
   /** The week's planned load as generated (sum of duration x RPE), AU. */
   targetLoad: number;
 };
-/** A workout's prescription: what a change log's before/after and an adaptation's original record. */
-export type StoredPrescription = {
-  type: WorkoutType;
-  targetDurationMinutes: number | null;
-  targetDistanceMeters: number | null;
-  targetRpe: number | null;
-  zone: number | null;
-  description: string;
-};
-/** Adaptation triggers: the change-log triggers that the coach (not the athlete) makes. */
-export type AdaptationTrigger = Extract<PlanChangeTrigger, 'readiness' | 'risk_alert' | 'missed_workout'>;
-/** scheduled_workouts.adaptation: why the current prescription differs from the generated one (migration 0010). */
-export type StoredAdaptation = { trigger: AdaptationTrigger; code: string; message: string };
-/** scheduled_workouts.readiness_base: the workout before the morning's readiness rule changed it. */
-export type StoredReadinessBase = { prescription: StoredPrescription; adaptation: StoredAdaptation | null };
 /** plan_changes.changes: one entry per touched workout; null before = added, null after = removed. */
 export type StoredWorkoutChange = {
   workoutId: string;

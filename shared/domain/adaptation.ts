@@ -3,7 +3,7 @@
 // rule and writes what it returns as one new plan version. Each rule returns null when nothing needs to change,
 // and gives the same answer for the same state, so an event delivered twice changes nothing twice.
 // Conventions (../shared/science.md §5; where the evidence is thin the rule is a documented product choice):
-import type { AdaptationTrigger, StoredAdaptation, StoredPrescription, StoredReadinessBase, WorkoutState, WorkoutType } from '../db/schema';
+import type { AdaptationTrigger, StoredAdaptation, StoredPrescription, StoredReadinessBase, WorkoutState, WorkoutType } from './plan-vocabulary';
 import { ACWR_ALERT_ABOVE, MONOTONY_ALERT_ABOVE } from './alerts';
 import { addDays, daysBetween, isoWeekday } from './dates';
 import { continueLoadSeries, type EwmaState } from './load';
@@ -125,7 +125,7 @@ const LIGHT_REASON: Record<ReadinessLight, { code: string; message: string }> = 
  * workout as it stood before the first readiness change of the day (a green check-in later puts that back).
  */
 export function adaptToReadiness(today: PlanWorkout | null, light: ReadinessLight): Decision | null {
-  if (!today || today.state !== 'planned' || today.restored) return null;
+  if (today?.state !== 'planned' || today.restored) return null;
   const base: ReadinessBase = today.readinessBase ?? { prescription: today.prescription, adaptation: today.adaptation };
   const wanted = prescriptionForLight(base.prescription, light);
   if (samePrescription(wanted, today.prescription)) return null;

@@ -25,3 +25,28 @@ export const planPhaseNames = ['base', 'build', 'peak', 'taper'] as const;
 export type PlanPhaseName = (typeof planPhaseNames)[number];
 export const planWeekKinds = ['loading', 'recovery', 'taper'] as const;
 export type PlanWeekKind = (typeof planWeekKinds)[number];
+/** What made a new plan version. */
+export const planChangeTriggers = [
+  'onboarding',
+  'regenerate',
+  'readiness',
+  'risk_alert',
+  'missed_workout',
+  'restore',
+] as const;
+export type PlanChangeTrigger = (typeof planChangeTriggers)[number];
+/** A workout's prescription: what a change log's before/after and an adaptation's original record. */
+export type StoredPrescription = {
+  type: WorkoutType;
+  targetDurationMinutes: number | null;
+  targetDistanceMeters: number | null;
+  targetRpe: number | null;
+  zone: number | null;
+  description: string;
+};
+/** Adaptation triggers: the change-log triggers that the coach (not the athlete) makes. */
+export type AdaptationTrigger = Extract<PlanChangeTrigger, 'readiness' | 'risk_alert' | 'missed_workout'>;
+/** scheduled_workouts.adaptation: why the current prescription differs from the generated one (migration 0010). */
+export type StoredAdaptation = { trigger: AdaptationTrigger; code: string; message: string };
+/** scheduled_workouts.readiness_base: the workout before the morning's readiness rule changed it. */
+export type StoredReadinessBase = { prescription: StoredPrescription; adaptation: StoredAdaptation | null };

@@ -382,15 +382,13 @@ export function toPlan(plan: TrainingPlanRow): Plan {
   };
 }
 
-/** One version of a plan as its change log shows it (the sync feed's planChange). */
-export function toPlanChange(row: PlanChangeRow): PlanChange {
+/** One version of a plan as its change log shows it (GET /plan/changes and the sync feed's planChange). */
+export function toPlanChange(row: Pick<PlanChangeRow, 'version' | 'created_at' | 'trigger' | 'reason_code' | 'reason_message' | 'changes'>): PlanChange {
   return {
     version: row.version,
+    at: row.created_at.toISOString(),
     trigger: row.trigger,
-    reasonCode: row.reason_code,
-    reasonMessage: row.reason_message,
-    revertsVersion: row.reverts_version,
-    createdAt: row.created_at.toISOString(),
+    reason: { code: row.reason_code, message: row.reason_message },
     changes: row.changes,
   };
 }

@@ -22,10 +22,11 @@ import { dismissTasks } from '../activities/tasks';
 import { CreateActivityBody, UpdateActivityBody } from '../contracts/activities';
 import { LogDailyMetricsBody } from '../contracts/metrics';
 import type { MutationResult, PushResponse, SyncMutation } from '../contracts/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/connection';
 import type { Database } from '../db/schema';
 import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
+import { homeChanged } from '../home/cache';
 import type { EventPublisher } from '../events/publisher';
 import type { FieldError } from '../http/errors';
 import { writeDailyMetrics } from '../metrics/daily-metrics';
@@ -202,6 +203,8 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
   });
 
   await publishEnqueued(db, deps.publisher, outcome.enqueued);
+  // An offline batch writes what the home screen shows (activities, check-ins, reads, workouts).
+  if (slots.some((s) => s.result?.status === 'applied')) await homeChanged(userId);
   return { results: slots.map((s) => s.result!), cursor: encodeCursor(outcome.since) };
 }
 
