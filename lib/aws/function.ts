@@ -8,6 +8,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionSpec, Trigger } from '../../shared/topology-types';
@@ -44,6 +45,8 @@ export interface RunningCoachFunctionProps {
   logsKey?: kms.IKey;
   /** Caps concurrent executions (lib/aws/concurrency.ts says why and how much). */
   reservedConcurrentExecutions?: number;
+  /** The execution role, shared by the functions with the same access list (lib/aws/functions.ts). */
+  role?: iam.IRole;
 }
 
 export class RunningCoachFunction extends NodejsFunction {
@@ -60,6 +63,7 @@ export class RunningCoachFunction extends NodejsFunction {
       environment: { ...DEFAULT_ENVIRONMENT, ...props.environment },
       // X-Ray segments per invocation (the API stage traces too), so a slow request shows its hop.
       tracing: Tracing.ACTIVE,
+      ...(props.role && { role: props.role }),
       ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       // An explicit group instead of Lambda's implicit one: retention is ours to set, and no
       // LogRetention custom resource is needed to set it.
@@ -102,7 +106,7 @@ function acknowledgeFunctionFindings(fn: RunningCoachFunction, props: RunningCoa
   acknowledge(fn, {
     [IAM4.lambdaBasic]: 'The AWS-managed basic execution policy only lets the function write its own CloudWatch logs',
     'AwsSolutions-IAM5[Resource::*]': 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions',
-    'HIPAA.Security-IAMNoInlinePolicy': 'The inline policy holds the grants of this one function (its access list in lib/topology.ts); a managed policy could be attached to other roles',
+    'HIPAA.Security-IAMNoInlinePolicy': 'The inline policy holds the grants of one access list in lib/topology.ts, for the functions that share it; a managed policy could be attached to other roles',
     'HIPAA.Security-LambdaDLQ': NO_ASYNC_DLQ[kind],
     'Serverless-LambdaDLQ': NO_ASYNC_DLQ[kind],
     ...(props.placement

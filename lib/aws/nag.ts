@@ -3,15 +3,21 @@
 // rule (one finding for IAM4/IAM5) at a time, with the reason; `acknowledge()` is the only way to make one.
 import { Validations, type Stage } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct, type IConstruct } from 'constructs';
 
 export function addNagPacks(app: Stage): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app), new ServerlessChecks(app));
 }
 
-/** Acknowledges each rule id (e.g. `AwsSolutions-IAM5[Action::kms:GenerateDataKey*]`) on `scope` and its children. */
+/**
+ * Acknowledges each rule id (e.g. `AwsSolutions-IAM5[Action::kms:GenerateDataKey*]`) on `scope` and its children;
+ * for a function, on its execution role too (shared by an access list, so not one of the function's children).
+ */
 export function acknowledge(scope: IConstruct, rules: Readonly<Record<string, string>>): void {
-  for (const [id, reason] of Object.entries(rules)) Validations.of(scope).acknowledge({ id, reason });
+  const scopes: IConstruct[] = [scope];
+  if (scope instanceof LambdaFunction && scope.role instanceof Construct && !scope.role.node.path.startsWith(`${scope.node.path}/`)) scopes.push(scope.role);
+  for (const [id, reason] of Object.entries(rules)) for (const s of scopes) Validations.of(s).acknowledge({ id, reason });
 }
 
 const MANAGED = (name: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`;
