@@ -55,6 +55,9 @@ function parametersOf(spec: HttpFunctionSpec): Json[] {
   };
   add('path', spec.trigger.schemas.params);
   add('query', spec.trigger.schemas.query);
+  if (spec.trigger.etag) {
+    out.push({ name: 'If-None-Match', in: 'header', required: false, description: 'The ETag of the copy the app holds: 304 while it is current', schema: { type: 'string' } });
+  }
   return out;
 }
 
@@ -87,6 +90,7 @@ export function openApiDocument(topology: Record<string, FunctionSpec>): Json {
           'X-Request-Id': header('RequestId'),
           'Cache-Control': header('CacheControl'),
           ...(status === 201 ? { Location: header('Location') } : {}),
+          ...(trigger.etag && (status === 200 || status === 304) ? { ETag: header('ETag') } : {}),
           ...(trigger.stream ? { 'Content-Disposition': header('ContentDisposition') } : {}),
         },
         ...(hasBody ? { content: { 'application/json': { schema: response, example: components.exampleOf(response) } } } : {}),
@@ -140,6 +144,7 @@ export function openApiDocument(topology: Record<string, FunctionSpec>): Json {
         Location: { description: 'Where the created resource is read', required: true, schema: { type: 'string', format: 'uri-reference' } },
         CacheControl: { description: 'Answers about an account are never stored by caches', required: false, schema: { type: 'string' } },
         ContentDisposition: { description: 'A file name for the download', required: true, schema: { type: 'string' } },
+        ETag: { description: 'The version of this answer: send it back in If-None-Match to get 304 while it is current', required: true, schema: { type: 'string', minLength: 1 } },
       },
       schemas: {
         ...components.schemas,

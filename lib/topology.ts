@@ -499,6 +499,7 @@ export const getHome = /* @__PURE__ */ defineFunction({
     auth: 'user',
     summary: 'The home screen',
     schemas: { response: Home },
+    etag: true,
     otherStatuses: { 304: 'Not modified: the ETag sent in If-None-Match is still current (no body)' },
   },
 });

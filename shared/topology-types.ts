@@ -33,6 +33,8 @@ export interface HttpTrigger<S extends RouteSchemas = RouteSchemas, A extends Ro
    * this nor `successStatus` fails the handler outside production (and the contract test).
    */
   otherStatuses?: Readonly<Record<number, string>>;
+  /** The answer carries an ETag and a request with a matching If-None-Match gets 304 (declare 304 in otherStatuses). */
+  etag?: true;
   /** Largest accepted request body; larger gets 413 before parsing. Default 256 KiB. */
   maxBodyBytes?: number;
   /**

@@ -59,6 +59,15 @@ describe('the OpenAPI document', () => {
     expect(doc.components.headers.RequestId.required).toBe(true);
   });
 
+  it('declares ETag on the home screen (200 and 304) and the If-None-Match it honours', () => {
+    const home = operation('getHome');
+    expect(home.responses['200'].headers.ETag).toEqual({ $ref: '#/components/headers/ETag' });
+    expect(home.responses['304'].headers.ETag).toEqual({ $ref: '#/components/headers/ETag' });
+    expect(home.responses['304'].content).toBeUndefined();
+    expect(home.parameters).toContainEqual(expect.objectContaining({ name: 'If-None-Match', in: 'header' }));
+    expect(operation('getMe').responses['200'].headers.ETag).toBeUndefined();
+  });
+
   it('states the rules the server enforces: formats, ranges, minProperties, merge-patch', () => {
     expect(component('RegisterBody').properties.email.format).toBe('email');
     expect(component('LogDailyMetricsBody').properties.date.format).toBe('date');
