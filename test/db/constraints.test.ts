@@ -802,6 +802,19 @@ async function seedEverything(): Promise<string> {
   await db.insertInto('load_series').values({ user_id: id, series_start: '2024-05-19', series_end: '2024-05-20' }).execute();
   await insert.pendingTasks(id, run);
   await insert.notifications(id);
+  // sync_changes and sync_counters are filled by the triggers of the rows above; a stored offline answer too.
+  await db
+    .insertInto('sync_mutations')
+    .values({
+      user_id: id,
+      client_mutation_id: randomUUID(),
+      entity: 'task',
+      op: 'skip',
+      status: 'applied',
+      result: JSON.stringify({ status: 'applied' }),
+      client_timestamp: '2024-05-20T08:00:00Z',
+    })
+    .execute();
   return id;
 }
 

@@ -78,6 +78,8 @@ const cases: Record<string, RouteCase> = {
     }),
     status: 201,
   },
+  // B restores A's adapted workout: 404, and A's workout stays as it is.
+  'POST /api/v1/plan/workouts/{id}/restore': { params: (a) => ({ id: a.workoutId }) },
   // B has no plan of its own: 404, whatever A's is.
   'POST /api/v1/plan/regenerate': { body: () => ({ goal: { goalTimeMinutes: 50 } }), status: 404 },
   'POST /api/v1/integrations/garmin/connect': { body: () => ({ garminUserId: 'garmin-of-b', userAccessToken: 'token-of-b' }) },
