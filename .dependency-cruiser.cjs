@@ -6,7 +6,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'An import cycle that exists at run time: split the shared part out, or pass it in. (A cycle through `import type` alone is erased by the compiler.)',
+      comment:
+        'An import cycle that exists at run time: split the shared part out, or pass it in. (A cycle through `import type` alone is erased by the compiler.)',
       from: {},
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
@@ -44,6 +45,10 @@ module.exports = {
     exclude: { path: ['^node_modules', '^cdk\\.out', '^\\.data'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+    },
   },
 };

@@ -113,7 +113,9 @@ export default async function exportBench(): Promise<void> {
     const t = performance.now();
     await seed(db, big.userId);
     console.log(`seeded ${ACTIVITIES} activities x ${SAMPLES_PER_ACTIVITY} samples + ${DAYS} days of metrics and stats in ${ms(performance.now() - t)}`);
-    console.log(`database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; gc between runs: ${gc ? 'yes' : 'no (run node with --expose-gc for steadier figures)'}`);
+    console.log(
+      `database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; gc between runs: ${gc ? 'yes' : 'no (run node with --expose-gc for steadier figures)'}`,
+    );
 
     const exportOf = (token: string) => (probe: () => void) =>
       fetch(`${runtime.url}/api/v1/me/export`, { headers: { authorization: `Bearer ${token}` } }).then((res) => readBody(res, probe));
@@ -147,9 +149,13 @@ export default async function exportBench(): Promise<void> {
     }
 
     const mb = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '     n/a' : `+${n.toFixed(1).padStart(6)} MB`);
-    console.log(`${''.padEnd(36)} ${'time'.padStart(12)}  ${'output'.padStart(10)}  ${'heap peak'.padStart(10)}  ${'live heap'.padStart(10)}  ${'rss peak'.padStart(10)}`);
+    console.log(
+      `${''.padEnd(36)} ${'time'.padStart(12)}  ${'output'.padStart(10)}  ${'heap peak'.padStart(10)}  ${'live heap'.padStart(10)}  ${'rss peak'.padStart(10)}`,
+    );
     for (const [name, { timed, live }] of results) {
-      console.log(`${name.padEnd(36)} ${ms(timed.ms).padStart(12)}  ${`${(timed.bytes / MB).toFixed(1)} MB`.padStart(10)}  ${mb(timed.peakHeapMb).padStart(10)}  ${mb(live.peakLiveHeapMb).padStart(10)}  ${mb(timed.peakRssMb).padStart(10)}`);
+      console.log(
+        `${name.padEnd(36)} ${ms(timed.ms).padStart(12)}  ${`${(timed.bytes / MB).toFixed(1)} MB`.padStart(10)}  ${mb(timed.peakHeapMb).padStart(10)}  ${mb(live.peakLiveHeapMb).padStart(10)}  ${mb(timed.peakRssMb).padStart(10)}`,
+      );
     }
     const stream = results.get('streamed export, 3-year user')!;
     const base = results.get('baseline: plain SELECT + stringify')!;
@@ -157,7 +163,9 @@ export default async function exportBench(): Promise<void> {
       console.log(`live heap, streamed / buffered baseline: ${(stream.live.peakLiveHeapMb / base.live.peakLiveHeapMb).toFixed(3)}x`);
     }
     console.log(`heap peak, streamed / buffered baseline: ${(stream.timed.peakHeapMb / base.timed.peakHeapMb).toFixed(2)}x`);
-    console.log(`time, streamed / buffered baseline: ${(stream.timed.ms / base.timed.ms).toFixed(2)}x; streamed throughput ${(stream.timed.bytes / MB / (stream.timed.ms / 1000)).toFixed(1)} MB/s`);
+    console.log(
+      `time, streamed / buffered baseline: ${(stream.timed.ms / base.timed.ms).toFixed(2)}x; streamed throughput ${(stream.timed.bytes / MB / (stream.timed.ms / 1000)).toFixed(1)} MB/s`,
+    );
   } finally {
     await runtime.close();
     await db.destroy();

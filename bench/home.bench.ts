@@ -51,28 +51,68 @@ export default async function homeBench(): Promise<void> {
 }
 
 async function seed(db: Db): Promise<string> {
-  const user = await db.insertInto('users').values({ email: `bench-home-${randomBytes(6).toString('hex')}@example.com`, password_hash: 'x', time_zone: 'Europe/Berlin' }).returning('id').executeTakeFirstOrThrow();
+  const user = await db
+    .insertInto('users')
+    .values({ email: `bench-home-${randomBytes(6).toString('hex')}@example.com`, password_hash: 'x', time_zone: 'Europe/Berlin' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const plan = await db
     .insertInto('training_plans')
     .values({
-      user_id: user.id, goal_race_date: '2027-06-01', goal_distance_meters: 21097.5, start_date: '2027-03-01', days_per_week: 5, long_run_day: 'sun',
-      experience: 'intermediate', load_basis_date: '2027-02-28', load_basis_acute: 300, load_basis_chronic: 300, load_basis_source: 'history',
-      weeks: JSON.stringify(eachDay('2027-03-01', '2027-05-31').filter((_, i) => i % 7 === 0).map((start, index) => ({ index, startDate: start, endDate: addDays(start, 6), phase: 'build', kind: 'loading', targetLoad: 2000 }))),
+      user_id: user.id,
+      goal_race_date: '2027-06-01',
+      goal_distance_meters: 21097.5,
+      start_date: '2027-03-01',
+      days_per_week: 5,
+      long_run_day: 'sun',
+      experience: 'intermediate',
+      load_basis_date: '2027-02-28',
+      load_basis_acute: 300,
+      load_basis_chronic: 300,
+      load_basis_source: 'history',
+      weeks: JSON.stringify(
+        eachDay('2027-03-01', '2027-05-31')
+          .filter((_, i) => i % 7 === 0)
+          .map((start, index) => ({ index, startDate: start, endDate: addDays(start, 6), phase: 'build', kind: 'loading', targetLoad: 2000 })),
+      ),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   await db
     .insertInto('scheduled_workouts')
-    .values(eachDay('2027-03-01', '2027-05-31').map((date, i) => ({ user_id: user.id, plan_id: plan.id, date, type: i % 7 === 6 ? ('long_run' as const) : ('easy' as const), target_duration_minutes: 45, target_rpe: 4 })))
+    .values(
+      eachDay('2027-03-01', '2027-05-31').map((date, i) => ({
+        user_id: user.id,
+        plan_id: plan.id,
+        date,
+        type: i % 7 === 6 ? ('long_run' as const) : ('easy' as const),
+        target_duration_minutes: 45,
+        target_rpe: 4,
+      })),
+    )
     .execute();
   const days = eachDay(addDays(TODAY, -365), addDays(TODAY, -1));
   await db
     .insertInto('activities')
-    .values(days.map((date) => ({ user_id: user.id, source: 'manual' as const, type: 'run' as const, start_time: `${date}T06:00:00Z`, local_date: date, duration_minutes: 45, rpe: 4, internal_load: 180 })))
+    .values(
+      days.map((date) => ({
+        user_id: user.id,
+        source: 'manual' as const,
+        type: 'run' as const,
+        start_time: `${date}T06:00:00Z`,
+        local_date: date,
+        duration_minutes: 45,
+        rpe: 4,
+        internal_load: 180,
+      })),
+    )
     .execute();
   await sql`
     insert into rolling_stats (user_id, date, load, acute, chronic, acwr, tsb)
     select ${user.id}::uuid, d::date, 180, 180, 180, 1, 0 from generate_series(${days[0]}::date, ${days.at(-1)}::date, interval '1 day') d`.execute(db);
-  await db.insertInto('notifications').values(Array.from({ length: 50 }, (_, i) => ({ user_id: user.id, kind: 'readiness' as const, title: `n${i}`, body: 'b' }))).execute();
+  await db
+    .insertInto('notifications')
+    .values(Array.from({ length: 50 }, (_, i) => ({ user_id: user.id, kind: 'readiness' as const, title: `n${i}`, body: 'b' })))
+    .execute();
   return user.id;
 }

@@ -31,7 +31,11 @@ export default async function loadBench(): Promise<void> {
 
 async function run(db: Db, label: string): Promise<void> {
   const userId = (
-    await db.insertInto('users').values({ email: `bench-${randomBytes(6).toString('hex')}@example.com`, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()
+    await db
+      .insertInto('users')
+      .values({ email: `bench-${randomBytes(6).toString('hex')}@example.com`, password_hash: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
   ).id;
   const perSession = sessions();
   const loads = perSession; // same-date records are summed by the domain, as activities are by the read

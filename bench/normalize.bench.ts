@@ -71,7 +71,15 @@ export default async function run(): Promise<void> {
     await migrateToLatest(db);
     const users = await db
       .insertInto('users')
-      .values(Array.from({ length: ATHLETES }, (_, i) => ({ email: `bench-${i}-${randomUUID()}@example.com`, password_hash: 'x', time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190 })))
+      .values(
+        Array.from({ length: ATHLETES }, (_, i) => ({
+          email: `bench-${i}-${randomUUID()}@example.com`,
+          password_hash: 'x',
+          time_zone: 'Europe/Paris',
+          resting_hr: 50,
+          max_hr: 190,
+        })),
+      )
       .returning('id')
       .execute();
     const garminUsers = users.map((_, i) => `garmin-bench-${i}`);
@@ -80,11 +88,17 @@ export default async function run(): Promise<void> {
     const normalize = createNormalizer({
       db,
       connections: {
-        resolve: async (_vendor, refs) => new Map(refs.flatMap((r) => (links.has(r.vendorUserId) ? [[r.vendorUserId, links.get(r.vendorUserId)!] as const] : []))),
+        resolve: async (_vendor, refs) =>
+          new Map(refs.flatMap((r) => (links.has(r.vendorUserId) ? [[r.vendorUserId, links.get(r.vendorUserId)!] as const] : []))),
         revoke: async () => undefined,
         updateScopes: async () => undefined,
       },
-      strava: { fetchActivity: async () => null, activityGone: async () => false, stillAuthorized: async () => true, spendEventCall: async () => ({ ok: true }) },
+      strava: {
+        fetchActivity: async () => null,
+        activityGone: async () => false,
+        stillAuthorized: async () => true,
+        spendEventCall: async () => ({ ok: true }),
+      },
       claimChecks: { read: async () => undefined },
       publisher: { publish: async () => undefined },
       requeue: async () => 'requeued',
@@ -151,11 +165,17 @@ export default async function run(): Promise<void> {
       const replayTrips = counter.roundTrips;
 
       const p50 = (xs: number[]) => percentile(xs, 50);
-      console.log(`\n${database.kind}; batch: ${BATCH} Garmin activities of ${ATHLETES} athletes, ${samples} samples each (${BATCH * samples} samples); ${RUNS} runs`);
+      console.log(
+        `\n${database.kind}; batch: ${BATCH} Garmin activities of ${ATHLETES} athletes, ${samples} samples each (${BATCH * samples} samples); ${RUNS} runs`,
+      );
       console.log(`normalize-activity (batch)      p50 ${ms(p50(normalizeTimes))}  p95 ${ms(percentile(normalizeTimes, 95))}  round trips ${normalizeTrips}`);
       console.log(`baseline: bare inserts          p50 ${ms(p50(baselineTimes))}  p95 ${ms(percentile(baselineTimes, 95))}  round trips ${baselineTrips}`);
-      console.log(`ratio normalize / baseline      time x${(p50(normalizeTimes) / p50(baselineTimes)).toFixed(2)}  round trips x${(normalizeTrips / baselineTrips).toFixed(2)}`);
-      console.log(`redelivery of the same batch    round trips ${replayTrips} (rows unchanged${samples > 0 ? '; the delivered samples are rewritten' : ': nothing written'})`);
+      console.log(
+        `ratio normalize / baseline      time x${(p50(normalizeTimes) / p50(baselineTimes)).toFixed(2)}  round trips x${(normalizeTrips / baselineTrips).toFixed(2)}`,
+      );
+      console.log(
+        `redelivery of the same batch    round trips ${replayTrips} (rows unchanged${samples > 0 ? '; the delivered samples are rewritten' : ': nothing written'})`,
+      );
     }
   } finally {
     await database.close();

@@ -76,5 +76,7 @@ export default async function planBench(): Promise<void> {
   console.log('|---|---|---|---|');
   console.log(`| load engine, ${DAYS} days (computeLoadSeries) | ${ms(e)} | ${ms(percentile(engine, 95))} | 1.00 (baseline) |`);
   console.log(`| plan generator, 24-week marathon | ${ms(g)} | ${ms(percentile(generator, 95))} | ${(g / e).toFixed(2)} x engine |`);
-  console.log(`| onboarding, PGlite (${onboarding.length} athletes) | ${ms(o)} | ${ms(percentile(onboarding, 95))} | generator = ${((100 * g) / o).toFixed(1)} % of it |`);
+  console.log(
+    `| onboarding, PGlite (${onboarding.length} athletes) | ${ms(o)} | ${ms(percentile(onboarding, 95))} | generator = ${((100 * g) / o).toFixed(1)} % of it |`,
+  );
 }

@@ -79,11 +79,19 @@ export default async function researchBench(): Promise<void> {
     });
     const responders = await peakOf(() => classifyResponders(db, now));
 
-    console.log(`athletes exported: ${exported.result.athletes.exported} of ${exported.result.athletes.consenting} (suppressed ${exported.result.athletes.suppressed})`);
-    console.log(`research export: ${(exported.ms / 1000).toFixed(2)} s, ${rows} rows, heap peak +${exported.heapMb.toFixed(0)} MB, RSS peak +${exported.rssMb.toFixed(0)} MB`);
-    console.log(`plain SELECT of the same rows: ${(plain.ms / 1000).toFixed(2)} s, ${plain.result} rows, heap peak +${plain.heapMb.toFixed(0)} MB, RSS peak +${plain.rssMb.toFixed(0)} MB`);
+    console.log(
+      `athletes exported: ${exported.result.athletes.exported} of ${exported.result.athletes.consenting} (suppressed ${exported.result.athletes.suppressed})`,
+    );
+    console.log(
+      `research export: ${(exported.ms / 1000).toFixed(2)} s, ${rows} rows, heap peak +${exported.heapMb.toFixed(0)} MB, RSS peak +${exported.rssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `plain SELECT of the same rows: ${(plain.ms / 1000).toFixed(2)} s, ${plain.result} rows, heap peak +${plain.heapMb.toFixed(0)} MB, RSS peak +${plain.rssMb.toFixed(0)} MB`,
+    );
     console.log(`ratio: time ${(exported.ms / plain.ms).toFixed(2)}x, heap ${(exported.heapMb / Math.max(plain.heapMb, 1)).toFixed(2)}x`);
-    console.log(`weekly responder job over ${responders.result.judged} athletes: ${(responders.ms / 1000).toFixed(2)} s in ${responders.result.pages} pages, heap peak +${responders.heapMb.toFixed(0)} MB`);
+    console.log(
+      `weekly responder job over ${responders.result.judged} athletes: ${(responders.ms / 1000).toFixed(2)} s in ${responders.result.pages} pages, heap peak +${responders.heapMb.toFixed(0)} MB`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
     await sql`delete from users where email like ${`bench-${runId}-%`}`.execute(db);

@@ -41,7 +41,7 @@ const GOAL_INGEST_RATIO = 1.5;
 /** A deterministic noisy random walk: mean-reverting drift plus per-second sensor noise. */
 function randomWalk(seed: number) {
   let s = seed;
-  const uniform = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const uniform = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const noise = () => uniform() + uniform() + uniform() + uniform() + uniform() + uniform() - 3;
   let hr = 105;
   let speed = 2.9;
@@ -204,7 +204,15 @@ export default async function run(): Promise<void> {
     await createAlternatives(db);
     const users = await db
       .insertInto('users')
-      .values(Array.from({ length: 5 }, (_, i) => ({ email: `samples-${i}-${randomUUID()}@example.com`, password_hash: 'x', time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190 })))
+      .values(
+        Array.from({ length: 5 }, (_, i) => ({
+          email: `samples-${i}-${randomUUID()}@example.com`,
+          password_hash: 'x',
+          time_zone: 'Europe/Paris',
+          resting_hr: 50,
+          max_hr: 190,
+        })),
+      )
       .returning('id')
       .execute();
     const garminUserIds = users.map((_, i) => `garmin-samples-${i}`);
@@ -214,11 +222,17 @@ export default async function run(): Promise<void> {
     const normalize = createNormalizer({
       db,
       connections: {
-        resolve: async (_vendor, refs) => new Map(refs.flatMap((r) => (links.has(r.vendorUserId) ? [[r.vendorUserId, links.get(r.vendorUserId)!] as const] : []))),
+        resolve: async (_vendor, refs) =>
+          new Map(refs.flatMap((r) => (links.has(r.vendorUserId) ? [[r.vendorUserId, links.get(r.vendorUserId)!] as const] : []))),
         revoke: async () => undefined,
         updateScopes: async () => undefined,
       },
-      strava: { fetchActivity: async () => null, activityGone: async () => false, stillAuthorized: async () => true, spendEventCall: async () => ({ ok: true }) },
+      strava: {
+        fetchActivity: async () => null,
+        activityGone: async () => false,
+        stillAuthorized: async () => true,
+        spendEventCall: async () => ({ ok: true }),
+      },
       claimChecks: { read: async () => undefined },
       publisher: { publish: async () => undefined },
       requeue: async () => 'requeued',
@@ -263,22 +277,32 @@ export default async function run(): Promise<void> {
 
     // 2. Ingest: fresh activities per run; the baseline inserts the same rows and arrays and nothing else.
     const service = (batch: GarminActivityDetail[]) => {
-      const ops: ActivityOp[] = candidates(batch).map(({ garminUserId, candidate }) => ({ kind: 'upsert', userId: userOf(garminUserId), candidate, origin: 'vendor' }));
+      const ops: ActivityOp[] = candidates(batch).map(({ garminUserId, candidate }) => ({
+        kind: 'upsert',
+        userId: userOf(garminUserId),
+        candidate,
+        origin: 'vendor',
+      }));
       return () => db.transaction().execute((trx) => applyActivityOps(trx, ops, { now: new Date() }));
     };
     const bare = (batch: GarminActivityDetail[]) => {
-      const rows = candidates(batch).map(({ garminUserId, candidate }) => ({ userId: userOf(garminUserId), candidate, channels: toChannels(candidate.samples) }));
-      return () => db.transaction().execute(async (trx) => {
-        const ids = await trx
-          .insertInto('activities')
-          .values(rows.map(({ userId, candidate: c }) => activityRow(userId, c)))
-          .returning('id')
-          .execute();
-        await trx
-          .insertInto('activity_samples')
-          .values(rows.map(({ userId, channels }, i) => ({ user_id: userId, activity_id: ids[i]!.id, ...channels })))
-          .execute();
-      });
+      const rows = candidates(batch).map(({ garminUserId, candidate }) => ({
+        userId: userOf(garminUserId),
+        candidate,
+        channels: toChannels(candidate.samples),
+      }));
+      return () =>
+        db.transaction().execute(async (trx) => {
+          const ids = await trx
+            .insertInto('activities')
+            .values(rows.map(({ userId, candidate: c }) => activityRow(userId, c)))
+            .returning('id')
+            .execute();
+          await trx
+            .insertInto('activity_samples')
+            .values(rows.map(({ userId, channels }, i) => ({ user_id: userId, activity_id: ids[i]!.id, ...channels })))
+            .execute();
+        });
     };
     const worker = (batch: GarminActivityDetail[]) => {
       const batchMessages = messages(batch);
@@ -290,7 +314,11 @@ export default async function run(): Promise<void> {
     const timings = { worker: [] as number[], service: [] as number[], bare: [] as number[] };
     // Interleaved, so the three see the same machine and a table of the same size.
     for (let r = 0; r < RUNS + 1; r++) {
-      for (const [name, make] of [['worker', worker], ['service', service], ['bare', bare]] as const) {
+      for (const [name, make] of [
+        ['worker', worker],
+        ['service', service],
+        ['bare', bare],
+      ] as const) {
         const step = make(details(garminUserIds));
         const [t] = await timeIt(1, step, 0);
         if (r > 0) timings[name].push(t!);
@@ -298,8 +326,12 @@ export default async function run(): Promise<void> {
     }
     const p50 = (xs: number[]) => percentile(xs, 50);
     console.log(`ingest of ${ACTIVITIES} one-hour activities (${ACTIVITIES * SECONDS} samples); ${RUNS} runs, interleaved:`);
-    console.log(`  normalize-activity worker (Garmin details)  p50 ${ms(p50(timings.worker))}  x${(p50(timings.worker) / p50(timings.bare)).toFixed(2)} of bare`);
-    console.log(`  activity service (mapped candidates)       p50 ${ms(p50(timings.service))}  x${(p50(timings.service) / p50(timings.bare)).toFixed(2)} of bare`);
+    console.log(
+      `  normalize-activity worker (Garmin details)  p50 ${ms(p50(timings.worker))}  x${(p50(timings.worker) / p50(timings.bare)).toFixed(2)} of bare`,
+    );
+    console.log(
+      `  activity service (mapped candidates)       p50 ${ms(p50(timings.service))}  x${(p50(timings.service) / p50(timings.bare)).toFixed(2)} of bare`,
+    );
     console.log(`  baseline: bare insert of the same arrays    p50 ${ms(p50(timings.bare))}`);
     const ratio = p50(timings.service) / p50(timings.bare);
     console.log(`  goal: service <= x${GOAL_INGEST_RATIO} of bare: ${ratio <= GOAL_INGEST_RATIO ? 'met' : 'NOT met'}`);

@@ -61,7 +61,10 @@ async function timeStart(cwd: string): Promise<number> {
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`npm start exited (${code}): ${stderr.slice(-2000)}`))));
   try {
     for (;;) {
-      const healthy = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, () => false);
+      const healthy = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (healthy) return performance.now() - started;
       await Promise.race([new Promise((r) => setTimeout(r, 100)), exited]);
     }

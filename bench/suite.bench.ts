@@ -35,7 +35,9 @@ export default async function run(): Promise<void> {
     const result = JSON.parse(readFileSync(report, 'utf8')) as JsonReport;
     const files = result.testResults.map((f) => ({ name: path.relative(ROOT, f.name), ms: f.endTime - f.startTime })).sort((a, b) => b.ms - a.ms);
     const serial = files.reduce((sum, f) => sum + f.ms, 0);
-    console.log(`npm test: ${s(wall)} wall, exit ${child.status}; ${result.numPassedTests} passed, ${result.numFailedTests} failed of ${result.numTotalTests} in ${files.length} files`);
+    console.log(
+      `npm test: ${s(wall)} wall, exit ${child.status}; ${result.numPassedTests} passed, ${result.numFailedTests} failed of ${result.numTotalTests} in ${files.length} files`,
+    );
     console.log(`sum of the files' own times: ${s(serial)} (wall / sum: ${(wall / serial).toFixed(2)}x)`);
     console.log('slowest files:');
     for (const f of files.slice(0, 10)) console.log(`  ${s(f.ms).padStart(8)}  ${f.name}`);

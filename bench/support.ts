@@ -119,4 +119,3 @@ export async function openDatabase(counter: Counter): Promise<{ db: Db; close():
     },
   };
 }
-

@@ -44,7 +44,9 @@ export default async function sweepBench(): Promise<void> {
       await sql`analyze`.execute(target.db);
       rows.push(await measure(target.db, size));
     }
-    console.log(['| athletes | sweep p50 | round trips | events | bare UPDATE p50 | round trips | ratio |', '|---|---|---|---|---|---|---|', ...rows].join('\n'));
+    console.log(
+      ['| athletes | sweep p50 | round trips | events | bare UPDATE p50 | round trips | ratio |', '|---|---|---|---|---|---|---|', ...rows].join('\n'),
+    );
   } finally {
     await target.close();
   }

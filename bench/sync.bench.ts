@@ -23,7 +23,13 @@ const MB = 1024 * 1024;
 const NOW = new Date('2026-01-01T12:00:00Z');
 
 const newUser = async (db: Db) =>
-  (await db.insertInto('users').values({ email: `sync-${randomUUID()}@example.com`, password_hash: 'x', time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190 }).returning('id').executeTakeFirstOrThrow()).id;
+  (
+    await db
+      .insertInto('users')
+      .values({ email: `sync-${randomUUID()}@example.com`, password_hash: 'x', time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190 })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 
 /** The i-th morning run of the batch, as the app's POST /activities body. */
 const entry = (i: number) => ({
@@ -38,7 +44,13 @@ const entry = (i: number) => ({
 });
 
 const batch = (): SyncMutation[] =>
-  Array.from({ length: BATCH }, (_, i) => ({ clientMutationId: randomUUID(), entity: 'activity', op: 'upsert', data: entry(i), clientTimestamp: '2025-12-31T20:00:00Z' }));
+  Array.from({ length: BATCH }, (_, i) => ({
+    clientMutationId: randomUUID(),
+    entity: 'activity',
+    op: 'upsert',
+    data: entry(i),
+    clientTimestamp: '2025-12-31T20:00:00Z',
+  }));
 
 /**
  * The same rows, as the service would store them, in one INSERT. With `everything`, also the other rows the push
@@ -50,14 +62,28 @@ async function rawInsert(db: Db, userId: string, everything = false): Promise<vo
     if (everything) {
       await trx
         .insertInto('event_outbox')
-        .values(Array.from({ length: BATCH }, (_, i) => ({ detail_type: 'ActivityRecorded', detail: JSON.stringify({ userId, activityId: randomUUID(), localDate: entry(i).startTime.slice(0, 10), change: 'created' }) })))
+        .values(
+          Array.from({ length: BATCH }, (_, i) => ({
+            detail_type: 'ActivityRecorded',
+            detail: JSON.stringify({ userId, activityId: randomUUID(), localDate: entry(i).startTime.slice(0, 10), change: 'created' }),
+          })),
+        )
         .execute();
       await trx
         .insertInto('sync_mutations')
         .values(
           Array.from({ length: BATCH }, () => {
             const id = randomUUID();
-            return { user_id: userId, client_mutation_id: id, entity: 'activity', op: 'upsert', entity_id: randomUUID(), status: 'applied' as const, result: JSON.stringify({ clientMutationId: id, status: 'applied' }), client_timestamp: NOW };
+            return {
+              user_id: userId,
+              client_mutation_id: id,
+              entity: 'activity',
+              op: 'upsert',
+              entity_id: randomUUID(),
+              status: 'applied' as const,
+              result: JSON.stringify({ clientMutationId: id, status: 'applied' }),
+              client_timestamp: NOW,
+            };
           }),
         )
         .execute();
@@ -186,7 +212,9 @@ export default async function run(): Promise<void> {
     console.log(`  sync push                 ${ms(p50).padStart(12)}   ${String(pushTrips).padStart(3)} round trips`);
     console.log(`  raw batched INSERT        ${ms(r50).padStart(12)}   ${String(rawTrips).padStart(3)} round trips   (baseline)`);
     console.log(`  raw INSERTs of all it writes ${ms(a50).padStart(9)}     5 round trips   (activities + outbox events + answers)`);
-    console.log(`  ratio to the activity INSERT   ${(p50 / r50).toFixed(2)}x   (goal: at most 2x)   p90 ${ms(percentile(push, 90))} vs ${ms(percentile(raw, 90))}`);
+    console.log(
+      `  ratio to the activity INSERT   ${(p50 / r50).toFixed(2)}x   (goal: at most 2x)   p90 ${ms(percentile(push, 90))} vs ${ms(percentile(raw, 90))}`,
+    );
     console.log(`  ratio to all the raw INSERTs   ${(p50 / a50).toFixed(2)}x`);
 
     // ---- GET /sync: first full sync of three years ----
@@ -215,15 +243,19 @@ export default async function run(): Promise<void> {
           `${ms(pulled.ms / pulled.pages)}/page, heap peak ${pulled.peakHeapMb.toFixed(1)} MB, rss peak ${pulled.peakRssMb.toFixed(1)} MB`,
       );
     }
-    const plain = await timeIt(3, async () => {
-      const rows = await Promise.all([
-        db.selectFrom('activities').selectAll().where('user_id', '=', runner).execute(),
-        db.selectFrom('daily_metrics').selectAll().where('user_id', '=', runner).execute(),
-        db.selectFrom('rolling_stats').selectAll().where('user_id', '=', runner).execute(),
-        db.selectFrom('notifications').selectAll().where('user_id', '=', runner).execute(),
-      ]);
-      JSON.stringify(rows);
-    }, 1);
+    const plain = await timeIt(
+      3,
+      async () => {
+        const rows = await Promise.all([
+          db.selectFrom('activities').selectAll().where('user_id', '=', runner).execute(),
+          db.selectFrom('daily_metrics').selectAll().where('user_id', '=', runner).execute(),
+          db.selectFrom('rolling_stats').selectAll().where('user_id', '=', runner).execute(),
+          db.selectFrom('notifications').selectAll().where('user_id', '=', runner).execute(),
+        ]);
+        JSON.stringify(rows);
+      },
+      1,
+    );
     console.log(`  plain SELECTs, same rows  ${ms(percentile(plain, 50)).padStart(12)}   (baseline: one response, no paging, no log)`);
   } finally {
     await database.close();

@@ -28,7 +28,8 @@ const result = await simulate(scenario);
 if (scenario.description) console.log(scenario.description);
 console.log(dayTable(result));
 console.log('\nchange log (newest first):');
-for (const c of result.changes) console.log(`  v${c.version} ${localDateOf(c.at, scenario.timeZone)} ${c.trigger}/${c.reason.code}: ${c.reason.message} (${c.changes.length} workouts)`);
+for (const c of result.changes)
+  console.log(`  v${c.version} ${localDateOf(c.at, scenario.timeZone)} ${c.trigger}/${c.reason.code}: ${c.reason.message} (${c.changes.length} workouts)`);
 console.log(`\n${scenario.days} days in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 if (out) writeFileSync(out, `${JSON.stringify({ days: result.days, changes: result.changes }, null, 2)}\n`);
 for (const f of result.failures) console.error(`FAILED: ${f}`);

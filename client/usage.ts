@@ -8,7 +8,10 @@ export type CreateActivityBody = paths['/api/v1/activities']['post']['requestBod
 type CreateActivityResponses = operations['createActivity']['responses'];
 
 /** A new entry answers 201 with a Location; a retry of a known externalId answers 200 with the same shape. */
-export function recorded(status: 200 | 201, body: CreateActivityResponses[200]['content']['application/json'] | CreateActivityResponses[201]['content']['application/json']): Activity {
+export function recorded(
+  status: 200 | 201,
+  body: CreateActivityResponses[200]['content']['application/json'] | CreateActivityResponses[201]['content']['application/json'],
+): Activity {
   return status === 201 ? body : { ...body };
 }
 

@@ -47,16 +47,31 @@ function parametersOf(spec: HttpFunctionSpec): Json[] {
   const out: Json[] = [];
   const add = (where: 'path' | 'query', schema: z.ZodType | undefined) => {
     if (!schema) return;
-    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as { properties?: Record<string, Json>; required?: string[] };
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as {
+      properties?: Record<string, Json>;
+      required?: string[];
+    };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
       const example = (property.examples as unknown[] | undefined)?.[0];
-      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: property, ...(example !== undefined ? { example } : {}) });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (json.required ?? []).includes(name),
+        schema: property,
+        ...(example !== undefined ? { example } : {}),
+      });
     }
   };
   add('path', spec.trigger.schemas.params);
   add('query', spec.trigger.schemas.query);
   if (spec.trigger.etag) {
-    out.push({ name: 'If-None-Match', in: 'header', required: false, description: 'The ETag of the copy the app holds: 304 while it is current', schema: { type: 'string' } });
+    out.push({
+      name: 'If-None-Match',
+      in: 'header',
+      required: false,
+      description: 'The ETag of the copy the app holds: 304 while it is current',
+      schema: { type: 'string' },
+    });
   }
   return out;
 }
@@ -139,12 +154,20 @@ export function openApiDocument(topology: Record<string, FunctionSpec>): Json {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       headers: {
-        RequestId: { description: 'Names this request in our logs: quote it when reporting a problem', required: true, schema: { type: 'string', minLength: 1 } },
+        RequestId: {
+          description: 'Names this request in our logs: quote it when reporting a problem',
+          required: true,
+          schema: { type: 'string', minLength: 1 },
+        },
         RetryAfter: { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
         Location: { description: 'Where the created resource is read', required: true, schema: { type: 'string', format: 'uri-reference' } },
         CacheControl: { description: 'Answers about an account are never stored by caches', required: false, schema: { type: 'string' } },
         ContentDisposition: { description: 'A file name for the download', required: true, schema: { type: 'string' } },
-        ETag: { description: 'The version of this answer: send it back in If-None-Match to get 304 while it is current', required: true, schema: { type: 'string', minLength: 1 } },
+        ETag: {
+          description: 'The version of this answer: send it back in If-None-Match to get 304 while it is current',
+          required: true,
+          schema: { type: 'string', minLength: 1 },
+        },
       },
       schemas: {
         ...components.schemas,

@@ -80,7 +80,15 @@ export const updateMe = /* @__PURE__ */ defineFunction({
   memoryMb: 256,
   timeoutSeconds: 10,
   access: ['database', 'cache'],
-  trigger: { kind: 'http', method: 'PATCH', path: '/api/v1/me', auth: 'user', summary: 'Update my account', maxBodyBytes: 16_384, schemas: { body: UpdateMeBody, response: MeResponse } },
+  trigger: {
+    kind: 'http',
+    method: 'PATCH',
+    path: '/api/v1/me',
+    auth: 'user',
+    summary: 'Update my account',
+    maxBodyBytes: 16_384,
+    schemas: { body: UpdateMeBody, response: MeResponse },
+  },
 });
 export const exportMe = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/export-me.ts',
@@ -89,7 +97,15 @@ export const exportMe = /* @__PURE__ */ defineFunction({
   // Streaming lifts API Gateway's 29 s limit; years of samples take a while at 2 MB/s past 10 MB.
   timeoutSeconds: 300,
   access: ['database'],
-  trigger: { kind: 'http', method: 'GET', path: '/api/v1/me/export', auth: 'user', stream: true, summary: 'Export my data', schemas: { response: AccountExport } },
+  trigger: {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/me/export',
+    auth: 'user',
+    stream: true,
+    summary: 'Export my data',
+    schemas: { response: AccountExport },
+  },
 });
 export const deleteMe = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/delete-me.ts',
@@ -106,7 +122,16 @@ export const register = /* @__PURE__ */ defineFunction({
   memoryMb: 1024,
   timeoutSeconds: 10,
   access: ['database', 'jwtKeys'],
-  trigger: { kind: 'http', method: 'POST', path: '/api/v1/auth/register', auth: 'public', summary: 'Register', successStatus: 201, maxBodyBytes: 4_096, schemas: { body: RegisterBody, response: TokenPairResponse } },
+  trigger: {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/auth/register',
+    auth: 'public',
+    summary: 'Register',
+    successStatus: 201,
+    maxBodyBytes: 4_096,
+    schemas: { body: RegisterBody, response: TokenPairResponse },
+  },
 });
 export const login = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/login.ts',
@@ -114,7 +139,15 @@ export const login = /* @__PURE__ */ defineFunction({
   memoryMb: 1024,
   timeoutSeconds: 10,
   access: ['database', 'jwtKeys'],
-  trigger: { kind: 'http', method: 'POST', path: '/api/v1/auth/login', auth: 'public', summary: 'Sign in', maxBodyBytes: 4_096, schemas: { body: LoginBody, response: TokenPairResponse } },
+  trigger: {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    auth: 'public',
+    summary: 'Sign in',
+    maxBodyBytes: 4_096,
+    schemas: { body: LoginBody, response: TokenPairResponse },
+  },
 });
 export const refresh = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/refresh.ts',
@@ -122,7 +155,15 @@ export const refresh = /* @__PURE__ */ defineFunction({
   memoryMb: 256,
   timeoutSeconds: 10,
   access: ['database', 'jwtKeys'],
-  trigger: { kind: 'http', method: 'POST', path: '/api/v1/auth/refresh', auth: 'public', summary: 'Refresh tokens', maxBodyBytes: 4_096, schemas: { body: RefreshBody, response: TokenPairResponse } },
+  trigger: {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/auth/refresh',
+    auth: 'public',
+    summary: 'Refresh tokens',
+    maxBodyBytes: 4_096,
+    schemas: { body: RefreshBody, response: TokenPairResponse },
+  },
 });
 export const logout = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/logout.ts',
@@ -130,7 +171,16 @@ export const logout = /* @__PURE__ */ defineFunction({
   memoryMb: 256,
   timeoutSeconds: 10,
   access: ['database'],
-  trigger: { kind: 'http', method: 'POST', path: '/api/v1/auth/logout', auth: 'public', summary: 'Sign out', successStatus: 204, maxBodyBytes: 4_096, schemas: { body: LogoutBody } },
+  trigger: {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    auth: 'public',
+    summary: 'Sign out',
+    successStatus: 204,
+    maxBodyBytes: 4_096,
+    schemas: { body: LogoutBody },
+  },
 });
 // ---- vendor webhooks and integrations (issue 5, webhook half) ----
 // Webhooks: authenticate, validate, deduplicate (idempotency records in the cache), publish
@@ -337,15 +387,29 @@ export const listActivities = /* @__PURE__ */ defineFunction({
   memoryMb: 256,
   timeoutSeconds: 10,
   access: ['database'],
-  trigger: { kind: 'http', method: 'GET', path: '/api/v1/activities', auth: 'user', summary: 'List activities', schemas: { query: ListActivitiesQuery, response: ActivityList } },
+  trigger: {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/activities',
+    auth: 'user',
+    summary: 'List activities',
+    schemas: { query: ListActivitiesQuery, response: ActivityList },
+  },
 });
 export const getActivity = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/get-activity.ts',
-  description: 'One of the athlete\'s activities',
+  description: "One of the athlete's activities",
   memoryMb: 256,
   timeoutSeconds: 10,
   access: ['database'],
-  trigger: { kind: 'http', method: 'GET', path: '/api/v1/activities/{id}', auth: 'user', summary: 'Read an activity', schemas: { params: ActivityIdParams, response: Activity } },
+  trigger: {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/activities/{id}',
+    auth: 'user',
+    summary: 'Read an activity',
+    schemas: { params: ActivityIdParams, response: Activity },
+  },
 });
 export const updateActivity = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/update-activity.ts',
@@ -369,7 +433,15 @@ export const deleteActivity = /* @__PURE__ */ defineFunction({
   memoryMb: 256,
   timeoutSeconds: 10,
   access: ['database', 'bus', 'cache'],
-  trigger: { kind: 'http', method: 'DELETE', path: '/api/v1/activities/{id}', auth: 'user', summary: 'Delete an activity', successStatus: 204, schemas: { params: ActivityIdParams } },
+  trigger: {
+    kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/activities/{id}',
+    auth: 'user',
+    summary: 'Delete an activity',
+    successStatus: 204,
+    schemas: { params: ActivityIdParams },
+  },
 });
 export const listTasks = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/list-tasks.ts',
@@ -385,7 +457,14 @@ export const listNotifications = /* @__PURE__ */ defineFunction({
   memoryMb: 256,
   timeoutSeconds: 10,
   access: ['database'],
-  trigger: { kind: 'http', method: 'GET', path: '/api/v1/notifications', auth: 'user', summary: 'List notifications', schemas: { query: ListNotificationsQuery, response: NotificationList } },
+  trigger: {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/notifications',
+    auth: 'user',
+    summary: 'List notifications',
+    schemas: { query: ListNotificationsQuery, response: NotificationList },
+  },
 });
 export const readNotification = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/read-notification.ts',
@@ -393,7 +472,14 @@ export const readNotification = /* @__PURE__ */ defineFunction({
   memoryMb: 256,
   timeoutSeconds: 10,
   access: ['database', 'cache'],
-  trigger: { kind: 'http', method: 'POST', path: '/api/v1/notifications/{id}/read', auth: 'user', summary: 'Mark a notification read', schemas: { params: NotificationIdParams, response: Notification } },
+  trigger: {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/notifications/{id}/read',
+    auth: 'user',
+    summary: 'Mark a notification read',
+    schemas: { params: NotificationIdParams, response: Notification },
+  },
 });
 export const listIngestRejections = /* @__PURE__ */ defineFunction({
   entry: 'functions/api/list-ingest-rejections.ts',
@@ -401,7 +487,14 @@ export const listIngestRejections = /* @__PURE__ */ defineFunction({
   memoryMb: 256,
   timeoutSeconds: 10,
   access: ['database'],
-  trigger: { kind: 'http', method: 'GET', path: '/api/v1/ingest/rejections', auth: 'user', summary: 'List refused vendor activities', schemas: { response: IngestRejectionList } },
+  trigger: {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/ingest/rejections',
+    auth: 'user',
+    summary: 'List refused vendor activities',
+    schemas: { response: IngestRejectionList },
+  },
 });
 export const normalizeActivity = /* @__PURE__ */ defineFunction({
   entry: 'functions/workers/normalize-activity.ts',
@@ -676,6 +769,4 @@ export const functions = {
 
 export type FunctionName = keyof typeof functions;
 
-export const topology: ReadonlyArray<readonly [FunctionName, FunctionSpec]> = /* @__PURE__ */ Object.entries(functions) as Array<
-  [FunctionName, FunctionSpec]
->;
+export const topology: ReadonlyArray<readonly [FunctionName, FunctionSpec]> = /* @__PURE__ */ Object.entries(functions) as Array<[FunctionName, FunctionSpec]>;

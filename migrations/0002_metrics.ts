@@ -150,11 +150,7 @@ const upStatements: RawBuilder<unknown>[] = [
     $$`,
 ];
 
-const downStatements: RawBuilder<unknown>[] = [
-  sql`drop function rolling_stats_write`,
-  sql`drop function rolling_stats_inputs`,
-  sql`drop table load_series`,
-];
+const downStatements: RawBuilder<unknown>[] = [sql`drop function rolling_stats_write`, sql`drop function rolling_stats_inputs`, sql`drop table load_series`];
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of upStatements) await statement.execute(db);

@@ -21,10 +21,7 @@ const upStatements: RawBuilder<unknown>[] = [
       on ingest_rejections (user_id, vendor, external_id)`,
 ];
 
-const downStatements: RawBuilder<unknown>[] = [
-  sql`drop index ingest_rejections_user_id_vendor_external_id_key`,
-  sql`drop table event_outbox`,
-];
+const downStatements: RawBuilder<unknown>[] = [sql`drop index ingest_rejections_user_id_vendor_external_id_key`, sql`drop table event_outbox`];
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of upStatements) await statement.execute(db);

@@ -13,7 +13,8 @@ import { type Kysely, sql } from 'kysely';
 const MAX_SECONDS = 86_401;
 
 /** A channel is NULL, or a one-dimensional array from index 1 with an element per second of the grid and a reading in it. */
-const channel = (name: string, bounds: string) => sql.raw(`
+const channel = (name: string, bounds: string) =>
+  sql.raw(`
       constraint activity_samples_${name}_check check (
         ${name} is null or (
           array_ndims(${name}) = 1 and array_lower(${name}, 1) = 1 and cardinality(${name}) = seconds
@@ -42,7 +43,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       ${channel('cadence', '0 <= all(cadence) and 300 >= all(cadence)')},
       ${channel('power_w', '0 <= all(power_w) and 3000 >= all(power_w)')}
     )`.execute(db);
-  await sql`comment on table activity_samples is 'one row per activity: each channel indexed by second since the start (element i = offset i - 1), NULL where there is no reading'`.execute(db);
+  await sql`comment on table activity_samples is 'one row per activity: each channel indexed by second since the start (element i = offset i - 1), NULL where there is no reading'`.execute(
+    db,
+  );
   await sql`comment on column activity_samples.seconds is 'length of every channel: the last sample''s offset + 1 (at most 24 h at 1 Hz)'`.execute(db);
   await sql`comment on column activity_samples.speed_mps is 'm/s, not pace: pace is unbounded at a standstill; pace s/km = 1000 / speed_mps'`.execute(db);
 

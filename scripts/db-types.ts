@@ -48,9 +48,7 @@ export async function introspectColumns(db: Kysely<any>): Promise<ColumnInfo[]> 
 }
 
 export function summarize(columns: readonly ColumnInfo[]): string {
-  return columns
-    .map((c) => `${c.table}.${c.column}: ${c.type}${c.nullable ? ' nullable' : ''}${c.default ? ` default ${c.default}` : ''}`)
-    .join('\n');
+  return columns.map((c) => `${c.table}.${c.column}: ${c.type}${c.nullable ? ' nullable' : ''}${c.default ? ` default ${c.default}` : ''}`).join('\n');
 }
 
 /** How each PostgreSQL type reads in TypeScript (see the header of shared/db/schema.ts); jsonb is any shape. */

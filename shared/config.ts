@@ -30,7 +30,10 @@ const Env = z.object({
   JWT_AUDIENCE: z.string().min(1).default('running-coach-app'),
   // ---- vendor webhooks and integrations (issue 5, webhook half): see shared/vendors/credentials.ts ----
   /** Redis/Valkey for idempotency records (rediss:// in AWS). Absent: an in-memory store (npm start, tests). */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   /** S3 bucket for claim checks (events too large for EventBridge). Absent: CLAIM_CHECK_DIR, else in memory. */
   CLAIM_CHECK_BUCKET: z.string().min(1).optional(),
   CLAIM_CHECK_DIR: z.string().min(1).optional(),

@@ -121,9 +121,7 @@ export class AccessWiring {
           grantee.grantPrincipal.addToPrincipalPolicy(
             new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [researchData.bucket.arnForObjects('*')] }),
           );
-          grantee.grantPrincipal.addToPrincipalPolicy(
-            new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [researchData.key.keyArn] }),
-          );
+          grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [researchData.key.keyArn] }));
           acknowledge(grantee as unknown as IConstruct, {
             [`AwsSolutions-IAM5[Resource::<${Stack.of(researchData).getLogicalId(researchData.bucket.node.defaultChild as CfnResource)}.Arn>/*]`]:
               'Each monthly export writes new object names (a dated prefix with its files and manifest); PutObject only',

@@ -129,7 +129,11 @@ export class Api extends Construct {
       const integration = new apigateway.LambdaIntegration(
         route.handler,
         route.trigger.stream
-          ? { ...ONE_PERMISSION, responseTransferMode: apigateway.ResponseTransferMode.STREAM, timeout: Duration.seconds(Math.min(900, route.timeoutSeconds ?? 900)) }
+          ? {
+              ...ONE_PERMISSION,
+              responseTransferMode: apigateway.ResponseTransferMode.STREAM,
+              timeout: Duration.seconds(Math.min(900, route.timeoutSeconds ?? 900)),
+            }
           : ONE_PERMISSION,
       );
       this.restApi.root.resourceForPath(path).addMethod(method, integration, {
@@ -149,9 +153,11 @@ export class Api extends Construct {
   private acknowledgeFindings(routes: readonly ApiRoute[]): void {
     acknowledge(this.restApi, {
       [IAM4.apiGatewayLogs]: 'The account-level role API Gateway uses to write access and execution logs; AWS-managed, logs only',
-      'AwsSolutions-APIG2': 'Every route validates its body, query and path with its zod schema in the handler and answers problem+json naming the field (RFC 9457); a gateway model would answer a different error shape',
+      'AwsSolutions-APIG2':
+        'Every route validates its body, query and path with its zod schema in the handler and answers problem+json naming the field (RFC 9457); a gateway model would answer a different error shape',
       'HIPAA.Security-APIGWCacheEnabledAndEncrypted': 'Answers are per-user health data and must not be served from a shared cache; nothing is cached',
-      'HIPAA.Security-APIGWSSLEnabled': 'The integrations are Lambda proxy integrations, invoked over AWS’s signed API; there is no HTTP backend to present a client certificate to',
+      'HIPAA.Security-APIGWSSLEnabled':
+        'The integrations are Lambda proxy integrations, invoked over AWS’s signed API; there is no HTTP backend to present a client certificate to',
     });
     const byMethod = new Map(routes.map((route) => [`${route.trigger.method} ${route.trigger.path}`, route]));
     for (const method of this.restApi.methods) {
@@ -285,8 +291,6 @@ function assertRoutesAreServable({ routes, authorizer }: ApiProps): void {
   const guarded = routes.filter((route) => route.trigger.auth === 'user');
   if (guarded.length > 0 && !authorizer) {
     const names = guarded.map((route) => `'${route.name}' (${route.trigger.method} ${route.trigger.path})`).join(', ');
-    throw new Error(
-      `routes ${names} have auth 'user' but the topology declares no function with trigger kind 'authorizer'`,
-    );
+    throw new Error(`routes ${names} have auth 'user' but the topology declares no function with trigger kind 'authorizer'`);
   }
 }

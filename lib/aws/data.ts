@@ -95,7 +95,8 @@ export class Database extends Construct {
       'HIPAA.Security-RDSInBackupPlan': `Aurora's continuous backups (point-in-time restore, ${stage.database.backupRetentionDays} days, encrypted with the data key) are the backup; an AWS Backup plan would copy the same snapshots`,
       ...(!stage.database.deletionProtection && {
         'AwsSolutions-RDS10': 'dev stage only: a development cluster is torn down with its stack (a final snapshot is kept); prod has deletion protection',
-        'HIPAA.Security-RDSInstanceDeletionProtectionEnabled': 'dev stage only: a development cluster is torn down with its stack (a final snapshot is kept); prod has deletion protection',
+        'HIPAA.Security-RDSInstanceDeletionProtectionEnabled':
+          'dev stage only: a development cluster is torn down with its stack (a final snapshot is kept); prod has deletion protection',
       }),
     });
 

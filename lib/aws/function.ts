@@ -106,12 +106,17 @@ function acknowledgeFunctionFindings(fn: RunningCoachFunction, props: RunningCoa
   acknowledge(fn, {
     [IAM4.lambdaBasic]: 'The AWS-managed basic execution policy only lets the function write its own CloudWatch logs',
     'AwsSolutions-IAM5[Resource::*]': 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions',
-    'HIPAA.Security-IAMNoInlinePolicy': 'The inline policy holds the grants of one access list in lib/topology.ts, for the functions that share it; a managed policy could be attached to other roles',
+    'HIPAA.Security-IAMNoInlinePolicy':
+      'The inline policy holds the grants of one access list in lib/topology.ts, for the functions that share it; a managed policy could be attached to other roles',
     'HIPAA.Security-LambdaDLQ': NO_ASYNC_DLQ[kind],
     'Serverless-LambdaDLQ': NO_ASYNC_DLQ[kind],
     ...(props.placement
       ? { [IAM4.lambdaVpc]: 'The AWS-managed VPC execution policy: ENI management for a function in the VPC, which supports no resource-level permissions' }
-      : { 'HIPAA.Security-LambdaInsideVPC': 'Reaches no data store (no database or cache access): outside the VPC it needs no ENI and no NAT hop; it reads Secrets Manager over TLS with its role' }),
-    ...(props.reservedConcurrentExecutions === undefined && NO_RESERVED_CONCURRENCY[kind] && { 'HIPAA.Security-LambdaConcurrency': NO_RESERVED_CONCURRENCY[kind] }),
+      : {
+          'HIPAA.Security-LambdaInsideVPC':
+            'Reaches no data store (no database or cache access): outside the VPC it needs no ENI and no NAT hop; it reads Secrets Manager over TLS with its role',
+        }),
+    ...(props.reservedConcurrentExecutions === undefined &&
+      NO_RESERVED_CONCURRENCY[kind] && { 'HIPAA.Security-LambdaConcurrency': NO_RESERVED_CONCURRENCY[kind] }),
   });
 }

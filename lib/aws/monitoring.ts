@@ -53,14 +53,24 @@ export class Monitoring extends Construct {
           label,
           period: FIVE_MINUTES,
         });
-      alarms.alarm(this, `FunctionErrors${i + 1}`, sum('errors', (fn) => fn.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM })), {
-        description: `Invocations failed (unhandled errors, timeouts) in one of: ${names}`,
-        threshold: 1,
-      });
-      alarms.alarm(this, `FunctionThrottles${i + 1}`, sum('throttles', (fn) => fn.metricThrottles({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM })), {
-        description: `Invocations throttled (concurrency cap or account limit) in one of: ${names}`,
-        threshold: 1,
-      });
+      alarms.alarm(
+        this,
+        `FunctionErrors${i + 1}`,
+        sum('errors', (fn) => fn.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM })),
+        {
+          description: `Invocations failed (unhandled errors, timeouts) in one of: ${names}`,
+          threshold: 1,
+        },
+      );
+      alarms.alarm(
+        this,
+        `FunctionThrottles${i + 1}`,
+        sum('throttles', (fn) => fn.metricThrottles({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM })),
+        {
+          description: `Invocations throttled (concurrency cap or account limit) in one of: ${names}`,
+          threshold: 1,
+        },
+      );
     });
 
     alarms.alarm(this, 'Api5xx', props.api.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), {
@@ -82,18 +92,13 @@ export class Monitoring extends Construct {
         metricName: OUTBOX_AGE_METRIC.metricName,
         metricValue: '$.oldestAgeSeconds',
       });
-      alarms.alarm(
-        this,
-        'OutboxAge',
-        new cloudwatch.Metric({ ...OUTBOX_AGE_METRIC, period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM }),
-        {
-          description: `Outbox: an event has waited more than ${OUTBOX_MAX_AGE_SECONDS} s to be published (or the relay stopped reporting)`,
-          threshold: OUTBOX_MAX_AGE_SECONDS,
-          comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          // No report for 5 minutes means the relay is not running.
-          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        },
-      );
+      alarms.alarm(this, 'OutboxAge', new cloudwatch.Metric({ ...OUTBOX_AGE_METRIC, period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM }), {
+        description: `Outbox: an event has waited more than ${OUTBOX_MAX_AGE_SECONDS} s to be published (or the relay stopped reporting)`,
+        threshold: OUTBOX_MAX_AGE_SECONDS,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        // No report for 5 minutes means the relay is not running.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
     }
 
     const cluster = database.cluster;

@@ -30,6 +30,7 @@ export const IAM4 = {
 
 /** What CDK's SQS grants add for a KMS-encrypted queue: scoped to the one key, but wildcard actions. */
 export const KMS_QUEUE_GRANT = {
-  'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Sending to a KMS-encrypted queue needs a data key (GenerateDataKey/GenerateDataKeyWithoutPlaintext); the statement names only the messaging key',
+  'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]':
+    'Sending to a KMS-encrypted queue needs a data key (GenerateDataKey/GenerateDataKeyWithoutPlaintext); the statement names only the messaging key',
   'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Added by the SQS send grant of CDK for KMS queues; the statement names only the messaging key',
 } as const;

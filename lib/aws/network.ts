@@ -78,7 +78,8 @@ export class Network extends Construct {
     });
     for (const subnet of this.vpc.publicSubnets) {
       acknowledge(subnet, {
-        'HIPAA.Security-VPCNoUnrestrictedRouteToIGW': 'The public subnets hold only the NAT gateways, whose route to the internet gateway carries vendor API calls (Strava, Garmin)',
+        'HIPAA.Security-VPCNoUnrestrictedRouteToIGW':
+          'The public subnets hold only the NAT gateways, whose route to the internet gateway carries vendor API calls (Strava, Garmin)',
       });
     }
 

@@ -36,7 +36,8 @@ export class ResearchData extends Construct {
       ],
     });
     acknowledge(this.bucket, {
-      'HIPAA.Security-S3BucketReplicationEnabled': 'The dataset is derived: the monthly export rebuilds it from the database (backed up by Aurora), so a second region would only be a second copy to withdraw consent from',
+      'HIPAA.Security-S3BucketReplicationEnabled':
+        'The dataset is derived: the monthly export rebuilds it from the database (backed up by Aurora), so a second region would only be a second copy to withdraw consent from',
     });
   }
 }

@@ -68,7 +68,10 @@ export class AppSecrets extends Construct {
     });
 
     const notRotated: Array<[secretsmanager.Secret, string]> = [
-      [this.jwtKeys, 'Rotation needs an overlap (the new seed signs, the previous one still verifies for 15 minutes), done by an operator as README describes; a single-step rotation would log every user out'],
+      [
+        this.jwtKeys,
+        'Rotation needs an overlap (the new seed signs, the previous one still verifies for 15 minutes), done by an operator as README describes; a single-step rotation would log every user out',
+      ],
       [this.vendorCredentials, 'Holds credentials issued by Strava and Garmin; they change when the vendor reissues them, not on our schedule'],
       [this.vendorTokenKey, 'Vendor OAuth tokens are sealed with it: rotating it would orphan every sealed token (users would reconnect)'],
     ];

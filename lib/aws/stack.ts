@@ -101,7 +101,10 @@ export class RunningCoachStack extends Stack {
       after: [network, database],
       // The functions themselves, not their roles: a role must exist before the KMS key policies that
       // name it, and those keys before the database the migration needs (a cycle otherwise).
-      before: functions.all().filter((fn) => !stepHandlers.has(fn)).map((fn) => fn.node.defaultChild as Construct),
+      before: functions
+        .all()
+        .filter((fn) => !stepHandlers.has(fn))
+        .map((fn) => fn.node.defaultChild as Construct),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API (the custom domain when given)' });

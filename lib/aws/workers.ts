@@ -82,7 +82,8 @@ export class Worker extends Construct {
     });
     acknowledge(handler, {
       ...KMS_QUEUE_GRANT,
-      'Serverless-LambdaEventSourceMappingDestination': 'SQS event sources take no on-failure destination: the queue’s redrive policy moves a message to the dead-letter queue after maxReceiveCount tries',
+      'Serverless-LambdaEventSourceMappingDestination':
+        'SQS event sources take no on-failure destination: the queue’s redrive policy moves a message to the dead-letter queue after maxReceiveCount tries',
     });
 
     this.deadLetterAlarm = alarms.alarm(
@@ -108,8 +109,6 @@ export class Workers extends Construct {
     super(scope, id);
     const { bus, alarms, key } = props;
     const maxConcurrency = workerMaxConcurrency(props.workers.filter(({ spec }) => spec.access.includes('database')).length);
-    this.byName = new Map(
-      props.workers.map(({ name, spec, handler }) => [name, new Worker(this, name, { spec, handler, bus, alarms, key, maxConcurrency })]),
-    );
+    this.byName = new Map(props.workers.map(({ name, spec, handler }) => [name, new Worker(this, name, { spec, handler, bus, alarms, key, maxConcurrency })]));
   }
 }

@@ -36,24 +36,35 @@ export async function startAwsEndpoint(bus: LocalBus, queues: Map<string, LocalQ
       return reply(200, 'application/x-amz-json-1.1', { Entries: entries, FailedEntryCount: failed });
     }
     if (target === 'AmazonSQS.SendMessage') {
-      const name = String(input.QueueUrl ?? '').split('/').pop() ?? '';
+      const name =
+        String(input.QueueUrl ?? '')
+          .split('/')
+          .pop() ?? '';
       const queue = queues.get(name);
-      if (!queue) return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' });
+      if (!queue)
+        return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' });
       // Delays run on the queue's time scale, like its visibility timeouts.
       const id = queue.send(String(input.MessageBody ?? ''), Number(input.DelaySeconds ?? 0) * 1000 * (queue.options.timeScale ?? 1));
       return reply(200, 'application/x-amz-json-1.0', { MessageId: id, MD5OfMessageBody: '' });
     }
     if (target === 'AmazonSQS.ChangeMessageVisibility') {
       // Workers use it to put a message back with a delay (shared/events/retry-later.ts).
-      const name = String(input.QueueUrl ?? '').split('/').pop() ?? '';
+      const name =
+        String(input.QueueUrl ?? '')
+          .split('/')
+          .pop() ?? '';
       const queue = queues.get(name);
-      if (!queue) return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' });
+      if (!queue)
+        return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' });
       const timeout = Number(input.VisibilityTimeout);
       if (!Number.isInteger(timeout) || timeout < 0 || timeout > 43_200) {
         return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#InvalidParameterValue', message: 'VisibilityTimeout must be 0-43200.' });
       }
       if (!queue.changeVisibility(String(input.ReceiptHandle ?? ''), timeout)) {
-        return reply(400, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#ReceiptHandleIsInvalid', message: 'The receipt handle is not valid for the current receive.' });
+        return reply(400, 'application/x-amz-json-1.0', {
+          __type: 'com.amazonaws.sqs#ReceiptHandleIsInvalid',
+          message: 'The receipt handle is not valid for the current receive.',
+        });
       }
       return reply(200, 'application/x-amz-json-1.0', {});
     }

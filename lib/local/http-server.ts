@@ -4,12 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type {
-  APIGatewayAuthorizerResult,
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  APIGatewayRequestAuthorizerEvent,
-} from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { CODE_OF_STATUS, problemType } from '../../shared/http/errors';
 import { SECURITY_HEADERS } from '../../shared/http/handler';
 import type { HttpTrigger } from '../../shared/topology-types';
@@ -60,7 +55,15 @@ function compile(route: LocalRoute): CompiledRoute {
 }
 
 /** What API Gateway answers by itself (lib/aws/problem-responses.ts), in the handlers' problem shape, with its headers. */
-function problem(res: ServerResponse, status: number, title: string, detail: string, requestId: string, cors: Record<string, string>, extra: Record<string, string> = {}) {
+function problem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  requestId: string,
+  cors: Record<string, string>,
+  extra: Record<string, string> = {},
+) {
   const code = CODE_OF_STATUS[status] ?? (status < 500 ? 'request_rejected' : 'gateway_error');
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/problem+json', 'X-Request-Id': requestId, ...cors, ...extra });
   res.end(JSON.stringify({ type: problemType(code), code, title, status, detail, requestId }));
@@ -81,7 +84,12 @@ function multi(headers: IncomingMessage['headers']): { single: Record<string, st
 function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): boolean {
   const statements = result?.policyDocument?.Statement ?? [];
   const matches = (resource: string) =>
-    new RegExp(`^${resource.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(methodArn);
+    new RegExp(
+      `^${resource
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    ).test(methodArn);
   let allowed = false;
   for (const s of statements as Array<{ Effect: string; Resource?: string | string[] }>) {
     const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource ?? ''];
@@ -143,9 +151,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
     if (options.openApi && serveDocs(method, url.pathname, res, document, { 'X-Request-Id': requestId, ...cors })) return;
 
-    const candidates = routes
-      .map((r) => ({ r, m: r.pattern.exec(url.pathname) }))
-      .filter((c): c is { r: CompiledRoute; m: RegExpExecArray } => c.m !== null);
+    const candidates = routes.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).filter((c): c is { r: CompiledRoute; m: RegExpExecArray } => c.m !== null);
     if (method === 'OPTIONS' && candidates.length > 0) {
       res.writeHead(204, {
         ...cors,
@@ -235,10 +241,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
           methodArn,
         } as APIGatewayRequestAuthorizerEvent)) as APIGatewayAuthorizerResult;
       } catch (error) {
-        if ((error as Error)?.message === 'Unauthorized') return problem(res, 401, 'Unauthorized', 'A valid bearer token is required', requestId, cors, UNAUTHORIZED_HEADERS);
+        if ((error as Error)?.message === 'Unauthorized')
+          return problem(res, 401, 'Unauthorized', 'A valid bearer token is required', requestId, cors, UNAUTHORIZED_HEADERS);
         // AUTHORIZER_FAILURE: the authorizer could not decide (its database is down, it timed out). The
         // token may be fine, so not a 401 (the app would sign the user out): a retryable 503.
-        return problem(res, 503, 'Service Unavailable', 'Authorization is temporarily unavailable; retry later', requestId, cors, { 'Retry-After': AUTHORIZER_RETRY_AFTER_SECONDS });
+        return problem(res, 503, 'Service Unavailable', 'Authorization is temporarily unavailable; retry later', requestId, cors, {
+          'Retry-After': AUTHORIZER_RETRY_AFTER_SECONDS,
+        });
       }
       if (!policyAllows(result, methodArn)) return problem(res, 403, 'Forbidden', 'Not allowed', requestId, cors);
       requestContext.authorizer = { ...(result.context ?? {}), principalId: result.principalId };

@@ -23,7 +23,9 @@ export function templateKey(): string {
   const manifest = path.join(entry.slice(0, entry.lastIndexOf(`${path.sep}dist${path.sep}`)), 'package.json');
   hash.update(`pglite ${(JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version}\n`);
   // The source files, not the loaded functions: tsx and vitest compile them to different text.
-  for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     hash.update(`${file}\n`).update(readFileSync(path.join(MIGRATIONS_DIR, file)));
   }
   return hash.digest('hex').slice(0, 16);

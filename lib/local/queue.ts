@@ -83,10 +83,13 @@ export class LocalQueue {
       clearTimeout(this.timer);
     }
     this.timerDue = due;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.poll();
-    }, Math.max(0, delayMs));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.poll();
+      },
+      Math.max(0, delayMs),
+    );
   }
 
   private async poll(): Promise<void> {

@@ -12,7 +12,16 @@ import { config, resetConfig } from '../../shared/config';
 import { getDb, setDb, type Db } from '../../shared/db/connection';
 import { migrateToLatest } from '../../shared/db/migrate';
 import { EVENT_SOURCE } from '../../shared/events/catalogue';
-import { isHttp, isQueue, isSchedule, rateToMs, visibilityTimeoutSeconds, type FunctionSpec, type HttpFunctionSpec, type QueueTrigger } from '../../shared/topology-types';
+import {
+  isHttp,
+  isQueue,
+  isSchedule,
+  rateToMs,
+  visibilityTimeoutSeconds,
+  type FunctionSpec,
+  type HttpFunctionSpec,
+  type QueueTrigger,
+} from '../../shared/topology-types';
 import { openApiDocument } from '../openapi';
 import { startAwsEndpoint, type AwsEndpoint } from './aws-endpoint';
 import { LocalBus } from './bus';
@@ -131,12 +140,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const busName = process.env.EVENT_BUS_NAME ?? 'running-coach';
   const bus = new LocalBus(
     busName,
-    entries.filter(([, s]) => isQueue(s)).map(([name, s]) => ({
-      name,
-      source: EVENT_SOURCE,
-      detailTypes: (s as FunctionSpec<QueueTrigger>).trigger.detailTypes,
-      target: queues.get(name)!,
-    })),
+    entries
+      .filter(([, s]) => isQueue(s))
+      .map(([name, s]) => ({
+        name,
+        source: EVENT_SOURCE,
+        detailTypes: (s as FunctionSpec<QueueTrigger>).trigger.detailTypes,
+        target: queues.get(name)!,
+      })),
     log,
   );
   // The SDK clients are built once per process and keep the endpoint they saw first: a runtime started after

@@ -50,7 +50,16 @@ export function instantAt(date: string, time: string, timeZone: string): Date {
 
 function offsetMs(instant: Date, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(instant)
       .map((p) => [p.type, p.value]),
   );
@@ -99,10 +108,16 @@ class ApiClient {
   ) {}
 
   async register(): Promise<void> {
-    const pair = await this.call<{ accessToken: string; refreshToken: string }>('POST', '/api/v1/auth/register', {
-      email: `simulated-${randomBytes(6).toString('hex')}@example.com`,
-      password: randomBytes(12).toString('hex'),
-    }, 201, false);
+    const pair = await this.call<{ accessToken: string; refreshToken: string }>(
+      'POST',
+      '/api/v1/auth/register',
+      {
+        email: `simulated-${randomBytes(6).toString('hex')}@example.com`,
+        password: randomBytes(12).toString('hex'),
+      },
+      201,
+      false,
+    );
     this.keep(pair);
   }
 
@@ -153,7 +168,9 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   const db = options.db ?? createDb({});
   if (!options.db) await migrateToLatest(db);
   const runtime = await startLocalRuntime({ topology, port: 0, db, timeScale: 0.001, schedules: false, log: () => undefined });
-  const schedules = Object.entries(topology).filter(([, spec]) => isSchedule(spec)).map(([name]) => name);
+  const schedules = Object.entries(topology)
+    .filter(([, spec]) => isSchedule(spec))
+    .map(([name]) => name);
   const api = new ApiClient(runtime, clock);
   const at = async (date: string, time: string) => clock.set(instantAt(date, time, zone));
 
@@ -231,14 +248,24 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   }
 }
 
-async function postActivity(api: ApiClient, date: string, a: Pick<ScenarioActivity, 'durationMinutes' | 'rpe' | 'distanceMeters'> & { type?: string }, zone: string) {
-  await api.call('POST', '/api/v1/activities', {
-    startTime: isoWithOffset(instantAt(date, '07:00', zone), zone),
-    durationMinutes: a.durationMinutes,
-    rpe: a.rpe,
-    ...(a.type && { type: a.type }),
-    ...(a.distanceMeters !== undefined && { distanceMeters: a.distanceMeters }),
-  }, 201);
+async function postActivity(
+  api: ApiClient,
+  date: string,
+  a: Pick<ScenarioActivity, 'durationMinutes' | 'rpe' | 'distanceMeters'> & { type?: string },
+  zone: string,
+) {
+  await api.call(
+    'POST',
+    '/api/v1/activities',
+    {
+      startTime: isoWithOffset(instantAt(date, '07:00', zone), zone),
+      durationMinutes: a.durationMinutes,
+      rpe: a.rpe,
+      ...(a.type && { type: a.type }),
+      ...(a.distanceMeters !== undefined && { distanceMeters: a.distanceMeters }),
+    },
+    201,
+  );
 }
 
 /** Each expectation must match a change (trigger, code) or an alert, on its day when one is given. */
@@ -254,7 +281,9 @@ function check(scenario: Scenario, days: SimulatedDay[], changes: PlanChange[]):
       const found = days.some((d, i) => (e.day === undefined || e.day === i) && d.alerts.some((a) => a.kind === e.alert));
       return found ? [] : [`expected a ${e.alert} alert${e.day === undefined ? '' : ` on day ${e.day}`}`];
     }
-    const found = changes.some((c) => c.trigger === e.trigger && (e.code === undefined || c.reason.code === e.code) && (e.day === undefined || dayOf(c.at) === e.day));
+    const found = changes.some(
+      (c) => c.trigger === e.trigger && (e.code === undefined || c.reason.code === e.code) && (e.day === undefined || dayOf(c.at) === e.day),
+    );
     return found ? [] : [`expected a ${e.trigger}${e.code ? `/${e.code}` : ''} change${e.day === undefined ? '' : ` on day ${e.day}`}`];
   });
 }
@@ -262,7 +291,9 @@ function check(scenario: Scenario, days: SimulatedDay[], changes: PlanChange[]):
 /** The day table, one line a day, for people. */
 export function dayTable(result: SimulationResult): string {
   const rows = result.days.map((d) => {
-    const w = d.workout ? `${d.workout.type} ${d.workout.targetDurationMinutes ?? '-'}' rpe ${d.workout.targetRpe ?? '-'}${d.workout.adaptation ? ` *${d.workout.adaptation.reason.code}` : ''}` : 'rest';
+    const w = d.workout
+      ? `${d.workout.type} ${d.workout.targetDurationMinutes ?? '-'}' rpe ${d.workout.targetRpe ?? '-'}${d.workout.adaptation ? ` *${d.workout.adaptation.reason.code}` : ''}`
+      : 'rest';
     const did = d.did ? `${d.did.type} ${d.did.durationMinutes}' rpe ${d.did.rpe}` : '-';
     const m = d.metrics;
     const metrics = m ? `${m.load.toFixed(0).padStart(4)} ${m.acwr === null ? '   -' : m.acwr.toFixed(2)}` : '   -    -';

@@ -93,7 +93,14 @@ function members(rows: readonly Row[], helperKeys: readonly string[]): string {
 }
 
 /** One table's rows for one user, a page at a time, in key order. */
-async function* keysetPages(db: Conn, table: keyof Database, userId: string, cols: readonly string[], key: readonly string[], pageSize: number): AsyncGenerator<Row[]> {
+async function* keysetPages(
+  db: Conn,
+  table: keyof Database,
+  userId: string,
+  cols: readonly string[],
+  key: readonly string[],
+  pageSize: number,
+): AsyncGenerator<Row[]> {
   // The key is read back as text too: a timestamptz round-tripped through a JS Date loses its
   // microseconds, and the next page would then repeat or skip rows.
   const keyText = sql.join(key.map((k, i) => sql`${sql.ref(k)}::text as ${sql.id(KEY(i))}`));
@@ -122,7 +129,13 @@ interface StoredSamples extends SampleChannels {
  * activity (migration 0006), in pages of about `pageSeconds` seconds of samples: an activity's samples are
  * never split, so a page holds at most that plus one activity (24 h at 1 Hz).
  */
-async function* samplePagesOfWindow(db: Conn, userId: string, first: readonly [unknown, unknown], last: readonly [unknown, unknown], pageSeconds: number): AsyncGenerator<StoredSamples[]> {
+async function* samplePagesOfWindow(
+  db: Conn,
+  userId: string,
+  first: readonly [unknown, unknown],
+  last: readonly [unknown, unknown],
+  pageSeconds: number,
+): AsyncGenerator<StoredSamples[]> {
   let after: [unknown, unknown] | undefined;
   for (;;) {
     const from = after ? sql`and (a.start_time, a.id) > (${after[0]}, ${after[1]})` : sql``;

@@ -104,8 +104,10 @@ export function crossFieldErrors(merged: ProfileRow, patch: UpdateMe, now: Date)
   const touched = (k: keyof NonNullable<UpdateMe['baselines']>) => patch.baselines?.[k] !== undefined;
   const blame = (...keys: Array<keyof NonNullable<UpdateMe['baselines']>>) => `body.baselines.${keys.find(touched) ?? keys[0]}`;
   if (rest != null && max != null && rest >= max) errors.push({ field: blame('restingHr', 'maxHr'), message: 'resting HR must be below max HR' });
-  if (rest != null && lt != null && rest >= lt) errors.push({ field: blame('lactateThresholdHr', 'restingHr'), message: 'lactate threshold HR must be above resting HR' });
-  if (lt != null && max != null && lt >= max) errors.push({ field: blame('lactateThresholdHr', 'maxHr'), message: 'lactate threshold HR must be below max HR' });
+  if (rest != null && lt != null && rest >= lt)
+    errors.push({ field: blame('lactateThresholdHr', 'restingHr'), message: 'lactate threshold HR must be above resting HR' });
+  if (lt != null && max != null && lt >= max)
+    errors.push({ field: blame('lactateThresholdHr', 'maxHr'), message: 'lactate threshold HR must be below max HR' });
   return errors;
 }
 

@@ -324,7 +324,8 @@ function garminUsers(push: GarminPush): VendorUserRef[] {
   const refs = new Map<string, VendorUserRef>();
   for (const list of Object.values(push)) {
     for (const item of (list ?? []) as Array<{ userId: string; userAccessToken?: string }>) {
-      if (!refs.has(item.userId)) refs.set(item.userId, { vendorUserId: item.userId, ...(item.userAccessToken !== undefined && { userAccessToken: item.userAccessToken }) });
+      if (!refs.has(item.userId))
+        refs.set(item.userId, { vendorUserId: item.userId, ...(item.userAccessToken !== undefined && { userAccessToken: item.userAccessToken }) });
     }
   }
   return [...refs.values()];

@@ -63,7 +63,13 @@ export function sampleRowsOf(channels: SampleChannels): SampleRow[] {
   const { seconds, hr, speed_mps, cadence, power_w } = channels;
   const out: SampleRow[] = [];
   for (let i = 0; i < seconds; i++) {
-    const row: SampleRow = { offsetSeconds: i, hr: hr?.[i] ?? null, speedMps: speed_mps?.[i] ?? null, cadence: cadence?.[i] ?? null, powerW: power_w?.[i] ?? null };
+    const row: SampleRow = {
+      offsetSeconds: i,
+      hr: hr?.[i] ?? null,
+      speedMps: speed_mps?.[i] ?? null,
+      cadence: cadence?.[i] ?? null,
+      powerW: power_w?.[i] ?? null,
+    };
     if (row.hr !== null || row.speedMps !== null || row.cadence !== null || row.powerW !== null) out.push(row);
   }
   return out;

@@ -15,7 +15,17 @@ import { BadRequest, NotFound, Unauthorized, Unprocessable } from '../http/error
 import { fieldError } from '../http/field-errors';
 import { linkActivitiesToWorkouts } from '../adaptation/sweep';
 import { type ActivityCandidate, toUtcInstant, validateCandidate } from '../vendors/activity';
-import { type ActivityOp, type ActivityPlan, finishLoads, loadChanges, type OpResult, planActivityChanges, taskChanges, type UserContext, type WorkingRow } from './plan';
+import {
+  type ActivityOp,
+  type ActivityPlan,
+  finishLoads,
+  loadChanges,
+  type OpResult,
+  planActivityChanges,
+  taskChanges,
+  type UserContext,
+  type WorkingRow,
+} from './plan';
 import {
   activitiesBetween,
   clearRejections,
@@ -53,7 +63,10 @@ export async function applyActivityOps(trx: Transaction<Database>, ops: readonly
   const rows = known.length > 0 ? await loadWorkingRows(trx, known, implausible) : [];
   const plan = planActivityChanges({ ops, users, rows, now: options.now, newId: options.newId ?? randomUUID });
   if (plan.trimpFromStoredSamples.size > 0) {
-    const stored = await loadHeartRates(trx, [...plan.trimpFromStoredSamples].map((id) => plan.upserts.get(id)!));
+    const stored = await loadHeartRates(
+      trx,
+      [...plan.trimpFromStoredSamples].map((id) => plan.upserts.get(id)!),
+    );
     finishLoads(plan, users, stored);
   }
   await writePlan(trx, plan, users);
@@ -67,7 +80,10 @@ async function writePlan(trx: Transaction<Database>, plan: ActivityPlan, users: 
   // That day's planned workout is done as soon as the activity is recorded (the midnight sweep closes the rest).
   await linkActivitiesToWorkouts(trx, [...plan.upserts.values()]);
   await replaceSamples(trx, plan);
-  await deleteActivities(trx, [...plan.deletes].map((id) => plan.before.get(id)).filter((r): r is WorkingRow => !!r));
+  await deleteActivities(
+    trx,
+    [...plan.deletes].map((id) => plan.before.get(id)).filter((r): r is WorkingRow => !!r),
+  );
   const tasks = taskChanges(plan);
   const row = (id: string) => plan.upserts.get(id)!;
   await resolveTasks(trx, tasks.done.map(row), tasks.dismissed.map(row));

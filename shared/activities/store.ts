@@ -112,7 +112,9 @@ const ROWS_PER_INSERT = 1000;
 
 export async function upsertActivities(trx: Trx, rows: readonly WorkingRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT).map(({ created_at: _, field_sources, ...row }) => ({ ...row, field_sources: JSON.stringify(field_sources) }));
+    const chunk = rows
+      .slice(i, i + ROWS_PER_INSERT)
+      .map(({ created_at: _, field_sources, ...row }) => ({ ...row, field_sources: JSON.stringify(field_sources) }));
     await trx
       .insertInto('activities')
       .values(chunk)

@@ -10,18 +10,7 @@ export function selectTasks(db: Conn, userId: string) {
   return db
     .selectFrom('pending_tasks as t')
     .leftJoin('activities as a', (join) => join.onRef('a.id', '=', 't.activity_id').onRef('a.user_id', '=', 't.user_id'))
-    .select([
-      't.id',
-      't.kind',
-      't.status',
-      't.activity_id',
-      't.created_at',
-      'a.source',
-      'a.type',
-      'a.start_time',
-      'a.local_date',
-      'a.duration_minutes',
-    ])
+    .select(['t.id', 't.kind', 't.status', 't.activity_id', 't.created_at', 'a.source', 'a.type', 'a.start_time', 'a.local_date', 'a.duration_minutes'])
     .where('t.user_id', '=', userId);
 }
 

@@ -3,14 +3,7 @@
 // (shared/adaptation/versions.ts). A duplicate, late or reordered delivery finds nothing left to change.
 import type { Conn, Db } from '../db/connection';
 import type { ReadinessLight } from '../db/schema';
-import {
-  adaptToReadiness,
-  moveMissedLongRun,
-  reduceAfterAcwrAlert,
-  varyMonotonousWeek,
-  type Decision,
-  type Edit,
-} from '../domain/adaptation';
+import { adaptToReadiness, moveMissedLongRun, reduceAfterAcwrAlert, varyMonotonousWeek, type Decision, type Edit } from '../domain/adaptation';
 import { addDays } from '../domain/dates';
 import { homeChanged } from '../home/cache';
 import { currentWorkouts, lockActivePlan, toPlanWorkout, writeVersion, type LockedPlan, type WorkoutRow } from './versions';
@@ -41,12 +34,7 @@ async function adapt(
  */
 export async function adaptToTodaysReadiness(db: Db, userId: string, now: Date): Promise<AdaptationOutcome> {
   return adapt(db, userId, now, async (trx, plan) => {
-    const day = await trx
-      .selectFrom('daily_metrics')
-      .select('readiness_light')
-      .where('user_id', '=', userId)
-      .where('date', '=', plan.today)
-      .executeTakeFirst();
+    const day = await trx.selectFrom('daily_metrics').select('readiness_light').where('user_id', '=', userId).where('date', '=', plan.today).executeTakeFirst();
     const light = day?.readiness_light as ReadinessLight | null | undefined;
     const rows = await currentWorkouts(trx, plan, plan.today, plan.today);
     if (!light) return { decision: null, rows };

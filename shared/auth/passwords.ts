@@ -44,9 +44,7 @@ function deriveNow(password: string, salt: Buffer, cost: ScryptCost, length: num
     // scrypt needs 128 * N * r bytes; Node's default cap (32 MiB) is exactly our cost, so leave headroom.
     maxmem: 256 * 2 ** cost.log2N * cost.r,
   };
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
 export async function hashPassword(password: string, cost: ScryptCost = CURRENT_COST): Promise<string> {

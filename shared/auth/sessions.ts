@@ -45,7 +45,11 @@ export async function login(db: Db, email: string, password: string, now: Date):
   if (!ok || !user) throw wrongCredentials();
   await clearLoginFailures(db, user.id);
   if (needsRehash(user.password_hash!)) {
-    await db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', user.id).execute();
+    await db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(password) })
+      .where('id', '=', user.id)
+      .execute();
   }
   // Housekeeping on the success path only, off the attacker's critical path.
   await pruneLoginFailures(db, now);

@@ -44,5 +44,8 @@ export async function clearLoginFailures(db: Conn, userId: string): Promise<void
 
 /** Old rows serve no purpose; dropped opportunistically (indexed on attempted_at). */
 export async function pruneLoginFailures(db: Conn, now: Date): Promise<void> {
-  await db.deleteFrom('failed_login_attempts').where('attempted_at', '<', new Date(now.getTime() - 24 * 3600 * 1000)).execute();
+  await db
+    .deleteFrom('failed_login_attempts')
+    .where('attempted_at', '<', new Date(now.getTime() - 24 * 3600 * 1000))
+    .execute();
 }

@@ -14,26 +14,30 @@ export const Rpe = int(1, 10).describe('Session RPE on the CR-10 scale, 1-10');
 export const Feeling = int(1, 5).describe('How the session felt, 1-5');
 export const Notes = z.string().max(2000);
 
-export const CreateActivityBody = z.strictObject({
-  /** ISO 8601 with an offset (or Z): a wall time without one names no single instant. */
-  startTime: z.iso.datetime({ offset: true }),
-  /** The whole session, pauses included: session-RPE load is duration x RPE. */
-  durationMinutes: z.number().gt(0).max(1440),
-  distanceMeters: optional(z.number().min(0).max(1_000_000)),
-  avgHr: optional(int(25, 250)),
-  maxHr: optional(int(25, 250)),
-  elevationGainMeters: optional(z.number().min(0).max(30_000)),
-  rpe: optional(Rpe),
-  feeling: optional(Feeling),
-  notes: optional(Notes),
-  /** Default: run (an update of an existing entry keeps its type). */
-  type: ActivityType.optional(),
-  /** The app's own id for the entry: a retry (offline sync) with the same id updates, never duplicates. */
-  externalId: optional(z.string().min(1).max(255)),
-}).meta({
-  id: 'CreateActivityBody',
-  examples: [{ startTime: '2024-05-01T07:30:00+02:00', durationMinutes: 52, distanceMeters: 10_000, avgHr: 148, rpe: 6, type: 'run', externalId: 'app-7f3c' }],
-});
+export const CreateActivityBody = z
+  .strictObject({
+    /** ISO 8601 with an offset (or Z): a wall time without one names no single instant. */
+    startTime: z.iso.datetime({ offset: true }),
+    /** The whole session, pauses included: session-RPE load is duration x RPE. */
+    durationMinutes: z.number().gt(0).max(1440),
+    distanceMeters: optional(z.number().min(0).max(1_000_000)),
+    avgHr: optional(int(25, 250)),
+    maxHr: optional(int(25, 250)),
+    elevationGainMeters: optional(z.number().min(0).max(30_000)),
+    rpe: optional(Rpe),
+    feeling: optional(Feeling),
+    notes: optional(Notes),
+    /** Default: run (an update of an existing entry keeps its type). */
+    type: ActivityType.optional(),
+    /** The app's own id for the entry: a retry (offline sync) with the same id updates, never duplicates. */
+    externalId: optional(z.string().min(1).max(255)),
+  })
+  .meta({
+    id: 'CreateActivityBody',
+    examples: [
+      { startTime: '2024-05-01T07:30:00+02:00', durationMinutes: 52, distanceMeters: 10_000, avgHr: 148, rpe: 6, type: 'run', externalId: 'app-7f3c' },
+    ],
+  });
 export type CreateActivityBody = z.infer<typeof CreateActivityBody>;
 
 export const UpdateActivityBody = z
@@ -59,32 +63,34 @@ export const ListActivitiesQuery = z
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] });
 export type ListActivitiesQuery = z.infer<typeof ListActivitiesQuery>;
 
-export const Activity = z.object({
-  id: z.uuid(),
-  source: z.enum(activitySources),
-  externalId: z.string().nullable(),
-  type: ActivityType,
-  /** UTC instant. */
-  startTime: z.iso.datetime(),
-  /** Athlete-local date of the start: the day its load counts on. */
-  localDate: CalendarDate,
-  durationMinutes: z.number(),
-  distanceMeters: z.number().nullable(),
-  avgHr: z.number().nullable(),
-  maxHr: z.number().nullable(),
-  elevationGainMeters: z.number().nullable(),
-  rpe: z.number().nullable(),
-  feeling: z.number().nullable(),
-  notes: z.string().nullable(),
-  /** duration_minutes x RPE (AU); null until RPE is known, and for a duplicate. */
-  internalLoad: z.number().nullable(),
-  /** Banister TRIMP from heart rate; null without HR or without the user's resting/max HR. */
-  trimp: z.number().nullable(),
-  /** The activity this one repeats from another source: it is listed but carries no load. */
-  duplicateOf: z.uuid().nullable(),
-  /** Values the counted activity took from one of its duplicates: field name -> that duplicate's id. */
-  fieldSources: z.record(z.string(), z.uuid()),
-}).meta({ id: 'Activity', examples: [activityExample()] });
+export const Activity = z
+  .object({
+    id: z.uuid(),
+    source: z.enum(activitySources),
+    externalId: z.string().nullable(),
+    type: ActivityType,
+    /** UTC instant. */
+    startTime: z.iso.datetime(),
+    /** Athlete-local date of the start: the day its load counts on. */
+    localDate: CalendarDate,
+    durationMinutes: z.number(),
+    distanceMeters: z.number().nullable(),
+    avgHr: z.number().nullable(),
+    maxHr: z.number().nullable(),
+    elevationGainMeters: z.number().nullable(),
+    rpe: z.number().nullable(),
+    feeling: z.number().nullable(),
+    notes: z.string().nullable(),
+    /** duration_minutes x RPE (AU); null until RPE is known, and for a duplicate. */
+    internalLoad: z.number().nullable(),
+    /** Banister TRIMP from heart rate; null without HR or without the user's resting/max HR. */
+    trimp: z.number().nullable(),
+    /** The activity this one repeats from another source: it is listed but carries no load. */
+    duplicateOf: z.uuid().nullable(),
+    /** Values the counted activity took from one of its duplicates: field name -> that duplicate's id. */
+    fieldSources: z.record(z.string(), z.uuid()),
+  })
+  .meta({ id: 'Activity', examples: [activityExample()] });
 export type Activity = z.infer<typeof Activity>;
 
 export const ActivityList = z.object({ activities: z.array(Activity) }).meta({ id: 'ActivityList', examples: [{ activities: [activityExample()] }] });

@@ -14,7 +14,11 @@ export const Email = z
 // Upper bound only to keep scrypt's input sane; length, not composition rules (NIST SP 800-63B).
 const NewPassword = z.string().min(10).max(1024);
 const AnyPassword = z.string().min(1).max(1024);
-const RefreshToken = z.string().min(32).max(128).regex(/^[A-Za-z0-9_-]+$/, 'must be a refresh token as issued at sign-in');
+const RefreshToken = z
+  .string()
+  .min(32)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a refresh token as issued at sign-in');
 
 const credentialsExample = { email: 'ana@example.com', password: 'correct horse battery' };
 const refreshTokenExample = 'q3Vd8mB1xYkR0cT7nLs2Wf9hJ4pZa6Ue5Gi1Oo0-_Xy';
@@ -24,14 +28,23 @@ export const LoginBody = z.strictObject({ email: Email, password: AnyPassword })
 export const RefreshBody = z.strictObject({ refreshToken: RefreshToken }).meta({ id: 'RefreshBody', examples: [{ refreshToken: refreshTokenExample }] });
 export const LogoutBody = RefreshBody;
 
-export const TokenPairResponse = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  /** Seconds until the access token expires. */
-  expiresIn: z.number().int().positive(),
-  user: z.object({ id: z.uuid(), email: z.email() }),
-}).meta({
-  id: 'TokenPair',
-  examples: [{ accessToken: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl', refreshToken: refreshTokenExample, expiresIn: 900, user: { id: '5f0c6a9e-7b1c-4c59-9d0e-0c7b8f0e1a11', email: 'ana@example.com' } }],
-});
+export const TokenPairResponse = z
+  .object({
+    accessToken: z.string(),
+    refreshToken: z.string(),
+    /** Seconds until the access token expires. */
+    expiresIn: z.number().int().positive(),
+    user: z.object({ id: z.uuid(), email: z.email() }),
+  })
+  .meta({
+    id: 'TokenPair',
+    examples: [
+      {
+        accessToken: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl',
+        refreshToken: refreshTokenExample,
+        expiresIn: 900,
+        user: { id: '5f0c6a9e-7b1c-4c59-9d0e-0c7b8f0e1a11', email: 'ana@example.com' },
+      },
+    ],
+  });
 export type TokenPair = z.infer<typeof TokenPairResponse>;

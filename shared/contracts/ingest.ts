@@ -3,20 +3,24 @@
 import * as z from 'zod';
 import { activityTypes, ingestVendors } from '../db/schema';
 
-export const IngestRejection = z.object({
-  id: z.uuid(),
-  vendor: z.enum(ingestVendors),
-  externalId: z.string().nullable(),
-  reason: z.string(),
-  /** The value the reason is about (durationMinutes, avgHr, distanceMeters, startTime...). */
-  field: z.string().nullable(),
-  type: z.enum(activityTypes).nullable(),
-  startTime: z.iso.datetime().nullable(),
-  createdAt: z.iso.datetime(),
-}).meta({ id: 'IngestRejection', examples: [rejectionExample()] });
+export const IngestRejection = z
+  .object({
+    id: z.uuid(),
+    vendor: z.enum(ingestVendors),
+    externalId: z.string().nullable(),
+    reason: z.string(),
+    /** The value the reason is about (durationMinutes, avgHr, distanceMeters, startTime...). */
+    field: z.string().nullable(),
+    type: z.enum(activityTypes).nullable(),
+    startTime: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'IngestRejection', examples: [rejectionExample()] });
 export type IngestRejection = z.infer<typeof IngestRejection>;
 
-export const IngestRejectionList = z.object({ rejections: z.array(IngestRejection) }).meta({ id: 'IngestRejectionList', examples: [{ rejections: [rejectionExample()] }] });
+export const IngestRejectionList = z
+  .object({ rejections: z.array(IngestRejection) })
+  .meta({ id: 'IngestRejectionList', examples: [{ rejections: [rejectionExample()] }] });
 
 function rejectionExample() {
   return {

@@ -27,9 +27,10 @@ export const DailyMetricsFields = {
 };
 
 /** POST /api/v1/daily-metrics. Strict: a misspelt field is a 422 naming it, not a silent no-op. */
-export const LogDailyMetricsBody = z
-  .strictObject({ date: CalendarDate, ...DailyMetricsFields })
-  .meta({ id: 'LogDailyMetricsBody', examples: [{ date: '2024-05-01', restingHr: 48, hrvRmssd: 64.2, sleepDurationMinutes: 450, sleepQuality: 7, soreness: 3, stress: 4, mood: 7 }] });
+export const LogDailyMetricsBody = z.strictObject({ date: CalendarDate, ...DailyMetricsFields }).meta({
+  id: 'LogDailyMetricsBody',
+  examples: [{ date: '2024-05-01', restingHr: 48, hrvRmssd: 64.2, sleepDurationMinutes: 450, sleepQuality: 7, soreness: 3, stress: 4, mood: 7 }],
+});
 export type LogDailyMetricsBody = z.infer<typeof LogDailyMetricsBody>;
 
 /** Vendor wellness (Garmin, Apple Health) feeds the same path; Apple reports SDNN, never stored as rMSSD. */
@@ -47,23 +48,25 @@ export const ReadinessReason = z.object({
 
 export const Readiness = z.object({ light: z.enum(readinessLights), reasons: z.array(ReadinessReason) }).meta({ id: 'Readiness' });
 
-export const DailyMetricsDay = z.object({
-  date: CalendarDate,
-  restingHr: z.number().nullable(),
-  hrvRmssd: z.number().nullable(),
-  hrvSdnnMs: z.number().nullable(),
-  weightKg: z.number().nullable(),
-  sleepDurationMinutes: z.number().nullable(),
-  sleepQuality: z.number().nullable(),
-  /** Hours slept x quality, 0-100. */
-  sleepIndex: z.number().nullable(),
-  morningReadiness: z.number().nullable(),
-  soreness: z.number().nullable(),
-  stress: z.number().nullable(),
-  mood: z.number().nullable(),
-  /** Null until the day has been judged. */
-  readiness: Readiness.nullable(),
-}).meta({ id: 'DailyMetric', examples: [dailyMetricExample()] });
+export const DailyMetricsDay = z
+  .object({
+    date: CalendarDate,
+    restingHr: z.number().nullable(),
+    hrvRmssd: z.number().nullable(),
+    hrvSdnnMs: z.number().nullable(),
+    weightKg: z.number().nullable(),
+    sleepDurationMinutes: z.number().nullable(),
+    sleepQuality: z.number().nullable(),
+    /** Hours slept x quality, 0-100. */
+    sleepIndex: z.number().nullable(),
+    morningReadiness: z.number().nullable(),
+    soreness: z.number().nullable(),
+    stress: z.number().nullable(),
+    mood: z.number().nullable(),
+    /** Null until the day has been judged. */
+    readiness: Readiness.nullable(),
+  })
+  .meta({ id: 'DailyMetric', examples: [dailyMetricExample()] });
 export type DailyMetricsDay = z.infer<typeof DailyMetricsDay>;
 
 /** The same day `years` later; 29 February becomes 1 March in a common year. */
@@ -75,42 +78,44 @@ export function sameDayYearsLater(date: string, years: number): string {
 }
 
 /** ?from=YYYY-MM-DD&to=YYYY-MM-DD, both days included; a range over three years is a 400. */
-export const DateRangeQuery = z
-  .object({ from: CalendarDate, to: CalendarDate })
-  .superRefine(({ from, to }, ctx) => {
-    if (!isValidDate(from) || !isValidDate(to)) return;
-    if (daysBetween(from, to) < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    else if (to > sameDayYearsLater(from, 3)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be at most 3 years after from' });
-  });
+export const DateRangeQuery = z.object({ from: CalendarDate, to: CalendarDate }).superRefine(({ from, to }, ctx) => {
+  if (!isValidDate(from) || !isValidDate(to)) return;
+  if (daysBetween(from, to) < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  else if (to > sameDayYearsLater(from, 3)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be at most 3 years after from' });
+});
 export type DateRangeQuery = z.infer<typeof DateRangeQuery>;
 
 export const DailyMetricsList = z.object({ days: z.array(DailyMetricsDay) }).meta({ id: 'DailyMetricList', examples: [{ days: [dailyMetricExample()] }] });
 
-export const LoadDay = z.object({
-  date: CalendarDate,
-  /** The day's internal load (sum of duration x RPE), AU. */
-  load: z.number(),
-  /** 7-day EWMA (lambda 2/8), AU. */
-  acute: z.number(),
-  /** 28-day EWMA (lambda 2/29), AU. */
-  chronic: z.number(),
-  /** acute / chronic; null while chronic is 0. */
-  acwr: z.number().nullable(),
-  /** chronic - acute on the same day's 7/28 EWMAs: not TrainingPeaks "Form" (42/7, lambda 1/tau). */
-  tsb: z.number(),
-  /** mean / population SD of the 7 days ending on date; null for the first 6 days and identical days. */
-  monotony: z.number().nullable(),
-  /** 7-day load x monotony; 0 for an empty week, null when monotony is. */
-  strain: z.number().nullable(),
-}).meta({ id: 'LoadDay' });
+export const LoadDay = z
+  .object({
+    date: CalendarDate,
+    /** The day's internal load (sum of duration x RPE), AU. */
+    load: z.number(),
+    /** 7-day EWMA (lambda 2/8), AU. */
+    acute: z.number(),
+    /** 28-day EWMA (lambda 2/29), AU. */
+    chronic: z.number(),
+    /** acute / chronic; null while chronic is 0. */
+    acwr: z.number().nullable(),
+    /** chronic - acute on the same day's 7/28 EWMAs: not TrainingPeaks "Form" (42/7, lambda 1/tau). */
+    tsb: z.number(),
+    /** mean / population SD of the 7 days ending on date; null for the first 6 days and identical days. */
+    monotony: z.number().nullable(),
+    /** 7-day load x monotony; 0 for an empty week, null when monotony is. */
+    strain: z.number().nullable(),
+  })
+  .meta({ id: 'LoadDay' });
 
-export const RiskAlert = z.object({
-  id: z.uuid(),
-  kind: z.enum(riskAlertKinds),
-  date: CalendarDate,
-  /** The numbers that raised it: acwr/acute/chronic, or monotony/weekLoad/strain/sd. */
-  metrics: z.record(z.string(), z.number().nullable()),
-}).meta({ id: 'RiskAlert' });
+export const RiskAlert = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(riskAlertKinds),
+    date: CalendarDate,
+    /** The numbers that raised it: acwr/acute/chronic, or monotony/weekLoad/strain/sd. */
+    metrics: z.record(z.string(), z.number().nullable()),
+  })
+  .meta({ id: 'RiskAlert' });
 
 export const LoadReport = z.object({ days: z.array(LoadDay), alerts: z.array(RiskAlert) }).meta({
   id: 'LoadReport',

@@ -2,17 +2,19 @@
 import * as z from 'zod';
 import { notificationKinds } from '../db/schema';
 
-export const Notification = z.object({
-  id: z.uuid(),
-  kind: z.enum(notificationKinds),
-  title: z.string(),
-  body: z.string(),
-  /** What the notification is about, e.g. { activityId, taskId }. */
-  data: z.record(z.string(), z.unknown()),
-  read: z.boolean(),
-  readAt: z.iso.datetime().nullable(),
-  createdAt: z.iso.datetime(),
-}).meta({ id: 'Notification', examples: [notificationExample()] });
+export const Notification = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(notificationKinds),
+    title: z.string(),
+    body: z.string(),
+    /** What the notification is about, e.g. { activityId, taskId }. */
+    data: z.record(z.string(), z.unknown()),
+    read: z.boolean(),
+    readAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Notification', examples: [notificationExample()] });
 export type Notification = z.infer<typeof Notification>;
 
 export const ListNotificationsQuery = z.object({
@@ -20,7 +22,9 @@ export const ListNotificationsQuery = z.object({
   unread: z.enum(['true', 'false']).optional(),
 });
 
-export const NotificationList = z.object({ notifications: z.array(Notification) }).meta({ id: 'NotificationList', examples: [{ notifications: [notificationExample()] }] });
+export const NotificationList = z
+  .object({ notifications: z.array(Notification) })
+  .meta({ id: 'NotificationList', examples: [{ notifications: [notificationExample()] }] });
 
 function notificationExample() {
   return {

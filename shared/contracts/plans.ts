@@ -3,22 +3,10 @@
 // today (the race 2 to 52 weeks away) are checked by shared/plans/service.ts, naming the same fields.
 import * as z from 'zod';
 import { isValidDate } from '../domain/dates';
-import {
-  experienceLevels,
-  planChangeTriggers,
-  planPhaseNames,
-  planStatuses,
-  raceDistances,
-  sexes,
-  weekdays,
-  workoutStates,
-  workoutTypes,
-} from '../db/schema';
+import { experienceLevels, planChangeTriggers, planPhaseNames, planStatuses, raceDistances, sexes, weekdays, workoutStates, workoutTypes } from '../db/schema';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
-const CalendarDate = z
-  .string()
-  .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidDate(d), 'must be a date YYYY-MM-DD');
+const CalendarDate = z.string().refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidDate(d), 'must be a date YYYY-MM-DD');
 
 // Examples for the OpenAPI document (lib/openapi.ts): each is valid under its schema (test/unit/openapi.test.ts).
 const EXAMPLE_WORKOUT_ID = '7d2f1c3a-8e4b-4c6d-9f0a-1b2c3d4e5f60';
@@ -40,7 +28,10 @@ const workoutExample = {
   plannedLoad: 300,
   state: 'planned' as const,
   completedActivityId: null,
-  adaptation: { original: tempoExample, reason: { code: 'readiness_yellow', message: "Your readiness is yellow this morning, so today's session is a little easier." } },
+  adaptation: {
+    original: tempoExample,
+    reason: { code: 'readiness_yellow', message: "Your readiness is yellow this morning, so today's session is a little easier." },
+  },
 };
 export const examples = { workout: workoutExample, prescription: tempoExample };
 
@@ -48,10 +39,7 @@ export const Weekday = z.enum(weekdays);
 export const Experience = z.enum(experienceLevels);
 
 /** A standard race or a custom distance in meters (1 km to 250 km). */
-export const RaceDistanceInput = z.union([
-  z.enum(raceDistances),
-  z.strictObject({ meters: z.number().min(1000).max(250_000) }),
-]);
+export const RaceDistanceInput = z.union([z.enum(raceDistances), z.strictObject({ meters: z.number().min(1000).max(250_000) })]);
 export type RaceDistanceInput = z.infer<typeof RaceDistanceInput>;
 
 const GoalTimeMinutes = z.number().gt(0).max(2880).describe('The finish time the athlete aims for, minutes');
@@ -193,29 +181,29 @@ export const Prescription = z.object({
 });
 export type Prescription = z.infer<typeof Prescription>;
 
-export const Workout = z.object({
-  id: z.uuid(),
-  date: z.string(),
-  type: z.enum(workoutTypes),
-  targetDurationMinutes: z.number().nullable(),
-  targetDistanceMeters: z.number().nullable(),
-  /** Session RPE on the CR-10 scale. */
-  targetRpe: z.number().nullable(),
-  /** Heart-rate zone 1-5; null when no heart-rate anchor is known (RPE only) or for strength. */
-  zone: z.number().nullable(),
-  /** targetDurationMinutes x targetRpe, AU: comparable with an activity's internalLoad. */
-  plannedLoad: z.number().nullable(),
-  description: z.string(),
-  state: z.enum(workoutStates),
-  completedActivityId: z.uuid().nullable(),
-  /**
-   * Set when the coach changed this workout (readiness, a risk alert, a missed long run): the prescription as
-   * generated (null for a workout the adaptation added, e.g. a moved long run) and why. POST .../restore undoes it.
-   */
-  adaptation: z
-    .object({ original: Prescription.nullable(), reason: z.object({ code: z.string(), message: z.string() }) })
-    .nullable(),
-}).meta({ id: 'Workout', examples: [workoutExample] });
+export const Workout = z
+  .object({
+    id: z.uuid(),
+    date: z.string(),
+    type: z.enum(workoutTypes),
+    targetDurationMinutes: z.number().nullable(),
+    targetDistanceMeters: z.number().nullable(),
+    /** Session RPE on the CR-10 scale. */
+    targetRpe: z.number().nullable(),
+    /** Heart-rate zone 1-5; null when no heart-rate anchor is known (RPE only) or for strength. */
+    zone: z.number().nullable(),
+    /** targetDurationMinutes x targetRpe, AU: comparable with an activity's internalLoad. */
+    plannedLoad: z.number().nullable(),
+    description: z.string(),
+    state: z.enum(workoutStates),
+    completedActivityId: z.uuid().nullable(),
+    /**
+     * Set when the coach changed this workout (readiness, a risk alert, a missed long run): the prescription as
+     * generated (null for a workout the adaptation added, e.g. a moved long run) and why. POST .../restore undoes it.
+     */
+    adaptation: z.object({ original: Prescription.nullable(), reason: z.object({ code: z.string(), message: z.string() }) }).nullable(),
+  })
+  .meta({ id: 'Workout', examples: [workoutExample] });
 export type Workout = z.infer<typeof Workout>;
 
 const currentPlanExample = {
@@ -253,20 +241,21 @@ const currentPlanExample = {
 };
 
 /** GET /plan/current, and the answer of onboarding and regenerate. */
-export const CurrentPlan = z.object({
-  plan: Plan,
-  /** The plan week holding the athlete's local today (before the plan starts: its first week). */
-  week: z.object({
-    index: z.number().int(),
-    phase: z.enum(planPhaseNames),
-    /** Sum of the week's planned loads, AU. */
-    plannedLoad: z.number(),
-  }),
-  /** From the local today on, by date. */
-  workouts: z.array(Workout),
-}).meta({ id: 'CurrentPlan', examples: [currentPlanExample] });
+export const CurrentPlan = z
+  .object({
+    plan: Plan,
+    /** The plan week holding the athlete's local today (before the plan starts: its first week). */
+    week: z.object({
+      index: z.number().int(),
+      phase: z.enum(planPhaseNames),
+      /** Sum of the week's planned loads, AU. */
+      plannedLoad: z.number(),
+    }),
+    /** From the local today on, by date. */
+    workouts: z.array(Workout),
+  })
+  .meta({ id: 'CurrentPlan', examples: [currentPlanExample] });
 export type CurrentPlan = z.infer<typeof CurrentPlan>;
-
 
 /**
  * One version of a plan: what triggered it, why (a stable code clients switch on and a sentence for the athlete),
@@ -277,9 +266,7 @@ export const PlanChange = z.object({
   at: z.iso.datetime({ offset: true }),
   trigger: z.enum(planChangeTriggers),
   reason: z.object({ code: z.string(), message: z.string() }),
-  changes: z.array(
-    z.object({ workoutId: z.uuid(), date: z.string(), before: Prescription.nullable(), after: Prescription.nullable() }),
-  ),
+  changes: z.array(z.object({ workoutId: z.uuid(), date: z.string(), before: Prescription.nullable(), after: Prescription.nullable() })),
 });
 export type PlanChange = z.infer<typeof PlanChange>;
 

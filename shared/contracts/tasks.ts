@@ -3,24 +3,26 @@ import * as z from 'zod';
 import { activitySources, activityTypes, pendingTaskKinds, pendingTaskStatuses } from '../db/schema';
 import { CalendarDate } from './dates';
 
-export const Task = z.object({
-  id: z.uuid(),
-  kind: z.enum(pendingTaskKinds),
-  status: z.enum(pendingTaskStatuses),
-  activityId: z.uuid().nullable(),
-  /** Enough to show "Rate your 56-minute run of Sunday" without another request. */
-  activity: z
-    .object({
-      id: z.uuid(),
-      source: z.enum(activitySources),
-      type: z.enum(activityTypes),
-      startTime: z.iso.datetime(),
-      localDate: CalendarDate,
-      durationMinutes: z.number(),
-    })
-    .nullable(),
-  createdAt: z.iso.datetime(),
-}).meta({ id: 'Task', examples: [taskExample()] });
+export const Task = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(pendingTaskKinds),
+    status: z.enum(pendingTaskStatuses),
+    activityId: z.uuid().nullable(),
+    /** Enough to show "Rate your 56-minute run of Sunday" without another request. */
+    activity: z
+      .object({
+        id: z.uuid(),
+        source: z.enum(activitySources),
+        type: z.enum(activityTypes),
+        startTime: z.iso.datetime(),
+        localDate: CalendarDate,
+        durationMinutes: z.number(),
+      })
+      .nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Task', examples: [taskExample()] });
 export type Task = z.infer<typeof Task>;
 
 export const TaskList = z.object({ tasks: z.array(Task) }).meta({ id: 'TaskList', examples: [{ tasks: [taskExample()] }] });

@@ -100,9 +100,10 @@ export function getDb(): Db {
   if (!shared) {
     const c = config();
     shared = createDb({
-      ...(c.DATABASE_HOST && c.DATABASE_USER && {
-        iam: { host: c.DATABASE_HOST, port: c.DATABASE_PORT, database: c.DATABASE_NAME, user: c.DATABASE_USER, region: c.AWS_REGION },
-      }),
+      ...(c.DATABASE_HOST &&
+        c.DATABASE_USER && {
+          iam: { host: c.DATABASE_HOST, port: c.DATABASE_PORT, database: c.DATABASE_NAME, user: c.DATABASE_USER, region: c.AWS_REGION },
+        }),
       url: c.DATABASE_URL,
       pglite: { dataDir: c.PGLITE_DATA_DIR },
       poolMax: c.DB_POOL_MAX,

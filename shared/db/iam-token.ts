@@ -35,7 +35,10 @@ const hmac = (key: Buffer | string, value: string) => createHmac('sha256', key).
 
 export function iamAuthToken(request: IamTokenRequest, credentials: AwsCredentials = credentialsFromEnv(), now: Date = new Date()): string {
   const service = 'rds-db';
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''); // 20260131T120000Z
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, ''); // 20260131T120000Z
   const day = amzDate.slice(0, 8);
   const scope = `${day}/${request.region}/${service}/aws4_request`;
   const host = `${request.host}:${request.port}`;
@@ -55,7 +58,10 @@ export function iamAuthToken(request: IamTokenRequest, credentials: AwsCredentia
     .join('&');
   const canonicalRequest = ['GET', '/', canonicalQuery, `host:${host}`, '', 'host', sha256('')].join('\n');
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
-  const signingKey = [day, request.region, service, 'aws4_request'].reduce<Buffer | string>((key, part) => hmac(key, part), `AWS4${credentials.secretAccessKey}`);
+  const signingKey = [day, request.region, service, 'aws4_request'].reduce<Buffer | string>(
+    (key, part) => hmac(key, part),
+    `AWS4${credentials.secretAccessKey}`,
+  );
   const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
   const signed = { ...query, 'X-Amz-Signature': signature };
   return `${host}/?${Object.keys(signed)

@@ -86,7 +86,6 @@ export {
   type StoredReadinessBase,
 };
 
-
 export { responderClasses, type ResponderClass };
 /** Vendors with an OAuth connection. */
 export const connectedVendors = ['garmin', 'strava'] as const;
@@ -125,28 +124,10 @@ export const pendingTaskKinds = ['enter_rpe'] as const;
 export type PendingTaskKind = (typeof pendingTaskKinds)[number];
 export const pendingTaskStatuses = ['open', 'done', 'dismissed'] as const;
 export type PendingTaskStatus = (typeof pendingTaskStatuses)[number];
-export const notificationKinds = [
-  'risk_alert',
-  'plan_adapted',
-  'workout_missed',
-  'readiness',
-  'pending_task',
-  'vendor_disconnected',
-] as const;
+export const notificationKinds = ['risk_alert', 'plan_adapted', 'workout_missed', 'readiness', 'pending_task', 'vendor_disconnected'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 /** The entities of the sync feed (GET /api/v1/sync), as the API names them. */
-export const syncEntities = [
-  'profile',
-  'activity',
-  'dailyMetric',
-  'plan',
-  'workout',
-  'planChange',
-  'loadDay',
-  'alert',
-  'task',
-  'notification',
-] as const;
+export const syncEntities = ['profile', 'activity', 'dailyMetric', 'plan', 'workout', 'planChange', 'loadDay', 'alert', 'task', 'notification'] as const;
 export type SyncEntity = (typeof syncEntities)[number];
 export const syncOps = ['upsert', 'delete'] as const;
 export type SyncOp = (typeof syncOps)[number];
@@ -621,17 +602,7 @@ export const columns = {
     'created_at',
     'updated_at',
   ],
-  refresh_tokens: [
-    'id',
-    'user_id',
-    'family_id',
-    'token_hash',
-    'replaced_by',
-    'expires_at',
-    'used_at',
-    'revoked_at',
-    'created_at',
-  ],
+  refresh_tokens: ['id', 'user_id', 'family_id', 'token_hash', 'replaced_by', 'expires_at', 'used_at', 'revoked_at', 'created_at'],
   failed_login_attempts: ['id', 'user_id', 'attempted_at'],
   vendor_connections: [
     'id',
@@ -758,47 +729,13 @@ export const columns = {
     'updated_at',
     'cause',
   ],
-  rolling_stats: [
-    'user_id',
-    'date',
-    'load',
-    'acute',
-    'chronic',
-    'acwr',
-    'tsb',
-    'week_load',
-    'monotony',
-    'strain',
-    'created_at',
-    'updated_at',
-  ],
+  rolling_stats: ['user_id', 'date', 'load', 'acute', 'chronic', 'acwr', 'tsb', 'week_load', 'monotony', 'strain', 'created_at', 'updated_at'],
   risk_alerts: ['id', 'user_id', 'kind', 'date', 'metrics', 'created_at', 'updated_at', 'resolved_at'],
   load_series: ['user_id', 'series_start', 'series_end', 'version', 'created_at', 'updated_at'],
   pending_tasks: ['id', 'user_id', 'kind', 'activity_id', 'status', 'resolved_at', 'created_at', 'updated_at'],
-  notifications: [
-    'id',
-    'user_id',
-    'kind',
-    'title',
-    'body',
-    'data',
-    'dedupe_key',
-    'read_at',
-    'created_at',
-    'updated_at',
-  ],
+  notifications: ['id', 'user_id', 'kind', 'title', 'body', 'data', 'dedupe_key', 'read_at', 'created_at', 'updated_at'],
   event_outbox: ['id', 'detail_type', 'detail', 'created_at'],
   sync_counters: ['user_id', 'seq'],
   sync_changes: ['user_id', 'entity', 'entity_id', 'seq', 'op', 'changed_at'],
-  sync_mutations: [
-    'user_id',
-    'client_mutation_id',
-    'entity',
-    'op',
-    'entity_id',
-    'status',
-    'result',
-    'client_timestamp',
-    'created_at',
-  ],
+  sync_mutations: ['user_id', 'client_mutation_id', 'entity', 'op', 'entity_id', 'status', 'result', 'client_timestamp', 'created_at'],
 } as const satisfies ColumnLists;

@@ -115,8 +115,8 @@ export function prescriptionForLight(base: Prescription, light: ReadinessLight):
 }
 
 const LIGHT_REASON: Record<ReadinessLight, { code: string; message: string }> = {
-  green: { code: 'readiness_green', message: 'Your readiness is back to green, so today\'s session is as planned again.' },
-  yellow: { code: 'readiness_yellow', message: 'Your readiness is yellow this morning, so today\'s session is a little easier.' },
+  green: { code: 'readiness_green', message: "Your readiness is back to green, so today's session is as planned again." },
+  yellow: { code: 'readiness_yellow', message: "Your readiness is yellow this morning, so today's session is a little easier." },
   red: { code: 'readiness_red', message: 'Your readiness is red this morning, so today is a short recovery run (or rest).' },
 };
 
@@ -289,7 +289,8 @@ export function varyMonotonousWeek(input: { start: string; workouts: readonly Pl
     if (rested.has(w.id)) edits.push({ op: 'remove', workoutId: w.id });
     else if (factor < 1) {
       const p = scaled(w.prescription, factor, `${Math.round((1 - factor) * 100)}% shorter: more contrast between hard and easy days`);
-      if (!samePrescription(p, w.prescription)) edits.push({ op: 'update', workoutId: w.id, prescription: p, adaptation: { trigger: 'risk_alert', ...reason }, readinessBase: null });
+      if (!samePrescription(p, w.prescription))
+        edits.push({ op: 'update', workoutId: w.id, prescription: p, adaptation: { trigger: 'risk_alert', ...reason }, readinessBase: null });
     }
   }
   return edits.length === 0 ? null : { trigger: 'risk_alert', reason, edits };

@@ -32,10 +32,7 @@ export function acwrAlertRaised(day: Pick<LoadDay, 'acwr' | 'warmup'>): boolean 
  * With `weekEndsOn` (ISO weekday of the last day of the user's training week) only that day is judged, so the
  * athlete hears it once a week ("if end of week"); without it every day is judged, as the reference vectors do.
  */
-export function monotonyAlertRaised(
-  day: Pick<LoadDay, 'date' | 'weekLoad' | 'monotony' | 'sd'>,
-  weekEndsOn?: IsoWeekday,
-): boolean {
+export function monotonyAlertRaised(day: Pick<LoadDay, 'date' | 'weekLoad' | 'monotony' | 'sd'>, weekEndsOn?: IsoWeekday): boolean {
   if (day.weekLoad === null || day.sd === null || day.weekLoad <= 0) return false;
   if (weekEndsOn !== undefined && isoWeekday(day.date) !== weekEndsOn) return false;
   return day.sd === 0 || (day.monotony !== null && day.monotony > MONOTONY_ALERT_ABOVE);

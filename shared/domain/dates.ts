@@ -63,7 +63,7 @@ export function eachDay(start: string, end: string): string[] {
 
 export function isoWeekday(date: string): IsoWeekday {
   // 1970-01-01 was a Thursday (ISO 4); the double modulo keeps dates before 1970 positive.
-  return ((((toEpochDay(date) + 3) % 7) + 7) % 7 + 1) as IsoWeekday;
+  return (((((toEpochDay(date) + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
 }
 
 /** The weekday on which a training week that starts on `weekStartDay` ends (users.week_start_day). */

@@ -172,15 +172,7 @@ export function continueLoadSeries(
   return days;
 }
 
-function dayOf(
-  date: string,
-  load: number,
-  acute: number,
-  chronic: number,
-  index: number,
-  window: readonly number[],
-  options: ContinueOptions,
-): LoadDay {
+function dayOf(date: string, load: number, acute: number, chronic: number, index: number, window: readonly number[], options: ContinueOptions): LoadDay {
   const warmup = index < WARMUP_DAYS - 1;
   const acwr = chronic === 0 ? null : acute / chronic;
   const week = window.length === WINDOW ? weekStats(window, options.monotonyCap) : null;

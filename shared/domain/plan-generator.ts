@@ -210,9 +210,7 @@ function weekTemplate(input: PlanInput, running: readonly number[], week: WeekFr
 
   const quality = qualityCount(input, n, week);
   const hard = new Set<number>([longDay]);
-  const byDistance = running
-    .filter((d) => d !== longDay)
-    .sort((a, b) => cyclicGap(b, longDay) - cyclicGap(a, longDay) || a - b);
+  const byDistance = running.filter((d) => d !== longDay).sort((a, b) => cyclicGap(b, longDay) - cyclicGap(a, longDay) || a - b);
   const types = qualityTypes(week, quality);
   for (const d of byDistance) {
     if (types.length === 0) break;
@@ -505,12 +503,7 @@ function allocate(
  * Runs the week's days (rest days too: they decay the state) through the EWMA. A session whose load would lift
  * the projected ACWR over the rail is shortened to what fits, or dropped when that is under its minimum.
  */
-function simulate(
-  dates: readonly string[],
-  sessions: readonly Session[],
-  start: EngineState,
-  phase: PlanPhaseName,
-): { sessions: Session[]; end: EngineState } {
+function simulate(dates: readonly string[], sessions: readonly Session[], start: EngineState, phase: PlanPhaseName): { sessions: Session[]; end: EngineState } {
   const byDate = new Map(sessions.map((s) => [s.date, s]));
   let state = start;
   const kept: Session[] = [];
@@ -538,13 +531,7 @@ function simulate(
   return { sessions: kept, end: state };
 }
 
-function toWorkout(
-  s: Session,
-  phase: PlanPhaseName,
-  pace: number,
-  input: PlanInput,
-  race: { meters: number; goalTimeMinutes: number | null },
-): PlannedWorkout {
+function toWorkout(s: Session, phase: PlanPhaseName, pace: number, input: PlanInput, race: { meters: number; goalTimeMinutes: number | null }): PlannedWorkout {
   const targetRpe = rpeOf(s.type, phase);
   const zone = input.heartRate.lactateThresholdHr === null && input.heartRate.maxHr === null ? null : zoneFor(s.type, race.meters);
   const meters = s.type === 'race' ? race.meters : targetDistance(s.type, s.minutes, pace);

@@ -1,16 +1,7 @@
 // The training plan's vocabulary: the words the generator, the database CHECKs and the API share.
 export const planStatuses = ['active', 'completed', 'cancelled'] as const;
 export type PlanStatus = (typeof planStatuses)[number];
-export const workoutTypes = [
-  'easy',
-  'long_run',
-  'tempo',
-  'interval',
-  'recovery',
-  'strength',
-  'cross_training',
-  'race',
-] as const;
+export const workoutTypes = ['easy', 'long_run', 'tempo', 'interval', 'recovery', 'strength', 'cross_training', 'race'] as const;
 export type WorkoutType = (typeof workoutTypes)[number];
 export const workoutStates = ['planned', 'completed', 'skipped', 'missed'] as const;
 export type WorkoutState = (typeof workoutStates)[number];
@@ -26,14 +17,7 @@ export type PlanPhaseName = (typeof planPhaseNames)[number];
 export const planWeekKinds = ['loading', 'recovery', 'taper'] as const;
 export type PlanWeekKind = (typeof planWeekKinds)[number];
 /** What made a new plan version. */
-export const planChangeTriggers = [
-  'onboarding',
-  'regenerate',
-  'readiness',
-  'risk_alert',
-  'missed_workout',
-  'restore',
-] as const;
+export const planChangeTriggers = ['onboarding', 'regenerate', 'readiness', 'risk_alert', 'missed_workout', 'restore'] as const;
 export type PlanChangeTrigger = (typeof planChangeTriggers)[number];
 /** A workout's prescription: what a change log's before/after and an adaptation's original record. */
 export type StoredPrescription = {

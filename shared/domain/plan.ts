@@ -1,15 +1,7 @@
 // The training plan as the domain sees it: what the generator takes (the athlete's state, goal and
 // availability, the local today) and what it gives (phases, weeks, workouts). Plain data, no I/O: the
 // services in shared/plans read these from the database and write them back.
-import type {
-  ExperienceLevel,
-  PlanPhaseName,
-  PlanWeekKind,
-  RaceDistance,
-  Weekday,
-  WorkoutState,
-  WorkoutType,
-} from './plan-vocabulary';
+import type { ExperienceLevel, PlanPhaseName, PlanWeekKind, RaceDistance, Weekday, WorkoutState, WorkoutType } from './plan-vocabulary';
 import type { IsoWeekday } from './dates';
 
 export type { ExperienceLevel, PlanPhaseName, PlanWeekKind, RaceDistance, Weekday, WorkoutState, WorkoutType };
@@ -36,14 +28,7 @@ export const WEEKDAY_NUMBER: Readonly<Record<Weekday, IsoWeekday>> = {
 /** Sessions that stress the athlete: never two of them on consecutive days. */
 export const HARD_WORKOUT_TYPES: ReadonlySet<WorkoutType> = new Set(['interval', 'tempo', 'long_run', 'race']);
 /** Workouts that are runs (count as running days); strength and cross-training do not. */
-export const RUNNING_WORKOUT_TYPES: ReadonlySet<WorkoutType> = new Set([
-  'easy',
-  'long_run',
-  'tempo',
-  'interval',
-  'recovery',
-  'race',
-]);
+export const RUNNING_WORKOUT_TYPES: ReadonlySet<WorkoutType> = new Set(['easy', 'long_run', 'tempo', 'interval', 'recovery', 'race']);
 
 export interface PlanGoal {
   /** A standard race, or null for a custom distance. */

@@ -147,10 +147,7 @@ export function sleepIndex(sleepMinutes: number, sleepQuality: number): number {
 }
 
 /** The RPE of the last activity (latest start) on a local date before `today`; null if none or not entered. */
-export function lastRpeBefore(
-  activities: readonly { localDate: string; startTime: Date | string; rpe: number | null }[],
-  today: string,
-): number | null {
+export function lastRpeBefore(activities: readonly { localDate: string; startTime: Date | string; rpe: number | null }[], today: string): number | null {
   const todayDay = toEpochDay(today);
   let last: { start: number; rpe: number | null } | null = null;
   for (const activity of activities) {
@@ -171,7 +168,12 @@ type Finding = ReadinessReason & { item: string };
 export function assessReadiness(input: ReadinessInput): Readiness {
   const { today, physiology, checkIn } = input;
   const findings: Finding[] = [
-    ...hrvFindings(hrvStatus(physiology.map((d) => ({ date: d.date, rmssd: d.rmssd ?? null })), today)),
+    ...hrvFindings(
+      hrvStatus(
+        physiology.map((d) => ({ date: d.date, rmssd: d.rmssd ?? null })),
+        today,
+      ),
+    ),
     ...restingHrFindings(physiology, today),
     ...checkInFindings(checkIn),
   ];
@@ -182,15 +184,10 @@ export function assessReadiness(input: ReadinessInput): Readiness {
   }
   // HRV yellow is its own yellow trigger in the issue, not one of the six flagged items: it never makes 3.
   const flaggedItems = new Set(findings.filter((f) => f.severity === 'flag' && f.item !== 'hrv').map((f) => f.item));
-  const light: ReadinessLight = findings.some((f) => f.severity === 'strong') || flaggedItems.size >= 3
-    ? 'red'
-    : findings.some((f) => f.severity === 'flag')
-      ? 'yellow'
-      : 'green';
+  const light: ReadinessLight =
+    findings.some((f) => f.severity === 'strong') || flaggedItems.size >= 3 ? 'red' : findings.some((f) => f.severity === 'flag') ? 'yellow' : 'green';
   const order = { strong: 0, flag: 1, info: 2 } as const;
-  const reasons = findings
-    .sort((x, y) => order[x.severity] - order[y.severity])
-    .map(({ code, message, severity }) => ({ code, message, severity }));
+  const reasons = findings.sort((x, y) => order[x.severity] - order[y.severity]).map(({ code, message, severity }) => ({ code, message, severity }));
   return { light, reasons };
 }
 

@@ -63,22 +63,24 @@ export interface ResponderInput {
 
 const Trend = <T extends z.ZodRawShape>(shape: T) => z.object(shape).nullable();
 /** What decided the class, or why there is none: stored with the class and shown in GET /me. */
-export const ResponderEvidence = z.object({
-  /** 'insufficient_data' with the class null; null when classified. */
-  reason: z.literal('insufficient_data').nullable(),
-  /** What is missing, in words (empty when classified). */
-  missing: z.array(z.string()),
-  window: z.object({ from: z.string(), to: z.string(), weeksWithHr: z.number(), spanWeeks: z.number(), easyRuns: z.number() }),
-  /** Median speed per heartbeat, (m/min)/bpm, of the window's first and last four weeks of easy runs. */
-  efficiency: Trend({ early: z.number(), late: z.number(), changePct: z.number() }),
-  chronicLoad: z.object({ start: z.number(), end: z.number(), changePct: z.number() }),
-  hrv: Trend({ mean7Ln: z.number(), mean60Ln: z.number(), sd60Ln: z.number(), z: z.number() }),
-  restingHr: Trend({ early: z.number(), late: z.number(), changeBpm: z.number() }),
-  rpeAtPace: Trend({ early: z.number(), late: z.number(), changePct: z.number() }),
-  /** EF change (percent) plus SECONDARY_WEIGHT x each secondary marker's point in [-1, 1]. */
-  score: z.number().nullable(),
-  expectedGainPct: z.number().nullable(),
-}).meta({ id: 'ResponderEvidence' });
+export const ResponderEvidence = z
+  .object({
+    /** 'insufficient_data' with the class null; null when classified. */
+    reason: z.literal('insufficient_data').nullable(),
+    /** What is missing, in words (empty when classified). */
+    missing: z.array(z.string()),
+    window: z.object({ from: z.string(), to: z.string(), weeksWithHr: z.number(), spanWeeks: z.number(), easyRuns: z.number() }),
+    /** Median speed per heartbeat, (m/min)/bpm, of the window's first and last four weeks of easy runs. */
+    efficiency: Trend({ early: z.number(), late: z.number(), changePct: z.number() }),
+    chronicLoad: z.object({ start: z.number(), end: z.number(), changePct: z.number() }),
+    hrv: Trend({ mean7Ln: z.number(), mean60Ln: z.number(), sd60Ln: z.number(), z: z.number() }),
+    restingHr: Trend({ early: z.number(), late: z.number(), changeBpm: z.number() }),
+    rpeAtPace: Trend({ early: z.number(), late: z.number(), changePct: z.number() }),
+    /** EF change (percent) plus SECONDARY_WEIGHT x each secondary marker's point in [-1, 1]. */
+    score: z.number().nullable(),
+    expectedGainPct: z.number().nullable(),
+  })
+  .meta({ id: 'ResponderEvidence' });
 export type ResponderEvidence = z.infer<typeof ResponderEvidence>;
 
 export interface ResponderVerdict {
@@ -142,10 +144,12 @@ export function classifyResponder(input: ResponderInput): ResponderVerdict {
   const loadChangePct = chronicStart > 0 ? ((chronicEnd - chronicStart) / chronicStart) * 100 : chronicEnd > 0 ? 100 : 0;
 
   const missing: string[] = [];
-  if (weeks.size < MIN_HR_WEEKS) missing.push(`easy runs with heart rate and distance in ${MIN_HR_WEEKS} of the last ${WINDOW_WEEKS} weeks (found ${weeks.size})`);
+  if (weeks.size < MIN_HR_WEEKS)
+    missing.push(`easy runs with heart rate and distance in ${MIN_HR_WEEKS} of the last ${WINDOW_WEEKS} weeks (found ${weeks.size})`);
   else if (spanWeeks < MIN_SPAN_WEEKS) missing.push(`easy runs with heart rate spread over at least ${MIN_SPAN_WEEKS} weeks (found ${spanWeeks})`);
   if (chronicEnd <= 0) missing.push('a training load series (no chronic load today)');
-  else if (loadChangePct < -MAX_LOAD_DROP_PCT) missing.push(`stable or rising training: chronic load fell ${round(-loadChangePct, 1)}%, which is detraining, not a response`);
+  else if (loadChangePct < -MAX_LOAD_DROP_PCT)
+    missing.push(`stable or rising training: chronic load fell ${round(-loadChangePct, 1)}%, which is detraining, not a response`);
 
   // Early = the first four weeks holding runs, late = the last four: never overlapping at a span of 8 or more.
   const early = easy.filter((r) => weekOf(r.date) > oldest - 4);
@@ -184,8 +188,7 @@ export function classifyResponder(input: ResponderInput): ResponderVerdict {
 
 /** 7-day mean of ln rMSSD against the 60-day mean and SD (at least 3 and 20 readings). */
 function hrvTrend(days: readonly ResponderWellnessDay[], today: string): ResponderEvidence['hrv'] {
-  const ln = (from: string) =>
-    days.filter((d) => d.hrvRmssd !== null && d.hrvRmssd > 0 && d.date >= from && d.date <= today).map((d) => Math.log(d.hrvRmssd!));
+  const ln = (from: string) => days.filter((d) => d.hrvRmssd !== null && d.hrvRmssd > 0 && d.date >= from && d.date <= today).map((d) => Math.log(d.hrvRmssd!));
   const week = ln(addDays(today, -6));
   const sixty = ln(addDays(today, -59));
   if (week.length < 3 || sixty.length < 20) return null;

@@ -56,11 +56,7 @@ export function banisterTrimp(durationMinutes: number, avgHr: number, profile: H
  * Banister TRIMP summed over HR samples: each reading held until the next one (at most `maxGapS`), the last one
  * until `endOffsetS` when given. Closer to Banister's minute-by-minute intent than the average-HR form.
  */
-export function banisterTrimpFromSamples(
-  samples: readonly HeartRateSample[],
-  profile: HeartRateProfile,
-  options: SampleOptions = {},
-): number {
+export function banisterTrimpFromSamples(samples: readonly HeartRateSample[], profile: HeartRateProfile, options: SampleOptions = {}): number {
   assertHeartRateRange(profile.restingHr, profile.maxHr);
   let total = 0;
   for (const { hr, minutes } of heldIntervals(samples, options)) {
@@ -124,7 +120,10 @@ export function edwardsMinutesInZones(
 }
 
 /** Evenly spaced readings (e.g. one per minute) as samples, so the last one is held for a full interval too. */
-export function evenlySpacedSamples(hrs: readonly (number | null)[], intervalS: number): {
+export function evenlySpacedSamples(
+  hrs: readonly (number | null)[],
+  intervalS: number,
+): {
   samples: HeartRateSample[];
   endOffsetS: number;
 } {

@@ -32,7 +32,10 @@ let s3: S3Client | undefined;
 const s3Client = () => (s3 ??= new S3Client({}));
 
 export class S3ClaimCheckStore implements ClaimCheckStore {
-  constructor(private readonly bucket: string, private readonly client: () => S3Client = s3Client) {}
+  constructor(
+    private readonly bucket: string,
+    private readonly client: () => S3Client = s3Client,
+  ) {}
 
   async put(key: string, body: string): Promise<string> {
     await this.client().send(

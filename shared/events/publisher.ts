@@ -11,7 +11,10 @@ export const MAX_ENTRY_BYTES = 256 * 1024;
 const RETRIES = 3;
 
 export class PublishError extends Error {
-  constructor(readonly failed: number, reason: string) {
+  constructor(
+    readonly failed: number,
+    reason: string,
+  ) {
     super(`${failed} event(s) could not be published: ${reason}`);
     this.name = 'PublishError';
   }

@@ -11,7 +11,6 @@ import { queueUrlOf, retryLater, sqs } from './retry-later';
 
 export const MAX_DELAY_SECONDS = 15 * 60;
 
-
 export type RequeueOutcome = 'requeued' | 'visibility-extended';
 
 /**

@@ -31,10 +31,12 @@ export function queueUrlOf(record: Pick<SQSRecord, 'eventSourceARN'>, env: NodeJ
  * then report the record as failed (throw from the BatchProcessor record handler): a record reported as
  * processed is deleted whatever its visibility.
  */
-export async function retryLater(record: Pick<SQSRecord, 'eventSourceARN' | 'receiptHandle'>, delaySeconds: number, client: SQSClient = sqs()): Promise<number> {
+export async function retryLater(
+  record: Pick<SQSRecord, 'eventSourceARN' | 'receiptHandle'>,
+  delaySeconds: number,
+  client: SQSClient = sqs(),
+): Promise<number> {
   const seconds = Math.min(MAX_VISIBILITY_TIMEOUT_SECONDS, Math.max(0, Math.ceil(delaySeconds)));
-  await client.send(
-    new ChangeMessageVisibilityCommand({ QueueUrl: queueUrlOf(record), ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }),
-  );
+  await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrlOf(record), ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }));
   return seconds;
 }

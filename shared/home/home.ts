@@ -58,10 +58,30 @@ export async function buildHome(db: Conn, userId: string, now: Date): Promise<{ 
   const [plan, checkIn, stats, tasks, unread, alerts] = await Promise.all([
     db.selectFrom('training_plans').select(['id', 'weeks']).where('user_id', '=', userId).where('status', '=', 'active').executeTakeFirst(),
     db.selectFrom('daily_metrics').select(['readiness_light', 'readiness_reasons']).where('user_id', '=', userId).where('date', '=', today).executeTakeFirst(),
-    db.selectFrom('rolling_stats').select(['acute', 'chronic', 'acwr', 'tsb']).where('user_id', '=', userId).where('date', '<=', today).orderBy('date', 'desc').limit(1).executeTakeFirst(),
+    db
+      .selectFrom('rolling_stats')
+      .select(['acute', 'chronic', 'acwr', 'tsb'])
+      .where('user_id', '=', userId)
+      .where('date', '<=', today)
+      .orderBy('date', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
     listOpenTasks(db, userId),
-    db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow(),
-    db.selectFrom('risk_alerts').select(['id', 'kind', 'date', 'metrics']).where('user_id', '=', userId).where('date', '>', addDays(today, -ALERT_DAYS)).where('date', '<=', today).orderBy('date', 'desc').orderBy('kind').execute(),
+    db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('risk_alerts')
+      .select(['id', 'kind', 'date', 'metrics'])
+      .where('user_id', '=', userId)
+      .where('date', '>', addDays(today, -ALERT_DAYS))
+      .where('date', '<=', today)
+      .orderBy('date', 'desc')
+      .orderBy('kind')
+      .execute(),
   ]);
 
   let todayWorkout: Workout | null = null;
@@ -72,12 +92,37 @@ export async function buildHome(db: Conn, userId: string, now: Date): Promise<{ 
     const weekStart = current?.startDate ?? today;
     const weekEnd = current?.endDate ?? today;
     const [rows, upcoming, done] = await Promise.all([
-      db.selectFrom('scheduled_workouts').selectAll().where('user_id', '=', userId).where('plan_id', '=', plan.id).where('removed_in_version', 'is', null)
-        .where('date', '>=', weekStart < today ? weekStart : today).where('date', '<=', weekEnd > today ? weekEnd : today).orderBy('date').orderBy('created_at').execute(),
-      db.selectFrom('scheduled_workouts').selectAll().where('user_id', '=', userId).where('plan_id', '=', plan.id).where('removed_in_version', 'is', null)
-        .where('state', '=', 'planned').where('date', '>', today).orderBy('date').orderBy('created_at').limit(3).execute(),
-      db.selectFrom('activities').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('internal_load'), eb.val(0)).as('load')).where('user_id', '=', userId)
-        .where('duplicate_of', 'is', null).where('local_date', '>=', weekStart).where('local_date', '<=', weekEnd).executeTakeFirstOrThrow(),
+      db
+        .selectFrom('scheduled_workouts')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('plan_id', '=', plan.id)
+        .where('removed_in_version', 'is', null)
+        .where('date', '>=', weekStart < today ? weekStart : today)
+        .where('date', '<=', weekEnd > today ? weekEnd : today)
+        .orderBy('date')
+        .orderBy('created_at')
+        .execute(),
+      db
+        .selectFrom('scheduled_workouts')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('plan_id', '=', plan.id)
+        .where('removed_in_version', 'is', null)
+        .where('state', '=', 'planned')
+        .where('date', '>', today)
+        .orderBy('date')
+        .orderBy('created_at')
+        .limit(3)
+        .execute(),
+      db
+        .selectFrom('activities')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('internal_load'), eb.val(0)).as('load'))
+        .where('user_id', '=', userId)
+        .where('duplicate_of', 'is', null)
+        .where('local_date', '>=', weekStart)
+        .where('local_date', '<=', weekEnd)
+        .executeTakeFirstOrThrow(),
     ]);
     const todays = rows.filter((r) => r.date === today);
     const shown = todays.find((r) => r.state === 'planned') ?? todays[0];

@@ -13,7 +13,7 @@ export const PROBLEM_CODES = {
   forbidden: 'The token is valid but may not do this (403)',
   not_found: 'No such route, or no such resource of yours (404)',
   conflict: 'The request contradicts what is stored, such as an email already registered (409)',
-  payload_too_large: 'The body exceeds the route\'s limit (413)',
+  payload_too_large: "The body exceeds the route's limit (413)",
   unsupported_media_type: 'The body is not sent with a content type the route accepts (415)',
   unprocessable: 'Well-formed, but refused by a rule that needs what is stored (422); `errors` names each field',
   rate_limited: 'Too many requests; retry after the Retry-After seconds (429)',

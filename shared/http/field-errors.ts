@@ -40,7 +40,11 @@ function schemaAt(root: Json, path: readonly PropertyKey[]): { node: Json | unde
   for (const key of path) {
     const node = current.node;
     if (!node) break;
-    const next = typeof key === 'number' ? (node.items as Json | undefined) : ((node.properties as Record<string, Json> | undefined)?.[String(key)] ?? (typeof node.additionalProperties === 'object' ? (node.additionalProperties as Json) : undefined));
+    const next =
+      typeof key === 'number'
+        ? (node.items as Json | undefined)
+        : ((node.properties as Record<string, Json> | undefined)?.[String(key)] ??
+          (typeof node.additionalProperties === 'object' ? (node.additionalProperties as Json) : undefined));
     current = unwrap(root, next);
   }
   return current;

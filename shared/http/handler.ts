@@ -10,7 +10,17 @@ import type { z } from 'zod';
 import { requestContentTypes, successStatuses, type HttpFunctionSpec, type RouteAuth, type RouteSchemas } from '../topology-types';
 import { config } from '../config';
 import { errorFields, logger } from '../logger';
-import { BadRequest, describeFieldErrors, type HttpError, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType, Unprocessable, type FieldError } from './errors';
+import {
+  BadRequest,
+  describeFieldErrors,
+  type HttpError,
+  PayloadTooLarge,
+  ServiceUnavailable,
+  Unauthorized,
+  UnsupportedMediaType,
+  Unprocessable,
+  type FieldError,
+} from './errors';
 import { fieldError, parseFields } from './field-errors';
 import { problemResponse, toProblem } from './problem';
 
@@ -125,7 +135,13 @@ export function httpHandler<S extends RouteSchemas, A extends RouteAuth>(spec: H
           const e = error as Error & { code?: string };
           logger.error('request failed', { requestId, route: route.path, ...errorFields(e) });
         }
-        logger.info('request', { requestId, method: route.method, route: route.path, status: problem.status, ms: Math.round(performance.now() - (started ?? performance.now())) });
+        logger.info('request', {
+          requestId,
+          method: route.method,
+          route: route.path,
+          status: problem.status,
+          ms: Math.round(performance.now() - (started ?? performance.now())),
+        });
         request.response = problemResponse(problem, { ...corsHeaders(), ...headers, 'X-Request-Id': requestId, 'Cache-Control': 'no-store' });
       },
     })
@@ -165,12 +181,7 @@ export function httpHandler<S extends RouteSchemas, A extends RouteAuth>(spec: H
     });
 }
 
-function parsePart<T extends z.ZodType | undefined>(
-  schema: T,
-  value: unknown,
-  prefix: string,
-  toError: (errors: FieldError[]) => HttpError,
-): unknown {
+function parsePart<T extends z.ZodType | undefined>(schema: T, value: unknown, prefix: string, toError: (errors: FieldError[]) => HttpError): unknown {
   if (!schema) return undefined;
   const nul = fieldsWithNul(value, prefix);
   if (nul.length > 0) throw toError(nul);

@@ -18,10 +18,7 @@ export interface Problem {
   errors?: FieldError[];
 }
 
-export function problemResponse(
-  problem: Problem,
-  headers: Record<string, string> = {},
-): APIGatewayProxyResult {
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyResult {
   return {
     statusCode: problem.status,
     headers: { ...headers, 'Content-Type': PROBLEM_CONTENT_TYPE },
@@ -50,7 +47,10 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   const pgCode = (error as { code?: unknown } | null)?.code;
   const constraint = (error as { constraint?: unknown } | null)?.constraint;
   if (pgCode === '23505') {
-    return { problem: { type: problemType('conflict'), code: 'conflict', title: 'Conflict', status: 409, detail: 'The resource already exists', instance, requestId }, headers: {} };
+    return {
+      problem: { type: problemType('conflict'), code: 'conflict', title: 'Conflict', status: 409, detail: 'The resource already exists', instance, requestId },
+      headers: {},
+    };
   }
   if (pgCode === '40001' || pgCode === '40P01') {
     // A serialization failure or deadlock under load: nothing was written, and the same request will succeed.
@@ -73,7 +73,15 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
     };
   }
   return {
-    problem: { type: problemType('internal_error'), code: 'internal_error', title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side', instance, requestId },
+    problem: {
+      type: problemType('internal_error'),
+      code: 'internal_error',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'Something went wrong on our side',
+      instance,
+      requestId,
+    },
     headers: {},
   };
 }

@@ -116,7 +116,10 @@ export function streamingHttpHandler<S extends RouteSchemas, A extends RouteAuth
         logger.error('request failed', { requestId, route: route.path, ...errorFields(e) });
       }
       logger.info('request', { requestId, method: route.method, route: route.path, status: problem.status, ms: Math.round(performance.now() - started) });
-      const out = HttpResponseStream.from(responseStream, { statusCode: problem.status, headers: { ...common, ...extra, 'Content-Type': PROBLEM_CONTENT_TYPE } });
+      const out = HttpResponseStream.from(responseStream, {
+        statusCode: problem.status,
+        headers: { ...common, ...extra, 'Content-Type': PROBLEM_CONTENT_TYPE },
+      });
       await pipeline(Readable.from([JSON.stringify(problem)]), out);
       return;
     }

@@ -66,7 +66,12 @@ export async function upsertDailyMetrics(
   const now = (options.clock ?? currentClock()).now();
 
   const stored = await db.transaction().execute(async (trx) => {
-    const write = await writeDailyMetrics(trx, userId, checked.map((c) => c.candidate), now);
+    const write = await writeDailyMetrics(
+      trx,
+      userId,
+      checked.map((c) => c.candidate),
+      now,
+    );
     if (write.future.length > 0 && !skip) {
       // Thrown inside the transaction: nothing is stored.
       throw new Unprocessable(write.future.map((i) => fieldError(name(checked[i]!.index, 'date'), `must not be after your local today (${write.today})`)));
@@ -100,7 +105,12 @@ export interface DailyMetricsWrite {
  * DailyMetricsCandidate: the user's check-in lock, merge, readiness, baselines, events. Days after the athlete's
  * local today are left out and named in `future`. POST /sync calls it inside its own transaction.
  */
-export async function writeDailyMetrics(trx: Transaction<Database>, userId: string, candidates: readonly DailyMetricsCandidate[], now: Date): Promise<DailyMetricsWrite> {
+export async function writeDailyMetrics(
+  trx: Transaction<Database>,
+  userId: string,
+  candidates: readonly DailyMetricsCandidate[],
+  now: Date,
+): Promise<DailyMetricsWrite> {
   // One writer per user at a time: sources merge into the same day and the readiness reads the merged result.
   await sql`select pg_advisory_xact_lock(hashtextextended(${`daily_metrics:${userId}`}, 0))`.execute(trx);
   const user = await trx
@@ -186,10 +196,7 @@ export function toDay(row: DayRow): DailyMetricsDay {
     soreness: row.soreness,
     stress: row.stress,
     mood: row.mood,
-    readiness:
-      row.readiness_light === null
-        ? null
-        : { light: row.readiness_light, reasons: row.readiness_reasons as z.infer<typeof ReadinessReason>[] },
+    readiness: row.readiness_light === null ? null : { light: row.readiness_light, reasons: row.readiness_reasons as z.infer<typeof ReadinessReason>[] },
   };
 }
 
@@ -256,8 +263,7 @@ function judge(day: DayRow, physiology: readonly DailyPhysiology[], lastActivity
   });
   return {
     ...day,
-    sleep_index:
-      day.sleep_duration_minutes === null || day.sleep_quality === null ? null : sleepIndex(day.sleep_duration_minutes, day.sleep_quality),
+    sleep_index: day.sleep_duration_minutes === null || day.sleep_quality === null ? null : sleepIndex(day.sleep_duration_minutes, day.sleep_quality),
     readiness_light: readiness.light,
     readiness_reasons: readiness.reasons as unknown as JsonArray,
   };
@@ -277,7 +283,9 @@ async function lastRpeBeforeEach(db: Conn, userId: string, dates: readonly strin
   return new Map(
     rows.map((row) => [
       row.date,
-      row.local_date === null || row.start_time === null ? null : lastRpeBefore([{ localDate: row.local_date, startTime: row.start_time, rpe: row.rpe }], row.date),
+      row.local_date === null || row.start_time === null
+        ? null
+        : lastRpeBefore([{ localDate: row.local_date, startTime: row.start_time, rpe: row.rpe }], row.date),
     ]),
   );
 }

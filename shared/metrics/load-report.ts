@@ -87,17 +87,19 @@ export function reportDay(day: StatsRow): ReportDay {
 export const riskAlertColumns = ['id', 'kind', 'date', 'metrics'] as const;
 
 function alertsIn(db: Conn, userId: string, range: { from: string; to: string }): Promise<z.infer<typeof RiskAlert>[]> {
-  return db
-    .selectFrom('risk_alerts')
-    .select(riskAlertColumns)
-    .where('user_id', '=', userId)
-    // A resolved alert (its condition no longer holds after a recompute) is no longer reported.
-    .where('resolved_at', 'is', null)
-    .where('date', '>=', range.from)
-    .where('date', '<=', range.to)
-    .orderBy('date')
-    .orderBy('kind')
-    .execute();
+  return (
+    db
+      .selectFrom('risk_alerts')
+      .select(riskAlertColumns)
+      .where('user_id', '=', userId)
+      // A resolved alert (its condition no longer holds after a recompute) is no longer reported.
+      .where('resolved_at', 'is', null)
+      .where('date', '>=', range.from)
+      .where('date', '<=', range.to)
+      .orderBy('date')
+      .orderBy('kind')
+      .execute()
+  );
 }
 
 function minDate(a: string, b: string): string {

@@ -68,12 +68,7 @@ interface Plan {
  * or, with NO_LOAD_CHANGE, up to the local today. Idempotent: run twice, the second run changes no row and
  * raises no alert.
  */
-export async function recomputeRollingStats(
-  db: Db,
-  userId: string,
-  changedFrom: string,
-  options: RecomputeOptions = {},
-): Promise<RecomputeResult> {
+export async function recomputeRollingStats(db: Db, userId: string, changedFrom: string, options: RecomputeOptions = {}): Promise<RecomputeResult> {
   const clock = options.clock ?? currentClock();
   const publisher = options.publisher ?? eventBridgePublisher;
   const maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
@@ -132,8 +127,7 @@ export function planRecompute(inputs: SeriesInputs, today: string): Plan | 'up-t
   }
   // The series starts on the first activity: nothing stored, a change before it, or a first activity that
   // moved (deleted, or marked a duplicate) means recomputing all of it.
-  const full =
-    stored === null || stored.seriesStart === null || stored.seriesEnd === null || stored.seriesStart !== first || changedFrom < stored.seriesStart;
+  const full = stored === null || stored.seriesStart === null || stored.seriesEnd === null || stored.seriesStart !== first || changedFrom < stored.seriesStart;
   const from = full ? first : maxDate(first, minDate(changedFrom, addDays(stored.seriesEnd!, 1)));
   // Nothing to compute before the first activity's day has begun, or for a change after today.
   if (first > today || from > today) return 'up-to-date';
@@ -149,7 +143,12 @@ export function planRecompute(inputs: SeriesInputs, today: string): Plan | 'up-t
     if (previous === null || previous.date !== addDays(from, -1)) return 'read-from-first';
     const all = dailyLoads(inputs.loads, { start: maxDate(first, needLoadsFrom), end: today });
     const split = all.findIndex((day) => day.date === from);
-    days = continueLoadSeries(previous, all.slice(0, split).map((day) => day.load), all.slice(split), { seriesStart: first, weekEndsOn });
+    days = continueLoadSeries(
+      previous,
+      all.slice(0, split).map((day) => day.load),
+      all.slice(split),
+      { seriesStart: first, weekEndsOn },
+    );
   }
   return { mode: from === first ? 'full' : 'incremental', seriesStart: first, seriesEnd: today, days, alerts: riskAlerts(days) };
 }

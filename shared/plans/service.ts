@@ -281,7 +281,12 @@ export async function regeneratePlan(db: Conn, userId: string, body: RegenerateB
         created_at: now,
       })
       .execute();
-    return view(updated, current.filter((w) => w.date >= weekOf(updated.weeks, today).startDate), today, 2);
+    return view(
+      updated,
+      current.filter((w) => w.date >= weekOf(updated.weeks, today).startDate),
+      today,
+      2,
+    );
   });
   await homeChanged(userId);
   return regenerated;
@@ -316,7 +321,8 @@ async function insertWorkouts(db: Conn, userId: string, planId: string, version:
 
 /** The plan's weeks, each with the planned load of its current workouts. */
 function weeksWithLoads(plan: GeneratedPlan, current: readonly WorkoutRow[]): StoredPlanWeek[] {
-  const loads = current.length > 0 ? current.map((w) => ({ date: w.date, load: plannedLoad(w) ?? 0 })) : plan.workouts.map((w) => ({ date: w.date, load: w.plannedLoad }));
+  const loads =
+    current.length > 0 ? current.map((w) => ({ date: w.date, load: plannedLoad(w) ?? 0 })) : plan.workouts.map((w) => ({ date: w.date, load: w.plannedLoad }));
   return plan.weeks.map((w) => ({ ...w, targetLoad: loads.filter((l) => l.date >= w.startDate && l.date <= w.endDate).reduce((s, l) => s + l.load, 0) }));
 }
 
@@ -397,7 +403,8 @@ export function toPlanChange(row: Pick<PlanChangeRow, 'version' | 'created_at' |
 function view(plan: TrainingPlanRow, workouts: readonly WorkoutRow[], today: string, weeks: number | 'all'): CurrentPlan {
   const week = weekOf(plan.weeks, today);
   const inWeek = workouts.filter((w) => w.date >= week.startDate && w.date <= week.endDate);
-  const lastWeek = weeks === 'all' ? plan.weeks[plan.weeks.length - 1]! : (plan.weeks[Math.min(plan.weeks.length - 1, plan.weeks.indexOf(week) + weeks - 1)] ?? week);
+  const lastWeek =
+    weeks === 'all' ? plan.weeks[plan.weeks.length - 1]! : (plan.weeks[Math.min(plan.weeks.length - 1, plan.weeks.indexOf(week) + weeks - 1)] ?? week);
   return {
     plan: toPlan(plan),
     week: { index: week.index, phase: week.phase, plannedLoad: inWeek.reduce((s, w) => s + (plannedLoad(w) ?? 0), 0) },

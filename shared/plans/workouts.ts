@@ -24,7 +24,9 @@ export async function workoutStates(db: Conn, userId: string, ids: readonly stri
     .where('user_id', '=', userId)
     .where('id', 'in', ids)
     .execute();
-  return new Map(rows.map((r) => [r.id, { id: r.id, date: r.date, state: r.state, removed: r.removed_in_version !== null, completedActivityId: r.completed_activity_id }]));
+  return new Map(
+    rows.map((r) => [r.id, { id: r.id, date: r.date, state: r.state, removed: r.removed_in_version !== null, completedActivityId: r.completed_activity_id }]),
+  );
 }
 
 /** Planned or missed workouts become skipped; returns the ones changed, with WorkoutMissed for each in the outbox. */

@@ -103,7 +103,18 @@ export async function exportResearchDataset(db: Conn, sink: DatasetSink, now: Da
     for (const a of page.activities) {
       const first = page.firstDay.get(a.user_id)!;
       out.activities.push(
-        csvLine([alias(a.user_id), daysBetween(first, a.local_date), isoWeekday(a.local_date), a.type, a.duration_minutes, a.distance_meters, a.avg_hr, a.max_hr, a.rpe, a.trimp]),
+        csvLine([
+          alias(a.user_id),
+          daysBetween(first, a.local_date),
+          isoWeekday(a.local_date),
+          a.type,
+          a.duration_minutes,
+          a.distance_meters,
+          a.avg_hr,
+          a.max_hr,
+          a.rpe,
+          a.trimp,
+        ]),
       );
     }
     for (const w of page.adherence) out.adherence.push(csvLine([alias(w.user_id), w.week, w.scheduled, w.completed, w.missed, w.skipped]));
@@ -148,7 +159,8 @@ async function readConsentingAthletes(db: Conn, exportDay: string): Promise<Cons
   const users = await db
     .selectFrom('users as u')
     .leftJoinLateral(
-      (eb) => eb.selectFrom('training_plans as p').select('p.experience').whereRef('p.user_id', '=', 'u.id').orderBy('p.created_at', 'desc').limit(1).as('plan'),
+      (eb) =>
+        eb.selectFrom('training_plans as p').select('p.experience').whereRef('p.user_id', '=', 'u.id').orderBy('p.created_at', 'desc').limit(1).as('plan'),
       (join) => join.onTrue(),
     )
     .select(['u.id', 'u.sex', 'u.dob', 'u.weight_kg', 'u.height_cm', 'u.responder_classification', 'plan.experience'])

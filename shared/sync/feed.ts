@@ -34,7 +34,6 @@ export function decodeCursor(cursor: string): number | null {
 
 // ---- current state of the entities on a page ------------------------------------------------------
 
-
 /** Reads the current state of some entities of one user, keyed by entity id, shaped as their routes answer. */
 type Reader = (db: Conn, userId: string, ids: string[]) => Promise<Map<string, SyncChange['data']>>;
 
@@ -108,7 +107,10 @@ export async function pullChanges(db: Db, userId: string, query: PullQuery): Pro
       let log = trx.selectFrom('sync_changes').select(['entity', 'entity_id', 'seq', 'op']).where('user_id', '=', userId).where('seq', '>', after);
       // A new phone has nothing to delete.
       if (query.cursor === undefined) log = log.where('op', '=', 'upsert');
-      const rows = await log.orderBy('seq').limit(query.limit + 1).execute();
+      const rows = await log
+        .orderBy('seq')
+        .limit(query.limit + 1)
+        .execute();
       const page = rows.slice(0, query.limit);
       // Nothing after the cursor: fine if the account is there too, not if the cursor is beyond it (another
       // account's cursor, or an account erased and made again): that phone would wait for changes forever.
@@ -123,7 +125,9 @@ export async function pullChanges(db: Db, userId: string, query: PullQuery): Pro
 
       const changes = page.map((r): SyncChange => {
         const data = r.op === 'upsert' ? current.get(r.entity)?.get(r.entity_id) : undefined;
-        return (data === undefined ? { entity: r.entity, id: r.entity_id, op: 'delete', data: null } : { entity: r.entity, id: r.entity_id, op: 'upsert', data }) as SyncChange;
+        return (
+          data === undefined ? { entity: r.entity, id: r.entity_id, op: 'delete', data: null } : { entity: r.entity, id: r.entity_id, op: 'upsert', data }
+        ) as SyncChange;
       });
       return { changes, nextCursor: encodeCursor(page.at(-1)?.seq ?? after), hasMore: rows.length > query.limit };
     });

@@ -168,7 +168,11 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
       .selectFrom('sync_mutations')
       .select(['client_mutation_id', 'status', 'result'])
       .where('user_id', '=', userId)
-      .where('client_mutation_id', 'in', slots.map((s) => s.m.clientMutationId))
+      .where(
+        'client_mutation_id',
+        'in',
+        slots.map((s) => s.m.clientMutationId),
+      )
       .execute();
     const first = new Map(stored.map((r) => [r.client_mutation_id, r.result as MutationResult]));
     const originals: Slot[] = [];
@@ -260,9 +264,18 @@ function gone(slot: Slot, deleted: Set<string>, what: string): void {
 
 async function applyActivities(trx: Trx, userId: string, live: Pending[], now: Date, newId?: () => string): Promise<EnqueuedEvent[]> {
   const completions = live.filter((p): p is Extract<Pending, { kind: 'taskComplete' }> => p.kind === 'taskComplete');
-  const tasks = await openTasks(trx, userId, completions.map((p) => p.slot.key!));
+  const tasks = await openTasks(
+    trx,
+    userId,
+    completions.map((p) => p.slot.key!),
+  );
   const work: { slot: Slot; op: ActivityOp; task?: string }[] = [];
-  const deletedTasks = await tombstoned(trx, userId, 'task', completions.filter((p) => !tasks.has(p.slot.key!)).map((p) => p.slot.key!));
+  const deletedTasks = await tombstoned(
+    trx,
+    userId,
+    'task',
+    completions.filter((p) => !tasks.has(p.slot.key!)).map((p) => p.slot.key!),
+  );
   for (const p of live) {
     if (p.kind === 'activity') work.push({ slot: p.slot, op: p.op });
     if (p.kind !== 'taskComplete') continue;
@@ -274,7 +287,11 @@ async function applyActivities(trx: Trx, userId: string, live: Pending[], now: D
   }
   if (work.length === 0) return [];
 
-  const applied = await applyActivityOps(trx, work.map((w) => w.op), { now, newId });
+  const applied = await applyActivityOps(
+    trx,
+    work.map((w) => w.op),
+    { now, newId },
+  );
   const missing = work.filter((_, i) => applied.results[i]?.kind === 'not-found').map((w) => w.slot.key!);
   const deleted = await tombstoned(trx, userId, 'activity', missing);
   work.forEach((w, i) => answerActivity(w.slot, applied.results[i], deleted, w.task));
@@ -312,7 +329,12 @@ async function openTasks(trx: Trx, userId: string, ids: string[]) {
 async function applyDailyMetrics(trx: Trx, userId: string, live: Pending[], now: Date): Promise<EnqueuedEvent[]> {
   const days = live.filter((p): p is Extract<Pending, { kind: 'dailyMetric' }> => p.kind === 'dailyMetric');
   if (days.length === 0) return [];
-  const write = await writeDailyMetrics(trx, userId, days.map((d) => d.body), now);
+  const write = await writeDailyMetrics(
+    trx,
+    userId,
+    days.map((d) => d.body),
+    now,
+  );
   const future = new Set(write.future);
   days.forEach((d, i) => {
     if (future.has(i)) rejected(d.slot, 'invalid', [{ field: field(d.slot, 'data', 'date'), message: `must not be after your local today (${write.today})` }]);
@@ -326,8 +348,20 @@ async function applyDailyMetrics(trx: Trx, userId: string, live: Pending[], now:
 async function applyNotificationReads(trx: Trx, userId: string, live: Pending[], now: Date): Promise<void> {
   const reads = live.filter((p) => p.kind === 'notificationRead');
   if (reads.length === 0) return;
-  const found = new Set(await markNotificationsRead(trx, userId, reads.map((p) => p.slot.key!), now));
-  const deleted = await tombstoned(trx, userId, 'notification', reads.filter((p) => !found.has(p.slot.key!)).map((p) => p.slot.key!));
+  const found = new Set(
+    await markNotificationsRead(
+      trx,
+      userId,
+      reads.map((p) => p.slot.key!),
+      now,
+    ),
+  );
+  const deleted = await tombstoned(
+    trx,
+    userId,
+    'notification',
+    reads.filter((p) => !found.has(p.slot.key!)).map((p) => p.slot.key!),
+  );
   for (const p of reads) {
     if (found.has(p.slot.key!)) done(p.slot, { status: 'applied', id: p.slot.key });
     else gone(p.slot, deleted, 'notification');
@@ -337,10 +371,22 @@ async function applyNotificationReads(trx: Trx, userId: string, live: Pending[],
 async function applyTaskSkips(trx: Trx, userId: string, live: Pending[], now: Date): Promise<void> {
   const skips = live.filter((p) => p.kind === 'taskSkip');
   if (skips.length === 0) return;
-  const dismissed = new Set(await dismissTasks(trx, userId, skips.map((p) => p.slot.key!), now));
+  const dismissed = new Set(
+    await dismissTasks(
+      trx,
+      userId,
+      skips.map((p) => p.slot.key!),
+      now,
+    ),
+  );
   const rest = skips.filter((p) => !dismissed.has(p.slot.key!)).map((p) => p.slot.key!);
   const existing = await openTasks(trx, userId, rest);
-  const deleted = await tombstoned(trx, userId, 'task', rest.filter((id) => !existing.has(id)));
+  const deleted = await tombstoned(
+    trx,
+    userId,
+    'task',
+    rest.filter((id) => !existing.has(id)),
+  );
   for (const p of skips) {
     if (dismissed.has(p.slot.key!)) done(p.slot, { status: 'applied', id: p.slot.key });
     else if (existing.has(p.slot.key!)) done(p.slot, { status: 'conflict', reason: 'closed', id: p.slot.key });
@@ -351,10 +397,21 @@ async function applyTaskSkips(trx: Trx, userId: string, live: Pending[], now: Da
 // ---- workouts: done or skipped, one statement each ----------------------------------------------
 
 async function applyWorkouts(trx: Trx, userId: string, live: Pending[]): Promise<EnqueuedEvent[]> {
-  const items = live.filter((p): p is Extract<Pending, { kind: 'workoutComplete' | 'workoutSkip' }> => p.kind === 'workoutComplete' || p.kind === 'workoutSkip');
+  const items = live.filter(
+    (p): p is Extract<Pending, { kind: 'workoutComplete' | 'workoutSkip' }> => p.kind === 'workoutComplete' || p.kind === 'workoutSkip',
+  );
   if (items.length === 0) return [];
-  const states = await workoutStates(trx, userId, items.map((p) => p.slot.key!));
-  const deleted = await tombstoned(trx, userId, 'workout', items.filter((p) => !states.has(p.slot.key!)).map((p) => p.slot.key!));
+  const states = await workoutStates(
+    trx,
+    userId,
+    items.map((p) => p.slot.key!),
+  );
+  const deleted = await tombstoned(
+    trx,
+    userId,
+    'workout',
+    items.filter((p) => !states.has(p.slot.key!)).map((p) => p.slot.key!),
+  );
   const named = items.flatMap((p) => (p.kind === 'workoutComplete' && p.activityId ? [p.activityId] : []));
   const activities = await activityUse(trx, userId, named);
 
@@ -378,8 +435,7 @@ async function applyWorkouts(trx: Trx, userId: string, live: Pending[]): Promise
     else if (p.activityId === null) {
       toComplete.push({ p, activityId: null });
       w.state = 'completed';
-    }
-    else if (!activities.has(p.activityId)) rejected(p.slot, 'not_found', [{ field: field(p.slot, 'data', 'activityId'), message: 'no such activity' }]);
+    } else if (!activities.has(p.activityId)) rejected(p.slot, 'not_found', [{ field: field(p.slot, 'data', 'activityId'), message: 'no such activity' }]);
     // One activity completes at most one workout.
     else if (activities.get(p.activityId) !== null) done(p.slot, { status: 'conflict', reason: 'closed', id: w.id });
     else {
@@ -388,8 +444,16 @@ async function applyWorkouts(trx: Trx, userId: string, live: Pending[]): Promise
       Object.assign(w, { state: 'completed', completedActivityId: p.activityId });
     }
   }
-  const { enqueued } = await skipWorkouts(trx, userId, toSkip.map((p) => p.slot.key!));
-  await completeWorkouts(trx, userId, toComplete.map(({ p, activityId }) => ({ id: p.slot.key!, activityId })));
+  const { enqueued } = await skipWorkouts(
+    trx,
+    userId,
+    toSkip.map((p) => p.slot.key!),
+  );
+  await completeWorkouts(
+    trx,
+    userId,
+    toComplete.map(({ p, activityId }) => ({ id: p.slot.key!, activityId })),
+  );
   for (const p of [...toSkip, ...toComplete.map((c) => c.p)]) done(p.slot, { status: 'applied', id: p.slot.key });
   return enqueued;
 }

@@ -70,9 +70,7 @@ export type DailyMetricCandidate = z.infer<typeof DailyMetricCandidate>;
 
 // ---- plausibility ---------------------------------------------------------------------------------
 
-export type CandidateVerdict =
-  | { ok: true }
-  | { ok: false; reason: string; field: keyof ActivityCandidate & string };
+export type CandidateVerdict = { ok: true } | { ok: false; reason: string; field: keyof ActivityCandidate & string };
 
 const HR_MIN = 25;
 const HR_MAX = 250;

@@ -18,7 +18,12 @@ export function vendorConnections(db: Db): VendorConnections {
       const tokens = new Map<string, string>();
       for (const u of checked) if (u.userAccessToken !== undefined) tokens.set(u.vendorUserId, u.userAccessToken);
       const key = tokens.size > 0 ? (await vendorCredentials()).tokenKey : undefined;
-      const found = await resolveVendorUsers(db, vendor, checked.map((u) => u.vendorUserId), { userAccessTokens: tokens, key });
+      const found = await resolveVendorUsers(
+        db,
+        vendor,
+        checked.map((u) => u.vendorUserId),
+        { userAccessTokens: tokens, key },
+      );
       const links = new Map<string, VendorLink>();
       for (const [id, c] of found) links.set(id, { id: c.id, userId: c.userId, vendor: c.vendor, vendorUserId: c.vendorUserId });
       return links;

@@ -48,30 +48,32 @@ export const AppleDaily = z.object({
 });
 export type AppleDaily = z.infer<typeof AppleDaily>;
 
-export const AppleRelay = z.object({
-  workouts: z.array(AppleWorkout).max(500).default([]),
-  dailies: z.array(AppleDaily).max(400).optional(),
-}).meta({
-  id: 'AppleRelay',
-  examples: [
-    {
-      workouts: [
-        {
-          uuid: '3F2504E0-4F89-11D3-9A0C-0305E82C3301',
-          activityType: 'HKWorkoutActivityTypeRunning',
-          startDate: '2024-05-01T07:30:00+02:00',
-          endDate: '2024-05-01T08:24:00+02:00',
-          durationSeconds: 3120,
-          distanceMeters: 10_000,
-          avgHeartRate: 148,
-          maxHeartRate: 171,
-          rpe: 6,
-        },
-      ],
-      dailies: [{ date: '2024-05-01', restingHeartRate: 48, hrvSdnnMs: 52.3, sleepMinutes: 450 }],
-    },
-  ],
-});
+export const AppleRelay = z
+  .object({
+    workouts: z.array(AppleWorkout).max(500).default([]),
+    dailies: z.array(AppleDaily).max(400).optional(),
+  })
+  .meta({
+    id: 'AppleRelay',
+    examples: [
+      {
+        workouts: [
+          {
+            uuid: '3F2504E0-4F89-11D3-9A0C-0305E82C3301',
+            activityType: 'HKWorkoutActivityTypeRunning',
+            startDate: '2024-05-01T07:30:00+02:00',
+            endDate: '2024-05-01T08:24:00+02:00',
+            durationSeconds: 3120,
+            distanceMeters: 10_000,
+            avgHeartRate: 148,
+            maxHeartRate: 171,
+            rpe: 6,
+          },
+        ],
+        dailies: [{ date: '2024-05-01', restingHeartRate: 48, hrvSdnnMs: 52.3, sleepMinutes: 450 }],
+      },
+    ],
+  });
 export type AppleRelay = z.infer<typeof AppleRelay>;
 
 // cross_training: endurance and sport sessions that load the body like training; other: mind-body,
@@ -121,7 +123,10 @@ const appleTypes: Readonly<Record<string, ActivityType>> = {
 };
 
 export function appleActivityType(activityType: string, indoor: boolean): ActivityType {
-  const key = activityType.replace(/^HKWorkoutActivityType/i, '').replace(/[^a-z]/gi, '').toLowerCase();
+  const key = activityType
+    .replace(/^HKWorkoutActivityType/i, '')
+    .replace(/[^a-z]/gi, '')
+    .toLowerCase();
   const type = (Object.hasOwn(appleTypes, key) ? appleTypes[key] : undefined) ?? 'other';
   // HealthKit has no treadmill type: an indoor run (HKMetadataKeyIndoorWorkout) is one.
   return indoor && type === 'run' ? 'treadmill' : type;

@@ -20,7 +20,9 @@ export interface VendorConnection {
   connectedAt: Date;
 }
 
-const toConnection = (row: Pick<VendorConnectionRow, 'id' | 'user_id' | 'vendor' | 'vendor_user_id' | 'status' | 'expires_at' | 'scopes' | 'connected_at'>): VendorConnection => ({
+const toConnection = (
+  row: Pick<VendorConnectionRow, 'id' | 'user_id' | 'vendor' | 'vendor_user_id' | 'status' | 'expires_at' | 'scopes' | 'connected_at'>,
+): VendorConnection => ({
   id: row.id,
   userId: row.user_id,
   vendor: row.vendor,
@@ -68,7 +70,12 @@ export interface ResolveOptions {
  * Our user behind a vendor's user id (Strava athlete id, Garmin user id), or null when nobody is
  * connected under it: the caller drops the event with a log line.
  */
-export async function resolveVendorUser(db: Conn, vendor: ConnectedVendor, vendorUserId: string, options: ResolveOptions = {}): Promise<VendorConnection | null> {
+export async function resolveVendorUser(
+  db: Conn,
+  vendor: ConnectedVendor,
+  vendorUserId: string,
+  options: ResolveOptions = {},
+): Promise<VendorConnection | null> {
   const tokens = options.userAccessToken === undefined ? undefined : new Map([[vendorUserId, options.userAccessToken]]);
   const found = await resolveVendorUsers(db, vendor, [vendorUserId], { userAccessTokens: tokens, key: options.key });
   return found.get(vendorUserId) ?? null;
@@ -193,7 +200,13 @@ export async function unlinkVendor(db: Conn, userId: string, vendor: ConnectedVe
  * and stop ingesting. A revocation from before the link's latest connection is stale and changes nothing.
  * Returns the link it disconnected, if any. Already imported activities stay.
  */
-export async function revokeVendorAccess(db: Conn, vendor: ConnectedVendor, vendorUserId: string, occurredAt: Date, now: Date = clock().now()): Promise<VendorConnection | null> {
+export async function revokeVendorAccess(
+  db: Conn,
+  vendor: ConnectedVendor,
+  vendorUserId: string,
+  occurredAt: Date,
+  now: Date = clock().now(),
+): Promise<VendorConnection | null> {
   const row = await db
     .updateTable('vendor_connections')
     .set(erased(now))

@@ -78,47 +78,49 @@ export const GarminSleep = z.object({
 export type GarminSleep = z.infer<typeof GarminSleep>;
 export const GarminHrv = z.object({ ...wellnessFields, lastNightAvg: z.number().optional() });
 
-export const GarminPush = z.object({
-  activities: z.array(GarminActivitySummary).max(MAX_ITEMS).optional(),
-  manuallyUpdatedActivities: z.array(GarminActivitySummary).max(MAX_ITEMS).optional(),
-  activityDetails: z.array(GarminActivityDetail).max(MAX_ITEMS).optional(),
-  dailies: z.array(GarminDaily).max(MAX_ITEMS).optional(),
-  sleeps: z.array(GarminSleep).max(MAX_ITEMS).optional(),
-  hrv: z.array(GarminHrv).max(MAX_ITEMS).optional(),
-  deregistrations: z.array(z.object({ userId, userAccessToken })).max(MAX_ITEMS).optional(),
-  userPermissionsChange: z
-    .array(
-      z.object({
-        userId,
-        userAccessToken,
-        permissions: z.array(z.string().max(64)).max(32),
-        changeTimeInSeconds: epochSeconds.optional(),
-      }),
-    )
-    .max(MAX_ITEMS)
-    .optional(),
-  // Summary types we do not use (stressDetails, epochs, userMetrics, ...) are dropped unread.
-}).meta({
-  id: 'GarminPush',
-  examples: [
-    {
-      activities: [
-        {
-          userId: 'a1b2c3d4-e5f6-4789-abcd-ef0123456789',
-          userAccessToken: 'c9d8e7f6-a5b4-4c3d-2e1f-0a9b8c7d6e5f',
-          summaryId: '12345678901',
-          activityId: 12_345_678_901,
-          activityType: 'RUNNING',
-          startTimeInSeconds: 1_714_541_400,
-          startTimeOffsetInSeconds: 7200,
-          durationInSeconds: 3120,
-          distanceInMeters: 10_000,
-          averageHeartRateInBeatsPerMinute: 148,
-        },
-      ],
-    },
-  ],
-});
+export const GarminPush = z
+  .object({
+    activities: z.array(GarminActivitySummary).max(MAX_ITEMS).optional(),
+    manuallyUpdatedActivities: z.array(GarminActivitySummary).max(MAX_ITEMS).optional(),
+    activityDetails: z.array(GarminActivityDetail).max(MAX_ITEMS).optional(),
+    dailies: z.array(GarminDaily).max(MAX_ITEMS).optional(),
+    sleeps: z.array(GarminSleep).max(MAX_ITEMS).optional(),
+    hrv: z.array(GarminHrv).max(MAX_ITEMS).optional(),
+    deregistrations: z.array(z.object({ userId, userAccessToken })).max(MAX_ITEMS).optional(),
+    userPermissionsChange: z
+      .array(
+        z.object({
+          userId,
+          userAccessToken,
+          permissions: z.array(z.string().max(64)).max(32),
+          changeTimeInSeconds: epochSeconds.optional(),
+        }),
+      )
+      .max(MAX_ITEMS)
+      .optional(),
+    // Summary types we do not use (stressDetails, epochs, userMetrics, ...) are dropped unread.
+  })
+  .meta({
+    id: 'GarminPush',
+    examples: [
+      {
+        activities: [
+          {
+            userId: 'a1b2c3d4-e5f6-4789-abcd-ef0123456789',
+            userAccessToken: 'c9d8e7f6-a5b4-4c3d-2e1f-0a9b8c7d6e5f',
+            summaryId: '12345678901',
+            activityId: 12_345_678_901,
+            activityType: 'RUNNING',
+            startTimeInSeconds: 1_714_541_400,
+            startTimeOffsetInSeconds: 7200,
+            durationInSeconds: 3120,
+            distanceInMeters: 10_000,
+            averageHeartRateInBeatsPerMinute: 148,
+          },
+        ],
+      },
+    ],
+  });
 export type GarminPush = z.infer<typeof GarminPush>;
 
 // ---- activities -----------------------------------------------------------------------------------
@@ -168,10 +170,7 @@ type GarminActivityFields = z.infer<z.ZodObject<typeof activityFields>>;
  * Strava as external_id "garmin_push_<activityId>"); summaryId is the fallback. durationInSeconds is the
  * elapsed session, as Strava's elapsed_time.
  */
-export function mapGarminActivity(
-  summary: GarminActivityFields & { summaryId: string },
-  samples: readonly GarminActivitySample[] = [],
-): ActivityCandidate {
+export function mapGarminActivity(summary: GarminActivityFields & { summaryId: string }, samples: readonly GarminActivitySample[] = []): ActivityCandidate {
   const offset = summary.startTimeOffsetInSeconds;
   return {
     source: 'garmin',
@@ -289,7 +288,11 @@ export function mapGarminWellness(push: GarminPush): Map<string, DailyMetricCand
   const result = new Map<string, DailyMetricCandidate[]>();
   for (const [garminUserId, days] of byUser) {
     const withValues = [...days.values()].filter((m) => Object.keys(m).length > 1);
-    if (withValues.length > 0) result.set(garminUserId, withValues.sort((a, b) => a.date.localeCompare(b.date)));
+    if (withValues.length > 0)
+      result.set(
+        garminUserId,
+        withValues.sort((a, b) => a.date.localeCompare(b.date)),
+      );
   }
   return result;
 }

@@ -35,7 +35,10 @@ class VendorBusy extends HttpError {
 
 /** Strava's failures in the user's words; our own misconfiguration stays a 502 the logs explain. */
 function stravaProblem(error: unknown): unknown {
-  if (error instanceof StravaRejected) return new BadRequest('Strava refused the authorization code; connect again', [{ field: 'body.code', message: 'code was refused by Strava; connect again' }]);
+  if (error instanceof StravaRejected)
+    return new BadRequest('Strava refused the authorization code; connect again', [
+      { field: 'body.code', message: 'code was refused by Strava; connect again' },
+    ]);
   if (error instanceof RateLimited) return new VendorBusy(error.retryAfterSeconds);
   if (error instanceof StravaUnauthorized) {
     logger.error('strava refused our client credentials');
@@ -48,7 +51,13 @@ function stravaProblem(error: unknown): unknown {
 
 /** POST /integrations/strava/connect: the OAuth code for tokens, then the athlete linked to the user. */
 export async function connectStrava(db: Db, userId: string, body: z.output<typeof StravaConnectBody>, context?: StravaContext): Promise<ConnectionView> {
-  const scopes = body.scope ? body.scope.split(',').map((s) => s.trim()).filter(Boolean).slice(0, 16) : [];
+  const scopes = body.scope
+    ? body.scope
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .slice(0, 16)
+    : [];
   // The athlete may untick "view data about your activities" on Strava's consent page; without it every
   // event would fetch nothing, so say so now rather than connect an account that never syncs.
   if (body.scope !== undefined && !scopes.some((s) => s === 'activity:read' || s === 'activity:read_all')) {

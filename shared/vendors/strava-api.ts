@@ -26,7 +26,10 @@ export class StravaUnauthorized extends Error {
 
 /** Strava refused the request itself (bad OAuth code, unknown client): retrying will not help. */
 export class StravaRejected extends Error {
-  constructor(readonly status: number, what: string) {
+  constructor(
+    readonly status: number,
+    what: string,
+  ) {
     super(`Strava answered ${status} to ${what}`);
     this.name = 'StravaRejected';
   }
@@ -34,7 +37,10 @@ export class StravaRejected extends Error {
 
 /** Strava failed or answered something we cannot read: worth retrying later. */
 export class StravaUnavailable extends Error {
-  constructor(what: string, readonly status?: number) {
+  constructor(
+    what: string,
+    readonly status?: number,
+  ) {
     super(`Strava is unavailable for ${what}${status ? ` (${status})` : ''}`);
     this.name = 'StravaUnavailable';
   }

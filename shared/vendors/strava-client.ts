@@ -105,10 +105,7 @@ export async function stravaStillAuthorized(db: Db, connection: Pick<VendorConne
   }
 }
 
-export type VendorFailureAction =
-  | { action: 'retry-later'; delaySeconds: number }
-  | { action: 'retry' }
-  | { action: 'drop'; reason: string };
+export type VendorFailureAction = { action: 'retry-later'; delaySeconds: number } | { action: 'retry' } | { action: 'drop'; reason: string };
 
 /**
  * How a worker should treat a failure from the calls above: a rate limit waits (retryLater, not the DLQ),

@@ -13,27 +13,39 @@ const isoInstant = z.iso.datetime({ offset: true });
 
 // ---- webhook --------------------------------------------------------------------------------------
 
-export const StravaEvent = z.object({
-  object_type: z.enum(['activity', 'athlete']),
-  object_id: stravaId,
-  aspect_type: z.enum(['create', 'update', 'delete']),
-  // Known keys only: anything else is dropped unread, so a hostile `updates` cannot make us walk it.
-  updates: z
-    .object({
-      title: z.string().max(1000).optional(),
-      type: z.string().max(64).optional(),
-      sport_type: z.string().max(64).optional(),
-      private: stravaFlag.optional(),
-      authorized: stravaFlag.optional(),
-    })
-    .default({}),
-  owner_id: stravaId,
-  subscription_id: stravaId,
-  event_time: z.int().nonnegative(),
-}).meta({
-  id: 'StravaEvent',
-  examples: [{ object_type: 'activity', object_id: 11_846_259_375, aspect_type: 'create', updates: {}, owner_id: 134_815, subscription_id: 120_475, event_time: 1_714_545_600 }],
-});
+export const StravaEvent = z
+  .object({
+    object_type: z.enum(['activity', 'athlete']),
+    object_id: stravaId,
+    aspect_type: z.enum(['create', 'update', 'delete']),
+    // Known keys only: anything else is dropped unread, so a hostile `updates` cannot make us walk it.
+    updates: z
+      .object({
+        title: z.string().max(1000).optional(),
+        type: z.string().max(64).optional(),
+        sport_type: z.string().max(64).optional(),
+        private: stravaFlag.optional(),
+        authorized: stravaFlag.optional(),
+      })
+      .default({}),
+    owner_id: stravaId,
+    subscription_id: stravaId,
+    event_time: z.int().nonnegative(),
+  })
+  .meta({
+    id: 'StravaEvent',
+    examples: [
+      {
+        object_type: 'activity',
+        object_id: 11_846_259_375,
+        aspect_type: 'create',
+        updates: {},
+        owner_id: 134_815,
+        subscription_id: 120_475,
+        event_time: 1_714_545_600,
+      },
+    ],
+  });
 export type StravaEvent = z.infer<typeof StravaEvent>;
 
 export type StravaEventAction =
@@ -229,9 +241,7 @@ export interface StravaRateLimit {
   backoffSeconds: number;
 }
 
-export type HeaderSource =
-  | { get(name: string): string | null }
-  | Readonly<Record<string, string | readonly string[] | undefined>>;
+export type HeaderSource = { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 const QUARTER_HOUR_MS = 15 * 60_000;
 

@@ -15,7 +15,9 @@ beforeAll(() => {
 });
 
 function functionId(name: string): string {
-  const found = Object.entries(template.findResources('AWS::Lambda::Function', { Properties: { Tags: Match.arrayWith([{ Key: FUNCTION_NAME_TAG, Value: name }]) } }));
+  const found = Object.entries(
+    template.findResources('AWS::Lambda::Function', { Properties: { Tags: Match.arrayWith([{ Key: FUNCTION_NAME_TAG, Value: name }]) } }),
+  );
   expect(found, name).toHaveLength(1);
   return found[0]![0];
 }
@@ -30,9 +32,13 @@ describe('the account routes in AWS', () => {
   });
 
   it('let the authorizer and the token issuers read the JWT keys secret, found through JWT_SECRET_ARN', () => {
-    const secret = Object.keys(template.findResources('AWS::SecretsManager::Secret', { Properties: { GenerateSecretString: { GenerateStringKey: 'signingKey' } } }));
+    const secret = Object.keys(
+      template.findResources('AWS::SecretsManager::Secret', { Properties: { GenerateSecretString: { GenerateStringKey: 'signingKey' } } }),
+    );
     expect(secret).toHaveLength(1);
-    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'signingKey', PasswordLength: 64 }) });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'signingKey', PasswordLength: 64 }),
+    });
     for (const name of ['authorizer', 'register', 'login', 'refresh']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Tags: Match.arrayWith([{ Key: FUNCTION_NAME_TAG, Value: name }]),
@@ -50,14 +56,19 @@ describe('the account routes in AWS', () => {
         ResponseTransferMode: 'STREAM',
         TimeoutInMillis: functions.exportMe.timeoutSeconds * 1000,
         Uri: {
-          'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('2021-11-15/functions/'), { 'Fn::GetAtt': [exportFn, 'Arn'] }, '/response-streaming-invocations'])],
+          'Fn::Join': [
+            '',
+            Match.arrayWith([Match.stringLikeRegexp('2021-11-15/functions/'), { 'Fn::GetAtt': [exportFn, 'Arn'] }, '/response-streaming-invocations']),
+          ],
         },
       }),
     });
   });
 
   it('buffer every other route', () => {
-    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{ Properties: { Integration?: { ResponseTransferMode?: string } } }>;
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
+      Properties: { Integration?: { ResponseTransferMode?: string } };
+    }>;
     const streamed = methods.filter((m) => m.Properties.Integration?.ResponseTransferMode === 'STREAM');
     expect(streamed).toHaveLength(Object.values(functions).filter((f) => f.trigger.kind === 'http' && 'stream' in f.trigger && f.trigger.stream).length);
   });
@@ -69,11 +80,22 @@ describe('the research dataset in AWS', () => {
     expect(Object.keys(keys)).toHaveLength(1);
     const keyId = Object.keys(keys)[0]!;
     const buckets = template.findResources('AWS::S3::Bucket', {
-      Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } })] } },
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } }),
+          ],
+        },
+      },
     });
     expect(Object.keys(buckets)).toHaveLength(1);
     const bucketId = Object.keys(buckets)[0]!;
-    expect(buckets[bucketId]!.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(buckets[bucketId]!.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Tags: Match.arrayWith([{ Key: FUNCTION_NAME_TAG, Value: 'exportResearch' }]),
       Environment: { Variables: Match.objectLike({ RESEARCH_BUCKET: { Ref: bucketId } }) },

@@ -209,14 +209,20 @@ describe('the edge', () => {
       if (!isHttp(spec)) continue;
       const path = `/${spec.trigger.path.replaceAll('/', '~1')}`;
       expect(settings).toContainEqual(
-        expect.objectContaining({ HttpMethod: spec.trigger.method, ResourcePath: path, ThrottlingRateLimit: WEBHOOK_THROTTLE.rateLimit, ThrottlingBurstLimit: WEBHOOK_THROTTLE.burstLimit }),
+        expect.objectContaining({
+          HttpMethod: spec.trigger.method,
+          ResourcePath: path,
+          ThrottlingRateLimit: WEBHOOK_THROTTLE.rateLimit,
+          ThrottlingBurstLimit: WEBHOOK_THROTTLE.burstLimit,
+        }),
       );
     }
   });
 });
 
 describe('alarms', () => {
-  const alarmsOf = (resources: Resources): Array<Record<string, any>> => ofType(resources, 'AWS::CloudWatch::Alarm').map(([id, a]) => ({ id, ...a.Properties }));
+  const alarmsOf = (resources: Resources): Array<Record<string, any>> =>
+    ofType(resources, 'AWS::CloudWatch::Alarm').map(([id, a]) => ({ id, ...a.Properties }));
 
   it('all notify the topic, which mails the on-call address from context', () => {
     const [topicId] = ofType(prodResources, 'AWS::SNS::Topic')[0]!;
@@ -230,7 +236,9 @@ describe('alarms', () => {
     for (const [name] of Object.entries(topology)) {
       const id = Object.entries(prodResources).find(([, r]) => r === functionResource(prodResources, name))![0];
       for (const metric of ['Errors', 'Throttles']) {
-        const watching = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes(`"MetricName":"${metric}"`) && JSON.stringify(a.Metrics).includes(JSON.stringify({ Ref: id })));
+        const watching = alarms.filter(
+          (a) => JSON.stringify(a.Metrics ?? []).includes(`"MetricName":"${metric}"`) && JSON.stringify(a.Metrics).includes(JSON.stringify({ Ref: id })),
+        );
         expect(watching, `${name} ${metric}`).toHaveLength(1);
         expect(watching[0]!.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).length).toBeLessThanOrEqual(FUNCTIONS_PER_ALARM);
       }
@@ -278,7 +286,11 @@ describe('the network', () => {
     const services = ofType(prodResources, 'AWS::EC2::VPCEndpoint')
       .filter(([, e]) => e.Properties.VpcEndpointType === 'Interface')
       .map(([, e]) => JSON.stringify(e.Properties.ServiceName));
-    for (const service of ['secretsmanager', 'events', 'sqs', 'kms']) expect(services.some((s) => s.includes(`.${service}`)), service).toBe(true);
+    for (const service of ['secretsmanager', 'events', 'sqs', 'kms'])
+      expect(
+        services.some((s) => s.includes(`.${service}`)),
+        service,
+      ).toBe(true);
   });
 
   it('has two NAT gateways in prod, one in dev, and flow logs', () => {

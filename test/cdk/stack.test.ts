@@ -265,9 +265,7 @@ describe.each([
         template.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [ref(id)],
           PolicyDocument: {
-            Statement: Match.arrayWith([
-              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-            ]),
+            Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
           },
         });
       }
@@ -356,9 +354,7 @@ describe.each([
       expect(fn.Properties.VpcConfig !== undefined, `${name} in the VPC`).toBe(inVpc);
 
       const roleId = getAttTarget(fn.Properties.Role);
-      const statements = JSON.stringify(
-        resources(template, 'AWS::IAM::Policy', { Roles: [ref(roleId)] }).map(([, p]) => p.Properties.PolicyDocument),
-      );
+      const statements = JSON.stringify(resources(template, 'AWS::IAM::Policy', { Roles: [ref(roleId)] }).map(([, p]) => p.Properties.PolicyDocument));
       if (spec.access.includes('database')) {
         // Through the proxy, as the application role, with an IAM token: no password, no secret.
         expect(variables).toMatchObject({ DATABASE_HOST: { 'Fn::GetAtt': [proxyId, 'Endpoint'] }, DATABASE_USER: APP_DB_USER });
@@ -393,9 +389,10 @@ describe.each([
       const [, rule] = theOne(template, 'AWS::EC2::SecurityGroupIngress', { GroupId: group, FromPort: port, ToPort: port });
       for (const [name, spec] of entries) {
         const groups = (json[ids.get(name)!]!.Properties.VpcConfig as { SecurityGroupIds: unknown[] } | undefined)?.SecurityGroupIds ?? [];
-        expect(groups.some((g) => JSON.stringify(g) === JSON.stringify(rule.Properties.SourceSecurityGroupId)), `${name} may reach the ${access}`).toBe(
-          spec.access.includes(access),
-        );
+        expect(
+          groups.some((g) => JSON.stringify(g) === JSON.stringify(rule.Properties.SourceSecurityGroupId)),
+          `${name} may reach the ${access}`,
+        ).toBe(spec.access.includes(access));
       }
     }
   });
@@ -431,7 +428,15 @@ describe.each([
       TracingEnabled: true,
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
       MethodSettings: Match.arrayWith([
-        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', MetricsEnabled: true, LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          MetricsEnabled: true,
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
       ]),
     });
     const preflights = JSON.stringify(resources(template, 'AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' }));

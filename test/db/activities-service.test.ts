@@ -93,9 +93,7 @@ describe('a vendor activity', () => {
     expect(strava).toMatchObject({ duplicate_of: garmin!.id, internal_load: null, trimp: null, rpe: 6 });
     expect(garmin).toMatchObject({ duplicate_of: null, rpe: 6, internal_load: (3391 / 60) * 6 });
     expect(await listOpenTasks(t.db, userId)).toEqual([]);
-    expect(published).toEqual([
-      { detailType: 'ActivityRecorded', detail: { userId, activityId: garmin!.id, localDate: '2024-05-19', change: 'updated' } },
-    ]);
+    expect(published).toEqual([{ detailType: 'ActivityRecorded', detail: { userId, activityId: garmin!.id, localDate: '2024-05-19', change: 'updated' } }]);
   });
 
   it('is rejected with its reason when impossible, and the rejection is replaced, not repeated', async () => {
@@ -182,7 +180,15 @@ describe('the app', () => {
     const body = { startTime: '2024-05-30T07:00:00+02:00', durationMinutes: 45, distanceMeters: 9000, externalId: 'app-1' };
     const first = await createActivity(deps(), userId, body);
     expect(first.created).toBe(true);
-    expect(first.activity).toMatchObject({ source: 'manual', externalId: 'app-1', type: 'run', localDate: '2024-05-30', startTime: '2024-05-30T05:00:00.000Z', rpe: null, internalLoad: null });
+    expect(first.activity).toMatchObject({
+      source: 'manual',
+      externalId: 'app-1',
+      type: 'run',
+      localDate: '2024-05-30',
+      startTime: '2024-05-30T05:00:00.000Z',
+      rpe: null,
+      internalLoad: null,
+    });
     const retry = await createActivity(deps(), userId, body);
     expect(retry).toEqual({ created: false, activity: first.activity });
     expect(await listOpenTasks(t.db, userId)).toHaveLength(1);

@@ -56,7 +56,8 @@ const workoutsOf = (userId: string) =>
   t.db.selectFrom('scheduled_workouts').selectAll().where('user_id', '=', userId).where('removed_in_version', 'is', null).orderBy('date').execute();
 const notificationsOf = (userId: string) =>
   t.db.selectFrom('notifications').select(['kind', 'title', 'body']).where('user_id', '=', userId).where('kind', '=', 'plan_adapted').execute();
-const versionOf = async (planId: string) => (await t.db.selectFrom('training_plans').select('version').where('id', '=', planId).executeTakeFirstOrThrow()).version;
+const versionOf = async (planId: string) =>
+  (await t.db.selectFrom('training_plans').select('version').where('id', '=', planId).executeTakeFirstOrThrow()).version;
 
 describe('the traffic light through the database', () => {
   it('a yellow morning shortens today only, logs a version, notifies; a redelivery changes nothing; a green check-in puts it back', async () => {
@@ -74,7 +75,12 @@ describe('the traffic light through the database', () => {
     const [change] = await listPlanChanges(t.db, a.userId);
     expect(change).toMatchObject({ version: 2, trigger: 'readiness', reason: { code: 'readiness_yellow' } });
     expect(change!.changes).toEqual([
-      { workoutId: today.id, date: TODAY, before: expect.objectContaining({ targetDurationMinutes: 50 }), after: expect.objectContaining({ targetDurationMinutes: 40 }) },
+      {
+        workoutId: today.id,
+        date: TODAY,
+        before: expect.objectContaining({ targetDurationMinutes: 50 }),
+        after: expect.objectContaining({ targetDurationMinutes: 40 }),
+      },
     ]);
     expect(await notificationsOf(a.userId)).toEqual([{ kind: 'plan_adapted', title: 'Your plan changed', body: expect.stringContaining('yellow') }]);
 
@@ -93,7 +99,7 @@ describe('the traffic light through the database', () => {
     expect(await notificationsOf(a.userId)).toEqual([]);
   });
 
-  it("a check-in of another day or an athlete without a plan changes nothing", async () => {
+  it('a check-in of another day or an athlete without a plan changes nothing', async () => {
     const a = await athlete();
     await light(a.userId, d(-1), 'red');
     expect(await adaptToTodaysReadiness(t.db, a.userId, MORNING)).toBeNull();
@@ -138,7 +144,20 @@ describe('risk alerts', () => {
     const series = computeLoadSeries(loads.map((load, i) => ({ date: addDays(start, i), load })));
     await t.db
       .insertInto('rolling_stats')
-      .values(series.map((s) => ({ user_id: userId, date: s.date, load: s.load, acute: s.acute, chronic: s.chronic, acwr: s.acwr, tsb: s.tsb, week_load: s.weekLoad, monotony: s.monotony, strain: s.strain })))
+      .values(
+        series.map((s) => ({
+          user_id: userId,
+          date: s.date,
+          load: s.load,
+          acute: s.acute,
+          chronic: s.chronic,
+          acwr: s.acwr,
+          tsb: s.tsb,
+          week_load: s.weekLoad,
+          monotony: s.monotony,
+          strain: s.strain,
+        })),
+      )
       .execute();
     return series.at(-1)!;
   }
@@ -146,7 +165,14 @@ describe('risk alerts', () => {
   it('ACWR above 1.5 cuts the next 7 days once, however often the alert is delivered', async () => {
     // A plan that keeps the spike going: 150 min at RPE 5 every day (750 AU against a chronic load near 410).
     const user = await createTestUser(t.db, { time_zone: 'Europe/Berlin' });
-    const a = { ...user, ...(await seedPlan(t.db, user.userId, { start: d(-10), raceDate: d(60), workouts: [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ date: d(i), type: 'easy' as const, minutes: 150, rpe: 5 })) })) };
+    const a = {
+      ...user,
+      ...(await seedPlan(t.db, user.userId, {
+        start: d(-10),
+        raceDate: d(60),
+        workouts: [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ date: d(i), type: 'easy' as const, minutes: 150, rpe: 5 })),
+      })),
+    };
     const last = await withLoads(a.userId, [...Array<number>(28).fill(250), 900, 900, 900, 900]);
     const alert = await t.db
       .insertInto('risk_alerts')
@@ -259,11 +285,12 @@ describe('the midnight sweep', () => {
 
   it("recording an activity completes that day's planned workout at once", async () => {
     const a = await athlete();
-    const { activity } = await createActivity(
-      { db: t.db, publisher: new RecordingPublisher(), now: new Date('2027-03-10T18:00:00Z') },
-      a.userId,
-      { startTime: '2027-03-10T17:00:00+01:00', durationMinutes: 52, rpe: 4, type: 'run' },
-    );
+    const { activity } = await createActivity({ db: t.db, publisher: new RecordingPublisher(), now: new Date('2027-03-10T18:00:00Z') }, a.userId, {
+      startTime: '2027-03-10T17:00:00+01:00',
+      durationMinutes: 52,
+      rpe: 4,
+      type: 'run',
+    });
     expect((await workoutsOf(a.userId)).find((w) => w.date === TODAY)).toMatchObject({ state: 'completed', completed_activity_id: activity.id });
   });
 });

@@ -206,7 +206,10 @@ const insert = {
       })
       .execute(),
   pendingTasks: (userId: string, activityId: string, values: Partial<NewPendingTask> = {}) =>
-    db.insertInto('pending_tasks').values({ user_id: userId, kind: 'enter_rpe', activity_id: activityId, ...values }).execute(),
+    db
+      .insertInto('pending_tasks')
+      .values({ user_id: userId, kind: 'enter_rpe', activity_id: activityId, ...values })
+      .execute(),
   notifications: (userId: string, values: Partial<NewNotification> = {}) =>
     db
       .insertInto('notifications')
@@ -273,28 +276,16 @@ describe('users', () => {
     ['a max HR of 250', () => insert.users({ max_hr: 250 }), 'users_max_hr_check'],
     ['a resting HR of 130', () => insert.users({ resting_hr: 130 }), 'users_resting_hr_check'],
     ['an HRV baseline of 0 ms', () => insert.users({ hrv_rmssd: 0 }), 'users_hrv_rmssd_check'],
-    [
-      'a threshold HR above max HR',
-      () => insert.users({ resting_hr: 50, lactate_threshold_hr: 195, max_hr: 190 }),
-      'users_hr_order_check',
-    ],
+    ['a threshold HR above max HR', () => insert.users({ resting_hr: 50, lactate_threshold_hr: 195, max_hr: 190 }), 'users_hr_order_check'],
     ['a resting HR equal to max HR', () => insert.users({ resting_hr: 120, max_hr: 120 }), 'users_hr_order_check'],
     ['a week starting on day 8', () => insert.users({ week_start_day: 8 }), 'users_week_start_day_check'],
-    [
-      'a responder class without its date and evidence',
-      () => insert.users({ responder_classification: 'high' }),
-      'users_responder_judged_check',
-    ],
+    ['a responder class without its date and evidence', () => insert.users({ responder_classification: 'high' }), 'users_responder_judged_check'],
     [
       "the retired 'average' responder class",
       () => insert.users({ responder_classification: 'average' as never, responder_updated_at: new Date(), responder_evidence: '{}' }),
       'users_responder_classification_check',
     ],
-    [
-      'notification preferences that are not an object',
-      () => insert.users({ notification_preferences: '[]' }),
-      'users_notification_preferences_check',
-    ],
+    ['notification preferences that are not an object', () => insert.users({ notification_preferences: '[]' }), 'users_notification_preferences_check'],
   ];
   it.each(cases)('rejects %s', async (_, write, constraint) => rejected(write(), constraint));
 
@@ -312,16 +303,8 @@ describe('users', () => {
 
 describe('refresh_tokens', () => {
   const cases: Case[] = [
-    [
-      'a token stored in clear',
-      () => insert.refreshTokens(user, { token_hash: 'dGhpcyBpcyBhIHJhdyB0b2tlbg' }),
-      'refresh_tokens_token_hash_check',
-    ],
-    [
-      'an expiry before issue',
-      () => insert.refreshTokens(user, { expires_at: '2020-01-01T00:00:00Z' }),
-      'refresh_tokens_expires_at_check',
-    ],
+    ['a token stored in clear', () => insert.refreshTokens(user, { token_hash: 'dGhpcyBpcyBhIHJhdyB0b2tlbg' }), 'refresh_tokens_token_hash_check'],
+    ['an expiry before issue', () => insert.refreshTokens(user, { expires_at: '2020-01-01T00:00:00Z' }), 'refresh_tokens_expires_at_check'],
   ];
   it.each(cases)('rejects %s', async (_, write, constraint) => rejected(write(), constraint));
 
@@ -334,25 +317,15 @@ describe('refresh_tokens', () => {
   it('chains a rotation only after use and only within one user', async () => {
     const next = await insert.refreshTokens(user);
     await rejected(insert.refreshTokens(user, { replaced_by: next }), 'refresh_tokens_replaced_by_check');
-    await rejected(
-      insert.refreshTokens(otherUser, { replaced_by: next, used_at: new Date() }),
-      'refresh_tokens_replaced_by_fkey',
-    );
+    await rejected(insert.refreshTokens(otherUser, { replaced_by: next, used_at: new Date() }), 'refresh_tokens_replaced_by_fkey');
     await insert.refreshTokens(user, { replaced_by: next, used_at: new Date() });
-    await rejected(
-      insert.refreshTokens(user, { replaced_by: next, used_at: new Date() }),
-      'refresh_tokens_replaced_by_key',
-    );
+    await rejected(insert.refreshTokens(user, { replaced_by: next, used_at: new Date() }), 'refresh_tokens_replaced_by_key');
   });
 });
 
 describe('vendor_connections', () => {
   const cases: Case[] = [
-    [
-      'an unknown vendor',
-      () => insert.vendorConnections(user, { vendor: 'polar' as never }),
-      'vendor_connections_vendor_check',
-    ],
+    ['an unknown vendor', () => insert.vendorConnections(user, { vendor: 'polar' as never }), 'vendor_connections_vendor_check'],
     [
       'a disconnected link that keeps its tokens',
       () => insert.vendorConnections(user, { status: 'disconnected', disconnected_at: new Date() }),
@@ -374,10 +347,7 @@ describe('vendor_connections', () => {
   it('links one vendor account to one user, and one account per vendor to a user', async () => {
     const [a, b] = [await newUser(), await newUser()];
     await insert.vendorConnections(a, { vendor: 'garmin', vendor_user_id: 'g-42' });
-    await rejected(
-      insert.vendorConnections(b, { vendor: 'garmin', vendor_user_id: 'g-42' }),
-      'vendor_connections_vendor_user_id_key',
-    );
+    await rejected(insert.vendorConnections(b, { vendor: 'garmin', vendor_user_id: 'g-42' }), 'vendor_connections_vendor_user_id_key');
     await rejected(insert.vendorConnections(a, { vendor: 'garmin' }), 'vendor_connections_user_id_vendor_key');
     await insert.vendorConnections(b, { vendor: 'strava', vendor_user_id: 'g-42' });
   });
@@ -385,17 +355,9 @@ describe('vendor_connections', () => {
 
 describe('ingest_rejections', () => {
   const cases: Case[] = [
-    [
-      'an unknown vendor',
-      () => insert.ingestRejections(user, { vendor: 'manual' as never }),
-      'ingest_rejections_vendor_check',
-    ],
+    ['an unknown vendor', () => insert.ingestRejections(user, { vendor: 'manual' as never }), 'ingest_rejections_vendor_check'],
     ['an empty reason', () => insert.ingestRejections(user, { reason: '' }), 'ingest_rejections_reason_check'],
-    [
-      'a summary that is not an object',
-      () => insert.ingestRejections(user, { payload_summary: '[1]' }),
-      'ingest_rejections_payload_summary_check',
-    ],
+    ['a summary that is not an object', () => insert.ingestRejections(user, { payload_summary: '[1]' }), 'ingest_rejections_payload_summary_check'],
   ];
   it.each(cases)('rejects %s', async (_, write, constraint) => rejected(write(), constraint));
 });
@@ -405,11 +367,7 @@ describe('activities', () => {
     ['an average HR of 400', () => insert.activities(user, { avg_hr: 400, max_hr: null }), 'activities_avg_hr_check'],
     ['a max HR of 400', () => insert.activities(user, { max_hr: 400 }), 'activities_max_hr_check'],
     ['an average HR of 20', () => insert.activities(user, { avg_hr: 20 }), 'activities_avg_hr_check'],
-    [
-      'an average HR above the max',
-      () => insert.activities(user, { avg_hr: 180, max_hr: 170 }),
-      'activities_hr_order_check',
-    ],
+    ['an average HR above the max', () => insert.activities(user, { avg_hr: 180, max_hr: 170 }), 'activities_hr_order_check'],
     ['RPE 11', () => insert.activities(user, { rpe: 11 }), 'activities_rpe_check'],
     ['RPE 0', () => insert.activities(user, { rpe: 0 }), 'activities_rpe_check'],
     ['feeling 6', () => insert.activities(user, { feeling: 6 }), 'activities_feeling_check'],
@@ -418,39 +376,15 @@ describe('activities', () => {
     ['a duration over 24 h', () => insert.activities(user, { duration_minutes: 1441 }), 'activities_duration_minutes_check'],
     ['a negative distance', () => insert.activities(user, { distance_meters: -1 }), 'activities_distance_meters_check'],
     ['a NaN distance', () => insert.activities(user, { distance_meters: Number.NaN }), 'activities_distance_meters_check'],
-    [
-      'a negative elevation gain',
-      () => insert.activities(user, { elevation_gain_meters: -5 }),
-      'activities_elevation_gain_meters_check',
-    ],
+    ['a negative elevation gain', () => insert.activities(user, { elevation_gain_meters: -5 }), 'activities_elevation_gain_meters_check'],
     ['an infinite TRIMP', () => insert.activities(user, { trimp: Number.POSITIVE_INFINITY }), 'activities_trimp_check'],
-    [
-      'a load above 24 h x RPE 10',
-      () => insert.activities(user, { internal_load: 14_401 }),
-      'activities_internal_load_check',
-    ],
+    ['a load above 24 h x RPE 10', () => insert.activities(user, { internal_load: 14_401 }), 'activities_internal_load_check'],
     ['an unknown type', () => insert.activities(user, { type: 'swim' as never }), 'activities_type_check'],
     ['an unknown source', () => insert.activities(user, { source: 'polar' as never }), 'activities_source_check'],
-    [
-      'a vendor activity without its id',
-      () => insert.activities(user, { external_id: null }),
-      'activities_vendor_external_id_check',
-    ],
-    [
-      'a local date three days from the start',
-      () => insert.activities(user, { local_date: '2024-05-22' }),
-      'activities_local_date_check',
-    ],
-    [
-      'an offset beyond UTC+14',
-      () => insert.activities(user, { utc_offset_minutes: 900 }),
-      'activities_utc_offset_minutes_check',
-    ],
-    [
-      "a duplicate of another user's activity",
-      () => insert.activities(user, { duplicate_of: otherActivity }),
-      'activities_duplicate_of_fkey',
-    ],
+    ['a vendor activity without its id', () => insert.activities(user, { external_id: null }), 'activities_vendor_external_id_check'],
+    ['a local date three days from the start', () => insert.activities(user, { local_date: '2024-05-22' }), 'activities_local_date_check'],
+    ['an offset beyond UTC+14', () => insert.activities(user, { utc_offset_minutes: 900 }), 'activities_utc_offset_minutes_check'],
+    ["a duplicate of another user's activity", () => insert.activities(user, { duplicate_of: otherActivity }), 'activities_duplicate_of_fkey'],
   ];
   it.each(cases)('rejects %s', async (_, write, constraint) => rejected(write(), constraint));
 
@@ -468,10 +402,7 @@ describe('activities', () => {
 
   it('stores one activity per (user, source, external id)', async () => {
     await insert.activities(user, { source: 'strava', external_id: '11617326587' });
-    await rejected(
-      insert.activities(user, { source: 'strava', external_id: '11617326587' }),
-      'activities_external_id_key',
-    );
+    await rejected(insert.activities(user, { source: 'strava', external_id: '11617326587' }), 'activities_external_id_key');
     // The same number from another vendor, or for another athlete, is another activity.
     await insert.activities(user, { source: 'garmin', external_id: '11617326587' });
     await insert.activities(otherUser, { source: 'strava', external_id: '11617326587' });
@@ -486,30 +417,18 @@ describe('activities', () => {
 describe('activity_samples', () => {
   const cases: Case[] = [
     ['an HR of 400', () => insert.activitySamples(user, activity, { hr: [140, 400] }), 'activity_samples_hr_check'],
-    [
-      'a cadence of 400',
-      () => insert.activitySamples(user, activity, { cadence: [null, 400] }),
-      'activity_samples_cadence_check',
-    ],
-    [
-      'a negative speed',
-      () => insert.activitySamples(user, activity, { speed_mps: [3.2, -1] }),
-      'activity_samples_speed_mps_check',
-    ],
-    [
-      'samples without any channel',
-      () => insert.activitySamples(user, activity, { hr: null, speed_mps: null }),
-      'activity_samples_values_check',
-    ],
-    [
-      "a sample on another user's activity",
-      () => insert.activitySamples(user, otherActivity),
-      'activity_samples_activity_id_fkey',
-    ],
+    ['a cadence of 400', () => insert.activitySamples(user, activity, { cadence: [null, 400] }), 'activity_samples_cadence_check'],
+    ['a negative speed', () => insert.activitySamples(user, activity, { speed_mps: [3.2, -1] }), 'activity_samples_speed_mps_check'],
+    ['samples without any channel', () => insert.activitySamples(user, activity, { hr: null, speed_mps: null }), 'activity_samples_values_check'],
+    ["a sample on another user's activity", () => insert.activitySamples(user, otherActivity), 'activity_samples_activity_id_fkey'],
     ['a channel of only gaps', () => insert.activitySamples(user, activity, { hr: [null, null] }), 'activity_samples_hr_check'],
     ['a channel longer than the others', () => insert.activitySamples(user, activity, { power_w: [200, 210, 220] }), 'activity_samples_power_w_check'],
     ['an empty channel', () => insert.activitySamples(user, activity, { cadence: [] }), 'activity_samples_cadence_check'],
-    ['a channel not starting at index 1', () => sql`insert into activity_samples (user_id, activity_id, seconds, hr) values (${user}, ${activity}, 2, '[0:1]={140,141}')`.execute(db), 'activity_samples_hr_check'],
+    [
+      'a channel not starting at index 1',
+      () => sql`insert into activity_samples (user_id, activity_id, seconds, hr) values (${user}, ${activity}, 2, '[0:1]={140,141}')`.execute(db),
+      'activity_samples_hr_check',
+    ],
     [
       'more than 24 h at 1 Hz',
       () => insert.activitySamples(user, activity, { seconds: 86_402, hr: new Array<number>(86_402).fill(140), speed_mps: null }),
@@ -532,32 +451,16 @@ describe('daily_metrics', () => {
     ['an rMSSD of 600', () => insert.dailyMetrics(user, { hrv_rmssd: 600 }), 'daily_metrics_hrv_rmssd_check'],
     ['an SDNN of 0', () => insert.dailyMetrics(user, { hrv_sdnn_ms: 0 }), 'daily_metrics_hrv_sdnn_ms_check'],
     ['a weight of 400 kg', () => insert.dailyMetrics(user, { weight_kg: 400 }), 'daily_metrics_weight_kg_check'],
-    [
-      '1500 minutes of sleep',
-      () => insert.dailyMetrics(user, { sleep_duration_minutes: 1500 }),
-      'daily_metrics_sleep_duration_minutes_check',
-    ],
+    ['1500 minutes of sleep', () => insert.dailyMetrics(user, { sleep_duration_minutes: 1500 }), 'daily_metrics_sleep_duration_minutes_check'],
     ['negative sleep', () => insert.dailyMetrics(user, { sleep_duration_minutes: -1 }), 'daily_metrics_sleep_duration_minutes_check'],
     ['sleep quality 11', () => insert.dailyMetrics(user, { sleep_quality: 11 }), 'daily_metrics_sleep_quality_check'],
     ['a sleep index of 101', () => insert.dailyMetrics(user, { sleep_index: 101 }), 'daily_metrics_sleep_index_check'],
-    [
-      'morning readiness 0',
-      () => insert.dailyMetrics(user, { morning_readiness: 0 }),
-      'daily_metrics_morning_readiness_check',
-    ],
+    ['morning readiness 0', () => insert.dailyMetrics(user, { morning_readiness: 0 }), 'daily_metrics_morning_readiness_check'],
     ['soreness 11', () => insert.dailyMetrics(user, { soreness: 11 }), 'daily_metrics_soreness_check'],
     ['stress 11', () => insert.dailyMetrics(user, { stress: 11 }), 'daily_metrics_stress_check'],
     ['mood 0', () => insert.dailyMetrics(user, { mood: 0 }), 'daily_metrics_mood_check'],
-    [
-      'a blue light',
-      () => insert.dailyMetrics(user, { readiness_light: 'blue' as never }),
-      'daily_metrics_readiness_light_check',
-    ],
-    [
-      'reasons that are not a list',
-      () => insert.dailyMetrics(user, { readiness_reasons: '{}' }),
-      'daily_metrics_readiness_reasons_check',
-    ],
+    ['a blue light', () => insert.dailyMetrics(user, { readiness_light: 'blue' as never }), 'daily_metrics_readiness_light_check'],
+    ['reasons that are not a list', () => insert.dailyMetrics(user, { readiness_reasons: '{}' }), 'daily_metrics_readiness_reasons_check'],
   ];
   it.each(cases)('rejects %s', async (_, write, constraint) => rejected(write(), constraint));
 
@@ -569,11 +472,7 @@ describe('daily_metrics', () => {
 
 describe('training_plans and scheduled_workouts', () => {
   const cases: Case[] = [
-    [
-      'a plan that starts after its race',
-      () => insert.trainingPlans(user, { start_date: '2024-11-01' }),
-      'training_plans_dates_check',
-    ],
+    ['a plan that starts after its race', () => insert.trainingPlans(user, { start_date: '2024-11-01' }), 'training_plans_dates_check'],
     ['a race of 0 m', () => insert.trainingPlans(user, { goal_distance_meters: 0 }), 'training_plans_goal_distance_meters_check'],
     ['phases that are not a list', () => insert.trainingPlans(user, { phases: '{}' }), 'training_plans_phases_check'],
     ['version 0', () => insert.trainingPlans(user, { version: 0 }), 'training_plans_version_check'],
@@ -608,7 +507,7 @@ describe('training_plans and scheduled_workouts', () => {
       'plan_changes_plan_id_version_key',
     ],
     [
-      'a change log of another user\'s plan',
+      "a change log of another user's plan",
       () =>
         db
           .insertInto('plan_changes')
@@ -616,17 +515,9 @@ describe('training_plans and scheduled_workouts', () => {
           .execute(),
       'plan_changes_plan_id_fkey',
     ],
-    [
-      'an unknown state',
-      () => insert.scheduledWorkouts(user, plan, { state: 'done' as never }),
-      'scheduled_workouts_state_check',
-    ],
+    ['an unknown state', () => insert.scheduledWorkouts(user, plan, { state: 'done' as never }), 'scheduled_workouts_state_check'],
     ['zone 6', () => insert.scheduledWorkouts(user, plan, { zone: 6 }), 'scheduled_workouts_zone_check'],
-    [
-      'target RPE 11',
-      () => insert.scheduledWorkouts(user, plan, { target_rpe: 11 }),
-      'scheduled_workouts_target_rpe_check',
-    ],
+    ['target RPE 11', () => insert.scheduledWorkouts(user, plan, { target_rpe: 11 }), 'scheduled_workouts_target_rpe_check'],
     [
       'a planned workout linked to an activity',
       () => insert.scheduledWorkouts(user, plan, { completed_activity_id: activity }),
@@ -637,11 +528,7 @@ describe('training_plans and scheduled_workouts', () => {
       () => insert.scheduledWorkouts(user, plan, { state: 'completed', completed_activity_id: otherActivity }),
       'scheduled_workouts_completed_activity_id_fkey',
     ],
-    [
-      "a workout in another user's plan",
-      () => insert.scheduledWorkouts(user, otherPlan),
-      'scheduled_workouts_plan_id_fkey',
-    ],
+    ["a workout in another user's plan", () => insert.scheduledWorkouts(user, otherPlan), 'scheduled_workouts_plan_id_fkey'],
   ];
   it.each(cases)('rejects %s', async (_, write, constraint) => rejected(write(), constraint));
 
@@ -655,10 +542,7 @@ describe('training_plans and scheduled_workouts', () => {
   it('lets one activity complete one workout only', async () => {
     const run = await insert.activities(user);
     await insert.scheduledWorkouts(user, plan, { state: 'completed', completed_activity_id: run });
-    await rejected(
-      insert.scheduledWorkouts(user, plan, { state: 'completed', completed_activity_id: run }),
-      'scheduled_workouts_completed_activity_idx',
-    );
+    await rejected(insert.scheduledWorkouts(user, plan, { state: 'completed', completed_activity_id: run }), 'scheduled_workouts_completed_activity_idx');
   });
 });
 
@@ -666,23 +550,11 @@ describe('rolling_stats and risk_alerts', () => {
   const cases: Case[] = [
     ['a negative load', () => insert.rollingStats(user, { load: -1 }), 'rolling_stats_load_check'],
     ['a NaN acute load', () => insert.rollingStats(user, { acute: Number.NaN }), 'rolling_stats_acute_check'],
-    [
-      'an infinite ACWR',
-      () => insert.rollingStats(user, { acwr: Number.POSITIVE_INFINITY }),
-      'rolling_stats_acwr_check',
-    ],
-    [
-      'a TSB of minus infinity',
-      () => insert.rollingStats(user, { tsb: Number.NEGATIVE_INFINITY }),
-      'rolling_stats_tsb_check',
-    ],
+    ['an infinite ACWR', () => insert.rollingStats(user, { acwr: Number.POSITIVE_INFINITY }), 'rolling_stats_acwr_check'],
+    ['a TSB of minus infinity', () => insert.rollingStats(user, { tsb: Number.NEGATIVE_INFINITY }), 'rolling_stats_tsb_check'],
     ['a negative monotony', () => insert.rollingStats(user, { monotony: -0.5 }), 'rolling_stats_monotony_check'],
     ['an unknown alert kind', () => insert.riskAlerts(user, { kind: 'hrv' as never }), 'risk_alerts_kind_check'],
-    [
-      'alert numbers that are not an object',
-      () => insert.riskAlerts(user, { metrics: '[1.6]' }),
-      'risk_alerts_metrics_check',
-    ],
+    ['alert numbers that are not an object', () => insert.riskAlerts(user, { metrics: '[1.6]' }), 'risk_alerts_metrics_check'],
   ];
   it.each(cases)('rejects %s', async (_, write, constraint) => rejected(write(), constraint));
 
@@ -709,26 +581,10 @@ describe('rolling_stats and risk_alerts', () => {
 
 describe('pending_tasks', () => {
   const cases: Case[] = [
-    [
-      'an RPE task without its activity',
-      () => insert.pendingTasks(user, activity, { activity_id: null }),
-      'pending_tasks_activity_id_check',
-    ],
-    [
-      'a done task without its date',
-      () => insert.pendingTasks(user, activity, { status: 'done' }),
-      'pending_tasks_resolved_at_check',
-    ],
-    [
-      'an unknown status',
-      () => insert.pendingTasks(user, activity, { status: 'closed' as never, resolved_at: new Date() }),
-      'pending_tasks_status_check',
-    ],
-    [
-      "a task on another user's activity",
-      () => insert.pendingTasks(user, otherActivity),
-      'pending_tasks_activity_id_fkey',
-    ],
+    ['an RPE task without its activity', () => insert.pendingTasks(user, activity, { activity_id: null }), 'pending_tasks_activity_id_check'],
+    ['a done task without its date', () => insert.pendingTasks(user, activity, { status: 'done' }), 'pending_tasks_resolved_at_check'],
+    ['an unknown status', () => insert.pendingTasks(user, activity, { status: 'closed' as never, resolved_at: new Date() }), 'pending_tasks_status_check'],
+    ["a task on another user's activity", () => insert.pendingTasks(user, otherActivity), 'pending_tasks_activity_id_fkey'],
   ];
   it.each(cases)('rejects %s', async (_, write, constraint) => rejected(write(), constraint));
 
@@ -736,11 +592,7 @@ describe('pending_tasks', () => {
     const run = await insert.activities(user);
     await insert.pendingTasks(user, run);
     await rejected(insert.pendingTasks(user, run), 'pending_tasks_one_open_idx');
-    await db
-      .updateTable('pending_tasks')
-      .set({ status: 'done', resolved_at: new Date() })
-      .where('activity_id', '=', run)
-      .execute();
+    await db.updateTable('pending_tasks').set({ status: 'done', resolved_at: new Date() }).where('activity_id', '=', run).execute();
     await insert.pendingTasks(user, run);
   });
 });
@@ -755,10 +607,7 @@ describe('notifications', () => {
 
   it('sends a notification with a dedupe key once per user', async () => {
     await insert.notifications(user, { dedupe_key: 'risk_alert:2024-04-18' });
-    await rejected(
-      insert.notifications(user, { dedupe_key: 'risk_alert:2024-04-18' }),
-      'notifications_user_id_dedupe_key_key',
-    );
+    await rejected(insert.notifications(user, { dedupe_key: 'risk_alert:2024-04-18' }), 'notifications_user_id_dedupe_key_key');
     await insert.notifications(otherUser, { dedupe_key: 'risk_alert:2024-04-18' });
   });
 });
@@ -825,7 +674,11 @@ describe('erasure', () => {
     const tables = await userOwnedTables();
     // Everything but the users table itself belongs to a user, and the event outbox: infrastructure whose
     // rows live for the moment between a commit and its PutEvents (migration 0004).
-    expect(tables).toEqual(Object.keys(columns).filter((table) => table !== 'users' && table !== 'event_outbox').sort());
+    expect(tables).toEqual(
+      Object.keys(columns)
+        .filter((table) => table !== 'users' && table !== 'event_outbox')
+        .sort(),
+    );
 
     for (const table of tables) {
       // The seed must reach every user-owned table, or this test would prove nothing for it.

@@ -26,12 +26,23 @@ beforeAll(async () => {
       const start = i === 1 ? '2026-01-01T06:00:00Z' : i === 2 ? '2026-01-03T06:00:00.123456Z' : `2026-01-0${Math.min(i, 9) || 1}T06:00:00Z`;
       const { id } = await t.db
         .insertInto('activities')
-        .values({ user_id: owner, source: 'manual', type: 'run', start_time: start, local_date: start.slice(0, 10), duration_minutes: 30 + i, notes: `${owner}-${i}` })
+        .values({
+          user_id: owner,
+          source: 'manual',
+          type: 'run',
+          start_time: start,
+          local_date: start.slice(0, 10),
+          duration_minutes: 30 + i,
+          notes: `${owner}-${i}`,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       if (count > 0) {
         const samples = Array.from({ length: count }, (_, s) => ({ offsetSeconds: s * 5, hr: 120 + s }));
-        await t.db.insertInto('activity_samples').values({ user_id: owner, activity_id: id, ...toChannels(samples) }).execute();
+        await t.db
+          .insertInto('activity_samples')
+          .values({ user_id: owner, activity_id: id, ...toChannels(samples) })
+          .execute();
       }
     }
   }
@@ -49,7 +60,12 @@ async function collect(options: Parameters<typeof exportAccount>[2]) {
 describe('the export generator', () => {
   it('pages through every row exactly once, in order, whatever the page sizes', async () => {
     const reference = await collect({ pageSize: 1000, samplePageSize: 10_000, now: new Date('2026-02-01T00:00:00Z') });
-    for (const [pageSize, samplePageSize] of [[1, 1], [2, 3], [3, 5], [7, 13]] as const) {
+    for (const [pageSize, samplePageSize] of [
+      [1, 1],
+      [2, 3],
+      [3, 5],
+      [7, 13],
+    ] as const) {
       const { doc } = await collect({ pageSize, samplePageSize, chunkChars: 64, now: new Date('2026-02-01T00:00:00Z') });
       expect(doc).toEqual(reference.doc);
     }

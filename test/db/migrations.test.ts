@@ -59,9 +59,7 @@ async function fingerprint(): Promise<string[]> {
     from pg_default_acl d join pg_namespace n on n.oid = d.defaclnamespace and n.nspname = current_schema()
     order by 1`.execute(db);
   const bookkeeping = new RegExp(`\\b(${bookkeepingTables.join('|')})\\b`);
-  return [...summarize(await introspectColumns(db)).split('\n'), ...rows.map((r) => r.line)].filter(
-    (line) => line !== '' && !bookkeeping.test(line),
-  );
+  return [...summarize(await introspectColumns(db)).split('\n'), ...rows.map((r) => r.line)].filter((line) => line !== '' && !bookkeeping.test(line));
 }
 
 describe('migrations', () => {

@@ -61,7 +61,11 @@ function normalizer(overrides: Partial<NormalizeDeps> = {}) {
     connections: {
       async resolve(vendor, users) {
         const known = vendor === 'strava' ? ATHLETE : GARMIN_USER;
-        return new Map(users.filter((u) => u.vendorUserId === known && (vendor === 'strava' || u.userAccessToken === GARMIN_TOKEN)).map((u) => [u.vendorUserId, link(vendor, u.vendorUserId)]));
+        return new Map(
+          users
+            .filter((u) => u.vendorUserId === known && (vendor === 'strava' || u.userAccessToken === GARMIN_TOKEN))
+            .map((u) => [u.vendorUserId, link(vendor, u.vendorUserId)]),
+        );
       },
       async revoke(vendor, vendorUserId, occurredAt) {
         revoked.push([vendor, vendorUserId, occurredAt]);
@@ -171,7 +175,9 @@ describe('the normalization worker', () => {
   it('deletes on a Strava delete and revokes links on deauthorization and Garmin deregistration', async () => {
     await normalizer()([strava('strava-event-create.json')]);
     expect(await activities()).toHaveLength(1);
-    expect(await normalizer()([strava('strava-event-delete.json'), strava('strava-event-deauth.json'), garmin(sample('garmin-deregistration.json'))])).toEqual(new Set());
+    expect(await normalizer()([strava('strava-event-delete.json'), strava('strava-event-deauth.json'), garmin(sample('garmin-deregistration.json'))])).toEqual(
+      new Set(),
+    );
     expect(await activities()).toEqual([]);
     // Strava's deauthorization is verified first (an API call), so the two revocations may come in either order.
     expect(revoked).toHaveLength(2);
@@ -183,7 +189,7 @@ describe('the normalization worker', () => {
     );
   });
 
-  it('a Garmin deregistration or permission change without the user\'s access token revokes nothing', async () => {
+  it("a Garmin deregistration or permission change without the user's access token revokes nothing", async () => {
     const forged = garmin({ deregistrations: [{ userId: GARMIN_USER }, { userId: GARMIN_USER, userAccessToken: 'someone-elses-token' }] });
     expect(await normalizer()([forged])).toEqual(new Set());
     expect(revoked).toEqual([]);

@@ -46,6 +46,8 @@ describe('the outbox', () => {
   });
 
   it('refuses an event that does not match the catalogue before anything is written', async () => {
-    await expect(t.db.transaction().execute((trx) => enqueueEvents(trx, [{ detailType: 'DailyMetricLogged', detail: { userId: 'x', date: 'y' } } as OutgoingEvent]))).rejects.toThrow();
+    await expect(
+      t.db.transaction().execute((trx) => enqueueEvents(trx, [{ detailType: 'DailyMetricLogged', detail: { userId: 'x', date: 'y' } } as OutgoingEvent])),
+    ).rejects.toThrow();
   });
 });

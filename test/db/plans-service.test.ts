@@ -38,14 +38,22 @@ describe('the load basis', () => {
 
   it('under 28 days of history continues the seeded EWMA over the real daily loads', async () => {
     const { userId } = await createTestUser(t.db);
-    const days = [{ date: addDays(TODAY, -10), load: 300 }, { date: addDays(TODAY, -4), load: 200 }];
+    const days = [
+      { date: addDays(TODAY, -10), load: 300 },
+      { date: addDays(TODAY, -4), load: 200 },
+    ];
     await insertLoads(t.db, userId, days);
-    await t.db.insertInto('load_series').values({ user_id: userId, series_start: days[0]!.date, series_end: addDays(TODAY, -1) }).execute();
+    await t.db
+      .insertInto('load_series')
+      .values({ user_id: userId, series_start: days[0]!.date, series_end: addDays(TODAY, -1) })
+      .execute();
     const basis = await loadBasis(t.db, userId, addDays(TODAY, -1), { weeklyMinutes: 175, weeklyDistanceKm: null, experience: 'intermediate' });
     const seed = 100;
     const loads = [];
     for (let d = days[0]!.date; d <= addDays(TODAY, -1); d = addDays(d, 1)) loads.push({ date: d, load: days.find((x) => x.date === d)?.load ?? 0 });
-    const expected = continueLoadSeries({ date: addDays(days[0]!.date, -1), acute: seed, chronic: seed }, Array(6).fill(seed), loads, { seriesStart: addDays(days[0]!.date, -28) }).at(-1)!;
+    const expected = continueLoadSeries({ date: addDays(days[0]!.date, -1), acute: seed, chronic: seed }, Array(6).fill(seed), loads, {
+      seriesStart: addDays(days[0]!.date, -28),
+    }).at(-1)!;
     expect(basis.source).toBe('reported_volume');
     expect(basis.state.acute).toBeCloseTo(expected.acute, 9);
     expect(basis.state.chronic).toBeCloseTo(expected.chronic, 9);
@@ -59,7 +67,10 @@ describe('the load basis', () => {
       .insertInto('rolling_stats')
       .values(series.map((d) => ({ user_id: userId, date: d.date, load: d.load, acute: d.acute, chronic: d.chronic, acwr: d.acwr, tsb: d.tsb })))
       .execute();
-    await t.db.insertInto('load_series').values({ user_id: userId, series_start: start, series_end: addDays(TODAY, -3) }).execute();
+    await t.db
+      .insertInto('load_series')
+      .values({ user_id: userId, series_start: start, series_end: addDays(TODAY, -3) })
+      .execute();
     const basis = await loadBasis(t.db, userId, addDays(TODAY, -1), { weeklyMinutes: 600, weeklyDistanceKm: null, experience: 'advanced' });
     const last = series.at(-1)!;
     expect(basis.source).toBe('history');
@@ -111,7 +122,12 @@ describe('the plan services', () => {
     await expect(regeneratePlan(t.db, userId, { goal: { raceDate: addDays(TODAY, 5) } }, now)).rejects.toMatchObject({ status: 422 });
     const plan = await t.db.selectFrom('training_plans').select(['version', 'goal_race_date']).where('id', '=', created.plan.id).executeTakeFirstOrThrow();
     expect(plan).toEqual({ version: 1, goal_race_date: addDays(TODAY, 70) });
-    const removed = await t.db.selectFrom('scheduled_workouts').select('id').where('plan_id', '=', created.plan.id).where('removed_in_version', 'is not', null).execute();
+    const removed = await t.db
+      .selectFrom('scheduled_workouts')
+      .select('id')
+      .where('plan_id', '=', created.plan.id)
+      .where('removed_in_version', 'is not', null)
+      .execute();
     expect(removed).toEqual([]);
   });
 });

@@ -62,15 +62,27 @@ async function consentingAthlete(traits: { sex: 'female' | 'male'; dob: string; 
   const note = `note-${randomUUID()}`;
   const title = `title-${randomUUID()}`;
   const extId = `ext-${randomUUID()}`;
-  await database.db.updateTable('activities').set({ notes: note, external_id: extId, avg_hr: 150, distance_meters: 10_000 }).where('user_id', '=', user.userId).execute();
+  await database.db
+    .updateTable('activities')
+    .set({ notes: note, external_id: extId, avg_hr: 150, distance_meters: 10_000 })
+    .where('user_id', '=', user.userId)
+    .execute();
   await database.db.updateTable('notifications').set({ title, body: title }).where('user_id', '=', user.userId).execute();
-  await database.db.updateTable('scheduled_workouts').set({ description: `desc-${note}` }).where('user_id', '=', user.userId).execute();
+  await database.db
+    .updateTable('scheduled_workouts')
+    .set({ description: `desc-${note}` })
+    .where('user_id', '=', user.userId)
+    .execute();
   await database.db
     .insertInto('daily_metrics')
     .values([0, 1, 2].map((i) => ({ user_id: user.userId, date: addDays('2027-05-01', i), resting_hr: 50 + i, soreness: 3 })))
     .onConflict((oc) => oc.doNothing())
     .execute();
-  return { userId: user.userId, email: user.email, secrets: [user.userId, user.email, note, title, extId, seeded.vendorUserId, seeded.marker, 'Pacific/Chatham', traits.dob] };
+  return {
+    userId: user.userId,
+    email: user.email,
+    secrets: [user.userId, user.email, note, title, extId, seeded.vendorUserId, seeded.marker, 'Pacific/Chatham', traits.dob],
+  };
 }
 
 describe('the research export', () => {
@@ -158,5 +170,4 @@ describe('the research export', () => {
     expect(erased.manifest.athletes.consenting).toBe(athletes.length - 1);
     expect(erased.csv.athletes!.length).toBeLessThan(count);
   });
-
 });

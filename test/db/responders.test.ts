@@ -51,7 +51,10 @@ async function seedAthlete(weeks: number, efGain: number, options: { restingHrDr
   }
   await database.db.insertInto('activities').values(activities).execute();
   await database.db.insertInto('daily_metrics').values(metrics).execute();
-  await recomputeRollingStats(database.db, user.userId, activities[0]!.local_date, { clock: fixedClock(NOW.toISOString()), publisher: new RecordingPublisher() });
+  await recomputeRollingStats(database.db, user.userId, activities[0]!.local_date, {
+    clock: fixedClock(NOW.toISOString()),
+    publisher: new RecordingPublisher(),
+  });
   return user.userId;
 }
 

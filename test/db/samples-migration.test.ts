@@ -47,7 +47,14 @@ beforeAll(async () => {
   // 1 Hz with a pause, power only at times, speeds that use all of a double's digits.
   for (let i = 0; i < 900; i++) {
     if (i >= 300 && i < 420) continue;
-    old.push({ ...key(dense!), offset_seconds: i, hr: 120 + (i % 60), speed_mps: 1000 / (280 + i / 7), cadence: i % 5 === 0 ? null : 170, power_w: i < 100 ? 250 + i : null });
+    old.push({
+      ...key(dense!),
+      offset_seconds: i,
+      hr: 120 + (i % 60),
+      speed_mps: 1000 / (280 + i / 7),
+      cadence: i % 5 === 0 ? null : 170,
+      power_w: i < 100 ? 250 + i : null,
+    });
   }
   // Apple-like: a heart rate every 5 s, nothing else; the first one late.
   for (let i = 3; i < 3600; i += 5) old.push({ ...key(sparse!), offset_seconds: i, hr: 60 + (i % 120), speed_mps: null, cadence: null, power_w: null });
@@ -70,8 +77,7 @@ function key(a: { user_id: string; id: string }) {
   return { user_id: a.user_id, activity_id: a.id };
 }
 
-const sortRows = (rows: OldRow[]) =>
-  [...rows].sort((a, b) => a.activity_id.localeCompare(b.activity_id) || a.offset_seconds - b.offset_seconds);
+const sortRows = (rows: OldRow[]) => [...rows].sort((a, b) => a.activity_id.localeCompare(b.activity_id) || a.offset_seconds - b.offset_seconds);
 
 describe('migration 0006', () => {
   it('moves every sample row into its activity, value for value', async () => {
@@ -84,7 +90,14 @@ describe('migration 0006', () => {
       expect(m.user_id).toBe(rows[0]!.user_id);
       expect(m.seconds).toBe(Math.max(...rows.map((r) => r.offset_seconds)) + 1);
       for (const s of await storedSamples(t.db, m.activity_id)) {
-        back.push({ ...key({ user_id: m.user_id, id: m.activity_id }), offset_seconds: s.offsetSeconds, hr: s.hr, speed_mps: s.speedMps, cadence: s.cadence, power_w: s.powerW });
+        back.push({
+          ...key({ user_id: m.user_id, id: m.activity_id }),
+          offset_seconds: s.offsetSeconds,
+          hr: s.hr,
+          speed_mps: s.speedMps,
+          cadence: s.cadence,
+          power_w: s.powerW,
+        });
       }
     }
     // toEqual on doubles is exact: not one digit of a speed is lost.

@@ -26,7 +26,14 @@ afterAll(async () => {
 async function newUser(): Promise<string> {
   const row = await t.db
     .insertInto('users')
-    .values({ email: `s${Math.random().toString(36).slice(2)}@example.com`, password_hash: 'x', time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190, sex: 'female' })
+    .values({
+      email: `s${Math.random().toString(36).slice(2)}@example.com`,
+      password_hash: 'x',
+      time_zone: 'Europe/Paris',
+      resting_hr: 50,
+      max_hr: 190,
+      sex: 'female',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -65,7 +72,13 @@ const hour: ActivitySample[] = Array.from({ length: 3600 }, (_, i) => i)
     ...(i < 1800 ? { power: 240 + (i % 31) } : {}),
   }));
 const asRows = (samples: readonly ActivitySample[]) =>
-  samples.map((s) => ({ offsetSeconds: s.offsetSeconds, hr: s.hr ?? null, speedMps: s.paceSecondsPerKm ? 1000 / s.paceSecondsPerKm : null, cadence: s.cadence ?? null, powerW: s.power ?? null }));
+  samples.map((s) => ({
+    offsetSeconds: s.offsetSeconds,
+    hr: s.hr ?? null,
+    speedMps: s.paceSecondsPerKm ? 1000 / s.paceSecondsPerKm : null,
+    cadence: s.cadence ?? null,
+    powerW: s.power ?? null,
+  }));
 const heartRates = (samples: readonly ActivitySample[]): HeartRateSample[] => samples.map((s) => ({ offsetS: s.offsetSeconds, hr: s.hr ?? null }));
 
 describe('samples on the array layout', () => {
@@ -97,7 +110,7 @@ describe('samples on the array layout', () => {
     expect(corrected.trimp).not.toBeCloseTo(row.trimp!, 6);
   });
 
-  it("give the duplicate that takes over its own TRIMP when the counted copy is deleted", async () => {
+  it('give the duplicate that takes over its own TRIMP when the counted copy is deleted', async () => {
     const userId = await newUser();
     await apply([upsert(userId, run), upsert(userId, { ...run, source: 'strava', externalId: 's-samples', samples: hour })]);
     const strava = await activity(userId, 'strava');
@@ -111,9 +124,23 @@ describe('samples on the array layout', () => {
   it('refuse the whole activity, naming the samples, when one is impossible; nothing is written', async () => {
     const userId = await newUser();
     const cases: [string, ActivitySample[], RegExp][] = [
-      ['an HR of 400', [{ offsetSeconds: 0, hr: 120 }, { offsetSeconds: 1, hr: 400 }], /heart rate of 400 at 1 s/],
+      [
+        'an HR of 400',
+        [
+          { offsetSeconds: 0, hr: 120 },
+          { offsetSeconds: 1, hr: 400 },
+        ],
+        /heart rate of 400 at 1 s/,
+      ],
       ['a power of 5000', [{ offsetSeconds: 7, power: 5000 }], /power of 5000 at 7 s/],
-      ['two samples in one second', [{ offsetSeconds: 3, hr: 120 }, { offsetSeconds: 3, hr: 121 }], /sample at 3 s/],
+      [
+        'two samples in one second',
+        [
+          { offsetSeconds: 3, hr: 120 },
+          { offsetSeconds: 3, hr: 121 },
+        ],
+        /sample at 3 s/,
+      ],
       ['a sample after 24 h', [{ offsetSeconds: 86_401, hr: 120 }], /sample at 86401 s/],
       ['more than 24 h at 1 Hz', Array.from({ length: 86_402 }, (_, i) => ({ offsetSeconds: i, hr: 120 })), /86402 samples/],
       ['a sample without a reading', [{ offsetSeconds: 0 }], /no reading/],

@@ -51,7 +51,14 @@ async function pullAll(userId: string, cursor?: string, limit = 500) {
   }
 }
 
-const run = (startTime: string, extra: Record<string, unknown> = {}) => ({ startTime, durationMinutes: 40, distanceMeters: 8000, avgHr: 150, maxHr: 170, ...extra });
+const run = (startTime: string, extra: Record<string, unknown> = {}) => ({
+  startTime,
+  durationMinutes: 40,
+  distanceMeters: 8000,
+  avgHr: 150,
+  maxHr: 170,
+  ...extra,
+});
 
 const mutation = (entity: SyncMutation['entity'], op: SyncMutation['op'], rest: Partial<SyncMutation> = {}): SyncMutation => ({
   clientMutationId: randomUUID(),
@@ -86,7 +93,16 @@ describe('GET /sync: the change feed', () => {
     expect(byKey.get(`activity:${rated.id}`)?.data).toEqual(await getActivity(t.db, userId, rated.id));
     expect(byKey.get(`activity:${unrated.id}`)?.data).toEqual(unrated);
     expect(byKey.get('dailyMetric:2024-05-31')?.data).toEqual((await listDailyMetrics(t.db, userId, { from: '2024-05-31', to: '2024-05-31' }))[0]);
-    expect(byKey.get('loadDay:2024-05-30')?.data).toEqual({ date: '2024-05-30', load: 200, acute: 50, chronic: 14, acwr: 3.5, tsb: -36, monotony: null, strain: null });
+    expect(byKey.get('loadDay:2024-05-30')?.data).toEqual({
+      date: '2024-05-30',
+      load: 200,
+      acute: 50,
+      chronic: 14,
+      acwr: 3.5,
+      tsb: -36,
+      monotony: null,
+      strain: null,
+    });
     expect(byKey.get(`alert:${alert.id}`)?.data).toEqual({ id: alert.id, kind: 'acwr', date: '2024-05-30', metrics: { acwr: 3.5 } });
     expect(byKey.get(`task:${task!.id}`)?.data).toEqual(task);
     expect(byKey.get(`notification:${reminder!.id}`)?.data).toEqual(reminder);
@@ -128,7 +144,7 @@ describe('GET /sync: the change feed', () => {
     expect((await pullAll(userId)).changes.filter((c) => c.op === 'delete')).toEqual([]);
   });
 
-  it("shows a user only their own changes, whatever cursor they hold", async () => {
+  it('shows a user only their own changes, whatever cursor they hold', async () => {
     const ana = await newUser();
     const bob = await newUser();
     const { activity } = await createActivity(deps(), ana, run('2024-05-30T07:00:00+02:00'));
@@ -362,7 +378,10 @@ describe('POST /sync: a batch of offline changes', () => {
     const { activity } = await createActivity(deps(), userId, run('2024-05-30T07:00:00+02:00'));
     const edit = (rpe: number, at: string) => mutation('activity', 'upsert', { id: activity.id, data: { rpe }, clientTimestamp: at });
     const { results } = await pushMutations(deps(), userId, [edit(7, '2024-06-01T09:00:00Z'), edit(3, '2024-06-01T08:00:00Z')]);
-    expect(results.map((r) => [r.status, r.reason])).toEqual([['applied', undefined], ['conflict', 'stale']]);
+    expect(results.map((r) => [r.status, r.reason])).toEqual([
+      ['applied', undefined],
+      ['conflict', 'stale'],
+    ]);
     // A phone that was offline longer sends an older edit in a later batch: it loses too.
     const late = await pushMutations(deps(), userId, [edit(2, '2024-06-01T07:00:00Z')]);
     expect(late.results[0]).toMatchObject({ status: 'conflict', reason: 'stale', id: activity.id });
@@ -373,8 +392,14 @@ describe('POST /sync: a batch of offline changes', () => {
     expect((await pushMutations(deps(), userId, [edit(9, NOW.toISOString())])).results[0]!.status).toBe('applied');
 
     await deleteActivity(deps(), userId, activity.id);
-    const afterDelete = await pushMutations(deps(), userId, [edit(5, NOW.toISOString()), mutation('activity', 'delete', { id: activity.id, clientTimestamp: NOW.toISOString() })]);
-    expect(afterDelete.results.map((r) => [r.status, r.reason])).toEqual([['conflict', 'deleted'], ['conflict', 'deleted']]);
+    const afterDelete = await pushMutations(deps(), userId, [
+      edit(5, NOW.toISOString()),
+      mutation('activity', 'delete', { id: activity.id, clientTimestamp: NOW.toISOString() }),
+    ]);
+    expect(afterDelete.results.map((r) => [r.status, r.reason])).toEqual([
+      ['conflict', 'deleted'],
+      ['conflict', 'deleted'],
+    ]);
   });
 
   it('reads notifications, answers and dismisses RPE tasks, as the single routes would', async () => {
@@ -391,7 +416,12 @@ describe('POST /sync: a batch of offline changes', () => {
       ...notifications.map((n) => mutation('notification', 'read', { id: n.id })),
       mutation('task', 'skip', { id: taskOf(one.id) }),
     ]);
-    expect(results.map((r) => [r.status, r.reason])).toEqual([['applied', undefined], ['applied', undefined], ...notifications.map(() => ['applied', undefined]), ['conflict', 'closed']]);
+    expect(results.map((r) => [r.status, r.reason])).toEqual([
+      ['applied', undefined],
+      ['applied', undefined],
+      ...notifications.map(() => ['applied', undefined]),
+      ['conflict', 'closed'],
+    ]);
     expect(await getActivity(t.db, userId, one.id)).toMatchObject({ rpe: 6, internalLoad: 240 });
     expect(await listOpenTasks(t.db, userId)).toEqual([]);
     expect((await listNotifications(t.db, userId)).every((n) => n.read)).toBe(true);
@@ -408,12 +438,16 @@ describe('POST /sync: a batch of offline changes', () => {
       mutation('activity', 'delete', { id: activity.id }),
       mutation('notification', 'read', { id: notification!.id }),
     ]);
-    expect(results.map((r) => [r.status, r.reason])).toEqual([['rejected', 'not_found'], ['rejected', 'not_found'], ['rejected', 'not_found']]);
+    expect(results.map((r) => [r.status, r.reason])).toEqual([
+      ['rejected', 'not_found'],
+      ['rejected', 'not_found'],
+      ['rejected', 'not_found'],
+    ]);
     expect(await getActivity(t.db, ana, activity.id)).toEqual(activity);
     expect((await listNotifications(t.db, ana))[0]!.read).toBe(false);
   });
 
-  it("gives a cursor from which the app pulls what the batch caused", async () => {
+  it('gives a cursor from which the app pulls what the batch caused', async () => {
     const userId = await newUser();
     await pullAll(userId);
     const { results, cursor } = await pushMutations(deps(), userId, [mutation('activity', 'upsert', { data: run('2024-05-30T07:00:00+02:00') })]);

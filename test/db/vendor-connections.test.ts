@@ -27,7 +27,13 @@ let strava: FakeStrava;
 let ctx: StravaContext;
 
 const newUser = async () =>
-  (await t.db.insertInto('users').values({ email: `u-${Math.random().toString(36).slice(2)}@example.com`, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()).id;
+  (
+    await t.db
+      .insertInto('users')
+      .values({ email: `u-${Math.random().toString(36).slice(2)}@example.com`, password_hash: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 const row = (userId: string, vendor: 'strava' | 'garmin') =>
   t.db.selectFrom('vendor_connections').selectAll().where('user_id', '=', userId).where('vendor', '=', vendor).executeTakeFirstOrThrow();
 
@@ -75,8 +81,15 @@ describe('Strava tokens and activities', () => {
   beforeAll(async () => {
     userId = await newUser();
     // An expired access token and a refresh token the fake issued.
-    const tokens = await fetch(`${strava.url}/oauth/token`, { method: 'POST', body: new URLSearchParams({ client_id: '4711', client_secret: 'fake-client-secret', grant_type: 'authorization_code', code: strava.issueCode() }) }).then((r) => r.json() as Promise<{ refresh_token: string }>);
-    await linkVendorAccount(t.db, { userId, vendor: 'strava', vendorUserId: '777', accessToken: 'stale', refreshToken: tokens.refresh_token, expiresAt: new Date(Date.now() - 1000) }, key);
+    const tokens = await fetch(`${strava.url}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ client_id: '4711', client_secret: 'fake-client-secret', grant_type: 'authorization_code', code: strava.issueCode() }),
+    }).then((r) => r.json() as Promise<{ refresh_token: string }>);
+    await linkVendorAccount(
+      t.db,
+      { userId, vendor: 'strava', vendorUserId: '777', accessToken: 'stale', refreshToken: tokens.refresh_token, expiresAt: new Date(Date.now() - 1000) },
+      key,
+    );
   });
 
   it('refreshes an expired token once, even when several workers ask at the same time, and keeps the rotated one', async () => {
@@ -99,7 +112,9 @@ describe('Strava tokens and activities', () => {
   it('refreshes and retries once when Strava refuses a token it issued', async () => {
     strava.expireAccessTokens();
     const before = strava.refreshCount();
-    expect(await stravaActivities(t.db, ctx).fetchActivity({ id: 'x', userId, vendor: 'strava', vendorUserId: '777' }, '11472130999')).toMatchObject({ manual: true });
+    expect(await stravaActivities(t.db, ctx).fetchActivity({ id: 'x', userId, vendor: 'strava', vendorUserId: '777' }, '11472130999')).toMatchObject({
+      manual: true,
+    });
     expect(strava.refreshCount() - before).toBe(1);
   });
 
@@ -164,7 +179,9 @@ describe('Garmin links', () => {
     const other = await newUser();
     await linkVendorAccount(t.db, { userId: other, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat2' }, key);
     expect((await resolveVendorUser(t.db, 'garmin', garminUserId))?.userId).toBe(other);
-    await expect(linkVendorAccount(t.db, { userId, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat3' }, key)).rejects.toBeInstanceOf(VendorAccountTaken);
+    await expect(linkVendorAccount(t.db, { userId, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat3' }, key)).rejects.toBeInstanceOf(
+      VendorAccountTaken,
+    );
     expect(await unlinkVendor(t.db, other, 'garmin')).toBe(true);
     expect(await unlinkVendor(t.db, other, 'garmin')).toBe(false);
   });

@@ -28,7 +28,17 @@ async function call<T = unknown>(user: TestUser | null, method: string, path: st
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-const entry = { startTime: '2024-05-26T23:30:00+02:00', durationMinutes: 50, distanceMeters: 10000, avgHr: 150, maxHr: 172, rpe: 6, feeling: 4, notes: 'night run', type: 'long_run' };
+const entry = {
+  startTime: '2024-05-26T23:30:00+02:00',
+  durationMinutes: 50,
+  distanceMeters: 10000,
+  avgHr: 150,
+  maxHr: 172,
+  rpe: 6,
+  feeling: 4,
+  notes: 'night run',
+  type: 'long_run',
+};
 
 describe('POST /api/v1/activities', () => {
   it('records the entry on its local day with its load and TRIMP, and a retry with the same externalId is the same activity', async () => {
@@ -80,7 +90,10 @@ describe('POST /api/v1/activities', () => {
     for (const [change, field, semantic] of cases) {
       const res = await call<{ errors: Array<{ field: string }> }>(ana, 'POST', '/api/v1/activities', { ...entry, ...change }, semantic);
       expect(res.status, JSON.stringify(change)).toBe(422);
-      expect(res.body.errors.map((e) => e.field), JSON.stringify(change)).toContain(field);
+      expect(
+        res.body.errors.map((e) => e.field),
+        JSON.stringify(change),
+      ).toContain(field);
     }
     expect((await call(ana, 'POST', '/api/v1/activities', '{"startTime":')).status).toBe(400);
     expect((await call(null, 'POST', '/api/v1/activities', entry)).status).toBe(401);
@@ -115,7 +128,7 @@ describe('one activity', () => {
 });
 
 describe('notifications and rejections', () => {
-  it('are the caller\'s own', async () => {
+  it("are the caller's own", async () => {
     const { body: run } = await call<Activity>(ana, 'POST', '/api/v1/activities', { startTime: '2024-05-21T07:00:00+02:00', durationMinutes: 30 });
     const { body: inbox } = await call<{ notifications: Array<{ id: string; data: { activityId: string } }> }>(ana, 'GET', '/api/v1/notifications?unread=true');
     const note = inbox.notifications.find((n) => n.data.activityId === run.id)!;
@@ -131,7 +144,13 @@ describe('notifications and rejections', () => {
 
     await local.db
       .insertInto('ingest_rejections')
-      .values({ user_id: ana.userId, vendor: 'garmin', external_id: '1', reason: 'An average heart rate of 300 bpm is not possible.', payload_summary: JSON.stringify({ field: 'avgHr', type: 'run', startTime: '2024-05-19T09:02:11Z' }) })
+      .values({
+        user_id: ana.userId,
+        vendor: 'garmin',
+        external_id: '1',
+        reason: 'An average heart rate of 300 bpm is not possible.',
+        payload_summary: JSON.stringify({ field: 'avgHr', type: 'run', startTime: '2024-05-19T09:02:11Z' }),
+      })
       .execute();
     const rejections = await call<{ rejections: IngestRejection[] }>(ana, 'GET', '/api/v1/ingest/rejections');
     expect(rejections.body.rejections).toEqual([

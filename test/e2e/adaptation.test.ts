@@ -106,7 +106,7 @@ describe('the morning traffic light through the API', () => {
 });
 
 describe('the midnight sweep through the runtime', () => {
-  it("a missed long run is found at midnight and moved by the worker (WorkoutMissed over the bus)", async () => {
+  it('a missed long run is found at midnight and moved by the worker (WorkoutMissed over the bus)', async () => {
     const user = await athlete();
     // Sunday 2027-03-14, 00:30 in Berlin: Saturday's long run was not done.
     clock.set('2027-03-13T23:30:00Z');

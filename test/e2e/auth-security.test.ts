@@ -32,8 +32,7 @@ async function signed(payload: JWTPayload, header: Record<string, unknown> = {})
   return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: current.kid, typ: 'JWT', ...header }).sign(current.privateKey);
 }
 
-const me = (authorization?: string) =>
-  local.fetch(`/api/v1/me`, { headers: authorization === undefined ? {} : { authorization } });
+const me = (authorization?: string) => local.fetch(`/api/v1/me`, { headers: authorization === undefined ? {} : { authorization } });
 
 async function expectRefused(authorization: string | undefined) {
   const res = await me(authorization);

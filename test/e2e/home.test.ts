@@ -51,7 +51,12 @@ async function athlete(): Promise<TestUser & { workoutIds: string[] }> {
   });
   await local.db
     .updateTable('training_plans')
-    .set({ weeks: JSON.stringify([{ index: 0, startDate: d(-2), endDate: d(4), phase: 'base', kind: 'loading', targetLoad: 1500 }, { index: 1, startDate: d(5), endDate: d(11), phase: 'base', kind: 'loading', targetLoad: 1500 }]) })
+    .set({
+      weeks: JSON.stringify([
+        { index: 0, startDate: d(-2), endDate: d(4), phase: 'base', kind: 'loading', targetLoad: 1500 },
+        { index: 1, startDate: d(5), endDate: d(11), phase: 'base', kind: 'loading', targetLoad: 1500 },
+      ]),
+    })
     .execute();
   return { ...user, workoutIds: plan.workoutIds };
 }
@@ -99,7 +104,9 @@ describe('GET /api/v1/home', () => {
     };
 
     // An activity without RPE: today's workout is done and a task asks for the effort.
-    let body = await write('activity', () => call(user, 'POST', '/api/v1/activities', { startTime: `${TODAY}T07:00:00+01:00`, durationMinutes: 48, type: 'run' }));
+    let body = await write('activity', () =>
+      call(user, 'POST', '/api/v1/activities', { startTime: `${TODAY}T07:00:00+01:00`, durationMinutes: 48, type: 'run' }),
+    );
     expect(body.today.workout).toMatchObject({ state: 'completed' });
     expect(body.tasks.open).toBe(1);
     const activityId = body.today.workout!.completedActivityId!;
@@ -115,7 +122,18 @@ describe('GET /api/v1/home', () => {
     const tomorrow = user.workoutIds[1]!;
     await local.db
       .updateTable('scheduled_workouts')
-      .set({ target_duration_minutes: 30, original_prescription: JSON.stringify({ type: 'interval', targetDurationMinutes: 60, targetDistanceMeters: null, targetRpe: 8, zone: 2, description: 'interval, 60 min' }), adaptation: JSON.stringify({ trigger: 'risk_alert', code: 'acwr_high', message: 'Too fast.' }) })
+      .set({
+        target_duration_minutes: 30,
+        original_prescription: JSON.stringify({
+          type: 'interval',
+          targetDurationMinutes: 60,
+          targetDistanceMeters: null,
+          targetRpe: 8,
+          zone: 2,
+          description: 'interval, 60 min',
+        }),
+        adaptation: JSON.stringify({ trigger: 'risk_alert', code: 'acwr_high', message: 'Too fast.' }),
+      })
       .where('id', '=', tomorrow)
       .execute();
     await cache.del([homeKey(user.userId)]);

@@ -181,16 +181,23 @@ describe('failures', () => {
     const user = await createTestUser(local.db, { time_zone: 'Europe/Paris' });
     const poisonUuid = randomUUID().toUpperCase();
     // A database-level poison: the batch transaction fails, then only this message keeps failing alone.
-    await sql.raw(`
+    await sql
+      .raw(`
       create or replace function refuse_poison() returns trigger language plpgsql as $$
       begin
         if new.external_id = '${poisonUuid}' then raise exception 'poison activity'; end if;
         return new;
-      end $$`).execute(local.db);
+      end $$`)
+      .execute(local.db);
     await sql`create trigger refuse_poison before insert on activities for each row execute function refuse_poison()`.execute(local.db);
     try {
       const workouts = appleRelay().workouts;
-      const good = [0, 1, 2].map((day) => ({ ...workouts[1]!, uuid: randomUUID().toUpperCase(), startDate: `2024-05-1${day}T18:00:00+02:00`, endDate: `2024-05-1${day}T18:30:00+02:00` }));
+      const good = [0, 1, 2].map((day) => ({
+        ...workouts[1]!,
+        uuid: randomUUID().toUpperCase(),
+        startDate: `2024-05-1${day}T18:00:00+02:00`,
+        endDate: `2024-05-1${day}T18:30:00+02:00`,
+      }));
       const poison = { ...good[0]!, uuid: poisonUuid, startDate: '2024-05-15T18:00:00+02:00', endDate: '2024-05-15T18:30:00+02:00' };
       const malformed = { vendor: 'garmin', payload: { activities: 'not a list' } };
       const queue = local.runtime.queues.get('normalizeActivity')!;

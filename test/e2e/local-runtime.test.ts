@@ -67,7 +67,10 @@ describe('the local runtime', () => {
     expect(tooBigForGateway.status).toBe(413);
     const invalid = await post('/api/v1/test/pings', { userId: 'nope', date: '2026-13-45' });
     expect(invalid.status).toBe(422);
-    expect(((await invalid.json()) as { errors: Array<{ field: string }> }).errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.date', 'body.userId']);
+    expect(((await invalid.json()) as { errors: Array<{ field: string }> }).errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'body.date',
+      'body.userId',
+    ]);
   });
 
   it('answers a wrong method on a known path with 405 and Allow, and an unknown path with 404', async () => {

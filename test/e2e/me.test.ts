@@ -49,7 +49,13 @@ describe('PATCH /me', () => {
     expect(res.status).toBe(200);
     const me = (await res.json()) as Me;
     expect(me.profile).toEqual({ dob: '1990-04-12', sex: 'female', weightKg: 58.5, heightCm: 168 });
-    expect(me.settings).toEqual({ preferredUnits: 'imperial', timeZone: 'Europe/Paris', weekStartDay: 1, notificationPreferences: { ...allOn, riskAlert: false }, researchConsent: false });
+    expect(me.settings).toEqual({
+      preferredUnits: 'imperial',
+      timeZone: 'Europe/Paris',
+      weekStartDay: 1,
+      notificationPreferences: { ...allOn, riskAlert: false },
+      researchConsent: false,
+    });
     expect(me.baselines).toEqual({ restingHr: 48, hrvRmssd: 65.2, maxHr: 188, lactateThresholdHr: 170 });
     expect(me.responder).toEqual({ classification: null, evidence: null, updatedAt: null });
     expect(await get(user)).toEqual(me);
@@ -68,7 +74,9 @@ describe('PATCH /me', () => {
 
   it('accepts real IANA zone names only', async () => {
     const user = await createTestUser(local.db);
-    expect(await refused(user, { settings: { timeZone: 'Mars/Olympus_Mons' } }, 'shaped like a zone, but not in the IANA database')).toEqual(['body.settings.timeZone']);
+    expect(await refused(user, { settings: { timeZone: 'Mars/Olympus_Mons' } }, 'shaped like a zone, but not in the IANA database')).toEqual([
+      'body.settings.timeZone',
+    ]);
     expect(await refused(user, { settings: { timeZone: '+02:00' } })).toEqual(['body.settings.timeZone']);
     expect(await refused(user, { settings: { timeZone: '' } })).toEqual(['body.settings.timeZone']);
     expect(await refused(user, { settings: { timeZone: 'europe/paris' } })).toEqual(['body.settings.timeZone']);
@@ -110,7 +118,9 @@ describe('PATCH /me', () => {
   it('keeps heart-rate baselines in order, across separate requests', async () => {
     const user = await createTestUser(local.db);
     expect((await patch(user, { baselines: { maxHr: 185 } })).status).toBe(200);
-    expect(await refused(user, { baselines: { restingHr: 60, lactateThresholdHr: 190 } }, 'threshold above the stored max HR')).toEqual(['body.baselines.lactateThresholdHr']);
+    expect(await refused(user, { baselines: { restingHr: 60, lactateThresholdHr: 190 } }, 'threshold above the stored max HR')).toEqual([
+      'body.baselines.lactateThresholdHr',
+    ]);
     expect((await patch(user, { baselines: { restingHr: 60, lactateThresholdHr: 165 } })).status).toBe(200);
     expect(await refused(user, { baselines: { maxHr: 160 } }, 'max HR below the stored threshold')).toEqual(['body.baselines.maxHr']);
   });
@@ -123,8 +133,27 @@ describe('PATCH /me', () => {
 
   it('shows the weekly responder class with its evidence; the athlete cannot set it', async () => {
     const user = await createTestUser(local.db);
-    const evidence = { reason: 'insufficient_data', missing: ['easy runs'], window: { from: '2026-01-01', to: '2026-04-22', weeksWithHr: 2, spanWeeks: 2, easyRuns: 3 }, efficiency: null, chronicLoad: { start: 0, end: 100, changePct: 100 }, hrv: null, restingHr: null, rpeAtPace: null, score: null, expectedGainPct: null };
-    await local.db.updateTable('users').set({ responder_classification: 'moderate', responder_evidence: JSON.stringify({ ...evidence, reason: null, missing: [] }), responder_updated_at: '2026-04-22T03:00:00Z' }).where('id', '=', user.userId).execute();
+    const evidence = {
+      reason: 'insufficient_data',
+      missing: ['easy runs'],
+      window: { from: '2026-01-01', to: '2026-04-22', weeksWithHr: 2, spanWeeks: 2, easyRuns: 3 },
+      efficiency: null,
+      chronicLoad: { start: 0, end: 100, changePct: 100 },
+      hrv: null,
+      restingHr: null,
+      rpeAtPace: null,
+      score: null,
+      expectedGainPct: null,
+    };
+    await local.db
+      .updateTable('users')
+      .set({
+        responder_classification: 'moderate',
+        responder_evidence: JSON.stringify({ ...evidence, reason: null, missing: [] }),
+        responder_updated_at: '2026-04-22T03:00:00Z',
+      })
+      .where('id', '=', user.userId)
+      .execute();
     const me = await get(user);
     expect(me.responder).toEqual({ classification: 'moderate', evidence: { ...evidence, reason: null, missing: [] }, updatedAt: '2026-04-22T03:00:00.000Z' });
     expect(await refused(user, { responder: { classification: 'high' } })).toEqual(['body.responder']);

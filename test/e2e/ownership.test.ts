@@ -60,10 +60,36 @@ const cases: Record<string, RouteCase> = {
   'POST /api/v1/sync': {
     body: (a) => ({
       mutations: [
-        { clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a01', entity: 'activity', op: 'upsert', id: a.activityId, data: { rpe: 9, notes: 'not yours' }, clientTimestamp: '2026-03-10T08:00:00Z' },
-        { clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a02', entity: 'activity', op: 'delete', id: a.activityId, clientTimestamp: '2026-03-10T08:00:00Z' },
-        { clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a03', entity: 'notification', op: 'read', id: a.notificationId, clientTimestamp: '2026-03-10T08:00:00Z' },
-        { clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a04', entity: 'task', op: 'complete', id: a.taskId, data: { rpe: 3 }, clientTimestamp: '2026-03-10T08:00:00Z' },
+        {
+          clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a01',
+          entity: 'activity',
+          op: 'upsert',
+          id: a.activityId,
+          data: { rpe: 9, notes: 'not yours' },
+          clientTimestamp: '2026-03-10T08:00:00Z',
+        },
+        {
+          clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a02',
+          entity: 'activity',
+          op: 'delete',
+          id: a.activityId,
+          clientTimestamp: '2026-03-10T08:00:00Z',
+        },
+        {
+          clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a03',
+          entity: 'notification',
+          op: 'read',
+          id: a.notificationId,
+          clientTimestamp: '2026-03-10T08:00:00Z',
+        },
+        {
+          clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a04',
+          entity: 'task',
+          op: 'complete',
+          id: a.taskId,
+          data: { rpe: 3 },
+          clientTimestamp: '2026-03-10T08:00:00Z',
+        },
         { clientMutationId: '6f1c2b9e-1d7a-4c55-9a55-0c9f3f6b2a05', entity: 'task', op: 'skip', id: a.taskId, clientTimestamp: '2026-03-10T08:00:00Z' },
       ],
     }),
@@ -110,7 +136,20 @@ const userRoutes = Object.entries(functions as Record<string, FunctionSpec>)
 const paramNames = (path: string) => [...path.matchAll(/\{(\w+)\+?\}/g)].map((m) => m[1]!);
 
 /** Everything that identifies A or A's rows; none of it may reach B. */
-const secretsOfA = () => [a.userId, a.email, a.marker, a.vendorUserId, a.activityId, a.planId, a.workoutId, a.notificationId, a.taskId, a.alertId, a.rejectionId, a.connectionId];
+const secretsOfA = () => [
+  a.userId,
+  a.email,
+  a.marker,
+  a.vendorUserId,
+  a.activityId,
+  a.planId,
+  a.workoutId,
+  a.notificationId,
+  a.taskId,
+  a.alertId,
+  a.rejectionId,
+  a.connectionId,
+];
 
 describe('every authenticated route', () => {
   it('is known to this test', () => {

@@ -16,7 +16,11 @@ beforeAll(() => setClock(clock));
 afterAll(() => setClock(undefined));
 // Every answer is held to the OpenAPI document.
 const local = useLocalRuntime({ timeScale: 0.001, schedules: false });
-const database = { get db() { return local.db; } };
+const database = {
+  get db() {
+    return local.db;
+  },
+};
 
 const call = (user: TestUser, method: string, path: string, body?: unknown, semantic?: string) =>
   local.fetch(path, {
@@ -27,7 +31,15 @@ const call = (user: TestUser, method: string, path: string, body?: unknown, sema
   });
 
 interface PlanBody {
-  plan: { id: string; goal: Record<string, unknown>; startDate: string; raceDate: string; phases: { name: string; startDate: string; endDate: string }[]; version: number; status: string };
+  plan: {
+    id: string;
+    goal: Record<string, unknown>;
+    startDate: string;
+    raceDate: string;
+    phases: { name: string; startDate: string; endDate: string }[];
+    version: number;
+    status: string;
+  };
   week: { index: number; phase: string; plannedLoad: number };
   workouts: {
     id: string;
@@ -117,15 +129,26 @@ describe('training plans through the API', () => {
     ['a race 1 week away', { goal: { raceDistance: '10k', raceDate: addDays(TODAY, 7) } }, 'body.goal.raceDate'],
     ['a race 53 weeks away', { goal: { raceDistance: '10k', raceDate: addDays(TODAY, 7 * 53) } }, 'body.goal.raceDate'],
     ['the long run on an unavailable day', { availability: { daysPerWeek: 3, longRunDay: 'sun', unavailableDays: ['sun'] } }, 'body.availability.longRunDay'],
-    ['more running days than available days', { availability: { daysPerWeek: 6, longRunDay: 'sun', unavailableDays: ['mon', 'tue'] } }, 'body.availability.daysPerWeek'],
+    [
+      'more running days than available days',
+      { availability: { daysPerWeek: 6, longRunDay: 'sun', unavailableDays: ['mon', 'tue'] } },
+      'body.availability.daysPerWeek',
+    ],
     ['a custom distance under 1 km', { goal: { raceDistance: { meters: 500 }, raceDate: addDays(TODAY, 30) } }, 'body.goal.raceDistance'],
-    ['resting HR above max HR', { profile: { dob: '1990-05-01', sex: 'male', weightKg: 70, heightCm: 180, maxHr: 150, restingHr: 110, lactateThresholdHr: 100 } }, 'body.profile'],
+    [
+      'resting HR above max HR',
+      { profile: { dob: '1990-05-01', sex: 'male', weightKg: 70, heightCm: 180, maxHr: 150, restingHr: 110, lactateThresholdHr: 100 } },
+      'body.profile',
+    ],
   ])('refuses %s with a 422 naming the field, and stores nothing', async (_name, overrides, field) => {
     const user = await createTestUser(database.db);
     const res = await call(user, 'POST', '/api/v1/onboarding', onboarding(overrides), 'a race too near or too far, or HR baselines out of order');
     expect(res.status).toBe(422);
     const problem = (await res.json()) as { errors: { field: string }[] };
-    expect(problem.errors.some((e: { field: string }) => e.field.startsWith(field)), JSON.stringify(problem)).toBe(true);
+    expect(
+      problem.errors.some((e: { field: string }) => e.field.startsWith(field)),
+      JSON.stringify(problem),
+    ).toBe(true);
     expect(await plansOf(user.userId)).toEqual([]);
     const stored = await database.db.selectFrom('users').select(['dob', 'max_hr']).where('id', '=', user.userId).executeTakeFirstOrThrow();
     expect(stored).toEqual({ dob: null, max_hr: null });
@@ -174,10 +197,19 @@ describe('training plans through the API', () => {
       for (const r of rows.filter((r) => r.date >= addDays(TODAY, 14))) {
         expect(r.created_in_version === 2 ? r.removed_in_version : r.removed_in_version).toBe(r.created_in_version === 2 ? null : 2);
       }
-      const change = await database.db.selectFrom('plan_changes').selectAll().where('plan_id', '=', created.plan.id).where('version', '=', 2).executeTakeFirstOrThrow();
+      const change = await database.db
+        .selectFrom('plan_changes')
+        .selectAll()
+        .where('plan_id', '=', created.plan.id)
+        .where('version', '=', 2)
+        .executeTakeFirstOrThrow();
       expect(change).toMatchObject({ trigger: 'regenerate', reason_code: 'athlete_request' });
       expect(change.changes.length).toBeGreaterThan(0);
-      const plan = await database.db.selectFrom('training_plans').select(['days_per_week', 'long_run_day', 'load_basis_source', 'load_basis_date']).where('id', '=', created.plan.id).executeTakeFirstOrThrow();
+      const plan = await database.db
+        .selectFrom('training_plans')
+        .select(['days_per_week', 'long_run_day', 'load_basis_source', 'load_basis_date'])
+        .where('id', '=', created.plan.id)
+        .executeTakeFirstOrThrow();
       // Fourteen days of history: still seeded from the reported volume, continued over the real days.
       expect(plan).toEqual({ days_per_week: 5, long_run_day: 'sat', load_basis_source: 'reported_volume', load_basis_date: addDays(TODAY, 13) });
     } finally {

@@ -42,7 +42,12 @@ describe('GET /me/export', () => {
       expect((doc[section.name] as unknown[]).length, `${section.name} is empty`).toBeGreaterThan(0);
     }
     const [activity] = doc.activities as Array<Record<string, unknown> & { samples: Array<Record<string, unknown>> }>;
-    expect(activity).toMatchObject({ id: user.seed.activityId, notes: `notes ${user.seed.marker}`, durationMinutes: 45, startTime: '2026-03-09T06:30:00.000Z' });
+    expect(activity).toMatchObject({
+      id: user.seed.activityId,
+      notes: `notes ${user.seed.marker}`,
+      durationMinutes: 45,
+      startTime: '2026-03-09T06:30:00.000Z',
+    });
     expect(activity!.samples).toEqual([
       { offsetSeconds: 0, hr: 140, speedMps: 3.2, cadence: null, powerW: null },
       { offsetSeconds: 60, hr: 141, speedMps: 3.2, cadence: null, powerW: null },

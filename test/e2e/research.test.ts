@@ -42,7 +42,10 @@ describe('responders and research through the local runtime', () => {
     for (let i = 0; i < 6; i++) {
       const user = await createTestUser(local.db);
       const consent = i < 5;
-      const patched = await call(user, 'PATCH', '/api/v1/me', { profile: { sex: 'female', dob: '1991-05-05', weightKg: 62, heightCm: 170 }, settings: { researchConsent: consent } });
+      const patched = await call(user, 'PATCH', '/api/v1/me', {
+        profile: { sex: 'female', dob: '1991-05-05', weightKg: 62, heightCm: 170 },
+        settings: { researchConsent: consent },
+      });
       expect(patched.status).toBe(200);
       const res = await call(user, 'POST', '/api/v1/activities', {
         startTime: `${today}T06:00:00Z`,
@@ -79,7 +82,10 @@ describe('responders and research through the local runtime', () => {
     const db = createDb({ pglite: { dataDir } });
     await migrateToLatest(db);
     for (let i = 0; i < 5; i++) {
-      await db.insertInto('users').values({ email: `cli-${i}@example.com`, password_hash: 'x', research_consent: true, sex: 'male' }).execute();
+      await db
+        .insertInto('users')
+        .values({ email: `cli-${i}@example.com`, password_hash: 'x', research_consent: true, sex: 'male' })
+        .execute();
     }
     await db.destroy();
 

@@ -7,11 +7,20 @@ import { simulate } from '../../lib/local/simulator';
 import { testDb } from '../support/db';
 
 const dir = new URL('../scenarios/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('the season scenarios', () => {
   it('are all here', () => {
-    expect(files).toEqual(['load-spike.json', 'missed-long-run.json', 'monotonous-block.json', 'perfect-athlete.json', 'red-morning.json', 'yellow-morning.json']);
+    expect(files).toEqual([
+      'load-spike.json',
+      'missed-long-run.json',
+      'monotonous-block.json',
+      'perfect-athlete.json',
+      'red-morning.json',
+      'yellow-morning.json',
+    ]);
   });
 
   for (const file of files) {

@@ -73,8 +73,18 @@ describe('GET /api/v1/sync', () => {
 
   it('needs a token, and refuses a bad cursor or limit naming the parameter', async () => {
     expect((await call(null, 'GET', '/api/v1/sync')).status).toBe(401);
-    for (const [query, field] of [['cursor=xyz', 'query.cursor'], ['limit=0', 'query.limit'], ['limit=1001', 'query.limit']]) {
-      const res = await call<{ errors: { field: string }[] }>(ana, 'GET', `/api/v1/sync?${query}`, undefined, query!.startsWith('cursor') ? 'a cursor this API did not give' : undefined);
+    for (const [query, field] of [
+      ['cursor=xyz', 'query.cursor'],
+      ['limit=0', 'query.limit'],
+      ['limit=1001', 'query.limit'],
+    ]) {
+      const res = await call<{ errors: { field: string }[] }>(
+        ana,
+        'GET',
+        `/api/v1/sync?${query}`,
+        undefined,
+        query!.startsWith('cursor') ? 'a cursor this API did not give' : undefined,
+      );
       expect(res.status, query).toBe(400);
       expect(res.body.errors.map((e) => e.field)).toContain(field);
     }
@@ -89,7 +99,13 @@ describe('POST /api/v1/sync', () => {
     const batch = {
       mutations: [
         { clientMutationId: randomUUID(), entity: 'activity', op: 'upsert', data: entry, clientTimestamp: '2024-05-26T09:00:00+02:00' },
-        { clientMutationId: randomUUID(), entity: 'dailyMetric', op: 'upsert', data: { date: '2024-05-27', soreness: 4 }, clientTimestamp: '2024-05-27T07:00:00+02:00' },
+        {
+          clientMutationId: randomUUID(),
+          entity: 'dailyMetric',
+          op: 'upsert',
+          data: { date: '2024-05-27', soreness: 4 },
+          clientTimestamp: '2024-05-27T07:00:00+02:00',
+        },
         { clientMutationId: randomUUID(), entity: 'activity', op: 'upsert', data: { ...entry, rpe: 0 }, clientTimestamp: '2024-05-26T09:00:00+02:00' },
       ],
     };
@@ -99,7 +115,11 @@ describe('POST /api/v1/sync', () => {
     expect(first.body.results[2]!.errors).toEqual([{ field: 'mutations.2.data.rpe', message: expect.any(String) }]);
 
     const replay = await call<PushResponse>(ana, 'POST', '/api/v1/sync', batch);
-    expect(replay.body.results.map((r) => [r.status, r.firstStatus])).toEqual([['duplicate', 'applied'], ['duplicate', 'applied'], ['duplicate', 'rejected']]);
+    expect(replay.body.results.map((r) => [r.status, r.firstStatus])).toEqual([
+      ['duplicate', 'applied'],
+      ['duplicate', 'applied'],
+      ['duplicate', 'rejected'],
+    ]);
     expect(replay.body.results[0]!.id).toBe(first.body.results[0]!.id);
 
     const { body: after } = await call<SyncPage>(ana, 'GET', `/api/v1/sync?cursor=${before.nextCursor}`);
@@ -113,7 +133,15 @@ describe('POST /api/v1/sync', () => {
 
   it("keeps users apart: another user's entity is not found, and replays are per user", async () => {
     const mine = await call<PushResponse>(ana, 'POST', '/api/v1/sync', {
-      mutations: [{ clientMutationId: randomUUID(), entity: 'activity', op: 'upsert', data: { ...entry, startTime: '2024-05-20T07:30:00+02:00' }, clientTimestamp: '2024-05-20T09:00:00Z' }],
+      mutations: [
+        {
+          clientMutationId: randomUUID(),
+          entity: 'activity',
+          op: 'upsert',
+          data: { ...entry, startTime: '2024-05-20T07:30:00+02:00' },
+          clientTimestamp: '2024-05-20T09:00:00Z',
+        },
+      ],
     });
     const id = mine.body.results[0]!.id!;
     const theirs = await call<PushResponse>(bob, 'POST', '/api/v1/sync', {
@@ -126,9 +154,23 @@ describe('POST /api/v1/sync', () => {
   it('refuses a malformed envelope as a whole, naming the field, and writes nothing', async () => {
     const cases: Array<[unknown, string]> = [
       [{ mutations: [] }, 'body.mutations'],
-      [{ mutations: [{ clientMutationId: 'x', entity: 'activity', op: 'upsert', clientTimestamp: '2024-05-20T09:00:00Z' }] }, 'body.mutations.0.clientMutationId'],
+      [
+        { mutations: [{ clientMutationId: 'x', entity: 'activity', op: 'upsert', clientTimestamp: '2024-05-20T09:00:00Z' }] },
+        'body.mutations.0.clientMutationId',
+      ],
       [{ mutations: [{ clientMutationId: randomUUID(), entity: 'plan', op: 'upsert', clientTimestamp: '2024-05-20T09:00:00Z' }] }, 'body.mutations.0.entity'],
-      [{ mutations: Array.from({ length: 501 }, () => ({ clientMutationId: randomUUID(), entity: 'notification', op: 'read', id: randomUUID(), clientTimestamp: '2024-05-20T09:00:00Z' })) }, 'body.mutations'],
+      [
+        {
+          mutations: Array.from({ length: 501 }, () => ({
+            clientMutationId: randomUUID(),
+            entity: 'notification',
+            op: 'read',
+            id: randomUUID(),
+            clientTimestamp: '2024-05-20T09:00:00Z',
+          })),
+        },
+        'body.mutations',
+      ],
     ];
     for (const [body, field] of cases) {
       const res = await call<{ errors: { field: string }[] }>(ana, 'POST', '/api/v1/sync', body);

@@ -58,7 +58,10 @@ describe('the load vectors through the API', () => {
         const last = vectorCase.expected[vectorCase.expected.length - 1]!.date;
         clock.set(`${last}T20:00:00Z`);
         const user = await createTestUser(local.db, { time_zone: 'UTC' });
-        await postLoads(user, vectorCase.input.records.filter((r) => r.load > 0));
+        await postLoads(
+          user,
+          vectorCase.input.records.filter((r) => r.load > 0),
+        );
         await local.runtime.drain();
 
         const res = await call(user, 'GET', `/api/v1/metrics/load?from=${first}&to=${last}`);
@@ -129,7 +132,12 @@ describe('the morning check-in through the API', () => {
     expect(res.status).toBe(200);
     const day = (await res.json()) as { date: string; sleepIndex: number; readiness: { light: string; reasons: { code: string; severity: string }[] } };
     expect(day).toMatchObject({ date: '2024-06-03', sleepIndex: 33, readiness: { light: 'yellow' } });
-    expect(day.readiness.reasons.filter((r) => r.severity === 'flag').map((r) => r.code).sort()).toEqual(['short_sleep', 'sore']);
+    expect(
+      day.readiness.reasons
+        .filter((r) => r.severity === 'flag')
+        .map((r) => r.code)
+        .sort(),
+    ).toEqual(['short_sleep', 'sore']);
     await local.runtime.drain();
 
     const load = (await (await call(user, 'GET', '/api/v1/metrics/load?from=2024-06-01&to=2024-06-30')).json()) as LoadBody;
@@ -149,16 +157,19 @@ describe('the morning check-in through the API', () => {
     ['a date after the local today', { date: '2024-06-04' }, 'body.date', 'after the athlete’s local today'],
     ['the year 0000 (not a PostgreSQL date)', { date: '0000-01-01' }, 'body.date'],
     ['the year 0001', { date: '0001-01-01' }, 'body.date'],
-  ] as Array<[string, Record<string, unknown>, string, string?]>)('refuses %s with a 422 naming the field, and stores nothing', async (_, change, field, semantic) => {
-    // 23:30 UTC on 3 June is already 4 June in Paris, but still 3 June in New York.
-    clock.set('2024-06-03T23:30:00Z');
-    const user = await createTestUser(local.db, { time_zone: 'America/New_York' });
-    const res = await call(user, 'POST', '/api/v1/daily-metrics', { date: '2024-06-03', sleepQuality: 7, soreness: 3, ...change }, semantic);
-    expect(res.status).toBe(422);
-    expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([field]);
-    await local.runtime.drain();
-    expect(await local.db.selectFrom('daily_metrics').selectAll().where('user_id', '=', user.userId).execute()).toEqual([]);
-    expect(local.runtime.bus.published.filter((e) => (e.detail as { userId?: string }).userId === user.userId)).toEqual([]);
-  });
+  ] as Array<[string, Record<string, unknown>, string, string?]>)(
+    'refuses %s with a 422 naming the field, and stores nothing',
+    async (_, change, field, semantic) => {
+      // 23:30 UTC on 3 June is already 4 June in Paris, but still 3 June in New York.
+      clock.set('2024-06-03T23:30:00Z');
+      const user = await createTestUser(local.db, { time_zone: 'America/New_York' });
+      const res = await call(user, 'POST', '/api/v1/daily-metrics', { date: '2024-06-03', sleepQuality: 7, soreness: 3, ...change }, semantic);
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([field]);
+      await local.runtime.drain();
+      expect(await local.db.selectFrom('daily_metrics').selectAll().where('user_id', '=', user.userId).execute()).toEqual([]);
+      expect(local.runtime.bus.published.filter((e) => (e.detail as { userId?: string }).userId === user.userId)).toEqual([]);
+    },
+  );
 });

@@ -43,7 +43,8 @@ async function call<T = any>(user: TestUser | null, method: string, path: string
 
 const received = (eventKeyPart: string) =>
   local.runtime.bus.published.filter((e) => e.detailType === 'ActivityReceived' && (e.detail as { eventKey: string }).eventKey.includes(eventKeyPart));
-const activityRows = (userId: string) => local.db.selectFrom('activities').select(['id', 'source', 'external_id', 'duration_minutes']).where('user_id', '=', userId).execute();
+const activityRows = (userId: string) =>
+  local.db.selectFrom('activities').select(['id', 'source', 'external_id', 'duration_minutes']).where('user_id', '=', userId).execute();
 const linkOf = (userId: string, vendor: 'strava' | 'garmin') =>
   local.db.selectFrom('vendor_connections').selectAll().where('user_id', '=', userId).where('vendor', '=', vendor).executeTakeFirst();
 
@@ -51,7 +52,10 @@ const linkOf = (userId: string, vendor: 'strava' | 'garmin') =>
 async function stravaUser(): Promise<TestUser & { athleteId: number }> {
   const user = await createTestUser(local.db, { time_zone: 'Europe/Paris' });
   const athleteId = randomInt(1, 2 ** 40);
-  const res = await call(user, 'POST', '/api/v1/integrations/strava/connect', { code: strava.issueCode(undefined, athleteId), scope: 'read,activity:read_all' });
+  const res = await call(user, 'POST', '/api/v1/integrations/strava/connect', {
+    code: strava.issueCode(undefined, athleteId),
+    scope: 'read,activity:read_all',
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return { ...user, athleteId };
 }
@@ -99,7 +103,11 @@ describe('Strava through the local runtime', () => {
 
   it("a deauthorization forgets the athlete's tokens and later events are dropped", async () => {
     const user = await stravaUser();
-    const deauth = freshStravaEvent('strava-event-deauth.json', { object_id: user.athleteId, owner_id: user.athleteId, event_time: Math.floor(Date.now() / 1000) + 5 });
+    const deauth = freshStravaEvent('strava-event-deauth.json', {
+      object_id: user.athleteId,
+      owner_id: user.athleteId,
+      event_time: Math.floor(Date.now() / 1000) + 5,
+    });
     strava.revokeAthlete(user.athleteId); // a real deauthorization: Strava no longer takes our tokens
     expect((await call(null, 'POST', '/api/v1/webhooks/strava', deauth)).body).toEqual({ status: 'accepted' });
     // The worker confirms the deauthorization with Strava; the rate-limit test above left this container's
@@ -142,8 +150,21 @@ describe('Garmin through the local runtime', () => {
           userId: garmin.garminUserId,
           summaryId: `${activityId}-detail`,
           activityId,
-          summary: { startTimeInSeconds: start, startTimeOffsetInSeconds: 7200, durationInSeconds: 6000, activityType: 'RUNNING', distanceInMeters: 17000, averageHeartRateInBeatsPerMinute: 150, maxHeartRateInBeatsPerMinute: 175 },
-          samples: Array.from({ length: 6000 }, (_, i) => ({ startTimeInSeconds: start + i, heartRate: 140 + (i % 20), speedMetersPerSecond: 2.9, stepsPerMinute: 170 })),
+          summary: {
+            startTimeInSeconds: start,
+            startTimeOffsetInSeconds: 7200,
+            durationInSeconds: 6000,
+            activityType: 'RUNNING',
+            distanceInMeters: 17000,
+            averageHeartRateInBeatsPerMinute: 150,
+            maxHeartRateInBeatsPerMinute: 175,
+          },
+          samples: Array.from({ length: 6000 }, (_, i) => ({
+            startTimeInSeconds: start + i,
+            heartRate: 140 + (i % 20),
+            speedMetersPerSecond: 2.9,
+            stepsPerMinute: 170,
+          })),
         },
       ],
     };
@@ -172,7 +193,10 @@ describe('hostile bodies through the gateway get 4xx, never 5xx', () => {
   const bodies: Array<[string, string]> = [
     ['malformed JSON', '{"activities": [ {'],
     ['wrong types', JSON.stringify({ object_id: 'x', activities: 5, workouts: { uuid: 1 } })],
-    ['deep nesting', `{"updates":{"title":${'['.repeat(3000)}${']'.repeat(3000)}},"activities":${'['.repeat(3000)}${']'.repeat(3000)},"workouts":${'['.repeat(3000)}${']'.repeat(3000)}}`],
+    [
+      'deep nesting',
+      `{"updates":{"title":${'['.repeat(3000)}${']'.repeat(3000)}},"activities":${'['.repeat(3000)}${']'.repeat(3000)},"workouts":${'['.repeat(3000)}${']'.repeat(3000)}}`,
+    ],
     ['huge arrays', JSON.stringify({ activities: Array(100_000).fill(0), workouts: Array(100_000).fill(0), updates: { title: Array(100_000).fill(0) } })],
     ['10 MB', JSON.stringify({ pad: 'x'.repeat(10 * 1024 * 1024) })],
   ];
@@ -188,7 +212,13 @@ describe('hostile bodies through the gateway get 4xx, never 5xx', () => {
   }
 
   it('a valid sample on each route is accepted (the refusals above were about the bodies)', async () => {
-    expect((await call(null, 'POST', '/api/v1/webhooks/garmin', { dailies: [{ ...sample<{ dailies: object[] }>('garmin-push-wellness.json').dailies[0], summaryId: freshId() }] })).status).toBe(200);
+    expect(
+      (
+        await call(null, 'POST', '/api/v1/webhooks/garmin', {
+          dailies: [{ ...sample<{ dailies: object[] }>('garmin-push-wellness.json').dailies[0], summaryId: freshId() }],
+        })
+      ).status,
+    ).toBe(200);
     expect((await call(user, 'POST', '/api/v1/webhooks/apple', { workouts: [] })).status).toBe(202);
   });
 });

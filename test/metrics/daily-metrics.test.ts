@@ -27,7 +27,10 @@ const day = (userId: string, date: string) =>
   t.db.selectFrom('daily_metrics').selectAll().where('user_id', '=', userId).where('date', '=', date).executeTakeFirst();
 
 interface HrvVector {
-  cases: { input: { records: { date: string; rmssd: number }[] }; expected: { date: string; status: 'green' | 'yellow' | 'red' | 'unknown'; ln_rmssd: number | null }[] }[];
+  cases: {
+    input: { records: { date: string; rmssd: number }[] };
+    expected: { date: string; status: 'green' | 'yellow' | 'red' | 'unknown'; ln_rmssd: number | null }[];
+  }[];
 }
 
 describe('the daily check-in', () => {
@@ -40,9 +43,7 @@ describe('the daily check-in', () => {
 
     const [cleared] = await upsertDailyMetrics(t.db, userId, [{ date: '2024-06-03', sleepQuality: null }], options);
     expect(cleared).toMatchObject({ sleepDurationMinutes: 420, sleepQuality: null, sleepIndex: null, soreness: 2 });
-    expect(options.publisher.published).toEqual(
-      Array(3).fill({ detailType: 'DailyMetricLogged', detail: { userId, date: '2024-06-03' } }),
-    );
+    expect(options.publisher.published).toEqual(Array(3).fill({ detailType: 'DailyMetricLogged', detail: { userId, date: '2024-06-03' } }));
   });
 
   it('keeps DailyMetricLogged in the outbox for the relay when PutEvents fails', async () => {
@@ -61,18 +62,23 @@ describe('the daily check-in', () => {
     const userId = await newUser();
     await insertLoads(t.db, userId, [{ date: '2024-06-02', load: 900 }]);
     await t.db.updateTable('activities').set({ rpe: 9, duration_minutes: 100, internal_load: 900 }).where('user_id', '=', userId).execute();
-    const [today] = await upsertDailyMetrics(t.db, userId, [{ date: '2024-06-03', sleepDurationMinutes: 400, sleepQuality: 3, stress: 8, morningReadiness: 3 }], {
-      clock: fixedClock('2024-06-03T07:00:00Z'),
-      publisher: new RecordingPublisher(),
-    });
+    const [today] = await upsertDailyMetrics(
+      t.db,
+      userId,
+      [{ date: '2024-06-03', sleepDurationMinutes: 400, sleepQuality: 3, stress: 8, morningReadiness: 3 }],
+      {
+        clock: fixedClock('2024-06-03T07:00:00Z'),
+        publisher: new RecordingPublisher(),
+      },
+    );
     // Four flagged items (poor sleep, stress, not feeling ready, a very hard last session): red.
     expect(today!.readiness!.light).toBe('red');
-    expect(today!.readiness!.reasons.filter((r) => r.severity === 'flag').map((r) => r.code).sort()).toEqual([
-      'hard_last_session',
-      'high_stress',
-      'not_feeling_ready',
-      'poor_sleep_quality',
-    ]);
+    expect(
+      today!
+        .readiness!.reasons.filter((r) => r.severity === 'flag')
+        .map((r) => r.code)
+        .sort(),
+    ).toEqual(['hard_last_session', 'high_stress', 'not_feeling_ready', 'poor_sleep_quality']);
     expect(today!.readiness!.reasons.every((r) => r.message.length > 0)).toBe(true);
     expect((await day(userId, '2024-06-03'))!.readiness_light).toBe('red');
   });
@@ -107,7 +113,10 @@ describe('the daily check-in', () => {
     expect(judged).toBe(vector.input.records.length);
 
     const user = await t.db.selectFrom('users').select(['hrv_rmssd', 'resting_hr']).where('id', '=', userId).executeTakeFirstOrThrow();
-    const expected = baselines(vector.input.records.map((r) => ({ date: r.date, rmssd: r.rmssd })), last);
+    const expected = baselines(
+      vector.input.records.map((r) => ({ date: r.date, rmssd: r.rmssd })),
+      last,
+    );
     expect(user.hrv_rmssd).toBeCloseTo(expected.hrvRmssdMs!, 9);
     expect(user.resting_hr).toBeNull();
     expect(publisher.published).toHaveLength(vector.input.records.length);
@@ -120,7 +129,10 @@ describe('the daily check-in', () => {
     const usual = eachDay('2024-06-01', '2024-06-20').map((date, i) => ({ date, restingHr: 48 + (i % 3) }));
     await upsertDailyMetrics(t.db, userId, usual, { clock, publisher });
     const [today] = await upsertDailyMetrics(t.db, userId, [{ date: '2024-06-21', restingHr: 60 }], { clock, publisher });
-    expect(today!.readiness).toMatchObject({ light: 'red', reasons: expect.arrayContaining([expect.objectContaining({ code: 'resting_hr_very_high', severity: 'strong' })]) });
+    expect(today!.readiness).toMatchObject({
+      light: 'red',
+      reasons: expect.arrayContaining([expect.objectContaining({ code: 'resting_hr_very_high', severity: 'strong' })]),
+    });
     const user = await t.db.selectFrom('users').select('resting_hr').where('id', '=', userId).executeTakeFirstOrThrow();
     const mean = (usual.reduce((s, d) => s + d.restingHr, 0) + 60) / 21;
     expect(user.resting_hr).toBe(Math.round(mean));

@@ -50,7 +50,8 @@ describe('the day-close sweep', () => {
     const clock = fixedClock('2026-11-21T20:00:00Z'); // Saturday evening in Paris
     const publisher = new RecordingPublisher();
     await recomputeRollingStats(t.db, userId, '2026-11-16', { clock, publisher });
-    const monotonyAlerts = () => t.db.selectFrom('risk_alerts').select(['date', 'metrics']).where('user_id', '=', userId).where('kind', '=', 'monotony').execute();
+    const monotonyAlerts = () =>
+      t.db.selectFrom('risk_alerts').select(['date', 'metrics']).where('user_id', '=', userId).where('kind', '=', 'monotony').execute();
     expect(await monotonyAlerts()).toEqual([]);
 
     // Monday 00:30 in Paris: the sweep closes Sunday, the worker extends the series through it.

@@ -23,12 +23,9 @@ async function newUser(values: { time_zone?: string; week_start_day?: number } =
   return (await createTestUser(t.db, { time_zone: 'UTC', ...values })).userId;
 }
 
-const stats = (userId: string) =>
-  t.db.selectFrom('rolling_stats').selectAll().where('user_id', '=', userId).orderBy('date').execute();
-const alerts = (userId: string) =>
-  t.db.selectFrom('risk_alerts').selectAll().where('user_id', '=', userId).orderBy('date').orderBy('kind').execute();
-const notifications = (userId: string) =>
-  t.db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('dedupe_key').execute();
+const stats = (userId: string) => t.db.selectFrom('rolling_stats').selectAll().where('user_id', '=', userId).orderBy('date').execute();
+const alerts = (userId: string) => t.db.selectFrom('risk_alerts').selectAll().where('user_id', '=', userId).orderBy('date').orderBy('kind').execute();
+const notifications = (userId: string) => t.db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('dedupe_key').execute();
 const outbox = async (userId: string) =>
   (await t.db.selectFrom('event_outbox').select(['detail_type', 'detail']).orderBy('created_at').execute()).filter(
     (row) => (row.detail as { userId?: string }).userId === userId,
@@ -74,7 +71,11 @@ describe('the load vectors through the database', () => {
         const userId = await newUser();
         const { records } = vectorCase.input;
         const last = vectorCase.expected[vectorCase.expected.length - 1]!.date;
-        await insertLoads(t.db, userId, records.filter((r) => r.load > 0));
+        await insertLoads(
+          t.db,
+          userId,
+          records.filter((r) => r.load > 0),
+        );
         const result = await recomputeRollingStats(t.db, userId, records[0]!.date, {
           clock: fixedClock(`${last}T20:00:00Z`),
           publisher: new RecordingPublisher(),
@@ -166,7 +167,11 @@ describe('late and repeated data', () => {
 
     clock.set('2024-05-12T06:00:00Z');
     const { db, counter } = countingDb(t.db);
-    expect(await recomputeRollingStats(db, userId, NO_LOAD_CHANGE, { clock, publisher })).toMatchObject({ outcome: 'incremental', from: '2024-05-11', to: '2024-05-12' });
+    expect(await recomputeRollingStats(db, userId, NO_LOAD_CHANGE, { clock, publisher })).toMatchObject({
+      outcome: 'incremental',
+      from: '2024-05-11',
+      to: '2024-05-12',
+    });
     expect((await stats(userId)).slice(0, before.length)).toEqual(before);
     counter.count = 0;
     expect(await recomputeRollingStats(db, userId, NO_LOAD_CHANGE, { clock, publisher })).toMatchObject({ outcome: 'up-to-date' });
@@ -233,7 +238,11 @@ describe('risk alerts', () => {
     const clock = fixedClock('2024-04-19T20:00:00Z');
     const publisher = new RecordingPublisher();
     const { records } = readVector<LoadVector>('spike_week').cases[0]!.input;
-    await insertLoads(t.db, userId, records.filter((r) => r.date <= '2024-04-19'));
+    await insertLoads(
+      t.db,
+      userId,
+      records.filter((r) => r.date <= '2024-04-19'),
+    );
     await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher });
 
     const raised = await alerts(userId);
@@ -272,7 +281,11 @@ describe('risk alerts', () => {
     const clock = fixedClock('2024-04-18T20:00:00Z');
     const publisher = new RecordingPublisher();
     const { records } = readVector<LoadVector>('spike_week').cases[0]!.input;
-    await insertLoads(t.db, userId, records.filter((r) => r.date <= '2024-04-18'));
+    await insertLoads(
+      t.db,
+      userId,
+      records.filter((r) => r.date <= '2024-04-18'),
+    );
     publisher.failNext = 1;
     expect(await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher })).toMatchObject({ announced: 1 });
     expect(publisher.published).toEqual([]);
@@ -288,10 +301,18 @@ describe('risk alerts', () => {
 
   it('stays silent for users who turned risk-alert notifications off, but still publishes the event', async () => {
     const userId = await newUser();
-    await t.db.updateTable('users').set({ notification_preferences: JSON.stringify({ risk_alert: false }) }).where('id', '=', userId).execute();
+    await t.db
+      .updateTable('users')
+      .set({ notification_preferences: JSON.stringify({ risk_alert: false }) })
+      .where('id', '=', userId)
+      .execute();
     const publisher = new RecordingPublisher();
     const { records } = readVector<LoadVector>('spike_week').cases[0]!.input;
-    await insertLoads(t.db, userId, records.filter((r) => r.date <= '2024-04-18'));
+    await insertLoads(
+      t.db,
+      userId,
+      records.filter((r) => r.date <= '2024-04-18'),
+    );
     await recomputeRollingStats(t.db, userId, records[0]!.date, { clock: fixedClock('2024-04-18T20:00:00Z'), publisher });
     expect(publisher.published).toHaveLength(1);
     expect(await notifications(userId)).toEqual([]);

@@ -16,8 +16,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-const alerts = (userId: string) => t.db.selectFrom('risk_alerts').selectAll().where('user_id', '=', userId).where('kind', '=', 'acwr').orderBy('date').execute();
-const notes = (userId: string) => t.db.selectFrom('notifications').selectAll().where('user_id', '=', userId).where('kind', '=', 'risk_alert').orderBy('dedupe_key').execute();
+const alerts = (userId: string) =>
+  t.db.selectFrom('risk_alerts').selectAll().where('user_id', '=', userId).where('kind', '=', 'acwr').orderBy('date').execute();
+const notes = (userId: string) =>
+  t.db.selectFrom('notifications').selectAll().where('user_id', '=', userId).where('kind', '=', 'risk_alert').orderBy('dedupe_key').execute();
 
 async function spikeWeek() {
   const userId = (await createTestUser(t.db, { time_zone: 'UTC' })).userId;
@@ -35,7 +37,10 @@ async function spikeWeek() {
 describe('alerts follow the numbers', () => {
   it('the spike deleted: the alerts are resolved, their unread notifications withdrawn, the report lists none', async () => {
     const { userId, clock, publisher, loads, ids } = await spikeWeek();
-    const spike = loads.map((l, i) => [l, ids[i]!] as const).filter(([l]) => l.date >= '2024-04-13').map(([, id]) => id);
+    const spike = loads
+      .map((l, i) => [l, ids[i]!] as const)
+      .filter(([l]) => l.date >= '2024-04-13')
+      .map(([, id]) => id);
     const [readOne] = await notes(userId);
     await t.db.updateTable('notifications').set({ read_at: new Date() }).where('id', '=', readOne!.id).execute();
     await t.db.deleteFrom('activities').where('id', 'in', spike).execute();
@@ -52,8 +57,15 @@ describe('alerts follow the numbers', () => {
   it('a lower load that still raises the alert: the alert and its unread notification carry the new numbers', async () => {
     const { userId, clock, publisher, loads, ids } = await spikeWeek();
     const before = await alerts(userId);
-    const last = loads.map((l, i) => [l, ids[i]!] as const).filter(([l]) => l.date === '2024-04-19').map(([, id]) => id);
-    await t.db.updateTable('activities').set((eb) => ({ internal_load: eb('internal_load', '*', 0.95) })).where('id', 'in', last).execute();
+    const last = loads
+      .map((l, i) => [l, ids[i]!] as const)
+      .filter(([l]) => l.date === '2024-04-19')
+      .map(([, id]) => id);
+    await t.db
+      .updateTable('activities')
+      .set((eb) => ({ internal_load: eb('internal_load', '*', 0.95) }))
+      .where('id', 'in', last)
+      .execute();
     await recomputeRollingStats(t.db, userId, '2024-04-19', { clock, publisher });
     const after = await alerts(userId);
     const day = after.find((a) => a.date === '2024-04-19')! as unknown as { id: string; resolved_at: Date | null; metrics: { acwr: number } };

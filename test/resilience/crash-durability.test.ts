@@ -24,7 +24,13 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /** `npm start` on the shared data directory; resolves with its URL once it is ready. */
 function start(): Promise<{ url: string; child: ChildProcess }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', PORT: '0', PGLITE_DATA_DIR: path.join(dir, 'pglite'), JWT_KEYS_FILE: path.join(dir, 'keys.json') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    PORT: '0',
+    PGLITE_DATA_DIR: path.join(dir, 'pglite'),
+    JWT_KEYS_FILE: path.join(dir, 'keys.json'),
+  };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn('npx', ['tsx', 'bin/local.ts'], {
@@ -52,7 +58,11 @@ describe('kill -9 during a burst of writes', () => {
   it('every acknowledged activity is there after the restart', async () => {
     const first = await start();
     const email = `crash-${Date.now()}@example.com`;
-    const reg = await fetch(`${first.url}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct-horse-battery' }) });
+    const reg = await fetch(`${first.url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct-horse-battery' }),
+    });
     expect(reg.status).toBe(201);
     const { accessToken } = (await reg.json()) as { accessToken: string };
     const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
@@ -64,7 +74,11 @@ describe('kill -9 during a burst of writes', () => {
       sent += 1;
       const startTime = new Date(Date.UTC(2024, 4, 1 + (i % 28), 1 + Math.floor(i / 28) * 3)).toISOString();
       try {
-        const res = await fetch(`${first.url}/api/v1/activities`, { method: 'POST', headers, body: JSON.stringify({ startTime, durationMinutes: 30 + i, rpe: 5 }) });
+        const res = await fetch(`${first.url}/api/v1/activities`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ startTime, durationMinutes: 30 + i, rpe: 5 }),
+        });
         if (res.status === 201) acknowledged.push(((await res.json()) as { id: string }).id);
       } catch {
         // cut off by the kill: not acknowledged
@@ -77,7 +91,11 @@ describe('kill -9 during a burst of writes', () => {
     if (first.child.exitCode === null && first.child.signalCode === null) await new Promise((r) => first.child.once('exit', r));
 
     const second = await start();
-    const login = await fetch(`${second.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct-horse-battery' }) });
+    const login = await fetch(`${second.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct-horse-battery' }),
+    });
     expect(login.status).toBe(200);
     const token = ((await login.json()) as { accessToken: string }).accessToken;
     const list = await fetch(`${second.url}/api/v1/activities?from=2024-05-01&to=2024-05-31`, { headers: { authorization: `Bearer ${token}` } });

@@ -46,19 +46,20 @@ async function expectRetryable(res: Response) {
   return body;
 }
 
-const routes = (token: string) => [
-  ['health', () => fetch(`${runtime.url}/api/v1/health`)],
-  ['an authenticated route (authorizer path)', () => fetch(`${runtime.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })],
+const routes = (token: string) =>
   [
-    'login',
-    () =>
-      fetch(`${runtime.url}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'someone@example.com', password: 'a-long-password' }),
-      }),
-  ],
-] as const;
+    ['health', () => fetch(`${runtime.url}/api/v1/health`)],
+    ['an authenticated route (authorizer path)', () => fetch(`${runtime.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })],
+    [
+      'login',
+      () =>
+        fetch(`${runtime.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'someone@example.com', password: 'a-long-password' }),
+        }),
+    ],
+  ] as const;
 
 describe('the database refuses connections', () => {
   it('answers 503 with Retry-After on health, the authorizer path and login; /health names the database', async () => {
@@ -92,7 +93,10 @@ describe('npm start with DATABASE_URL on a closed port', () => {
       cwd: REPO_ROOT,
       env: { ...process.env, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/x`, PORT: '0', NODE_ENV: 'development' },
     });
-    const failure = (await run.then(() => undefined, (e: unknown) => e)) as { code: number; stderr: string } | undefined;
+    const failure = (await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code: number; stderr: string } | undefined;
     expect(failure?.code).toBe(1);
     const lines = failure!.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -46,7 +46,8 @@ async function stravaUser(): Promise<TestUser & { athleteId: number }> {
 }
 
 const imported = (userId: string) => database.db.selectFrom('activities').select('external_id').where('user_id', '=', userId).execute();
-const linkOf = (userId: string) => database.db.selectFrom('vendor_connections').selectAll().where('user_id', '=', userId).where('vendor', '=', 'strava').executeTakeFirstOrThrow();
+const linkOf = (userId: string) =>
+  database.db.selectFrom('vendor_connections').selectAll().where('user_id', '=', userId).where('vendor', '=', 'strava').executeTakeFirstOrThrow();
 
 async function importRun(user: { athleteId: number; userId: string }) {
   await post(freshStravaEvent('strava-event-create.json', { object_id: 11472130281, owner_id: user.athleteId }));
@@ -65,7 +66,9 @@ describe('forged Strava events', () => {
 
   it('a forged deauthorization, while Strava still accepts our token, keeps the link and its tokens', async () => {
     const user = await stravaUser();
-    await post(freshStravaEvent('strava-event-deauth.json', { object_id: user.athleteId, owner_id: user.athleteId, event_time: Math.floor(Date.now() / 1000) + 5 }));
+    await post(
+      freshStravaEvent('strava-event-deauth.json', { object_id: user.athleteId, owner_id: user.athleteId, event_time: Math.floor(Date.now() / 1000) + 5 }),
+    );
     await runtime.drain();
     const link = await linkOf(user.userId);
     expect(link.status).toBe('connected');
@@ -84,7 +87,14 @@ describe('forged Strava events', () => {
   it('every subscription id gets the same answer, so ours cannot be probed; another id changes nothing', async () => {
     const user = await stravaUser();
     const ours = await post(freshStravaEvent('strava-event-create.json', { object_id: 11472130281, owner_id: user.athleteId }));
-    const theirs = await post(freshStravaEvent('strava-event-create.json', { object_id: 11472130281, owner_id: user.athleteId, subscription_id: STRAVA_SUBSCRIPTION_ID + 1, event_time: 1716112801 }));
+    const theirs = await post(
+      freshStravaEvent('strava-event-create.json', {
+        object_id: 11472130281,
+        owner_id: user.athleteId,
+        subscription_id: STRAVA_SUBSCRIPTION_ID + 1,
+        event_time: 1716112801,
+      }),
+    );
     expect([theirs.status, await theirs.text()]).toEqual([ours.status, await ours.text()]);
     await runtime.drain();
     expect(await imported(user.userId)).toHaveLength(1);

@@ -34,7 +34,16 @@ beforeAll(async () => {
 afterAll(async () => {
   console.log(`fuzz (seed ${SEED}, ${RUNS} shaped + ${RUNS} broken inputs per part):`);
   for (const t of tried) console.log(`  ${t.route.padEnd(48)} ${String(t.inputs).padStart(4)} inputs  ${JSON.stringify(t.statuses)}`);
-  console.log(`  total ${tried.reduce((n, t) => n + t.inputs, 0)} inputs, 5xx: ${tried.reduce((n, t) => n + Object.entries(t.statuses).filter(([s]) => Number(s) >= 500).reduce((m, [, c]) => m + c, 0), 0)}`);
+  console.log(
+    `  total ${tried.reduce((n, t) => n + t.inputs, 0)} inputs, 5xx: ${tried.reduce(
+      (n, t) =>
+        n +
+        Object.entries(t.statuses)
+          .filter(([s]) => Number(s) >= 500)
+          .reduce((m, [, c]) => m + c, 0),
+      0,
+    )}`,
+  );
   await runtime?.close();
   await services?.close();
   await strava?.close();
@@ -59,11 +68,18 @@ interface Input {
   params?: Record<string, unknown>;
 }
 
-const asText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+const asText = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
 
 /** What the handler will see of the input (query and path values travel as text). */
 function asSent(input: Input): Input {
-  const text = (o: Record<string, unknown> | undefined) => (o && typeof o === 'object' ? Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [k, asText(v)])) : {});
+  const text = (o: Record<string, unknown> | undefined) =>
+    o && typeof o === 'object'
+      ? Object.fromEntries(
+          Object.entries(o)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [k, asText(v)]),
+        )
+      : {};
   return { body: input.body, query: text(input.query), params: text(input.params) };
 }
 

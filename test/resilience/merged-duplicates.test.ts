@@ -25,7 +25,14 @@ afterAll(async () => {
 async function newUser() {
   const row = await t.db
     .insertInto('users')
-    .values({ email: `u${Math.random().toString(36).slice(2)}@example.com`, password_hash: 'x', time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190, sex: 'male' })
+    .values({
+      email: `u${Math.random().toString(36).slice(2)}@example.com`,
+      password_hash: 'x',
+      time_zone: 'Europe/Paris',
+      resting_hr: 50,
+      max_hr: 190,
+      sex: 'male',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -49,8 +56,15 @@ const appleCopy: ActivityCandidate = {
 };
 
 async function manualRunWithItsAppleCopy(userId: string) {
-  const { activity: manual } = await createActivity(deps(), userId, { startTime: '2024-05-19T09:00:00+02:00', durationMinutes: 45, rpe: 6, elevationGainMeters: 80 });
-  const applied = await t.db.transaction().execute((trx) => applyActivityOps(trx, [{ kind: 'upsert', userId, candidate: appleCopy, origin: 'vendor' }], { now: NOW }));
+  const { activity: manual } = await createActivity(deps(), userId, {
+    startTime: '2024-05-19T09:00:00+02:00',
+    durationMinutes: 45,
+    rpe: 6,
+    elevationGainMeters: 80,
+  });
+  const applied = await t.db
+    .transaction()
+    .execute((trx) => applyActivityOps(trx, [{ kind: 'upsert', userId, candidate: appleCopy, origin: 'vendor' }], { now: NOW }));
   const apple = applied.results[0]!;
   expect(apple).toMatchObject({ kind: 'created', duplicateOf: manual.id });
   return { manualId: manual.id, appleId: (apple as { activityId: string }).activityId };
@@ -82,6 +96,8 @@ describe('merged duplicates', () => {
     await updateMe(t.db, userId, { baselines: { maxHr: 200 } }, NOW, publisher);
     const after = (await getActivity(t.db, userId, manualId)).trimp!;
     expect(after).not.toBeCloseTo(before, 3);
-    expect(published).toEqual([expect.objectContaining({ detailType: 'ActivityRecorded', detail: expect.objectContaining({ userId, localDate: '2024-05-19' }) })]);
+    expect(published).toEqual([
+      expect.objectContaining({ detailType: 'ActivityRecorded', detail: expect.objectContaining({ userId, localDate: '2024-05-19' }) }),
+    ]);
   });
 });

@@ -42,7 +42,9 @@ describe('an Apple workout with an impossible start', () => {
       expect([202, 422]).toContain(res.status);
       await runtime.drain();
       expect(queue.deadLetters).toHaveLength(dlqBefore);
-      const rejections = (await (await fetch(`${runtime.url}/api/v1/ingest/rejections`, { headers: user.headers })).json()) as { rejections: Array<{ externalId: string | null; field: string }> };
+      const rejections = (await (await fetch(`${runtime.url}/api/v1/ingest/rejections`, { headers: user.headers })).json()) as {
+        rejections: Array<{ externalId: string | null; field: string }>;
+      };
       if (res.status === 202) expect(rejections.rejections.map((r) => r.field)).toContain('startTime');
       const stored = await database.db.selectFrom('activities').select('external_id').where('user_id', '=', user.userId).execute();
       expect(stored.map((r) => r.external_id)).toEqual([valid.uuid]);

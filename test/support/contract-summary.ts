@@ -30,7 +30,10 @@ export function contractSummary(dir: string): string | undefined {
   const missed = [...operations].filter((o) => !covered[o]).sort();
   const lines = [
     `contract: ${responses} responses checked against the OpenAPI document; ${hit.length} of ${operations.size} operations covered`,
-    `  covered: ${hit.sort().map((o) => `${o} (${covered[o]})`).join(', ')}`,
+    `  covered: ${hit
+      .sort()
+      .map((o) => `${o} (${covered[o]})`)
+      .join(', ')}`,
     ...(missed.length > 0 ? [`  not called by any e2e test: ${missed.join(', ')}`] : []),
     ...Object.keys(covered)
       .filter((o) => !operations.has(o))

@@ -73,7 +73,14 @@ export class Contract {
           paramNames.push(name);
           return '([^/]+)';
         });
-        this.operations.push({ id: op.operationId, method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), paramNames, op, pointer: `#/paths/${escapePointer(path)}/${method}` });
+        this.operations.push({
+          id: op.operationId,
+          method: method.toUpperCase(),
+          pattern: new RegExp(`^${source}/?$`),
+          paramNames,
+          op,
+          pointer: `#/paths/${escapePointer(path)}/${method}`,
+        });
       }
     }
     // Literal segments win over parameters, as in API Gateway.
@@ -101,7 +108,8 @@ export class Contract {
     const op = operation.op;
     if ((op.security as unknown[]).length > 0 && !request.headers.authorization) problems.push('no bearer token');
     (op.parameters as Json[]).forEach((parameter, index) => {
-      const value = parameter.in === 'path' ? decodeURIComponent(match[operation.paramNames.indexOf(parameter.name) + 1] ?? '') : url.searchParams.get(parameter.name);
+      const value =
+        parameter.in === 'path' ? decodeURIComponent(match[operation.paramNames.indexOf(parameter.name) + 1] ?? '') : url.searchParams.get(parameter.name);
       if (value === null) {
         if (parameter.required) problems.push(`query ${parameter.name} is required`);
         return;
@@ -151,14 +159,22 @@ export class Contract {
     }
     const { operation, match } = hit;
     const responses = operation.op.responses as Record<string, Json>;
-    const declared = String(response.status) in responses ? String(response.status) : `${String(response.status)[0]}XX` in responses ? `${String(response.status)[0]}XX` : undefined;
+    const declared =
+      String(response.status) in responses
+        ? String(response.status)
+        : `${String(response.status)[0]}XX` in responses
+          ? `${String(response.status)[0]}XX`
+          : undefined;
     if (!declared) {
       problems.push(`status ${response.status} is not declared (declared: ${Object.keys(responses).join(', ')})`);
       return { operation: operation.id, status: response.status, problems };
     }
     if ((response.status === 400 || response.status === 422) && !request.semantic) {
       const refused = this.requestProblems(operation, request, match!);
-      if (refused.length === 0) problems.push(`refused with ${response.status} a request the document accepts (${response.body.slice(0, 300)}); if a rule JSON Schema cannot state refused it, pass { semantic: 'why' }`);
+      if (refused.length === 0)
+        problems.push(
+          `refused with ${response.status} a request the document accepts (${response.body.slice(0, 300)}); if a rule JSON Schema cannot state refused it, pass { semantic: 'why' }`,
+        );
     }
     const declaration = responses[declared]!;
     for (const [name, header] of Object.entries((declaration.headers ?? {}) as Record<string, Json>)) {

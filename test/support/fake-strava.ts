@@ -111,12 +111,14 @@ export async function startFakeStrava(options: FakeStravaOptions = {}): Promise<
       }
       if (form.grant_type === 'authorization_code') {
         const athlete = form.code ? codes.get(form.code) : undefined;
-        if (athlete === undefined) return send(res, 400, { message: 'Bad Request', errors: [{ resource: 'AuthorizationCode', field: 'code', code: 'invalid' }] });
+        if (athlete === undefined)
+          return send(res, 400, { message: 'Bad Request', errors: [{ resource: 'AuthorizationCode', field: 'code', code: 'invalid' }] });
         codes.delete(form.code!);
         return send(res, 200, { ...issueTokens(athlete), athlete: { ...(sample('strava-token-response.json').athlete as object), id: athlete } });
       }
       if (form.grant_type === 'refresh_token') {
-        if (!form.refresh_token || !refreshTokens.delete(form.refresh_token)) return send(res, 400, { message: 'Bad Request', errors: [{ resource: 'RefreshToken', field: 'refresh_token', code: 'invalid' }] });
+        if (!form.refresh_token || !refreshTokens.delete(form.refresh_token))
+          return send(res, 400, { message: 'Bad Request', errors: [{ resource: 'RefreshToken', field: 'refresh_token', code: 'invalid' }] });
         refreshes += 1;
         return send(res, 200, issueTokens(tokenAthletes.get(form.refresh_token) ?? athleteId));
       }

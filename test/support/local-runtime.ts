@@ -111,7 +111,9 @@ export function useLocalRuntime(options: UseLocalRuntimeOptions = {}): LocalApi 
       );
       count(tally, verdict);
       if (verdict.problems.length > 0) {
-        throw new ContractViolation(`${request.method ?? 'GET'} ${new URL(url).pathname} (${verdict.operation}) answered ${res.status} against the OpenAPI document:\n- ${verdict.problems.join('\n- ')}`);
+        throw new ContractViolation(
+          `${request.method ?? 'GET'} ${new URL(url).pathname} (${verdict.operation}) answered ${res.status} against the OpenAPI document:\n- ${verdict.problems.join('\n- ')}`,
+        );
       }
       return res;
     },

@@ -45,7 +45,11 @@ export async function insertLoads(db: Conn, userId: string, loads: readonly Dail
   const rows = loads.flatMap((day) => activitiesFor(userId, day, hour));
   const ids: string[] = [];
   for (let i = 0; i < rows.length; i += 1000) {
-    const inserted = await db.insertInto('activities').values(rows.slice(i, i + 1000)).returning('id').execute();
+    const inserted = await db
+      .insertInto('activities')
+      .values(rows.slice(i, i + 1000))
+      .returning('id')
+      .execute();
     ids.push(...inserted.map((r) => r.id));
   }
   return ids;

@@ -31,7 +31,10 @@ function stringOf(js: Js): fc.Arbitrary<string> {
   const min = Math.min(js.minLength ?? 0, max);
   switch (js.format) {
     case 'date':
-      return fc.oneof(fc.constantFrom(...EXTREME_DATES), fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
+      return fc.oneof(
+        fc.constantFrom(...EXTREME_DATES),
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      );
     case 'date-time':
       return fc.oneof(
         fc.constantFrom(...EXTREME_DATES.map((d) => `${d}T00:00:00Z`), '2024-05-19T09:00:00+14:00', '2024-05-19T09:00:00-12:00', '275760-09-13T00:00:00Z'),
@@ -42,7 +45,12 @@ function stringOf(js: Js): fc.Arbitrary<string> {
     case 'email':
       return fc.oneof(fc.emailAddress(), fc.constant(`${'a'.repeat(64)}@${'b'.repeat(180)}.com`));
     default:
-      return fc.oneof(fc.string({ minLength: min, maxLength: max }), fc.constantFrom(...EXTREME_STRINGS), fc.constant('x'.repeat(max)), fc.constant('x'.repeat(min)));
+      return fc.oneof(
+        fc.string({ minLength: min, maxLength: max }),
+        fc.constantFrom(...EXTREME_STRINGS),
+        fc.constant('x'.repeat(max)),
+        fc.constant('x'.repeat(min)),
+      );
   }
 }
 
@@ -50,7 +58,10 @@ function numberOf(js: Js, integer: boolean): fc.Arbitrary<number> {
   const lo = js.minimum ?? (js.exclusiveMinimum !== undefined ? js.exclusiveMinimum + (integer ? 1 : 1e-9) : -1e9);
   const hi = js.maximum ?? (js.exclusiveMaximum !== undefined ? js.exclusiveMaximum - (integer ? 1 : 1e-9) : 1e9);
   const edges = fc.constantFrom(lo, hi, 0, -0, Number.MAX_SAFE_INTEGER, 1e308, -1e308);
-  return fc.oneof(integer ? fc.integer({ min: Math.ceil(Math.max(lo, -(2 ** 31))), max: Math.floor(Math.min(hi, 2 ** 31)) }) : fc.double({ min: lo, max: hi, noNaN: true }), edges);
+  return fc.oneof(
+    integer ? fc.integer({ min: Math.ceil(Math.max(lo, -(2 ** 31))), max: Math.floor(Math.min(hi, 2 ** 31)) }) : fc.double({ min: lo, max: hi, noNaN: true }),
+    edges,
+  );
 }
 
 /** Values of the schema's shape, leaning on its extremes. */
@@ -73,7 +84,10 @@ export function shaped(js: Js, depth = 0): fc.Arbitrary<unknown> {
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(js.items && depth < 4 ? shaped(js.items, depth + 1) : fc.anything(), { minLength: js.minItems ?? 0, maxLength: Math.min(js.maxItems ?? 5, 5) });
+      return fc.array(js.items && depth < 4 ? shaped(js.items, depth + 1) : fc.anything(), {
+        minLength: js.minItems ?? 0,
+        maxLength: Math.min(js.maxItems ?? 5, 5),
+      });
     case 'object': {
       const props = js.properties ?? {};
       const required = new Set(js.required ?? []);

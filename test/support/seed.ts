@@ -58,12 +58,25 @@ export async function seedEverything(db: Conn, userId: string, now = new Date('2
   await db.insertInto('failed_login_attempts').values({ user_id: userId, attempted_at: now }).execute();
   const connection = await db
     .insertInto('vendor_connections')
-    .values({ user_id: userId, vendor: 'strava', vendor_user_id: vendorUserId, access_token_ciphertext: 'sealed-access', refresh_token_ciphertext: 'sealed-refresh', scopes: ['activity:read_all'] })
+    .values({
+      user_id: userId,
+      vendor: 'strava',
+      vendor_user_id: vendorUserId,
+      access_token_ciphertext: 'sealed-access',
+      refresh_token_ciphertext: 'sealed-refresh',
+      scopes: ['activity:read_all'],
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const rejection = await db
     .insertInto('ingest_rejections')
-    .values({ user_id: userId, vendor: 'garmin', external_id: `g-${marker}`, reason: 'duration_out_of_range', payload_summary: JSON.stringify({ durationSeconds: 0 }) })
+    .values({
+      user_id: userId,
+      vendor: 'garmin',
+      external_id: `g-${marker}`,
+      reason: 'duration_out_of_range',
+      payload_summary: JSON.stringify({ durationSeconds: 0 }),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const activity = await db
@@ -86,7 +99,11 @@ export async function seedEverything(db: Conn, userId: string, now = new Date('2
     .executeTakeFirstOrThrow();
   await db
     .insertInto('activity_samples')
-    .values({ user_id: userId, activity_id: activity.id, ...toChannels([0, 60, 120].map((offsetSeconds, i) => ({ offsetSeconds, hr: 140 + i, paceSecondsPerKm: 1000 / 3.2 }))) })
+    .values({
+      user_id: userId,
+      activity_id: activity.id,
+      ...toChannels([0, 60, 120].map((offsetSeconds, i) => ({ offsetSeconds, hr: 140 + i, paceSecondsPerKm: 1000 / 3.2 }))),
+    })
     .execute();
   await db.insertInto('daily_metrics').values({ user_id: userId, date: '2026-03-09', resting_hr: 48, hrv_rmssd: 62, sleep_duration_minutes: 450 }).execute();
   const plan = await db
@@ -136,7 +153,13 @@ export async function seedEverything(db: Conn, userId: string, now = new Date('2
     .executeTakeFirstOrThrow();
   const notification = await db
     .insertInto('notifications')
-    .values({ user_id: userId, kind: 'risk_alert', title: `Load spike ${marker}`, body: 'Your acute load is high', data: JSON.stringify({ alertId: alert.id }) })
+    .values({
+      user_id: userId,
+      kind: 'risk_alert',
+      title: `Load spike ${marker}`,
+      body: 'Your acute load is high',
+      data: JSON.stringify({ alertId: alert.id }),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
 

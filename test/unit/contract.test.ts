@@ -60,14 +60,23 @@ describe('the contract check', () => {
   it('catches a body that breaks its schema, a wrong content type and a body on a 204', () => {
     expect(contract.check(get(`/api/v1/activities/${activity.id}`), json({ ...activity, rpe: 'six' })).problems[0]).toMatch(/^body: \/rpe must be/);
     expect(contract.check(get(`/api/v1/activities/${activity.id}`), json({ ...activity, localDate: '2024-02-30' })).problems[0]).toMatch(/format "date"/);
-    expect(contract.check(get(`/api/v1/activities/${activity.id}`), { ...json(activity), headers: { 'content-type': 'text/plain', 'x-request-id': 'r' } }).problems[0]).toMatch(/content type text\/plain/);
-    expect(contract.check({ method: 'DELETE', url: `${base}/api/v1/me`, headers: bearer }, { status: 204, headers: { 'x-request-id': 'r' }, body: 'x' }).problems[0]).toMatch(/declares no content/);
+    expect(
+      contract.check(get(`/api/v1/activities/${activity.id}`), { ...json(activity), headers: { 'content-type': 'text/plain', 'x-request-id': 'r' } })
+        .problems[0],
+    ).toMatch(/content type text\/plain/);
+    expect(
+      contract.check({ method: 'DELETE', url: `${base}/api/v1/me`, headers: bearer }, { status: 204, headers: { 'x-request-id': 'r' }, body: 'x' }).problems[0],
+    ).toMatch(/declares no content/);
   });
 
   it('catches missing required headers: X-Request-Id everywhere, Location on 201, Retry-After on 429', () => {
-    expect(contract.check(get('/api/v1/tasks'), { ...json({ tasks: [] }), headers: { 'content-type': 'application/json' } }).problems).toContain('no X-Request-Id header');
+    expect(contract.check(get('/api/v1/tasks'), { ...json({ tasks: [] }), headers: { 'content-type': 'application/json' } }).problems).toContain(
+      'no X-Request-Id header',
+    );
     expect(contract.check(post('/api/v1/activities', newRun), json(activity, 201)).problems).toContain('required header Location is missing');
-    expect(contract.check(post('/api/v1/auth/login', { email: 'a@example.com', password: 'x' }, {}), problem(429)).problems).toContain('required header Retry-After is missing');
+    expect(contract.check(post('/api/v1/auth/login', { email: 'a@example.com', password: 'x' }, {}), problem(429)).problems).toContain(
+      'required header Retry-After is missing',
+    );
   });
 
   it('refuses a 400 or 422 to a request the document accepts, unless the test says why', () => {
@@ -85,6 +94,8 @@ describe('the contract check', () => {
     expect(contract.check(get('/api/v1/nowhere'), json({ error: 'no' }, 404)).problems).toContain('not application/problem+json');
     expect(contract.check({ method: 'PUT', url: `${base}/api/v1/me`, headers: bearer }, problem(405)).problems).toEqual(['a 405 without an Allow header']);
     expect(contract.check({ method: 'PUT', url: `${base}/api/v1/nowhere`, headers: bearer }, problem(405)).problems[0]).toMatch(/not 404$/);
-    expect(contract.check({ method: 'OPTIONS', url: `${base}/api/v1/me`, headers: {} }, { status: 204, headers: {}, body: '' }).problems).toEqual(['no X-Request-Id header']);
+    expect(contract.check({ method: 'OPTIONS', url: `${base}/api/v1/me`, headers: {} }, { status: 204, headers: {}, body: '' }).problems).toEqual([
+      'no X-Request-Id header',
+    ]);
   });
 });

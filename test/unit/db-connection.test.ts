@@ -44,7 +44,10 @@ describe('the IAM token', () => {
   afterEach(() => void vi.useRealTimers());
 
   it.each([
-    ['with a session token (Lambda)', { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'IQoJb3Jp/Z2lu+X2Vj=' }],
+    [
+      'with a session token (Lambda)',
+      { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'IQoJb3Jp/Z2lu+X2Vj=' },
+    ],
     ['without one', { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret/with+signs=' }],
   ])('is exactly what @aws-sdk/rds-signer presigns for the same credentials and time, %s', async (_label, credentials) => {
     vi.useFakeTimers({ now: new Date('2026-01-31T12:34:56Z'), toFake: ['Date'] });
@@ -53,7 +56,11 @@ describe('the IAM token', () => {
   });
 
   it('takes the credentials Lambda puts in the environment, and refuses to sign without them', () => {
-    expect(credentialsFromEnv({ AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_SESSION_TOKEN: 'c' })).toEqual({ accessKeyId: 'a', secretAccessKey: 'b', sessionToken: 'c' });
+    expect(credentialsFromEnv({ AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_SESSION_TOKEN: 'c' })).toEqual({
+      accessKeyId: 'a',
+      secretAccessKey: 'b',
+      sessionToken: 'c',
+    });
     expect(() => credentialsFromEnv({})).toThrow(/AWS_ACCESS_KEY_ID/);
   });
 });
@@ -62,7 +69,9 @@ describe('the owner secret of the migration', () => {
   const secrets = mockClient(SecretsManagerClient);
   afterEach(() => secrets.reset());
 
-  const secretWith = (password: string) => ({ SecretString: JSON.stringify({ host: 'writer', port: 5432, username: 'coach_admin', password, dbname: 'running_coach' }) });
+  const secretWith = (password: string) => ({
+    SecretString: JSON.stringify({ host: 'writer', port: 5432, username: 'coach_admin', password, dbname: 'running_coach' }),
+  });
 
   it('is fetched once and reused while it works', async () => {
     secrets.on(GetSecretValueCommand).resolves(secretWith('first'));

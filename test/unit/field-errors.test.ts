@@ -26,7 +26,9 @@ describe('a refused field', () => {
       { field: 'body.email', message: 'email must be an email address' },
       { field: 'body.password', message: 'password must be text of 10 to 1024 characters' },
     ]);
-    expect(errorsOf(UpdateMeBody, { baselines: { restingHr: 'fifty' } })).toEqual([{ field: 'body.baselines.restingHr', message: 'baselines.restingHr must be a whole number from 25 to 120, or null' }]);
+    expect(errorsOf(UpdateMeBody, { baselines: { restingHr: 'fifty' } })).toEqual([
+      { field: 'body.baselines.restingHr', message: 'baselines.restingHr must be a whole number from 25 to 120, or null' },
+    ]);
   });
 
   it('says what is missing and what is not a field', () => {
@@ -41,7 +43,11 @@ describe('a refused field', () => {
     expect(errorsOf(LogDailyMetricsBody, { date: '0000-13-45' })).toEqual([{ field: 'body.date', message: 'date must be a date written YYYY-MM-DD' }]);
     expect(errorsOf(LogDailyMetricsBody, { date: '1899-12-31' })).toEqual([{ field: 'body.date', message: 'date must not be before 1900-01-01' }]);
     // A range with an invalid bound is not also "out of order".
-    expect(errorsOf(DateRangeQuery, { from: '2024-02-30', to: '2024-01-01' }, 'query')).toEqual([{ field: 'query.from', message: 'from must be a date written YYYY-MM-DD' }]);
-    expect(errorsOf(ListActivitiesQuery, { from: '2024-03-02', to: '2024-03-01' }, 'query')).toEqual([{ field: 'query.from', message: 'from must not be after to' }]);
+    expect(errorsOf(DateRangeQuery, { from: '2024-02-30', to: '2024-01-01' }, 'query')).toEqual([
+      { field: 'query.from', message: 'from must be a date written YYYY-MM-DD' },
+    ]);
+    expect(errorsOf(ListActivitiesQuery, { from: '2024-03-02', to: '2024-03-01' }, 'query')).toEqual([
+      { field: 'query.from', message: 'from must not be after to' },
+    ]);
   });
 });

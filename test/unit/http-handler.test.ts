@@ -61,7 +61,13 @@ describe('the HTTP stack', () => {
     const res = await call(jsonEvent('POST', '{"name": "te', { userId: user }));
     expect(res.statusCode).toBe(400);
     expect(res.headers?.['Content-Type']).toBe('application/problem+json');
-    expect(res.json).toMatchObject({ status: 400, title: 'Bad Request', code: 'malformed_body', type: 'urn:runningcoach:problem:malformed_body', errors: [{ field: 'body' }] });
+    expect(res.json).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      code: 'malformed_body',
+      type: 'urn:runningcoach:problem:malformed_body',
+      errors: [{ field: 'body' }],
+    });
   });
 
   it('rejects a non-JSON content type with 415', async () => {

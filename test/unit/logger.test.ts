@@ -39,9 +39,13 @@ describe('log lines written during an invocation', () => {
       for (const spy of spies) spy.mockRestore();
       logger.setLogLevel(level);
     }
-    return written.flatMap((w) => w.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return written
+      .flatMap((w) => w.split('\n'))
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
-  const context = (awsRequestId: string) => ({ ...lambdaContext, awsRequestId, functionName: 'fn', memoryLimitInMB: '128', invokedFunctionArn: 'arn:aws:lambda:local:0:function:fn' }) as Context;
+  const context = (awsRequestId: string) =>
+    ({ ...lambdaContext, awsRequestId, functionName: 'fn', memoryLimitInMB: '128', invokedFunctionArn: 'arn:aws:lambda:local:0:function:fn' }) as Context;
 
   it('carry the Lambda request id from a queue worker, and the next invocation its own', async () => {
     const worker = queueWorker(fixtureFunctions.recorder, async () => undefined);
@@ -54,7 +58,9 @@ describe('log lines written during an invocation', () => {
 
   it('carry it from a batch worker, an HTTP handler and a plain handler wrapped with withLambdaContext', async () => {
     const batch = batchWorker(fixtureFunctions.recorder, async () => new Set<string>());
-    const batchLines = await linesDuring(() => batch({ Records: [{ messageId: 'm-2', body: '{}', attributes: {} }] } as unknown as SQSEvent, context('req-batch')));
+    const batchLines = await linesDuring(() =>
+      batch({ Records: [{ messageId: 'm-2', body: '{}', attributes: {} }] } as unknown as SQSEvent, context('req-batch')),
+    );
     expect(batchLines.find((l) => l.message === 'message failed')).toMatchObject({ function_request_id: 'req-batch' });
 
     const http = httpHandler(fixtureFunctions.health, async () => ({ status: 'ok' as const, db: 'ok' as const }));

@@ -39,7 +39,10 @@ describe('the OpenAPI document', () => {
   it('declares the statuses the handlers answer: 204 without content, 200 and 201 for a recorded activity', () => {
     for (const name of ['deleteMe', 'logout', 'deleteActivity', 'disconnectVendor'] as const) {
       const responses = operation(name).responses;
-      expect(Object.keys(responses).filter((s) => /^2/.test(s)), name).toEqual(['204']);
+      expect(
+        Object.keys(responses).filter((s) => /^2/.test(s)),
+        name,
+      ).toEqual(['204']);
       expect(responses['204'].content, name).toBeUndefined();
     }
     const created = operation('createActivity').responses;
@@ -72,7 +75,8 @@ describe('the OpenAPI document', () => {
     expect(component('RegisterBody').properties.email.format).toBe('email');
     expect(component('LogDailyMetricsBody').properties.date.format).toBe('date');
     for (const name of ['listDailyMetrics', 'getTrainingLoad', 'listActivities'] as const) {
-      for (const parameter of operation(name).parameters.filter((p: Json) => ['from', 'to'].includes(p.name))) expect(parameter.schema.format, name).toBe('date');
+      for (const parameter of operation(name).parameters.filter((p: Json) => ['from', 'to'].includes(p.name)))
+        expect(parameter.schema.format, name).toBe('date');
     }
     expect(component('UpdateActivityBody').minProperties).toBe(1);
     expect(Object.keys(operation('updateMe').requestBody.content)).toEqual(['application/json', 'application/merge-patch+json']);
@@ -80,7 +84,20 @@ describe('the OpenAPI document', () => {
   });
 
   it('names the shapes clients meet, and states each once', () => {
-    for (const name of ['Activity', 'ActivityList', 'DailyMetric', 'LoadDay', 'RiskAlert', 'LoadReport', 'Notification', 'Task', 'Me', 'TokenPair', 'IngestRejection', 'Problem']) {
+    for (const name of [
+      'Activity',
+      'ActivityList',
+      'DailyMetric',
+      'LoadDay',
+      'RiskAlert',
+      'LoadReport',
+      'Notification',
+      'Task',
+      'Me',
+      'TokenPair',
+      'IngestRejection',
+      'Problem',
+    ]) {
       expect(component(name), name).toBeDefined();
     }
     // The Activity shape (its duplicateOf property, say) lives in components only; paths reference it.
@@ -96,7 +113,9 @@ describe('the OpenAPI document', () => {
     for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
       for (const [method, op] of Object.entries(methods)) {
         const media: Array<[string, Json]> = [
-          ...Object.entries((op.requestBody?.content ?? {}) as Record<string, Json>).map(([type, m]) => [`requestBody/content/${escapePointer(type)}`, m] as [string, Json]),
+          ...Object.entries((op.requestBody?.content ?? {}) as Record<string, Json>).map(
+            ([type, m]) => [`requestBody/content/${escapePointer(type)}`, m] as [string, Json],
+          ),
           ...Object.entries(op.responses as Record<string, Json>).flatMap(([status, r]) =>
             Object.entries((r.content ?? {}) as Record<string, Json>)
               .filter(([type]) => type === 'application/json')
@@ -106,7 +125,8 @@ describe('the OpenAPI document', () => {
         // Only an operation with nothing to show (DELETE /me: no parameter, no body, 204) has no example.
         const exemplified = media.some(([, m]) => m.example !== undefined) || op.parameters.some((p: Json) => p.example !== undefined);
         if (media.length > 0 || op.parameters.length > 0) expect(exemplified, `${op.operationId} has no example`).toBe(true);
-        for (const parameter of op.parameters.filter((p: Json) => p.in === 'path')) expect(parameter.example, `${op.operationId} ${parameter.name}`).toBeDefined();
+        for (const parameter of op.parameters.filter((p: Json) => p.in === 'path'))
+          expect(parameter.example, `${op.operationId} ${parameter.name}`).toBeDefined();
         for (const [where, m] of media) {
           expect(m.example, `${op.operationId} ${where}`).toBeDefined();
           const validate = ajv.compile({ $ref: `openapi.json#/paths/${escapePointer(path)}/${method}/${where}/schema` });

@@ -16,12 +16,16 @@ describe('publishing events', () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
     await eventBridgePublisher.publish([logged('2026-11-01')]);
     expect(eventBridge).toHaveReceivedCommandWith(PutEventsCommand, {
-      Entries: [{ Source: 'runningcoach', DetailType: 'DailyMetricLogged', EventBusName: 'running-coach', Detail: JSON.stringify({ userId, date: '2026-11-01' }) }],
+      Entries: [
+        { Source: 'runningcoach', DetailType: 'DailyMetricLogged', EventBusName: 'running-coach', Detail: JSON.stringify({ userId, date: '2026-11-01' }) },
+      ],
     });
   });
 
   it('splits more than ten events into several calls', async () => {
-    eventBridge.on(PutEventsCommand).callsFake((input) => ({ FailedEntryCount: 0, Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: String(i) })) }));
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFake((input) => ({ FailedEntryCount: 0, Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: String(i) })) }));
     await eventBridgePublisher.publish(Array.from({ length: 23 }, (_, i) => logged(`2026-11-${String((i % 28) + 1).padStart(2, '0')}`)));
     expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 3]);
   });
@@ -44,7 +48,9 @@ describe('publishing events', () => {
   });
 
   it('refuses an event that breaks its schema before sending anything', async () => {
-    await expect(eventBridgePublisher.publish([{ detailType: DetailType.DailyMetricLogged, detail: { userId: 'nope', date: 'x' } as never }])).rejects.toThrow();
+    await expect(
+      eventBridgePublisher.publish([{ detailType: DetailType.DailyMetricLogged, detail: { userId: 'nope', date: 'x' } as never }]),
+    ).rejects.toThrow();
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 });

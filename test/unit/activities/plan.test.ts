@@ -27,8 +27,7 @@ const garmin: ActivityCandidate = {
 const strava: ActivityCandidate = { ...garmin, source: 'strava', externalId: 's1', startTime: '2024-05-19T09:03:00Z', durationMinutes: 61 };
 
 let ids = 0;
-const plan = (ops: ActivityOp[], rows: WorkingRow[] = []) =>
-  planActivityChanges({ ops, users, rows, now: NOW, newId: () => `id-${++ids}` });
+const plan = (ops: ActivityOp[], rows: WorkingRow[] = []) => planActivityChanges({ ops, users, rows, now: NOW, newId: () => `id-${++ids}` });
 const upsert = (candidate: ActivityCandidate, extra: Partial<Extract<ActivityOp, { kind: 'upsert' }>> = {}): ActivityOp => ({
   kind: 'upsert',
   userId: USER,
@@ -80,7 +79,7 @@ describe('planning activity changes', () => {
     expect(resent.results[0]!.kind).toBe('unchanged');
   });
 
-  it('hands the load of a deleted counted activity to its oldest duplicate, with the athlete\'s RPE', () => {
+  it("hands the load of a deleted counted activity to its oldest duplicate, with the athlete's RPE", () => {
     const primary = stored(garmin, { id: 'p', rpe: 7, internal_load: 420, created_at: new Date('2024-05-19T10:00:00Z') });
     const first = stored(strava, { id: 'd1', duplicate_of: 'p', created_at: new Date('2024-05-19T10:05:00Z') });
     const second = stored({ ...strava, source: 'apple', externalId: 'a1' }, { id: 'd2', duplicate_of: 'p', created_at: new Date('2024-05-19T10:09:00Z') });
@@ -89,7 +88,11 @@ describe('planning activity changes', () => {
     expect(p.upserts.get('d1')).toMatchObject({ duplicate_of: null, rpe: 7, internal_load: 427 });
     expect(p.upserts.get('d2')).toMatchObject({ duplicate_of: 'd1', internal_load: null });
     expect(p.trimpFromStoredSamples).toEqual(new Set(['d1']));
-    expect(loadChanges(p).map((c) => [c.activityId, c.change]).sort()).toEqual([
+    expect(
+      loadChanges(p)
+        .map((c) => [c.activityId, c.change])
+        .sort(),
+    ).toEqual([
       ['d1', 'updated'],
       ['p', 'deleted'],
     ]);

@@ -33,7 +33,7 @@ describe('sample channels', () => {
 
   it('give back every normalised sample, value for value, on random vendor streams', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let run = 0; run < 50; run++) {
       const raw: ActivitySample[] = Array.from({ length: Math.floor(random() * 400) }, () => ({
         offsetSeconds: Math.floor(random() * 2000),

@@ -32,7 +32,16 @@ function workout(date: string, type: WorkoutType, minutes: number, extra: Partia
     zone: ZONE[type],
     description: `${type} ${minutes} min`,
   };
-  return { id: `00000000-0000-4000-8000-${String(next).padStart(12, '0')}`, date, prescription, state: 'planned', adaptation: null, readinessBase: null, restored: false, ...extra };
+  return {
+    id: `00000000-0000-4000-8000-${String(next).padStart(12, '0')}`,
+    date,
+    prescription,
+    state: 'planned',
+    adaptation: null,
+    readinessBase: null,
+    restored: false,
+    ...extra,
+  };
 }
 
 /** Applies a decision's edits to workouts, as the service writes them. */
@@ -72,7 +81,11 @@ describe('the traffic light', () => {
   });
 
   it('red makes today a recovery run of at most 30 minutes in zone 1', () => {
-    for (const [type, minutes, expected] of [['interval', 60, 30], ['long_run', 120, 30], ['easy', 25, 25]] as const) {
+    for (const [type, minutes, expected] of [
+      ['interval', 60, 30],
+      ['long_run', 120, 30],
+      ['easy', 25, 25],
+    ] as const) {
       const p = prescriptionForLight(workout(today, type, minutes).prescription, 'red');
       expect(p).toMatchObject({ type: 'recovery', targetDurationMinutes: expected, zone: 1, targetRpe: 2 });
     }
@@ -109,7 +122,9 @@ describe('ACWR above 1.5: less volume from tomorrow', () => {
     const last = series.at(-1)!;
     expect(last.acwr!).toBeGreaterThan(1.5);
     const today = last.date;
-    const week = [1, 2, 3, 4, 5, 6, 7].map((i) => workout(addDays(today, i), i === 3 ? 'interval' : i === 6 ? 'long_run' : 'easy', i === 6 ? 180 : i === 3 ? 90 : 150));
+    const week = [1, 2, 3, 4, 5, 6, 7].map((i) =>
+      workout(addDays(today, i), i === 3 ? 'interval' : i === 6 ? 'long_run' : 'easy', i === 6 ? 180 : i === 3 ? 90 : 150),
+    );
     const decision = reduceAfterAcwrAlert({
       state: { date: today, acute: last.acute, chronic: last.chronic },
       recentLoads: loads.slice(-6).map((l) => l.load),
@@ -123,7 +138,10 @@ describe('ACWR above 1.5: less volume from tomorrow', () => {
     const projected = continueLoadSeries(
       { date: today, acute: last.acute, chronic: last.chronic },
       loads.slice(-6).map((l) => l.load),
-      [1, 2, 3, 4, 5, 6, 7].map((i) => ({ date: addDays(today, i), load: after.filter((w) => w.date === addDays(today, i)).reduce((s, w) => s + plannedLoad(w.prescription), 0) })),
+      [1, 2, 3, 4, 5, 6, 7].map((i) => ({
+        date: addDays(today, i),
+        load: after.filter((w) => w.date === addDays(today, i)).reduce((s, w) => s + plannedLoad(w.prescription), 0),
+      })),
       { seriesStart: start },
     );
     expect(projected.at(-1)!.acwr!).toBeLessThanOrEqual(ACWR_TARGET);
@@ -152,7 +170,8 @@ describe('monotony above 2.0: more contrast next week', () => {
   it('shortens or rests easy days until the planned monotony is at most 1.5, hard sessions untouched', () => {
     const start = '2027-03-08';
     const week = [0, 1, 2, 3, 4, 5, 6].map((i) => workout(addDays(start, i), i === 2 ? 'tempo' : 'easy', 45));
-    const loadsOf = (ws: PlanWorkout[]) => [0, 1, 2, 3, 4, 5, 6].map((i) => ws.filter((w) => w.date === addDays(start, i)).reduce((s, w) => s + plannedLoad(w.prescription), 0));
+    const loadsOf = (ws: PlanWorkout[]) =>
+      [0, 1, 2, 3, 4, 5, 6].map((i) => ws.filter((w) => w.date === addDays(start, i)).reduce((s, w) => s + plannedLoad(w.prescription), 0));
     expect(monotonyOf(loadsOf(week))!).toBeGreaterThan(2);
     const decision = varyMonotonousWeek({ start, workouts: week, monotony: 2.6 })!;
     expect(decision.reason.code).toBe('monotony_high');
@@ -184,7 +203,7 @@ describe('a missed long run', () => {
     ];
   };
 
-  it('moves to the next suitable day, and that week\'s interval or tempo session gives way', () => {
+  it("moves to the next suitable day, and that week's interval or tempo session gives way", () => {
     const workouts = plan();
     const missed = workouts[3]!;
     const decision = moveMissedLongRun({ missed, today: '2027-03-07', workouts, unavailableDays: [], raceDate: '2027-06-01' })!;
@@ -214,7 +233,15 @@ describe('a missed long run', () => {
 
   it('is not moved when no day within 7 fits, and other missed sessions are never crammed back', () => {
     const workouts = plan();
-    expect(moveMissedLongRun({ missed: workouts[3]!, today: '2027-03-07', workouts, unavailableDays: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri'], raceDate: '2027-06-01' })).toBeNull();
+    expect(
+      moveMissedLongRun({
+        missed: workouts[3]!,
+        today: '2027-03-07',
+        workouts,
+        unavailableDays: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri'],
+        raceDate: '2027-06-01',
+      }),
+    ).toBeNull();
     const missedTempo = { ...workouts[1]!, state: 'missed' as const };
     expect(moveMissedLongRun({ missed: missedTempo, today: '2027-03-05', workouts, unavailableDays: [], raceDate: '2027-06-01' })).toBeNull();
   });

@@ -30,7 +30,7 @@ describe('risk alerts', () => {
     expectClose(values.sd, 5100 / 7 / 4.907477, 'sd', 1e-4);
   });
 
-  it('move the weekly monotony judgement with the user\'s week start', () => {
+  it("move the weekly monotony judgement with the user's week start", () => {
     // Six identical days and one rest: monotony √6 = 2.449 on every window that holds all seven days.
     const records = eachDay('2024-01-01', '2024-03-31')
       .filter((date) => isoWeekday(date) !== 3)
@@ -40,7 +40,10 @@ describe('risk alerts', () => {
       const series = computeLoadSeries(records, { weekEndsOn });
       const raised = riskAlerts(series).filter((a) => a.kind === 'monotony');
       expect(raised.length, `week starting ${weekStartDay}`).toBeGreaterThan(10);
-      expect(raised.every((a) => isoWeekday(a.date) === weekEndsOn), `week starting ${weekStartDay}`).toBe(true);
+      expect(
+        raised.every((a) => isoWeekday(a.date) === weekEndsOn),
+        `week starting ${weekStartDay}`,
+      ).toBe(true);
       // Every other day of the week would have alerted on its own rolling window too.
       const everyDay = computeLoadSeries(records).filter((d) => d.monotonyAlert);
       expect(everyDay.length).toBeGreaterThan(6 * raised.length);
@@ -79,10 +82,11 @@ describe('risk alerts', () => {
   });
 
   it('carry SD 0 and no monotony figure when the week was identical', () => {
-    const series = computeLoadSeries(eachDay('2024-01-01', '2024-01-07').map((date) => ({ date, load: 350 })), { weekEndsOn: 7 });
-    expect(riskAlerts(series)).toEqual([
-      { kind: 'monotony', date: '2024-01-07', values: { monotony: null, weekLoad: 2450, strain: null, sd: 0 } },
-    ]);
+    const series = computeLoadSeries(
+      eachDay('2024-01-01', '2024-01-07').map((date) => ({ date, load: 350 })),
+      { weekEndsOn: 7 },
+    );
+    expect(riskAlerts(series)).toEqual([{ kind: 'monotony', date: '2024-01-07', values: { monotony: null, weekLoad: 2450, strain: null, sd: 0 } }]);
   });
 
   it('raise at most one alert per kind and day', () => {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, eachDay, isoWeekday, type IsoWeekday } from '../../../shared/domain/dates';
-import {
-  computeLoadSeries,
-  continueLoadSeries,
-  dailyLoads,
-  sessionLoad,
-  type DailyLoad,
-  type LoadDay,
-} from '../../../shared/domain/load';
+import { computeLoadSeries, continueLoadSeries, dailyLoads, sessionLoad, type DailyLoad, type LoadDay } from '../../../shared/domain/load';
 import { SEEDS, expectClose, mulberry32, randomInt, readVector, type LoadVector, type LoadVectorRow } from './support';
 
 const NUMBERS = ['load', 'acute', 'chronic', 'acwr', 'tsb', 'week_load', 'monotony', 'strain'] as const;
@@ -45,7 +38,14 @@ describe('session-RPE load', () => {
   it('is minutes × CR-10 RPE and refuses anything else', () => {
     expect(sessionLoad(60, 7)).toBe(420);
     expect(Object.is(sessionLoad(-0, 7), 0)).toBe(true);
-    for (const [minutes, rpe] of [[-1, 5], [30, -1], [30, 11], [Number.NaN, 5], [Number.POSITIVE_INFINITY, 5], [30, 15]]) {
+    for (const [minutes, rpe] of [
+      [-1, 5],
+      [30, -1],
+      [30, 11],
+      [Number.NaN, 5],
+      [Number.POSITIVE_INFINITY, 5],
+      [30, 15],
+    ]) {
       expect(() => sessionLoad(minutes!, rpe!), `${minutes} × ${rpe}`).toThrow(RangeError);
     }
   });
@@ -222,7 +222,12 @@ describe('incremental recomputation', () => {
     const split = before.findIndex((d) => d.date === late.date);
     const stored = before[split - 1]!;
     const tail = dailyLoads([...records, late], { start: late.date, end: '2024-04-30' });
-    const recomputed = continueLoadSeries(stored, before.slice(split - 6, split).map((d) => d.load), tail, { seriesStart: '2024-01-01' });
+    const recomputed = continueLoadSeries(
+      stored,
+      before.slice(split - 6, split).map((d) => d.load),
+      tail,
+      { seriesStart: '2024-01-01' },
+    );
 
     expectSameDays([...before.slice(0, split), ...recomputed], after, 'late run');
     expect(after.slice(0, split)).toEqual(before.slice(0, split));
@@ -237,9 +242,7 @@ describe('incremental recomputation', () => {
     expect(() => continueLoadSeries(stored, six, from('2024-03-11'))).toThrow(/seriesStart/);
     expect(() => continueLoadSeries(stored, [0, 0], from('2024-03-11'), { seriesStart: '2024-01-01' })).toThrow(/need the 6/);
     expect(continueLoadSeries(stored, [0, 0], from('2024-03-11'), { seriesStart: '2024-03-09' })[0]!.weekLoad).toBeNull();
-    expect(() =>
-      continueLoadSeries(stored, six, [...from('2024-03-11'), ...from('2024-03-13')], { seriesStart: '2024-01-01' }),
-    ).toThrow(/consecutive/);
+    expect(() => continueLoadSeries(stored, six, [...from('2024-03-11'), ...from('2024-03-13')], { seriesStart: '2024-01-01' })).toThrow(/consecutive/);
     expect(() => continueLoadSeries(null, [], from('2024-03-11'), { seriesStart: '2024-03-01' })).toThrow(RangeError);
     expect(continueLoadSeries(stored, six, [], { seriesStart: '2024-01-01' })).toEqual([]);
   });

@@ -32,17 +32,15 @@ const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 // PLAN_PROPERTY_RUNS=5000 searches harder for a counterexample.
 const RUNS = Number(process.env.PLAN_PROPERTY_RUNS ?? 300);
 
-const availability = fc
-  .subarray(WEEKDAYS, { maxLength: 4 })
-  .chain((unavailable) => {
-    const available = WEEKDAYS.filter((d) => !unavailable.includes(d));
-    return fc.record({
-      unavailableDays: fc.constant(unavailable),
-      longRunDay: fc.constantFrom(...available),
-      daysPerWeek: fc.integer({ min: 3, max: available.length }),
-      maxSessionMinutes: fc.option(fc.integer({ min: 20, max: 360 }), { nil: null }),
-    });
+const availability = fc.subarray(WEEKDAYS, { maxLength: 4 }).chain((unavailable) => {
+  const available = WEEKDAYS.filter((d) => !unavailable.includes(d));
+  return fc.record({
+    unavailableDays: fc.constant(unavailable),
+    longRunDay: fc.constantFrom(...available),
+    daysPerWeek: fc.integer({ min: 3, max: available.length }),
+    maxSessionMinutes: fc.option(fc.integer({ min: 20, max: 360 }), { nil: null }),
   });
+});
 
 const raceDistance = fc.oneof(
   fc.constantFrom('5k', '10k', 'half', 'marathon').map((d) => ({ raceDistance: d, distanceMeters: RACE_METERS[d] })),
@@ -205,17 +203,20 @@ describe('a generated plan, for any athlete, goal, history and availability', ()
     }
   });
 
-  property('keeps the projected ACWR at 0.8 or more in loading weeks, from a week after today, when the availability can hold the current load', (input, plan) => {
-    if (!enoughToBuildOn(input)) return;
-    if (!roomToBuild(input)) return;
-    const acwr = new Map(project(input, plan).map((d) => [d.date, d.acwr]));
-    for (const week of weeksOf(input, plan)) {
-      if (!week.full || week.kind !== 'loading' || daysBetween(input.today, week.startDate) < 7) continue;
-      const values = eachDay(week.startDate, week.endDate).map((d) => acwr.get(d)!);
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      expect(mean, `week ${week.index} (${week.startDate})`).toBeGreaterThanOrEqual(ACWR_FLOOR);
-    }
-  });
+  property(
+    'keeps the projected ACWR at 0.8 or more in loading weeks, from a week after today, when the availability can hold the current load',
+    (input, plan) => {
+      if (!enoughToBuildOn(input)) return;
+      if (!roomToBuild(input)) return;
+      const acwr = new Map(project(input, plan).map((d) => [d.date, d.acwr]));
+      for (const week of weeksOf(input, plan)) {
+        if (!week.full || week.kind !== 'loading' || daysBetween(input.today, week.startDate) < 7) continue;
+        const values = eachDay(week.startDate, week.endDate).map((d) => acwr.get(d)!);
+        const mean = values.reduce((a, b) => a + b, 0) / values.length;
+        expect(mean, `week ${week.index} (${week.startDate})`).toBeGreaterThanOrEqual(ACWR_FLOOR);
+      }
+    },
+  );
 
   property('raises the weekly load at most 10% over the last loading week (the first over the current load)', (input, plan) => {
     let reference = 7 * input.load.chronic;

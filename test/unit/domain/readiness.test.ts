@@ -60,7 +60,15 @@ describe('HRV status against the reference vector', () => {
     const shuffled = [...hrvCase.input.records].reverse();
     expect(hrvStatus(shuffled, '2024-03-17')).toEqual(hrvStatus(hrvCase.input.records, '2024-03-17'));
     expect(() => hrvStatus([{ date: '2024-01-01', rmssd: 0 }], '2024-01-01')).toThrow(RangeError);
-    expect(() => hrvStatus([{ date: '2024-01-01', rmssd: 50 }, { date: '2024-01-01', rmssd: null }], '2024-01-01')).toThrow(/more than one/);
+    expect(() =>
+      hrvStatus(
+        [
+          { date: '2024-01-01', rmssd: 50 },
+          { date: '2024-01-01', rmssd: null },
+        ],
+        '2024-01-01',
+      ),
+    ).toThrow(/more than one/);
   });
 });
 
@@ -239,7 +247,10 @@ describe('readiness light', () => {
       if (severities.has('strong')) expect(result.light, message).toBe('red');
       if (severities.has('flag')) expect(result.light, message).not.toBe('green');
       if (!severities.has('flag') && !severities.has('strong')) expect(result.light, message).toBe('green');
-      expect(result.reasons.every((r) => r.message.length > 0), message).toBe(true);
+      expect(
+        result.reasons.every((r) => r.message.length > 0),
+        message,
+      ).toBe(true);
     }
   });
 });

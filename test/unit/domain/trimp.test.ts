@@ -88,7 +88,10 @@ describe('Banister TRIMP choices', () => {
   });
 
   it('from steady samples equals the average-HR form', () => {
-    const { samples, endOffsetS } = evenlySpacedSamples(Array.from({ length: 45 * 60 }, () => 150), 1);
+    const { samples, endOffsetS } = evenlySpacedSamples(
+      Array.from({ length: 45 * 60 }, () => 150),
+      1,
+    );
     const profile: HeartRateProfile = { ...athlete, sex: 'female' };
     expectClose(banisterTrimpFromSamples(samples, profile, { endOffsetS }), banisterTrimp(45, 150, profile), 'trimp', 1e-9);
   });
@@ -139,7 +142,12 @@ describe('Banister TRIMP choices', () => {
   it('for an activity uses samples when there are any, else the average HR, else nothing', () => {
     const profile = { restingHr: 50, maxHr: 190, sex: 'male' as const };
     const samples = evenlySpacedSamples([130, 170], 60).samples;
-    expectClose(activityTrimp({ durationMinutes: 2, avgHr: 150, samples }, profile), banisterTrimp(1, 130, profile) + banisterTrimp(1, 170, profile), 'samples', 1e-9);
+    expectClose(
+      activityTrimp({ durationMinutes: 2, avgHr: 150, samples }, profile),
+      banisterTrimp(1, 130, profile) + banisterTrimp(1, 170, profile),
+      'samples',
+      1e-9,
+    );
     expect(activityTrimp({ durationMinutes: 2, avgHr: 150, samples: [{ offsetS: 0, hr: null }] }, profile)).toBe(banisterTrimp(2, 150, profile));
     expect(activityTrimp({ durationMinutes: 2, avgHr: 150 }, profile)).toBe(banisterTrimp(2, 150, profile));
     expect(activityTrimp({ durationMinutes: 2, avgHr: null }, profile)).toBeNull();

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type ActivityCandidate,
-  type DuplicateProbe,
-  isCrossSourceDuplicate,
-  normaliseSamples,
-  validateCandidate,
-} from '../../../shared/vendors/activity';
+import { type ActivityCandidate, type DuplicateProbe, isCrossSourceDuplicate, normaliseSamples, validateCandidate } from '../../../shared/vendors/activity';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 
@@ -137,6 +131,11 @@ describe('normaliseSamples', () => {
   });
 
   it('drops a pace of 10 s/km (100 m/s, more than the store takes) and keeps one just slower', () => {
-    expect(normaliseSamples([{ offsetSeconds: 0, paceSecondsPerKm: 10 }, { offsetSeconds: 1, paceSecondsPerKm: 10.5 }])).toEqual([{ offsetSeconds: 1, paceSecondsPerKm: 10.5 }]);
+    expect(
+      normaliseSamples([
+        { offsetSeconds: 0, paceSecondsPerKm: 10 },
+        { offsetSeconds: 1, paceSecondsPerKm: 10.5 },
+      ]),
+    ).toEqual([{ offsetSeconds: 1, paceSecondsPerKm: 10.5 }]);
   });
 });

@@ -85,7 +85,10 @@ describe('hostile Apple relays', () => {
   it.each<[string, unknown]>([
     ['501 workouts', { workouts: Array.from({ length: 501 }, () => workout) }],
     ['100k workouts', { workouts: Array.from({ length: 100_000 }, () => workout) }],
-    ['20,001 heart-rate samples', { workouts: [{ ...workout, heartRateSamples: Array.from({ length: 20_001 }, () => ({ time: workout.startDate, bpm: 100 })) }] }],
+    [
+      '20,001 heart-rate samples',
+      { workouts: [{ ...workout, heartRateSamples: Array.from({ length: 20_001 }, () => ({ time: workout.startDate, bpm: 100 })) }] },
+    ],
     ['401 dailies', { workouts: [], dailies: Array.from({ length: 401 }, () => ({ date: '2024-05-22' })) }],
     ['a date without an offset', { workouts: [{ ...workout, startDate: '2024-05-22T07:01:00' }] }],
     ['a 1 MB activity type', { workouts: [{ ...workout, activityType: 'x'.repeat(1_000_000) }] }],

@@ -15,7 +15,17 @@ const KEY_ARN = 'arn:aws:secretsmanager:eu-west-1:1:secret:token-key';
 
 beforeEach(() => {
   secrets.reset();
-  for (const name of ['STRAVA_CLIENT_ID', 'STRAVA_CLIENT_SECRET', 'STRAVA_VERIFY_TOKEN', 'STRAVA_SUBSCRIPTION_ID', 'GARMIN_CONSUMER_KEY', 'VENDOR_TOKEN_KEY', 'VENDOR_SECRET_ARN', 'VENDOR_TOKEN_KEY_SECRET_ARN']) delete process.env[name];
+  for (const name of [
+    'STRAVA_CLIENT_ID',
+    'STRAVA_CLIENT_SECRET',
+    'STRAVA_VERIFY_TOKEN',
+    'STRAVA_SUBSCRIPTION_ID',
+    'GARMIN_CONSUMER_KEY',
+    'VENDOR_TOKEN_KEY',
+    'VENDOR_SECRET_ARN',
+    'VENDOR_TOKEN_KEY_SECRET_ARN',
+  ])
+    delete process.env[name];
 });
 afterEach(() => {
   process.env = { ...saved };
@@ -32,11 +42,23 @@ describe('vendor credentials in AWS', () => {
   it('come from the two secrets, read once; placeholders count as not configured', async () => {
     configure({ VENDOR_SECRET_ARN: VENDOR_ARN, VENDOR_TOKEN_KEY_SECRET_ARN: KEY_ARN, NODE_ENV: 'production' });
     secrets.on(GetSecretValueCommand, { SecretId: VENDOR_ARN }).resolves({
-      SecretString: JSON.stringify({ stravaClientId: 4711, stravaClientSecret: 's3cret', stravaVerifyToken: 'verify', stravaSubscriptionId: '120475', garminConsumerKey: 'placeholder' }),
+      SecretString: JSON.stringify({
+        stravaClientId: 4711,
+        stravaClientSecret: 's3cret',
+        stravaVerifyToken: 'verify',
+        stravaSubscriptionId: '120475',
+        garminConsumerKey: 'placeholder',
+      }),
     });
     secrets.on(GetSecretValueCommand, { SecretId: KEY_ARN }).resolves({ SecretString: JSON.stringify({ key: 'k'.repeat(64) }) });
     const credentials = await vendorCredentials();
-    expect(credentials.strava).toEqual({ apiUrl: 'https://www.strava.com', clientId: '4711', clientSecret: 's3cret', verifyToken: 'verify', subscriptionId: 120475 });
+    expect(credentials.strava).toEqual({
+      apiUrl: 'https://www.strava.com',
+      clientId: '4711',
+      clientSecret: 's3cret',
+      verifyToken: 'verify',
+      subscriptionId: 120475,
+    });
     expect(credentials.garmin.consumerKey).toBeUndefined();
     expect(credentials.tokenKey).toEqual(deriveTokenKey('k'.repeat(64)));
     await vendorCredentials();
@@ -45,7 +67,10 @@ describe('vendor credentials in AWS', () => {
 
   it('retry a failed read on the next request instead of remembering the failure', async () => {
     configure({ VENDOR_SECRET_ARN: VENDOR_ARN });
-    secrets.on(GetSecretValueCommand).rejectsOnce(new Error('throttled')).resolves({ SecretString: JSON.stringify({ stravaVerifyToken: 'verify' }) });
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(new Error('throttled'))
+      .resolves({ SecretString: JSON.stringify({ stravaVerifyToken: 'verify' }) });
     await expect(vendorCredentials()).rejects.toThrow('throttled');
     expect((await vendorCredentials()).strava.verifyToken).toBe('verify');
   });

@@ -101,7 +101,14 @@ describe('Garmin activities', () => {
 
 describe('Garmin wellness', () => {
   it('sleep is deep + light + REM: time awake does not count', () => {
-    const s = { ...sleep, durationInSeconds: 27500, deepSleepDurationInSeconds: 5400, lightSleepDurationInSeconds: 14400, remSleepInSeconds: 6300, awakeDurationInSeconds: 1400 };
+    const s = {
+      ...sleep,
+      durationInSeconds: 27500,
+      deepSleepDurationInSeconds: 5400,
+      lightSleepDurationInSeconds: 14400,
+      remSleepInSeconds: 6300,
+      awakeDurationInSeconds: 1400,
+    };
     expect(garminSleepMinutes(s)).toBe(435);
   });
 

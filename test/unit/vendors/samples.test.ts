@@ -3,13 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ActivityCandidate, isCrossSourceDuplicate, validateCandidate } from '../../../shared/vendors/activity';
 import { AppleRelay, mapAppleRelay } from '../../../shared/vendors/apple';
-import {
-  GarminPush,
-  garminDeregisteredUserIds,
-  garminPermissionChanges,
-  mapGarminActivities,
-  mapGarminWellness,
-} from '../../../shared/vendors/garmin';
+import { GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../../../shared/vendors/garmin';
 import {
   StravaActivity,
   StravaEvent,

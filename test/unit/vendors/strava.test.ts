@@ -184,16 +184,11 @@ describe('Strava rate limits', () => {
   });
 
   it('the quarter hour before midnight resets at midnight', () => {
-    expect(parseRateLimit(headers('200,2000', '200,10'), new Date('2024-05-19T23:52:00Z')).retryAt).toEqual(
-      new Date('2024-05-20T00:00:00Z'),
-    );
+    expect(parseRateLimit(headers('200,2000', '200,10'), new Date('2024-05-19T23:52:00Z')).retryAt).toEqual(new Date('2024-05-20T00:00:00Z'));
   });
 
   it('a spent read budget backs off even when the overall one is not', () => {
-    const result = parseRateLimit(
-      { ...headers('200,2000', '150,1000'), 'X-ReadRateLimit-Limit': '100,1000', 'X-ReadRateLimit-Usage': '100,900' },
-      at,
-    );
+    const result = parseRateLimit({ ...headers('200,2000', '150,1000'), 'X-ReadRateLimit-Limit': '100,1000', 'X-ReadRateLimit-Usage': '100,900' }, at);
     expect(result.read?.fifteenMinute).toMatchObject({ limit: 100, usage: 100 });
     expect(result.backoffSeconds).toBe(450);
   });

@@ -6,7 +6,14 @@ import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ClaimCheckNotFound, FileClaimCheckStore, InMemoryClaimCheckStore, loadClaimCheck, S3ClaimCheckStore, storeClaimCheck } from '../../../shared/events/claim-check';
+import {
+  ClaimCheckNotFound,
+  FileClaimCheckStore,
+  InMemoryClaimCheckStore,
+  loadClaimCheck,
+  S3ClaimCheckStore,
+  storeClaimCheck,
+} from '../../../shared/events/claim-check';
 
 const s3 = mockClient(S3Client);
 beforeEach(() => s3.reset());
@@ -18,7 +25,11 @@ describe('the S3 claim-check store', () => {
     s3.on(PutObjectCommand).resolves({});
     const pointer = await storeClaimCheck('activity-received/garmin/abc.json', { activityDetails: [{ summaryId: 's' }] }, store);
     expect(pointer).toBe('s3://claims-bucket/activity-received/garmin/abc.json');
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'claims-bucket', Key: 'activity-received/garmin/abc.json', ServerSideEncryption: 'aws:kms' });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'claims-bucket',
+      Key: 'activity-received/garmin/abc.json',
+      ServerSideEncryption: 'aws:kms',
+    });
 
     // The SDK's streaming body, reduced to the one method the store calls.
     const body = { transformToString: async () => '{"activityDetails":[{"summaryId":"s"}]}' };

@@ -15,7 +15,11 @@ describe('Strava', () => {
 
   it('keys an event by subscription, object, aspect and time', () => {
     const decision = stravaDecision(event);
-    expect(decision).toMatchObject({ kind: 'publish', action: 'activity-upsert', item: { vendor: 'strava', eventKey: 'strava:120475:activity:11472130281:create:1716112800', payload: event } });
+    expect(decision).toMatchObject({
+      kind: 'publish',
+      action: 'activity-upsert',
+      item: { vendor: 'strava', eventKey: 'strava:120475:activity:11472130281:create:1716112800', payload: event },
+    });
     const update = stravaDecision(StravaEvent.parse(sample('strava-event-update.json')));
     expect(update.kind === 'publish' && update.item.eventKey).not.toBe(decision.kind === 'publish' && decision.item.eventKey);
   });

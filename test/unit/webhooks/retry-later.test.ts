@@ -84,8 +84,16 @@ describe('retryLater against the local runtime', () => {
     }
   });
 
-  it("refuses a stale receipt, as SQS does", async () => {
-    const queue = new LocalQueue({ name: 'q', batchSize: 1, maxReceiveCount: 3, visibilityTimeoutMs: 10_000, maxBatchingWindowMs: 0, log: () => undefined, invoke: async () => ({}) });
+  it('refuses a stale receipt, as SQS does', async () => {
+    const queue = new LocalQueue({
+      name: 'q',
+      batchSize: 1,
+      maxReceiveCount: 3,
+      visibilityTimeoutMs: 10_000,
+      maxBatchingWindowMs: 0,
+      log: () => undefined,
+      invoke: async () => ({}),
+    });
     queue.stop();
     const id = queue.send('{}');
     expect(queue.changeVisibility(`${id}#0`, 5)).toBe(true);

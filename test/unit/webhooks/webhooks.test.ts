@@ -202,7 +202,12 @@ describe('when publishing fails', () => {
 describe('Garmin pushes', () => {
   type Push = Record<string, Array<Record<string, unknown>>>;
   const withFreshIds = (push: Push): Push =>
-    Object.fromEntries(Object.entries(push).map(([type, items]) => [type, items.map((i) => ('summaryId' in i ? { ...i, summaryId: freshId() } : { ...i, userId: freshId('u') }))]));
+    Object.fromEntries(
+      Object.entries(push).map(([type, items]) => [
+        type,
+        items.map((i) => ('summaryId' in i ? { ...i, summaryId: freshId() } : { ...i, userId: freshId('u') })),
+      ]),
+    );
 
   it('publishes one event per summary, each a push of its own', async () => {
     const activities = withFreshIds(sample('garmin-push-activities.json'));
@@ -314,7 +319,13 @@ describe('malformed and hostile bodies get 4xx, never 500', () => {
   const routes = [
     { name: 'strava', handler: stravaHandler, valid: () => freshStravaEvent(), wrongTypes: { ...freshStravaEvent(), object_id: 'eleven' }, limit: 16 * 1024 },
     { name: 'garmin', handler: garminHandler, valid: () => ({}), wrongTypes: { activities: 'all of them' }, limit: 5 * 1024 * 1024 },
-    { name: 'apple', handler: appleHandler, valid: () => ({ workouts: [] }), wrongTypes: { workouts: [{ uuid: 5, startDate: 'yesterday' }] }, limit: 5 * 1024 * 1024 },
+    {
+      name: 'apple',
+      handler: appleHandler,
+      valid: () => ({ workouts: [] }),
+      wrongTypes: { workouts: [{ uuid: 5, startDate: 'yesterday' }] },
+      limit: 5 * 1024 * 1024,
+    },
   ];
   const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 
@@ -347,7 +358,12 @@ describe('malformed and hostile bodies get 4xx, never 500', () => {
         if (route.limit > 1024 * 1024) await expect4xx(`{"activities":${deep(500_000)},"workouts":${deep(500_000)}}`);
       });
       it('huge arrays: 4xx', async () => {
-        const many = route.name === 'strava' ? { ...freshStravaEvent(), updates: { title: Array(50_000).fill('x') } } : route.name === 'garmin' ? { dailies: Array(1001).fill({ userId: 'u', summaryId: 's', calendarDate: '2024-05-20' }) } : { workouts: [], dailies: Array(401).fill({ date: '2024-05-20' }) };
+        const many =
+          route.name === 'strava'
+            ? { ...freshStravaEvent(), updates: { title: Array(50_000).fill('x') } }
+            : route.name === 'garmin'
+              ? { dailies: Array(1001).fill({ userId: 'u', summaryId: 's', calendarDate: '2024-05-20' }) }
+              : { workouts: [], dailies: Array(401).fill({ date: '2024-05-20' }) };
         await expect4xx(JSON.stringify(many));
       });
       it('10 MB: 413', () => expect4xx(JSON.stringify({ pad: 'x'.repeat(10 * 1024 * 1024) }), 413));
