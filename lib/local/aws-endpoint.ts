@@ -11,13 +11,27 @@ export interface AwsEndpoint {
   close(): Promise<void>;
 }
 
+/**
+ * Test-only outages of the emulated AWS calls: each counts the calls still to fail (Infinity until set back
+ * to 0). A failing PutEvents answers as EventBridge does when it cannot take entries (200, every entry
+ * InternalFailure); a failing SendMessage answers 500 InternalError, which the SDK retries and then throws.
+ */
+export interface AwsFaults {
+  putEvents: number;
+  sendMessage: number;
+  /** Calls failed on purpose so far. */
+  injected: { putEvents: number; sendMessage: number };
+}
+
+export const noFaults = (): AwsFaults => ({ putEvents: 0, sendMessage: 0, injected: { putEvents: 0, sendMessage: 0 } });
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startAwsEndpoint(bus: LocalBus, queues: Map<string, LocalQueue>, listenPort = 0): Promise<AwsEndpoint> {
+export async function startAwsEndpoint(bus: LocalBus, queues: Map<string, LocalQueue>, listenPort = 0, faults: AwsFaults = noFaults()): Promise<AwsEndpoint> {
   const server: Server = createServer(async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
     let input: Record<string, unknown> = {};
@@ -31,11 +45,22 @@ export async function startAwsEndpoint(bus: LocalBus, queues: Map<string, LocalQ
       res.end(JSON.stringify(body));
     };
     if (target === 'AWSEvents.PutEvents') {
+      if (faults.putEvents > 0) {
+        faults.putEvents -= 1;
+        faults.injected.putEvents += 1;
+        const entries = ((input.Entries as unknown[]) ?? []).map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'injected fault' }));
+        return reply(200, 'application/x-amz-json-1.1', { Entries: entries, FailedEntryCount: entries.length });
+      }
       const entries = bus.putEvents((input.Entries as never[]) ?? []);
       const failed = entries.filter((e) => e.ErrorCode).length;
       return reply(200, 'application/x-amz-json-1.1', { Entries: entries, FailedEntryCount: failed });
     }
     if (target === 'AmazonSQS.SendMessage') {
+      if (faults.sendMessage > 0) {
+        faults.sendMessage -= 1;
+        faults.injected.sendMessage += 1;
+        return reply(500, 'application/x-amz-json-1.0', { __type: 'com.amazonaws.sqs#InternalError', message: 'injected fault' });
+      }
       const name =
         String(input.QueueUrl ?? '')
           .split('/')

@@ -23,7 +23,7 @@ import {
   type QueueTrigger,
 } from '../../shared/topology-types';
 import { openApiDocument } from '../openapi';
-import { startAwsEndpoint, type AwsEndpoint } from './aws-endpoint';
+import { noFaults, startAwsEndpoint, type AwsEndpoint, type AwsFaults } from './aws-endpoint';
 import { LocalBus } from './bus';
 import { createHttpServer, type LocalRoute } from './http-server';
 import { LocalQueue } from './queue';
@@ -50,6 +50,8 @@ export interface LocalRuntimeOptions {
 export interface LocalRuntime {
   url: string;
   bus: LocalBus;
+  /** Switches that make the emulated PutEvents / SendMessage fail (test/resilience). */
+  faults: AwsFaults;
   /** Worker queues by function name. */
   queues: Map<string, LocalQueue>;
   invoke(name: string, event: unknown): Promise<unknown>;
@@ -153,7 +155,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // The SDK clients are built once per process and keep the endpoint they saw first: a runtime started after
   // another one (the season simulator's scenarios, one after the other) listens where the first one did.
   // (Were that port still taken, by a runtime still running, a fresh one is used as before.)
-  const endpoint: AwsEndpoint = await startAwsEndpoint(bus, queues, awsEndpointPort ?? 0).catch(() => startAwsEndpoint(bus, queues, 0));
+  const faults = noFaults();
+  const endpoint: AwsEndpoint = await startAwsEndpoint(bus, queues, awsEndpointPort ?? 0, faults).catch(() => startAwsEndpoint(bus, queues, 0, faults));
   awsEndpointPort = Number(new URL(endpoint.url).port);
 
   Object.assign(process.env, {
@@ -229,6 +232,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   return {
     url: `http://127.0.0.1:${port}`,
     bus,
+    faults,
     queues,
     invoke,
     runSchedule,
