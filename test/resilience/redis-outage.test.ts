@@ -35,7 +35,8 @@ describe('Redis unreachable', () => {
     const [workout] = sample<{ workouts: Array<Record<string, unknown>> }>('apple-relay.json').workouts;
     const body = JSON.stringify({ workouts: [{ ...workout, uuid: randomUUID().toUpperCase() }] });
     const send = () => local.fetch('/api/v1/webhooks/apple', { method: 'POST', headers: { ...user.headers, 'content-type': 'application/json' }, body });
-    const received = () => local.runtime.bus.published.filter((e) => e.detailType === 'ActivityReceived' && (e.detail as { userId?: string }).userId === user.userId);
+    const received = () =>
+      local.runtime.bus.published.filter((e) => e.detailType === 'ActivityReceived' && (e.detail as { userId?: string }).userId === user.userId);
 
     const port = await closedPort();
     process.env.REDIS_URL = `redis://127.0.0.1:${port}`;

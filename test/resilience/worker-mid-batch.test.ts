@@ -24,7 +24,14 @@ describe('updateRollingStats throws for some records of a batch', () => {
     // Activities written straight to the database: their ActivityRecorded events are sent below, in one batch.
     const activities = new Map<string, string[]>();
     for (const user of [healthy!, transient!, broken!]) {
-      activities.set(user.userId, await insertLoads(local.db, user.userId, days.map((date, i) => ({ date, load: 100 + 50 * i }))));
+      activities.set(
+        user.userId,
+        await insertLoads(
+          local.db,
+          user.userId,
+          days.map((date, i) => ({ date, load: 100 + 50 * i })),
+        ),
+      );
     }
     const faults = workerFaults();
     faults.failuresLeft.set(transient!.userId, 2 * days.length); // each of its records fails its first 2 deliveries
@@ -51,10 +58,9 @@ describe('updateRollingStats throws for some records of a batch', () => {
       ).map((r) => [String(r.date).slice(0, 10), Number(r.load)]);
     const expected = days.map((d, i) => [d, 100 + 50 * i]);
     const deadUsers = queue.deadLetters.map((m) => (JSON.parse(m.body) as { detail: { userId: string } }).detail.userId);
-    const lostDays = (await Promise.all([healthy!, transient!].map(async (u) => expected.length - (await statsOf(u.userId)).filter((s, i) => s[1] === expected[i]![1]).length))).reduce(
-      (a, b) => a + b,
-      0,
-    );
+    const lostDays = (
+      await Promise.all([healthy!, transient!].map(async (u) => expected.length - (await statsOf(u.userId)).filter((s, i) => s[1] === expected[i]![1]).length))
+    ).reduce((a, b) => a + b, 0);
     console.log(
       `worker mid-batch: ${entries.length} messages in one batch, ${faults.injected} throws injected (${2 * days.length} transient, the rest on ${days.length} messages that never recover); ` +
         `deliveries healthy ${deliveriesOf(healthy!.userId).join('/')}, transient ${deliveriesOf(transient!.userId).join('/')}, broken ${deliveriesOf(broken!.userId).join('/')}; ` +

@@ -17,8 +17,7 @@ export interface WorkerFaults {
 }
 
 const globals = globalThis as { __workerFaults?: WorkerFaults };
-export const workerFaults = (): WorkerFaults =>
-  (globals.__workerFaults ??= { failuresLeft: new Map(), deliveries: new Map(), batches: [], injected: 0 });
+export const workerFaults = (): WorkerFaults => (globals.__workerFaults ??= { failuresLeft: new Map(), deliveries: new Map(), batches: [], injected: 0 });
 
 const inner = queueWorker<typeof DetailType.ActivityRecorded>(spec, async (event, context) => {
   const faults = workerFaults();
