@@ -4,6 +4,21 @@
 // calendar day is never shifted by the machine's zone); timestamptz columns are Date; double precision,
 // integer and smallint are number; jsonb is parsed on read and written as JSON text.
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+import type {
+  ExperienceLevel,
+  PlanPhaseName,
+  PlanStatus,
+  PlanWeekKind,
+  RaceDistance,
+  Weekday,
+  WorkoutState,
+  WorkoutType,
+  PlanChangeTrigger,
+  StoredPrescription,
+  StoredAdaptation,
+  StoredReadinessBase,
+} from '../domain/plan-vocabulary';
+import { responderClasses, type ResponderClass } from '../domain/responder';
 
 // ---- column kinds ---------------------------------------------------------------------------------
 
@@ -35,56 +50,9 @@ export const sexes = ['female', 'male', 'unspecified'] as const;
 export type Sex = (typeof sexes)[number];
 export const preferredUnits = ['metric', 'imperial'] as const;
 export type PreferredUnits = (typeof preferredUnits)[number];
-import { responderClasses, type ResponderClass } from '../domain/responder';
-import {
-  experienceLevels,
-  planPhaseNames,
-  planStatuses,
-  planWeekKinds,
-  raceDistances,
-  weekdays,
-  workoutStates,
-  workoutTypes,
-  type ExperienceLevel,
-  type PlanPhaseName,
-  type PlanStatus,
-  type PlanWeekKind,
-  type RaceDistance,
-  type Weekday,
-  type WorkoutState,
-  type WorkoutType,
-  planChangeTriggers,
-  type PlanChangeTrigger,
-  type StoredPrescription,
-  type AdaptationTrigger,
-  type StoredAdaptation,
-  type StoredReadinessBase,
-} from '../domain/plan-vocabulary';
 
-export {
-  experienceLevels,
-  planPhaseNames,
-  planStatuses,
-  planWeekKinds,
-  raceDistances,
-  weekdays,
-  workoutStates,
-  workoutTypes,
-  type ExperienceLevel,
-  type PlanPhaseName,
-  type PlanStatus,
-  type PlanWeekKind,
-  type RaceDistance,
-  type Weekday,
-  type WorkoutState,
-  type WorkoutType,
-  planChangeTriggers,
-  type PlanChangeTrigger,
-  type StoredPrescription,
-  type AdaptationTrigger,
-  type StoredAdaptation,
-  type StoredReadinessBase,
-};
+// The product's vocabulary lives in the domain; the database's CHECKs and these types say the same words.
+export * from '../domain/plan-vocabulary';
 
 export { responderClasses, type ResponderClass };
 /** Vendors with an OAuth connection. */
