@@ -3,9 +3,11 @@
 // (shared/adaptation/versions.ts). A duplicate, late or reordered delivery finds nothing left to change.
 import type { Conn, Db } from '../db/connection';
 import type { ReadinessLight } from '../db/schema';
-import { adaptToReadiness, moveMissedLongRun, reduceAfterAcwrAlert, varyMonotonousWeek, type Decision, type Edit } from '../domain/adaptation';
+import { adaptToReadiness, moveMissedLongRun, regenerateAfterAcwrAlert, varyMonotonousWeek, type Decision, type Edit } from '../domain/adaptation';
 import { addDays } from '../domain/dates';
+import { HARD_WORKOUT_TYPES } from '../domain/plan';
 import { homeChanged } from '../home/cache';
+import { loadBasis } from '../plans/load-basis';
 import { currentWorkouts, lockActivePlan, toPlanWorkout, writeVersion, type LockedPlan, type WorkoutRow } from './versions';
 
 export type AdaptationOutcome = { version: number; trigger: Decision['trigger']; code: string } | null;
@@ -48,7 +50,7 @@ export async function adaptToTodaysReadiness(db: Db, userId: string, now: Date):
 /** An alert older than this (in days before the athlete's today) is history, not a reason to change the plan. */
 const ALERT_FRESH_DAYS = 1;
 
-/** A risk alert: ACWR above 1.5 cuts the next 7 days' volume; monotony above 2.0 varies next week. */
+/** A risk alert: ACWR above 1.5 rebuilds the plan from tomorrow with less volume; monotony above 2.0 varies next week. */
 export async function adaptToRiskAlert(db: Db, userId: string, alertId: string, now: Date): Promise<AdaptationOutcome> {
   return adapt(db, userId, now, async (trx, plan) => {
     const alert = await trx
@@ -65,25 +67,73 @@ export async function adaptToRiskAlert(db: Db, userId: string, alertId: string, 
       const decision = varyMonotonousWeek({ start, workouts: rows.map(toPlanWorkout), monotony: alert.metrics.monotony ?? 0 });
       return { decision, rows, cause };
     }
-    const stats = await trx
-      .selectFrom('rolling_stats')
-      .select(['date', 'load', 'acute', 'chronic'])
-      .where('user_id', '=', userId)
-      .where('date', '<=', plan.today)
-      .orderBy('date', 'desc')
-      .limit(6)
-      .execute();
-    const latest = stats[0];
-    if (!latest) return { decision: null, rows: [] };
-    const rows = await currentWorkouts(trx, plan, addDays(latest.date, 1), addDays(plan.today, 8));
-    const decision = reduceAfterAcwrAlert({
-      state: { date: latest.date, acute: latest.acute, chronic: latest.chronic },
-      recentLoads: stats.map((s) => s.load).reverse(),
-      today: plan.today,
-      workouts: rows.map(toPlanWorkout),
-      acwr: alert.metrics.acwr ?? latest.acute / latest.chronic,
-    });
-    return { decision, rows, cause };
+    const rows = await currentWorkouts(trx, plan, plan.today, plan.raceDate);
+    return { decision: await rebuildAfterAcwrAlert(trx, plan, rows, alert.metrics.acwr ?? null), rows, cause };
+  });
+}
+
+/**
+ * ACWR above 1.5: the plan generated again from tomorrow (shared/domain/adaptation.ts), from the athlete's stored
+ * acute and chronic load at the end of today, by the load-basis rule regenerate uses.
+ */
+async function rebuildAfterAcwrAlert(trx: Conn, plan: LockedPlan, rows: readonly WorkoutRow[], alertAcwr: number | null): Promise<Decision | null> {
+  const tomorrow = addDays(plan.today, 1);
+  if (tomorrow >= plan.raceDate) return null;
+  const stored = await trx
+    .selectFrom('training_plans as p')
+    .innerJoin('users as u', 'u.id', 'p.user_id')
+    .select([
+      'p.start_date',
+      'p.goal_race_distance',
+      'p.goal_distance_meters',
+      'p.goal_time_minutes',
+      'p.days_per_week',
+      'p.long_run_day',
+      'p.max_session_minutes',
+      'p.experience',
+      'p.reported_weekly_minutes',
+      'p.reported_weekly_distance_km',
+      'p.reported_longest_run_minutes',
+      'u.max_hr',
+      'u.resting_hr',
+      'u.lactate_threshold_hr',
+    ])
+    .where('p.id', '=', plan.id)
+    .where('p.user_id', '=', plan.userId)
+    .executeTakeFirstOrThrow();
+  const basis = await loadBasis(trx, plan.userId, plan.today, {
+    weeklyMinutes: stored.reported_weekly_minutes,
+    weeklyDistanceKm: stored.reported_weekly_distance_km,
+    experience: stored.experience,
+  });
+  const workouts = rows.map(toPlanWorkout);
+  const hardDayBefore = workouts.some(
+    (w) => w.date === plan.today && HARD_WORKOUT_TYPES.has(w.prescription.type) && w.state !== 'missed' && w.state !== 'skipped',
+  );
+  return regenerateAfterAcwrAlert({
+    plan: {
+      today: tomorrow,
+      planStart: stored.start_date,
+      goal: {
+        raceDistance: stored.goal_race_distance,
+        distanceMeters: stored.goal_distance_meters,
+        raceDate: plan.raceDate,
+        goalTimeMinutes: stored.goal_time_minutes,
+      },
+      availability: {
+        daysPerWeek: stored.days_per_week,
+        longRunDay: stored.long_run_day,
+        unavailableDays: plan.unavailableDays,
+        maxSessionMinutes: stored.max_session_minutes,
+      },
+      experience: stored.experience,
+      longestRecentRunMinutes: stored.reported_longest_run_minutes,
+      load: basis.state,
+      heartRate: { maxHr: stored.max_hr, restingHr: stored.resting_hr, lactateThresholdHr: stored.lactate_threshold_hr },
+      hardDayBefore,
+    },
+    workouts,
+    acwr: alertAcwr ?? (basis.state.chronic > 0 ? basis.state.acute / basis.state.chronic : 0),
   });
 }
 

@@ -6,8 +6,8 @@
 import type { AdaptationTrigger, StoredAdaptation, StoredPrescription, StoredReadinessBase, WorkoutState, WorkoutType } from './plan-vocabulary';
 import { ACWR_ALERT_ABOVE, MONOTONY_ALERT_ABOVE } from './alerts';
 import { addDays, daysBetween, isoWeekday } from './dates';
-import { continueLoadSeries, type EwmaState } from './load';
-import { HARD_WORKOUT_TYPES, RUNNING_WORKOUT_TYPES, WEEKDAY_NUMBER, type Weekday } from './plan';
+import { HARD_WORKOUT_TYPES, RUNNING_WORKOUT_TYPES, WEEKDAY_NUMBER, type PlanInput, type PlannedWorkout, type Weekday } from './plan';
+import { generatePlan } from './plan-generator';
 
 export type Prescription = StoredPrescription;
 export type Adaptation = StoredAdaptation;
@@ -44,11 +44,11 @@ export interface Decision {
 export const YELLOW_VOLUME_FACTOR = 0.8;
 export const RED_RECOVERY_MAX_MINUTES = 30;
 export const RED_RECOVERY_RPE = 2;
-/** After an ACWR alert the next 7 days are cut until the projected ACWR is back to at most this. */
+/** After an ACWR alert the plan is rebuilt so that the projected ACWR is back to at most this within 7 days. */
 export const ACWR_TARGET = 1.3;
 export const ACWR_HORIZON_DAYS = 7;
-/** An ACWR alert always lowers the next 7 days' volume by at least 20 % (more when the target needs it). */
-export const ACWR_MIN_CUT_FACTOR = 0.8;
+/** An ACWR alert's rebuild plans the weeks of the next 7 days at this share of their target load. */
+export const ACWR_VOLUME_FACTOR = 0.8;
 const ACWR_REASON_CODE = 'acwr_high';
 /** After a monotony alert the next week is varied until its planned monotony is at most this. */
 export const MONOTONY_TARGET = 1.5;
@@ -146,93 +146,69 @@ export function adaptToReadiness(today: PlanWorkout | null, light: ReadinessLigh
   };
 }
 
-// ---- 2a. ACWR above 1.5: less volume from tomorrow ------------------------------------------------
+// ---- 2a. ACWR above 1.5: the plan rebuilt from tomorrow with less volume ---------------------------
 
 export interface AcwrInput {
-  /** The stored EWMA state of the latest computed day (at most today). */
-  state: EwmaState;
-  /** Daily loads of the 6 days up to and including state.date, oldest first (monotony needs them; may be shorter). */
-  recentLoads: readonly number[];
-  today: string;
-  /** Current planned workouts from the day after state.date on (at least the horizon). */
+  /**
+   * The generator's input for a rebuild from tomorrow (`today` = tomorrow), from the athlete's stored acute and
+   * chronic load at the end of today (the load basis regenerate uses); `reduceVolume` is set here.
+   */
+  plan: PlanInput;
+  /** The plan's current workouts from the athlete's today on (any state). */
   workouts: readonly PlanWorkout[];
-  /** The acute value of the alert, for the message. */
+  /** The alert's ratio, for the message. */
   acwr: number;
 }
 
-/** Projected ACWR at the end of the horizon (tomorrow + 6) when the horizon's workouts are scaled by `factor`. */
-function projectedAcwr(input: AcwrInput, factor: number): number {
-  const tomorrow = addDays(input.today, 1);
-  const end = addDays(tomorrow, ACWR_HORIZON_DAYS - 1);
-  const days = Math.max(0, daysBetween(input.state.date, end));
-  const byDay = new Map<string, number>();
-  for (const w of input.workouts) {
-    if (w.state === 'completed' || w.state === 'missed' || w.date <= input.state.date || w.date > end) continue;
-    const cut = w.date >= tomorrow && adjustableForVolume(w) ? cutFor(w.prescription, factor) : w.prescription;
-    byDay.set(w.date, (byDay.get(w.date) ?? 0) + (cut ? plannedLoad(cut) : 0));
-  }
-  const loads = Array.from({ length: days }, (_, i) => {
-    const date = addDays(input.state.date, i + 1);
-    return { date, load: byDay.get(date) ?? 0 };
-  });
-  if (loads.length === 0) return input.state.chronic > 0 ? input.state.acute / input.state.chronic : 0;
-  // A series shorter than a week had zero-load days before it.
-  const previous = [...Array<number>(Math.max(0, 6 - input.recentLoads.length)).fill(0), ...input.recentLoads].slice(-6);
-  const last = continueLoadSeries(input.state, previous, loads, { seriesStart: addDays(input.state.date, -60) }).at(-1)!;
-  return last.acwr ?? 0;
+function replaceable(w: PlanWorkout, from: string): boolean {
+  return w.date >= from && w.state !== 'completed';
 }
 
-function adjustableForVolume(w: PlanWorkout): boolean {
-  return w.state === 'planned' && !w.restored && w.prescription.type !== 'race';
-}
-
-/** The workout cut to `factor` of its volume, or null (rest) when that leaves under 15 minutes. */
-function cutFor(p: Prescription, factor: number): Prescription | null {
-  if (factor >= 1) return p;
-  const minutes = (p.targetDurationMinutes ?? 0) * factor;
-  if (minutes < MIN_SESSION_MINUTES) return null;
-  return scaled(p, factor, `${Math.round((1 - factor) * 100)}% less volume: your training load rose too fast`);
+function generatedPrescription(w: PlannedWorkout): Prescription {
+  return {
+    type: w.type,
+    targetDurationMinutes: w.targetDurationMinutes,
+    targetDistanceMeters: w.targetDistanceMeters,
+    targetRpe: w.targetRpe,
+    zone: w.zone,
+    description: w.description,
+  };
 }
 
 /**
- * The guard rail after an ACWR alert (> 1.5): the next 7 days keep their days, types and intensities (so no two
- * hard days meet and the long run stays the long run) and lose volume by one common factor: at least 20 %, more
- * when that is needed to bring the projected ACWR at the end of those 7 days back to at most 1.3; a session left
- * under 15 minutes becomes a rest day. Beyond the 7 days the plan is unchanged (its chronic base is now higher,
- * so it only gets safer). Later alerts of the same spike cut further only when the target is still missed.
+ * The guard rail after an ACWR alert (> 1.5): the plan is generated again from tomorrow (as a regenerate) from
+ * the athlete's current acute and chronic load, with the weeks of the next 7 days at 80 % of their target load;
+ * the weeks after grow back from those at the generator's usual rate. The generator is safe by construction
+ * (each day's session is shortened or dropped when it would lift the projected ACWR above 1.3, and rest days
+ * bring the ratio down), so the projected ACWR is back to at most 1.3 within the 7 days, and its invariants
+ * hold: no two hard days in a row (also against today's session), nothing on unavailable days, the long run on
+ * its day. Today and everything completed stay as they are. A workout of the new plan on a day that held one
+ * keeps that workout's id (its before and after are one change-log entry); the rest are added or removed.
  */
-export function reduceAfterAcwrAlert(input: AcwrInput): Decision | null {
-  const tomorrow = addDays(input.today, 1);
-  const end = addDays(tomorrow, ACWR_HORIZON_DAYS - 1);
-  // A later alert of the same spike (one a day while ACWR stays above 1.5) only cuts further when the first
-  // cut no longer reaches the target: the minimum cut is taken once.
-  const alreadyCut = input.workouts.some((w) => w.date >= tomorrow && w.date <= end && w.adaptation?.code === ACWR_REASON_CODE);
-  const ceiling = alreadyCut ? 1 : ACWR_MIN_CUT_FACTOR;
-  if (alreadyCut && projectedAcwr(input, 1) <= ACWR_TARGET) return null;
-  let lo = 0; // always safe: rest the whole horizon (acute decays about 8 times faster than chronic)
-  let hi = 1;
-  if (projectedAcwr(input, ceiling) <= ACWR_TARGET) lo = ceiling;
-  else {
-    for (let i = 0; i < 20; i += 1) {
-      const mid = (lo + hi) / 2;
-      if (projectedAcwr(input, mid) <= ACWR_TARGET) lo = mid;
-      else hi = mid;
-    }
-  }
-  const factor = Math.floor(Math.min(lo, ceiling) * 20 + 1e-9) / 20; // whole 5 % steps, rounded towards the safe side
+export function regenerateAfterAcwrAlert(input: AcwrInput): Decision | null {
+  const from = input.plan.today;
+  const through = addDays(from, ACWR_HORIZON_DAYS - 1);
+  if (daysBetween(from, input.plan.goal.raceDate) < 1) return null;
+  const generated = generatePlan({ ...input.plan, reduceVolume: { factor: ACWR_VOLUME_FACTOR, through } });
   const reason = {
     code: ACWR_REASON_CODE,
-    message: `Your training load rose too fast (acute:chronic ratio ${input.acwr.toFixed(2)}, above ${ACWR_ALERT_ABOVE}), so the next 7 days have ${Math.round((1 - factor) * 100)}% less volume.`,
+    message: `Your training load rose too fast (acute:chronic ratio ${input.acwr.toFixed(2)}, above ${ACWR_ALERT_ABOVE}), so your plan is rebuilt from tomorrow with ${Math.round((1 - ACWR_VOLUME_FACTOR) * 100)}% less volume over the next 7 days and a gradual build after that.`,
   };
+  const adaptation: Adaptation = { trigger: 'risk_alert', ...reason };
+  const kept = new Set(input.workouts.filter((w) => w.date >= from && !replaceable(w, from)).map((w) => w.date));
+  const oldByDate = new Map<string, PlanWorkout[]>();
+  for (const w of input.workouts) if (replaceable(w, from)) oldByDate.set(w.date, [...(oldByDate.get(w.date) ?? []), w]);
   const edits: Edit[] = [];
-  for (const w of input.workouts) {
-    if (w.date < tomorrow || w.date > end || !adjustableForVolume(w)) continue;
-    const cut = cutFor(w.prescription, factor);
-    if (cut === null) edits.push({ op: 'remove', workoutId: w.id });
-    else if (!samePrescription(cut, w.prescription)) {
-      edits.push({ op: 'update', workoutId: w.id, prescription: cut, adaptation: { trigger: 'risk_alert', ...reason }, readinessBase: null });
+  for (const w of generated.workouts) {
+    if (kept.has(w.date)) continue;
+    const prescription = generatedPrescription(w);
+    const old = oldByDate.get(w.date)?.shift();
+    if (!old) edits.push({ op: 'add', date: w.date, prescription, adaptation });
+    else if (!samePrescription(prescription, old.prescription)) {
+      edits.push({ op: 'update', workoutId: old.id, prescription, adaptation, readinessBase: null });
     }
   }
+  for (const rest of oldByDate.values()) for (const w of rest) edits.push({ op: 'remove', workoutId: w.id });
   return edits.length === 0 ? null : { trigger: 'risk_alert', reason, edits };
 }
 

@@ -15,6 +15,7 @@
 //   EWMA from the athlete's current state, and a session that would lift the projected ACWR above 1.3 is
 //   shortened (or dropped); the long run is then held to 30 % of the week's running minutes (40 % at 3-4
 //   running days) and re-checked. Race day is the one day the rail does not apply: the race is the goal.
+// - `reduceVolume` (after an ACWR alert) scales the target load of the weeks it reaches; later weeks grow from them.
 import { addDays, daysBetween, isoWeekday, type IsoWeekday } from './dates';
 import {
   HARD_WORKOUT_TYPES,
@@ -318,6 +319,7 @@ export function generatePlan(input: PlanInput): GeneratedPlan {
     else target = (factor[Math.min(taperIndex, factor.length - 1)] ?? 0.5) * (lastLoading ?? reference);
     const ceiling = Math.max(reference, peakMinutes(goal.distanceMeters, input.experience) * PLAN_MEAN_RPE);
     if (frame.kind === 'loading') target = Math.min(target, Math.max(ceiling, lastLoading ?? 0));
+    if (input.reduceVolume && frame.startDate <= input.reduceVolume.through) target *= input.reduceVolume.factor;
 
     // 2. What each day holds: runs of about 25 minutes or more, at least 3 (up to daysPerWeek) while the load
     // fills three 15-minute runs. Fewer, bigger runs cannot hold a week's load under the rail: one session

@@ -91,6 +91,11 @@ export interface PlanInput {
   planStart: string;
   /** Whether the day before `today` holds a hard session (kept from the previous version), so today is not hard. */
   hardDayBefore: boolean;
+  /**
+   * Less volume for a while (after an ACWR alert): every week holding a day up to `through` gets `factor` of its
+   * target load; the weeks after grow back from those at the usual rate.
+   */
+  reduceVolume?: { factor: number; through: string };
 }
 
 /** What a workout asks of the athlete. */
