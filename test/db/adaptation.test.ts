@@ -5,8 +5,9 @@ import { restoreWorkout, listPlanChanges } from '../../shared/adaptation/restore
 import { adaptToMissedWorkout, adaptToRiskAlert, adaptToTodaysReadiness } from '../../shared/adaptation/service';
 import { createActivity } from '../../shared/activities/service';
 import { sweepPastWorkouts } from '../../shared/adaptation/sweep';
-import { addDays } from '../../shared/domain/dates';
-import { computeLoadSeries } from '../../shared/domain/load';
+import { addDays, isoWeekday } from '../../shared/domain/dates';
+import { HARD_WORKOUT_TYPES } from '../../shared/domain/plan';
+import { computeLoadSeries, continueLoadSeries } from '../../shared/domain/load';
 import { DetailType } from '../../shared/events/catalogue';
 import { Conflict, NotFound } from '../../shared/http/errors';
 import { createTestUser } from '../support/auth';
@@ -162,32 +163,93 @@ describe('risk alerts', () => {
     return series.at(-1)!;
   }
 
-  it('ACWR above 1.5 cuts the next 7 days once, however often the alert is delivered', async () => {
-    // A plan that keeps the spike going: 150 min at RPE 5 every day (750 AU against a chronic load near 410).
+  it('ACWR above 1.5 rebuilds the plan from tomorrow: projected ACWR <= 1.3 within 7 days, the invariants hold, once per alert', async () => {
+    // A plan that keeps the spike going: 150 min at RPE 5 every day (750 AU against a chronic load near 410), with
+    // hard sessions back to back, a Friday the athlete is not available, beyond the 7 days too.
     const user = await createTestUser(t.db, { time_zone: 'Europe/Berlin' });
     const a = {
       ...user,
       ...(await seedPlan(t.db, user.userId, {
-        start: d(-10),
+        start: d(-31),
         raceDate: d(60),
-        workouts: [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ date: d(i), type: 'easy' as const, minutes: 150, rpe: 5 })),
+        unavailableDays: ['fri'],
+        workouts: [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => ({ date: d(i), type: i === 4 || i === 5 ? ('tempo' as const) : ('easy' as const), minutes: 150, rpe: 5 })),
       })),
     };
-    const last = await withLoads(a.userId, [...Array<number>(28).fill(250), 900, 900, 900, 900]);
+    await t.db.insertInto('load_series').values({ user_id: a.userId, series_start: d(-31), series_end: TODAY }).execute();
+    const loads = [...Array<number>(28).fill(250), 900, 900, 900, 900];
+    const last = await withLoads(a.userId, loads);
+    expect(last.acwr!).toBeGreaterThan(1.5);
     const alert = await t.db
       .insertInto('risk_alerts')
       .values({ user_id: a.userId, kind: 'acwr', date: TODAY, metrics: JSON.stringify({ acwr: last.acwr }) })
       .returning('id')
       .executeTakeFirstOrThrow();
+    const before = await workoutsOf(a.userId);
     const outcome = await adaptToRiskAlert(t.db, a.userId, alert.id, MORNING);
-    expect(outcome).toMatchObject({ trigger: 'risk_alert', code: 'acwr_high' });
+    expect(outcome).toMatchObject({ version: 2, trigger: 'risk_alert', code: 'acwr_high' });
     const after = await workoutsOf(a.userId);
-    const tomorrow = after.filter((w) => w.date > TODAY && w.date <= d(7));
-    expect(tomorrow.length).toBeGreaterThan(0);
-    expect(tomorrow.every((w) => w.adaptation?.trigger === 'risk_alert')).toBe(true);
-    expect(after.find((w) => w.date === TODAY)!.adaptation).toBeNull();
-    expect(after.find((w) => w.date === d(8))!.adaptation).toBeNull();
+
+    // Yesterday and today are as they were; everything from tomorrow is the generator's, naming the reason.
+    const upToToday = (rows: typeof after) => rows.filter((w) => w.date <= TODAY).map((w) => ({ ...w }));
+    expect(upToToday(after)).toEqual(upToToday(before));
+    const future = after.filter((w) => w.date > TODAY);
+    expect(future.length).toBeGreaterThan(7);
+    expect(future.every((w) => w.adaptation?.trigger === 'risk_alert' && w.adaptation.code === 'acwr_high')).toBe(true);
+
+    // Projected with the load engine from the stored state: back to at most 1.3 within the 7 days after today.
+    const loadOn = (date: string) => after.filter((w) => w.date === date).reduce((s, w) => s + w.target_duration_minutes! * w.target_rpe!, 0);
+    const week = Array.from({ length: 7 }, (_, i) => d(i + 1));
+    const projected = continueLoadSeries({ date: TODAY, acute: last.acute, chronic: last.chronic }, loads.slice(-6), week.map((date) => ({ date, load: loadOn(date) })), {
+      seriesStart: d(-31),
+    });
+    expect(projected.at(-1)!.acwr!).toBeLessThanOrEqual(1.3);
+    const beforeLoad = week.reduce((s, date) => s + before.filter((w) => w.date === date).reduce((x, w) => x + w.target_duration_minutes! * w.target_rpe!, 0), 0);
+    expect(week.reduce((s, date) => s + loadOn(date), 0)).toBeLessThan(beforeLoad);
+
+    // The invariants: no two hard days in a row (today's session included), nothing on a Friday, the long run on Sunday.
+    const hard = new Set(after.filter((w) => w.date >= TODAY && HARD_WORKOUT_TYPES.has(w.type)).map((w) => w.date));
+    for (const date of hard) expect(hard.has(addDays(date, 1)), `hard on ${date} and the day after`).toBe(false);
+    expect(future.filter((w) => isoWeekday(w.date) === 5)).toEqual([]);
+    const longRuns = future.filter((w) => w.type === 'long_run');
+    expect(longRuns.length).toBeGreaterThan(0);
+    expect(longRuns.every((w) => isoWeekday(w.date) === 7)).toBe(true);
+
+    // One version with each workout's before and after, one notification naming the reason.
+    const [change] = await listPlanChanges(t.db, a.userId);
+    expect(change).toMatchObject({ version: 2, trigger: 'risk_alert', reason: { code: 'acwr_high', message: expect.stringContaining('rebuilt from tomorrow') } });
+    expect(change!.changes.every((c) => c.date > TODAY)).toBe(true);
+    const kept = new Set(before.map((w) => w.id));
+    const updated = change!.changes.filter((c) => c.before !== null && c.after !== null);
+    expect(updated.length).toBeGreaterThan(0);
+    expect(updated.every((c) => kept.has(c.workoutId) && after.some((w) => w.id === c.workoutId && w.target_duration_minutes === c.after!.targetDurationMinutes))).toBe(true);
+    expect(new Set(change!.changes.map((c) => c.workoutId)).size).toBe(change!.changes.length);
+    expect(await notificationsOf(a.userId)).toEqual([{ kind: 'plan_adapted', title: 'Your plan changed', body: expect.stringContaining('rose too fast') }]);
+
+    // The alert delivered again: nothing changes.
     expect(await adaptToRiskAlert(t.db, a.userId, alert.id, MORNING)).toBeNull();
+    expect(await workoutsOf(a.userId)).toEqual(after);
+    expect(await versionOf(a.planId)).toBe(2);
+    expect(await notificationsOf(a.userId)).toHaveLength(1);
+  });
+
+  it('ACWR above 1.5 with planAdapted off: the plan is rebuilt, silently', async () => {
+    const user = await createTestUser(t.db, { time_zone: 'Europe/Berlin', notification_preferences: JSON.stringify({ plan_adapted: false }) });
+    const plan = await seedPlan(t.db, user.userId, {
+      start: d(-31),
+      raceDate: d(60),
+      workouts: [1, 2, 3].map((i) => ({ date: d(i), type: 'easy' as const, minutes: 150, rpe: 5 })),
+    });
+    await t.db.insertInto('load_series').values({ user_id: user.userId, series_start: d(-31), series_end: TODAY }).execute();
+    const last = await withLoads(user.userId, [...Array<number>(28).fill(250), 900, 900, 900, 900]);
+    const alert = await t.db
+      .insertInto('risk_alerts')
+      .values({ user_id: user.userId, kind: 'acwr', date: TODAY, metrics: JSON.stringify({ acwr: last.acwr }) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(await adaptToRiskAlert(t.db, user.userId, alert.id, MORNING)).toMatchObject({ code: 'acwr_high' });
+    expect(await versionOf(plan.planId)).toBe(2);
+    expect(await notificationsOf(user.userId)).toEqual([]);
   });
 
   it('an alert from last week is history: the plan is not changed for it', async () => {
