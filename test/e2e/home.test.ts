@@ -161,6 +161,57 @@ describe('GET /api/v1/home', () => {
     expect(await cached()).toBe(false);
   });
 
+  it('regenerate and onboarding drop the cached answer: the old ETag gets the new plan, not a 304', async () => {
+    const user = await athlete();
+    const shown = (body: Home) => [body.today.workout, ...body.next].flatMap((w) => (w ? [w.id] : []));
+    /** The active plan's current workouts, and the version that made each. */
+    const activePlan = async () => {
+      const plan = await local.db
+        .selectFrom('training_plans')
+        .select(['id', 'version'])
+        .where('user_id', '=', user.userId)
+        .where('status', '=', 'active')
+        .executeTakeFirstOrThrow();
+      const rows = await local.db
+        .selectFrom('scheduled_workouts')
+        .select(['id', 'created_in_version'])
+        .where('plan_id', '=', plan.id)
+        .where('removed_in_version', 'is', null)
+        .execute();
+      return { ...plan, workouts: new Map(rows.map((r) => [r.id, r.created_in_version])) };
+    };
+    const first = await home(user);
+    expect(first.status).toBe(200);
+    expect(shown(first.body!).every((id) => user.workoutIds.includes(id))).toBe(true);
+
+    const regenerated = await call(user, 'POST', '/api/v1/plan/regenerate', {});
+    expect(regenerated.status, await regenerated.clone().text()).toBe(200);
+    const afterRegenerate = await home(user, first.etag!);
+    expect(afterRegenerate.status).toBe(200);
+    expect(afterRegenerate.etag).not.toBe(first.etag);
+    const v2 = await activePlan();
+    expect(v2.version).toBe(2);
+    const regeneratedIds = shown(afterRegenerate.body!);
+    expect(regeneratedIds.length).toBeGreaterThan(0);
+    // Everything shown is of the rebuilt version; nothing of the seeded plan is left from today on.
+    expect(regeneratedIds.every((id) => v2.workouts.get(id) === 2 && !user.workoutIds.includes(id))).toBe(true);
+
+    const onboarded = await call(user, 'POST', '/api/v1/onboarding', {
+      goal: { raceDistance: '10k', raceDate: d(50) },
+      availability: { daysPerWeek: 3, longRunDay: 'sat', unavailableDays: ['mon'] },
+      current: { weeklyMinutes: 120, experience: 'beginner' },
+    });
+    expect(onboarded.status, await onboarded.clone().text()).toBe(201);
+    const afterOnboarding = await home(user, afterRegenerate.etag!);
+    expect(afterOnboarding.status).toBe(200);
+    const fresh = await activePlan();
+    expect(fresh.id).not.toBe(v2.id);
+    const onboardedIds = shown(afterOnboarding.body!);
+    expect(onboardedIds.length).toBeGreaterThan(0);
+    expect(onboardedIds.every((id) => fresh.workouts.get(id) === 1)).toBe(true);
+    expect(afterOnboarding.body!.week).toMatchObject({ index: 0 });
+  });
+
   it('a new local day is a miss without any write', async () => {
     const user = await athlete();
     const first = await home(user);
