@@ -52,8 +52,6 @@ export const ACWR_VOLUME_FACTOR = 0.8;
 const ACWR_REASON_CODE = 'acwr_high';
 /** After a monotony alert the next week is varied until its planned monotony is at most this. */
 export const MONOTONY_TARGET = 1.5;
-/** A session cut shorter than this becomes a rest day. */
-export const MIN_SESSION_MINUTES = 15;
 /** A missed long run may move this many days forward at most. */
 export const LONG_RUN_MOVE_DAYS = 7;
 

@@ -173,10 +173,18 @@ describe('risk alerts', () => {
         start: d(-31),
         raceDate: d(60),
         unavailableDays: ['fri'],
-        workouts: [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => ({ date: d(i), type: i === 4 || i === 5 ? ('tempo' as const) : ('easy' as const), minutes: 150, rpe: 5 })),
+        workouts: [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => ({
+          date: d(i),
+          type: i === 4 || i === 5 ? ('tempo' as const) : ('easy' as const),
+          minutes: 150,
+          rpe: 5,
+        })),
       })),
     };
-    await t.db.insertInto('load_series').values({ user_id: a.userId, series_start: d(-31), series_end: TODAY }).execute();
+    await t.db
+      .insertInto('load_series')
+      .values({ user_id: a.userId, series_start: d(-31), series_end: TODAY })
+      .execute();
     const loads = [...Array<number>(28).fill(250), 900, 900, 900, 900];
     const last = await withLoads(a.userId, loads);
     expect(last.acwr!).toBeGreaterThan(1.5);
@@ -200,11 +208,19 @@ describe('risk alerts', () => {
     // Projected with the load engine from the stored state: back to at most 1.3 within the 7 days after today.
     const loadOn = (date: string) => after.filter((w) => w.date === date).reduce((s, w) => s + w.target_duration_minutes! * w.target_rpe!, 0);
     const week = Array.from({ length: 7 }, (_, i) => d(i + 1));
-    const projected = continueLoadSeries({ date: TODAY, acute: last.acute, chronic: last.chronic }, loads.slice(-6), week.map((date) => ({ date, load: loadOn(date) })), {
-      seriesStart: d(-31),
-    });
+    const projected = continueLoadSeries(
+      { date: TODAY, acute: last.acute, chronic: last.chronic },
+      loads.slice(-6),
+      week.map((date) => ({ date, load: loadOn(date) })),
+      {
+        seriesStart: d(-31),
+      },
+    );
     expect(projected.at(-1)!.acwr!).toBeLessThanOrEqual(1.3);
-    const beforeLoad = week.reduce((s, date) => s + before.filter((w) => w.date === date).reduce((x, w) => x + w.target_duration_minutes! * w.target_rpe!, 0), 0);
+    const beforeLoad = week.reduce(
+      (s, date) => s + before.filter((w) => w.date === date).reduce((x, w) => x + w.target_duration_minutes! * w.target_rpe!, 0),
+      0,
+    );
     expect(week.reduce((s, date) => s + loadOn(date), 0)).toBeLessThan(beforeLoad);
 
     // The invariants: no two hard days in a row (today's session included), nothing on a Friday, the long run on Sunday.
@@ -217,12 +233,18 @@ describe('risk alerts', () => {
 
     // One version with each workout's before and after, one notification naming the reason.
     const [change] = await listPlanChanges(t.db, a.userId);
-    expect(change).toMatchObject({ version: 2, trigger: 'risk_alert', reason: { code: 'acwr_high', message: expect.stringContaining('rebuilt from tomorrow') } });
+    expect(change).toMatchObject({
+      version: 2,
+      trigger: 'risk_alert',
+      reason: { code: 'acwr_high', message: expect.stringContaining('rebuilt from tomorrow') },
+    });
     expect(change!.changes.every((c) => c.date > TODAY)).toBe(true);
     const kept = new Set(before.map((w) => w.id));
     const updated = change!.changes.filter((c) => c.before !== null && c.after !== null);
     expect(updated.length).toBeGreaterThan(0);
-    expect(updated.every((c) => kept.has(c.workoutId) && after.some((w) => w.id === c.workoutId && w.target_duration_minutes === c.after!.targetDurationMinutes))).toBe(true);
+    expect(
+      updated.every((c) => kept.has(c.workoutId) && after.some((w) => w.id === c.workoutId && w.target_duration_minutes === c.after!.targetDurationMinutes)),
+    ).toBe(true);
     expect(new Set(change!.changes.map((c) => c.workoutId)).size).toBe(change!.changes.length);
     expect(await notificationsOf(a.userId)).toEqual([{ kind: 'plan_adapted', title: 'Your plan changed', body: expect.stringContaining('rose too fast') }]);
 
@@ -240,7 +262,10 @@ describe('risk alerts', () => {
       raceDate: d(60),
       workouts: [1, 2, 3].map((i) => ({ date: d(i), type: 'easy' as const, minutes: 150, rpe: 5 })),
     });
-    await t.db.insertInto('load_series').values({ user_id: user.userId, series_start: d(-31), series_end: TODAY }).execute();
+    await t.db
+      .insertInto('load_series')
+      .values({ user_id: user.userId, series_start: d(-31), series_end: TODAY })
+      .execute();
     const last = await withLoads(user.userId, [...Array<number>(28).fill(250), 900, 900, 900, 900]);
     const alert = await t.db
       .insertInto('risk_alerts')
