@@ -6,7 +6,6 @@
 // recompute, yesterday for the late update), outside the timed section, so nothing is skipped as unchanged.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createDb, type Db } from '../shared/db/connection';
 import { migrateToLatest } from '../shared/db/migrate';
 import { addDays, eachDay } from '../shared/domain/dates';
@@ -14,6 +13,7 @@ import { computeLoadSeries, type DailyLoad, type LoadDay } from '../shared/domai
 import { recomputeRollingStats } from '../shared/metrics/rolling-stats';
 import { countingDb, fixedClock, insertLoads, RecordingPublisher } from '../test/support/metrics';
 import { ms, percentile } from './support';
+import { adminQuery as admin } from '../test/support/db';
 
 const START = '2019-07-01';
 const TODAY = '2024-06-26'; // a Wednesday
@@ -239,14 +239,4 @@ async function openDatabase(): Promise<{ db: Db; label: string; close(): Promise
       await admin(serverUrl, `drop database if exists ${name} with (force)`);
     },
   };
-}
-
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }

@@ -13,7 +13,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { Kysely, sql } from 'kysely';
-import pg from 'pg';
 import { createNormalizer, type ReceivedMessage } from '../shared/activities/normalize';
 import type { ActivityOp } from '../shared/activities/plan';
 import { type SampleChannels, toChannels } from '../shared/activities/sample-channels';
@@ -28,6 +27,7 @@ import type { ActivityCandidate } from '../shared/vendors/activity';
 import { type GarminActivityDetail, mapGarminActivities } from '../shared/vendors/garmin';
 import type { VendorLink } from '../shared/vendors/ports';
 import { ms, percentile, timeIt } from './support';
+import { adminQuery as admin } from '../test/support/db';
 
 const ACTIVITIES = 10;
 const SECONDS = 3600;
@@ -182,16 +182,6 @@ async function openDatabase(): Promise<{ db: Db; kind: string; close(): Promise<
       await admin(url, `drop database if exists ${name} with (force)`);
     },
   };
-}
-
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 // ---- the benchmark --------------------------------------------------------------------------------

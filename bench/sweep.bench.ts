@@ -6,7 +6,6 @@
 //   npm run bench sweep                                 embedded PGlite (smaller sizes: it is single-threaded WASM)
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { sweepPastWorkouts } from '../shared/adaptation/sweep';
 import { createDb, type Db } from '../shared/db/connection';
 import { migrateToLatest } from '../shared/db/migrate';
@@ -14,6 +13,7 @@ import type { OutgoingEvent } from '../shared/events/catalogue';
 import type { EventPublisher } from '../shared/events/publisher';
 import { countingDb } from '../test/support/metrics';
 import { ms, percentile } from './support';
+import { adminQuery as admin } from '../test/support/db';
 
 const YESTERDAY = '2027-03-09';
 const TODAY = '2027-03-10';
@@ -142,14 +142,4 @@ export async function openBenchDatabase(): Promise<{ db: Db; label: string; post
       await admin(serverUrl, `drop database if exists ${name} with (force)`);
     },
   };
-}
-
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
