@@ -9,7 +9,7 @@ import type { Db } from '../shared/db/connection';
 import { addDays, eachDay } from '../shared/domain/dates';
 import { homeKey } from '../shared/home/cache';
 import { homeScreen } from '../shared/home/home';
-import { openBenchDatabase } from './sweep.bench';
+import { openBenchDatabase } from './support';
 import { ms, percentile } from './support';
 
 const TODAY = '2027-03-10';

@@ -6,14 +6,12 @@
 // recompute, yesterday for the late update), outside the timed section, so nothing is skipped as unchanged.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { createDb, type Db } from '../shared/db/connection';
-import { migrateToLatest } from '../shared/db/migrate';
+import type { Db } from '../shared/db/connection';
 import { addDays, eachDay } from '../shared/domain/dates';
 import { computeLoadSeries, type DailyLoad, type LoadDay } from '../shared/domain/load';
 import { recomputeRollingStats } from '../shared/metrics/rolling-stats';
 import { countingDb, fixedClock, insertLoads, RecordingPublisher } from '../test/support/metrics';
-import { ms, percentile } from './support';
-import { adminQuery as admin } from '../test/support/db';
+import { ms, openBenchDatabase, percentile } from './support';
 
 const START = '2019-07-01';
 const TODAY = '2024-06-26'; // a Wednesday
@@ -21,7 +19,7 @@ const FULL_RUNS = 30;
 const LATE_RUNS = 300;
 
 export default async function loadBench(): Promise<void> {
-  const target = await openDatabase();
+  const target = await openBenchDatabase();
   try {
     await run(target.db, target.label);
   } finally {
@@ -215,28 +213,4 @@ function sessions(): DailyLoad[] {
     const count = random() < 0.29 ? 2 : 1;
     return Array.from({ length: count }, () => ({ date, load: Math.round(100 + random() * 800) }));
   });
-}
-
-async function openDatabase(): Promise<{ db: Db; label: string; close(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const db = createDb({});
-    await migrateToLatest(db);
-    return { db, label: 'PGlite (embedded)', close: () => db.destroy() };
-  }
-  const name = `rc_bench_${randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = createDb({ url: url.toString(), poolMax: 2 });
-  await migrateToLatest(db);
-  const { rows } = await sql<{ version: string }>`select current_setting('server_version') as version`.execute(db);
-  return {
-    db,
-    label: `PostgreSQL ${rows[0]?.version} (${url.host})`,
-    async close() {
-      await db.destroy();
-      await admin(serverUrl, `drop database if exists ${name} with (force)`);
-    },
-  };
 }

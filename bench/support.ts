@@ -1,6 +1,6 @@
 // Small helpers shared by the benchmarks: timing, and a database (PGlite, or PostgreSQL in a scratch schema with
 // DATABASE_URL) whose statements are counted.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type CompiledQuery,
   type DatabaseConnection,
@@ -9,9 +9,13 @@ import {
   Kysely,
   PostgresDialect,
   type QueryResult,
+  sql,
   type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
+import { createDb } from '../shared/db/connection';
+import { migrateToLatest } from '../shared/db/migrate';
+import { adminQuery as admin } from '../test/support/db';
 import type { Db } from '../shared/db/connection';
 import { PGliteDialect } from '../shared/db/pglite-dialect';
 import type { Database } from '../shared/db/schema';
@@ -116,6 +120,32 @@ export async function openDatabase(counter: Counter): Promise<{ db: Db; close():
       }
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
+    },
+  };
+}
+
+/** PGlite, or a throwaway database on DATABASE_URL's server (dropped afterwards). */
+export async function openBenchDatabase(): Promise<{ db: Db; label: string; postgres: boolean; close(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const db = createDb({});
+    await migrateToLatest(db);
+    return { db, label: 'PGlite (embedded)', postgres: false, close: () => db.destroy() };
+  }
+  const name = `rc_bench_${randomBytes(6).toString('hex')}`;
+  await admin(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = createDb({ url: url.toString(), poolMax: 2 });
+  await migrateToLatest(db);
+  const { rows } = await sql<{ version: string }>`select current_setting('server_version') as version`.execute(db);
+  return {
+    db,
+    label: `PostgreSQL ${rows[0]?.version} (${url.host})`,
+    postgres: true,
+    async close() {
+      await db.destroy();
+      await admin(serverUrl, `drop database if exists ${name} with (force)`);
     },
   };
 }

@@ -7,13 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { sweepPastWorkouts } from '../shared/adaptation/sweep';
-import { createDb, type Db } from '../shared/db/connection';
-import { migrateToLatest } from '../shared/db/migrate';
+import type { Db } from '../shared/db/connection';
 import type { OutgoingEvent } from '../shared/events/catalogue';
 import type { EventPublisher } from '../shared/events/publisher';
 import { countingDb } from '../test/support/metrics';
-import { ms, percentile } from './support';
-import { adminQuery as admin } from '../test/support/db';
+import { ms, openBenchDatabase, percentile } from './support';
 
 const YESTERDAY = '2027-03-09';
 const TODAY = '2027-03-10';
@@ -116,30 +114,4 @@ async function seed(db: Db, offset: number, count: number): Promise<void> {
     insert into activities (user_id, source, type, start_time, local_date, duration_minutes, rpe, internal_load)
     select user_id, 'manual', 'run', ${`${YESTERDAY}T07:00:00Z`}::timestamptz, ${YESTERDAY}::date, 41, 4, 164
       from p where get_byte(uuid_send(user_id), 15) % 2 = 0`.execute(db);
-}
-
-/** PGlite, or a throwaway database on DATABASE_URL's server (dropped afterwards). */
-export async function openBenchDatabase(): Promise<{ db: Db; label: string; postgres: boolean; close(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const db = createDb({});
-    await migrateToLatest(db);
-    return { db, label: 'PGlite (embedded)', postgres: false, close: () => db.destroy() };
-  }
-  const name = `rc_bench_${randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = createDb({ url: url.toString(), poolMax: 2 });
-  await migrateToLatest(db);
-  const { rows } = await sql<{ version: string }>`select current_setting('server_version') as version`.execute(db);
-  return {
-    db,
-    label: `PostgreSQL ${rows[0]?.version} (${url.host})`,
-    postgres: true,
-    async close() {
-      await db.destroy();
-      await admin(serverUrl, `drop database if exists ${name} with (force)`);
-    },
-  };
 }
