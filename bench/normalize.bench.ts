@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { createNormalizer, type ReceivedMessage } from '../shared/activities/normalize';
 import { migrateToLatest } from '../shared/db/migrate';
-import type { GarminActivityDetail } from '../shared/vendors/garmin';
+import type { GarminActivityDetail } from '../shared/vendors/garmin/push';
 import type { VendorLink } from '../shared/vendors/ports';
 import { Counter, ms, openDatabase, percentile, timeIt } from './support';
 

@@ -24,7 +24,7 @@ import { PGliteDialect } from '../shared/db/pglite-dialect';
 import type { Database } from '../shared/db/schema';
 import { activityTrimp, type HeartRateSample } from '../shared/domain/trimp';
 import type { ActivityCandidate } from '../shared/vendors/activity';
-import { type GarminActivityDetail, mapGarminActivities } from '../shared/vendors/garmin';
+import { type GarminActivityDetail, mapGarminActivities } from '../shared/vendors/garmin/push';
 import type { VendorLink } from '../shared/vendors/ports';
 import { ms, percentile, timeIt } from './support';
 import { adminQuery as admin } from '../test/support/db';

@@ -21,9 +21,9 @@ import {
   VendorConnectionResponse,
   VendorParams,
 } from '../shared/contracts/webhooks';
-import { AppleRelay } from '../shared/vendors/apple';
-import { GarminPush } from '../shared/vendors/garmin';
-import { StravaEvent, StravaSubscriptionQuery } from '../shared/vendors/strava';
+import { AppleRelay } from '../shared/vendors/apple/relay';
+import { GarminPush } from '../shared/vendors/garmin/push';
+import { StravaEvent, StravaSubscriptionQuery } from '../shared/vendors/strava/webhook';
 import { LoginBody, LogoutBody, RefreshBody, RegisterBody, TokenPairResponse } from '../shared/contracts/auth';
 import { MeResponse, UpdateMeBody } from '../shared/contracts/me';
 import { AccountExport } from '../shared/contracts/export';

@@ -3,7 +3,7 @@ import { stravaSubscriptionValidation as spec } from '../../lib/topology';
 import { Forbidden } from '../../shared/http/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { vendorCredentials } from '../../shared/vendors/credentials';
-import { answerSubscriptionValidation } from '../../shared/vendors/strava';
+import { answerSubscriptionValidation } from '../../shared/vendors/strava/webhook';
 
 export const handler = httpHandler(spec, async ({ query }) => {
   const { verifyToken } = (await vendorCredentials()).strava;

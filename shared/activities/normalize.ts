@@ -17,8 +17,8 @@ import type { EventPublisher } from '../events/publisher';
 import { HttpError } from '../http/errors';
 import { logger } from '../logger';
 import type { DailyMetricCandidate } from '../vendors/activity';
-import { mapAppleRelay } from '../vendors/apple';
-import { type GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../vendors/garmin';
+import { mapAppleRelay } from '../vendors/apple/relay';
+import { type GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../vendors/garmin/push';
 import {
   type ClaimCheckReader,
   type ReceivedPayload,
@@ -29,8 +29,8 @@ import {
   type VendorLink,
   type VendorUserRef,
 } from '../vendors/ports';
-import { classifyStravaEvent, mapStravaActivity, type StravaActivity } from '../vendors/strava';
-import { vendorFailureAction } from '../vendors/strava-client';
+import { classifyStravaEvent, mapStravaActivity, type StravaActivity } from '../vendors/strava/webhook';
+import { vendorFailureAction } from '../vendors/strava/client';
 import type { ActivityOp, OpResult } from './plan';
 import { applyActivityOps } from './service';
 import { homeChanged } from '../home/cache';

@@ -7,7 +7,7 @@ import { vendorCredentials } from './credentials';
 import type { ClaimCheckReader, StravaActivities, VendorConnections, VendorLink } from './ports';
 import { clock } from '../clock';
 import { spendEventCall } from './event-budget';
-import { fetchStravaActivity, lookUpStravaActivityAs, stravaContext, stravaStillAuthorized, type StravaContext } from './strava-client';
+import { fetchStravaActivity, lookUpStravaActivityAs, stravaContext, stravaStillAuthorized, type StravaContext } from './strava/client';
 
 export function vendorConnections(db: Db): VendorConnections {
   return {

@@ -6,7 +6,7 @@ import type { Conn, Db } from '../db/connection';
 import type { ConnectedVendor, ConnectionStatus, VendorConnectionRow } from '../db/schema';
 import { logger } from '../logger';
 import { decryptToken, encryptToken } from './crypto';
-import { refreshStravaToken, type StravaClientCredentials, type StravaHttp } from './strava-api';
+import { refreshStravaToken, type StravaClientCredentials, type StravaHttp } from './strava/api';
 
 export interface VendorConnection {
   id: string;

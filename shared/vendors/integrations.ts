@@ -8,8 +8,8 @@ import { BadRequest, Conflict, HttpError, Unprocessable } from '../http/errors';
 import { logger } from '../logger';
 import { findUserConnection, getStravaAccessToken, linkVendorAccount, unlinkVendor, VendorAccountTaken, type VendorConnection } from './connections';
 import { tokenKey } from './credentials';
-import { deauthorizeStrava, exchangeStravaCode, RateLimited, StravaRejected, StravaUnauthorized } from './strava-api';
-import { stravaContext, type StravaContext } from './strava-client';
+import { deauthorizeStrava, exchangeStravaCode, RateLimited, StravaRejected, StravaUnauthorized } from './strava/api';
+import { stravaContext, type StravaContext } from './strava/client';
 
 type ConnectionView = z.input<typeof VendorConnectionResponse>;
 

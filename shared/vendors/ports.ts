@@ -1,12 +1,12 @@
 // The seam between the two halves of ingestion. The webhook half (functions/webhooks/*, connections.ts,
-// strava-client.ts, the claim-check store) publishes ActivityReceived and implements the I/O ports below;
+// strava/client.ts, the claim-check store) publishes ActivityReceived and implements the I/O ports below;
 // the normalization half (functions/workers/normalize-activity.ts, shared/activities/*) consumes them
 // through these interfaces (adapters.ts builds the real ones), so either side is tested with fakes.
 import type * as z from 'zod';
 import type { ConnectedVendor } from '../db/schema';
-import { AppleRelay } from './apple';
-import { GarminPush } from './garmin';
-import { type StravaActivity, StravaEvent } from './strava';
+import { AppleRelay } from './apple/relay';
+import { GarminPush } from './garmin/push';
+import { type StravaActivity, StravaEvent } from './strava/webhook';
 
 // ---- the ActivityReceived payload -----------------------------------------------------------------
 
@@ -70,7 +70,7 @@ export interface StravaActivities {
   /**
    * GET {STRAVA_API_URL}/api/v3/activities/{activityId} with the link's access token, refreshed (and the
    * rotated refresh token stored) when expired. Null when Strava no longer shows it (deleted, private).
-   * Throws `RateLimited` (strava-api.ts: the worker puts the message back with that delay),
+   * Throws `RateLimited` (strava/api.ts: the worker puts the message back with that delay),
    * `VendorDisconnected` / `StravaUnauthorized` (the athlete revoked us: dropped), anything else: retried.
    */
   fetchActivity(link: VendorLink, activityId: string): Promise<StravaActivity | null>;

@@ -8,8 +8,8 @@ import type { EventDetail, OutgoingEvent } from '../../shared/events/catalogue';
 import { Unprocessable } from '../../shared/http/errors';
 import type { DailyMetricCandidate } from '../../shared/vendors/activity';
 import type { VendorLink } from '../../shared/vendors/ports';
-import type { StravaActivity } from '../../shared/vendors/strava';
-import { RateLimited, StravaUnauthorized, StravaUnavailable } from '../../shared/vendors/strava-api';
+import type { StravaActivity } from '../../shared/vendors/strava/webhook';
+import { RateLimited, StravaUnauthorized, StravaUnavailable } from '../../shared/vendors/strava/api';
 import { testDb, type TestDb } from '../support/db';
 import { sample } from '../support/vendor-samples';
 

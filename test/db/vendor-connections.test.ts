@@ -17,7 +17,7 @@ import {
 import { connectGarmin, connectStrava, disconnectVendor } from '../../shared/vendors/integrations';
 import { claimCheckReader, stravaActivities, vendorConnections } from '../../shared/vendors/adapters';
 import { InMemoryClaimCheckStore } from '../../shared/events/claim-check';
-import { RateLimited, fetchStravaActivity, vendorFailureAction, type StravaContext } from '../../shared/vendors/strava-client';
+import { RateLimited, fetchStravaActivity, vendorFailureAction, type StravaContext } from '../../shared/vendors/strava/client';
 import { testDb, type TestDb } from '../support/db';
 import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
 

@@ -8,7 +8,7 @@ import {
   garminSleepQuality,
   mapGarminActivities,
   mapGarminWellness,
-} from '../../../shared/vendors/garmin';
+} from '../../../shared/vendors/garmin/push';
 
 const USER = 'garmin-user-1';
 const START = 1716109331;

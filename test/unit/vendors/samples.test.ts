@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ActivityCandidate, isCrossSourceDuplicate, validateCandidate } from '../../../shared/vendors/activity';
-import { AppleRelay, mapAppleRelay } from '../../../shared/vendors/apple';
-import { GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../../../shared/vendors/garmin';
+import { AppleRelay, mapAppleRelay } from '../../../shared/vendors/apple/relay';
+import { GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../../../shared/vendors/garmin/push';
 import {
   StravaActivity,
   StravaEvent,
@@ -12,7 +12,7 @@ import {
   answerSubscriptionValidation,
   classifyStravaEvent,
   mapStravaActivity,
-} from '../../../shared/vendors/strava';
+} from '../../../shared/vendors/strava/webhook';
 
 const samplesDir = new URL('../../fixtures/reference/vendors/', import.meta.url);
 const text = (file: string) => readFileSync(new URL(file, samplesDir), 'utf8');

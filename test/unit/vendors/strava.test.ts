@@ -8,7 +8,7 @@ import {
   mapStravaActivity,
   parseRateLimit,
   stravaActivityType,
-} from '../../../shared/vendors/strava';
+} from '../../../shared/vendors/strava/webhook';
 
 const event = {
   aspect_type: 'create',

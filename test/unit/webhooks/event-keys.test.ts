@@ -1,8 +1,8 @@
 // Event identities: a vendor's retry maps to the same key, a different event (or an update) never does.
 import { describe, expect, it } from 'vitest';
-import { AppleRelay } from '../../../shared/vendors/apple';
-import { GarminPush } from '../../../shared/vendors/garmin';
-import { StravaEvent } from '../../../shared/vendors/strava';
+import { AppleRelay } from '../../../shared/vendors/apple/relay';
+import { GarminPush } from '../../../shared/vendors/garmin/push';
+import { StravaEvent } from '../../../shared/vendors/strava/webhook';
 import { appleIntakeItems } from '../../../shared/webhooks/apple';
 import { addressedToUs, garminIntakeItems } from '../../../shared/webhooks/garmin';
 import { stravaDecision } from '../../../shared/webhooks/strava';

@@ -3,7 +3,7 @@
 // https://developers.strava.com/docs/webhooks/ and https://developers.strava.com/docs/reference/
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import { type ActivityCandidate, type ActivityType, distanceOrNull, roundOrNull, toUtcInstant } from './activity';
+import { type ActivityCandidate, type ActivityType, distanceOrNull, roundOrNull, toUtcInstant } from '../activity';
 
 // Strava ids are 64-bit; today's values are far below 2^53, and z.int() refuses anything that is not exact.
 const stravaId = z.int().positive();

@@ -1,9 +1,9 @@
 // What the normalization worker calls to read a Strava activity: the athlete's token (refreshed when it
 // expires or is refused), the API call, and one verdict per failure: wait out a rate limit, retry, or drop.
-import type { Db } from '../db/connection';
-import { VendorDisconnected, getStravaAccessToken, type VendorConnection } from './connections';
-import { VendorNotConfigured, vendorCredentials } from './credentials';
-import type { StravaActivity } from './strava';
+import type { Db } from '../../db/connection';
+import { VendorDisconnected, getStravaAccessToken, type VendorConnection } from '../connections';
+import { VendorNotConfigured, vendorCredentials } from '../credentials';
+import type { StravaActivity } from './webhook';
 import {
   RateLimited,
   StravaRejected,
@@ -14,10 +14,10 @@ import {
   type StravaActivityLookup,
   type StravaClientCredentials,
   type StravaHttp,
-} from './strava-api';
+} from './api';
 
-export { RateLimited, StravaRejected, StravaUnauthorized, StravaUnavailable } from './strava-api';
-export type { StravaHttp } from './strava-api';
+export { RateLimited, StravaRejected, StravaUnauthorized, StravaUnavailable } from './api';
+export type { StravaHttp } from './api';
 
 export interface StravaContext {
   http: StravaHttp;

@@ -13,7 +13,7 @@ import {
   plausible,
   roundOrNull,
   toUtcInstant,
-} from './activity';
+} from '../activity';
 
 const MAX_ITEMS = 1000;
 // One sample a second over the longest session we accept (24 h).

@@ -1,9 +1,9 @@
 // Strava's HTTP API, the calls we make: OAuth token exchange and refresh, and reading one activity.
-// No database here (connections.ts stores tokens; strava-client.ts combines the two). The base URL is
+// No database here (connections.ts stores tokens; strava/client.ts combines the two). The base URL is
 // configuration so tests talk to a local fake (test/support/fake-strava.ts).
 // https://developers.strava.com/docs/authentication/ and https://developers.strava.com/docs/rate-limits/
-import { clock } from '../clock';
-import { parseRateLimit, StravaActivity, StravaTokenResponse } from './strava';
+import { clock } from '../../clock';
+import { parseRateLimit, StravaActivity, StravaTokenResponse } from './webhook';
 
 /** Strava said "too many requests" (or its budget is spent): try again after `retryAfterSeconds`. */
 export class RateLimited extends Error {

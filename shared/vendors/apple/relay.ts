@@ -10,7 +10,7 @@ import {
   plausible,
   roundOrNull,
   toUtcInstant,
-} from './activity';
+} from '../activity';
 
 // An offset is required: a wall time without one names no single instant.
 const isoWithOffset = z.iso.datetime({ offset: true });
