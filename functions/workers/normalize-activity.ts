@@ -12,19 +12,21 @@ import { claimCheckReader, stravaActivities, vendorConnections } from '../../sha
 import { vendorCredentials } from '../../shared/vendors/credentials';
 
 let normalize: ReturnType<typeof createNormalizer> | undefined;
+// Read at each use, so a clock the local runtime or a test pins later is the one seen.
+const currentClock = { now: () => clock().now() };
 
 // Built on first use, once per container: the database handle exists only after the runtime chose it.
 function normalizer() {
   return (normalize ??= createNormalizer({
     db: getDb(),
-    connections: vendorConnections(getDb()),
-    strava: stravaActivities(getDb()),
+    connections: vendorConnections(getDb(), currentClock),
+    strava: stravaActivities(getDb(), currentClock),
     claimChecks: claimCheckReader(),
     publisher: eventBridgePublisher,
     requeue: requeueLater,
     // 'skip': one implausible vendor day (or one dated after the athlete's today) does not lose the others.
     dailyMetrics: async (userId, days) => void (await upsertDailyMetrics(getDb(), userId, days, { publisher: eventBridgePublisher, invalid: 'skip' })),
-    clock: { now: () => clock().now() },
+    clock: currentClock,
     stravaSubscriptionId: async () => (await vendorCredentials()).strava.subscriptionId,
   }));
 }

@@ -29,7 +29,8 @@ import {
   type VendorLink,
   type VendorUserRef,
 } from '../vendors/ports';
-import { classifyStravaEvent, mapStravaActivity, type StravaActivity } from '../vendors/strava/webhook';
+import { mapStravaActivity, type StravaActivity } from '../vendors/strava/activity';
+import { classifyStravaEvent } from '../vendors/strava/webhook';
 import { vendorFailureAction } from '../vendors/strava/client';
 import type { ActivityOp, OpResult } from './plan';
 import { applyActivityOps } from './service';

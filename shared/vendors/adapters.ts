@@ -1,15 +1,17 @@
 // The ports of ports.ts, implemented on the database, Strava's API and the claim-check store. The
-// normalization worker builds them once per container: `vendorConnections(getDb())`, ...
+// normalization worker builds them once per container: `vendorConnections(getDb(), clock)`, ... The
+// clock is the caller's (the worker's): a port method reads it once per call, nothing here reads one itself.
 import type { Db } from '../db/connection';
 import { loadClaimCheck, type ClaimCheckStore } from '../events/claim-check';
 import { resolveVendorUsers, revokeVendorAccess, updateVendorScopes } from './connections';
 import { vendorCredentials } from './credentials';
 import type { ClaimCheckReader, StravaActivities, VendorConnections, VendorLink } from './ports';
-import { clock } from '../clock';
+import type { Clock } from '../clock';
 import { spendEventCall } from './event-budget';
-import { fetchStravaActivity, lookUpStravaActivityAs, stravaContext, stravaStillAuthorized, type StravaContext } from './strava/client';
+import { fetchStravaActivity } from './strava/api';
+import { asStravaAthlete, stravaContext, stravaStillAuthorized, type StravaContext } from './strava/client';
 
-export function vendorConnections(db: Db): VendorConnections {
+export function vendorConnections(db: Db, clock: Clock): VendorConnections {
   return {
     async resolve(vendor, users) {
       // The Garmin webhook is public and its user ids are not secrets: every real push carries the user's
@@ -29,7 +31,7 @@ export function vendorConnections(db: Db): VendorConnections {
       return links;
     },
     async revoke(vendor, vendorUserId, occurredAt) {
-      await revokeVendorAccess(db, vendor, vendorUserId, occurredAt);
+      await revokeVendorAccess(db, vendor, vendorUserId, occurredAt, clock.now());
     },
     async updateScopes(vendor, vendorUserId, scopes, occurredAt) {
       await updateVendorScopes(db, vendor, vendorUserId, scopes, occurredAt);
@@ -38,19 +40,25 @@ export function vendorConnections(db: Db): VendorConnections {
 }
 
 /** `context` for tests (a fake Strava's URL, fixed credentials); by default from configuration. */
-export function stravaActivities(db: Db, context?: StravaContext): StravaActivities {
+export function stravaActivities(db: Db, clock: Clock, context?: StravaContext): StravaActivities {
+  const lookUp = async (link: VendorLink, activityId: string) => {
+    const ctx = context ?? (await stravaContext());
+    const now = clock.now();
+    return asStravaAthlete(db, link, ctx, now, (token) => fetchStravaActivity(ctx.http, token, activityId, now));
+  };
   return {
     async fetchActivity(link, activityId) {
-      return fetchStravaActivity(db, link, activityId, context ?? (await stravaContext()));
+      const found = await lookUp(link, activityId);
+      return found.status === 'found' ? found.activity : null;
     },
     async activityGone(link, activityId) {
-      return (await lookUpStravaActivityAs(db, link, activityId, context ?? (await stravaContext()))).status === 'not-found';
+      return (await lookUp(link, activityId)).status === 'not-found';
     },
     async stillAuthorized(link) {
-      return stravaStillAuthorized(db, link, context ?? (await stravaContext()));
+      return stravaStillAuthorized(db, link, context ?? (await stravaContext()), clock.now());
     },
     async spendEventCall(link) {
-      return spendEventCall(db, link.id, clock().now());
+      return spendEventCall(db, link.id, clock.now());
     },
   };
 }

@@ -1,7 +1,6 @@
 // Links between our users and their vendor accounts (vendor_connections): who a vendor's user id is,
 // the vendor's tokens sealed at rest (crypto.ts), refresh when they expire, and forgetting them when
 // the athlete disconnects here or revokes us at the vendor.
-import { clock } from '../clock';
 import type { Conn, Db } from '../db/connection';
 import type { ConnectedVendor, ConnectionStatus, VendorConnectionRow } from '../db/schema';
 import { logger } from '../logger';
@@ -138,7 +137,7 @@ export interface LinkVendorInput {
  * vendor account: an account connected to someone else is refused (VendorAccountTaken); a link the other
  * user already disconnected gives way.
  */
-export async function linkVendorAccount(db: Db, input: LinkVendorInput, key: Buffer, now: Date = clock().now()): Promise<VendorConnection> {
+export async function linkVendorAccount(db: Db, input: LinkVendorInput, key: Buffer, now: Date): Promise<VendorConnection> {
   const { userId, vendor, vendorUserId } = input;
   const sealed = {
     access_token_ciphertext: encryptToken(input.accessToken, key, tokenContext(vendor, vendorUserId, 'access')),
@@ -184,7 +183,7 @@ const erased = (now: Date) => ({
 });
 
 /** The user disconnects a vendor here: the tokens are erased, the link kept as 'disconnected'. False when there was no live link. */
-export async function unlinkVendor(db: Conn, userId: string, vendor: ConnectedVendor, now: Date = clock().now()): Promise<boolean> {
+export async function unlinkVendor(db: Conn, userId: string, vendor: ConnectedVendor, now: Date): Promise<boolean> {
   const result = await db
     .updateTable('vendor_connections')
     .set(erased(now))
@@ -205,7 +204,7 @@ export async function revokeVendorAccess(
   vendor: ConnectedVendor,
   vendorUserId: string,
   occurredAt: Date,
-  now: Date = clock().now(),
+  now: Date,
 ): Promise<VendorConnection | null> {
   const row = await db
     .updateTable('vendor_connections')
@@ -241,7 +240,8 @@ export interface StravaTokenDeps {
   http: StravaHttp;
   client: StravaClientCredentials;
   key: Buffer;
-  now?: Date;
+  /** The caller's time: a token expiring within the margin of it is refreshed. */
+  now: Date;
   /** A token Strava just refused (401): get a different one even if it has not expired. */
   rejectedToken?: string;
 }
@@ -252,7 +252,7 @@ export interface StravaTokenDeps {
  * workers never spend one refresh token twice; the second finds the first one's fresh token.
  */
 export async function getStravaAccessToken(db: Db, connection: Pick<VendorConnection, 'vendorUserId'>, deps: StravaTokenDeps): Promise<string> {
-  const now = deps.now ?? clock().now();
+  const { now } = deps;
   const accessContext = tokenContext('strava', connection.vendorUserId, 'access');
   const usable = (row: { access_token_ciphertext: string | null; expires_at: Date | null }) => {
     if (!row.access_token_ciphertext) return undefined;
@@ -282,7 +282,7 @@ export async function getStravaAccessToken(db: Db, connection: Pick<VendorConnec
     if (refreshedMeanwhile) return refreshedMeanwhile;
     if (!row.refresh_token_ciphertext) throw new VendorDisconnected('strava', connection.vendorUserId);
     const refreshToken = decryptToken(row.refresh_token_ciphertext, deps.key, tokenContext('strava', connection.vendorUserId, 'refresh'));
-    const tokens = await refreshStravaToken(deps.http, deps.client, refreshToken);
+    const tokens = await refreshStravaToken(deps.http, deps.client, refreshToken, now);
     await trx
       .updateTable('vendor_connections')
       .set({

@@ -50,7 +50,13 @@ function stravaProblem(error: unknown): unknown {
 }
 
 /** POST /integrations/strava/connect: the OAuth code for tokens, then the athlete linked to the user. */
-export async function connectStrava(db: Db, userId: string, body: z.output<typeof StravaConnectBody>, context?: StravaContext): Promise<ConnectionView> {
+export async function connectStrava(
+  db: Db,
+  userId: string,
+  body: z.output<typeof StravaConnectBody>,
+  now: Date,
+  context?: StravaContext,
+): Promise<ConnectionView> {
   const scopes = body.scope
     ? body.scope
         .split(',')
@@ -65,7 +71,7 @@ export async function connectStrava(db: Db, userId: string, body: z.output<typeo
   }
   try {
     const ctx = context ?? (await stravaContext());
-    const tokens = await exchangeStravaCode(ctx.http, ctx.client, body.code);
+    const tokens = await exchangeStravaCode(ctx.http, ctx.client, body.code, now);
     if (!tokens.athlete) throw new BadGateway('Strava did not say which athlete connected');
     const connection = await linkVendorAccount(
       db,
@@ -79,6 +85,7 @@ export async function connectStrava(db: Db, userId: string, body: z.output<typeo
         scopes,
       },
       ctx.key,
+      now,
     );
     return view(connection);
   } catch (error) {
@@ -91,12 +98,13 @@ export async function connectStrava(db: Db, userId: string, body: z.output<typeo
  * user id and user access token; we keep the token sealed and accept a push for this user only when it
  * carries the same token (connections.ts resolveVendorUsers).
  */
-export async function connectGarmin(db: Db, userId: string, body: z.output<typeof GarminConnectBody>, key?: Buffer): Promise<ConnectionView> {
+export async function connectGarmin(db: Db, userId: string, body: z.output<typeof GarminConnectBody>, now: Date, key?: Buffer): Promise<ConnectionView> {
   try {
     const connection = await linkVendorAccount(
       db,
       { userId, vendor: 'garmin', vendorUserId: body.garminUserId, accessToken: body.userAccessToken, scopes: [] },
       key ?? (await tokenKey()),
+      now,
     );
     return view(connection);
   } catch (error) {
@@ -110,7 +118,7 @@ export async function connectGarmin(db: Db, userId: string, body: z.output<typeo
  * asked to revoke our access too, best effort: if that fails its events for the athlete find no link and
  * are dropped. Disconnecting what is not connected is a no-op (DELETE is idempotent).
  */
-export async function disconnectVendor(db: Db, userId: string, vendor: ConnectedVendor, context?: StravaContext): Promise<void> {
+export async function disconnectVendor(db: Db, userId: string, vendor: ConnectedVendor, now: Date, context?: StravaContext): Promise<void> {
   const connection = await findUserConnection(db, userId, vendor);
   if (connection?.status !== 'connected') return;
   let stravaToken: string | undefined;
@@ -118,14 +126,14 @@ export async function disconnectVendor(db: Db, userId: string, vendor: Connected
   if (vendor === 'strava') {
     try {
       ctx = context ?? (await stravaContext());
-      stravaToken = await getStravaAccessToken(db, connection, ctx);
+      stravaToken = await getStravaAccessToken(db, connection, { ...ctx, now });
     } catch (error) {
       logger.warn('strava token unavailable for deauthorization', { errorName: (error as Error).name });
     }
   }
-  await unlinkVendor(db, userId, vendor);
+  await unlinkVendor(db, userId, vendor, now);
   if (stravaToken && ctx) {
-    await deauthorizeStrava({ ...ctx.http, timeoutMs: 3000 }, stravaToken).catch((error: Error) =>
+    await deauthorizeStrava({ ...ctx.http, timeoutMs: 3000 }, stravaToken, now).catch((error: Error) =>
       logger.warn('strava deauthorization failed; the link is erased here anyway', { errorName: error.name }),
     );
   }

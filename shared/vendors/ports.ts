@@ -6,7 +6,8 @@ import type * as z from 'zod';
 import type { ConnectedVendor } from '../db/schema';
 import { AppleRelay } from './apple/relay';
 import { GarminPush } from './garmin/push';
-import { type StravaActivity, StravaEvent } from './strava/webhook';
+import type { StravaActivity } from './strava/activity';
+import { StravaEvent } from './strava/webhook';
 
 // ---- the ActivityReceived payload -----------------------------------------------------------------
 

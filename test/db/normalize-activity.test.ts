@@ -8,7 +8,7 @@ import type { EventDetail, OutgoingEvent } from '../../shared/events/catalogue';
 import { Unprocessable } from '../../shared/http/errors';
 import type { DailyMetricCandidate } from '../../shared/vendors/activity';
 import type { VendorLink } from '../../shared/vendors/ports';
-import type { StravaActivity } from '../../shared/vendors/strava/webhook';
+import type { StravaActivity } from '../../shared/vendors/strava/activity';
 import { RateLimited, StravaUnauthorized, StravaUnavailable } from '../../shared/vendors/strava/api';
 import { testDb, type TestDb } from '../support/db';
 import { sample } from '../support/vendor-samples';

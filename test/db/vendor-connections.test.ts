@@ -17,7 +17,9 @@ import {
 import { connectGarmin, connectStrava, disconnectVendor } from '../../shared/vendors/integrations';
 import { claimCheckReader, stravaActivities, vendorConnections } from '../../shared/vendors/adapters';
 import { InMemoryClaimCheckStore } from '../../shared/events/claim-check';
-import { RateLimited, fetchStravaActivity, vendorFailureAction, type StravaContext } from '../../shared/vendors/strava/client';
+import { RateLimited } from '../../shared/vendors/strava/api';
+import { vendorFailureAction, type StravaContext } from '../../shared/vendors/strava/client';
+import { systemClock } from '../../shared/clock';
 import { testDb, type TestDb } from '../support/db';
 import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
 
@@ -50,7 +52,7 @@ afterAll(async () => {
 describe('connecting Strava', () => {
   it('exchanges the code, seals the tokens and maps the athlete to the user', async () => {
     const userId = await newUser();
-    const view = await connectStrava(t.db, userId, { code: strava.issueCode(), scope: 'read,activity:read_all' }, ctx);
+    const view = await connectStrava(t.db, userId, { code: strava.issueCode(), scope: 'read,activity:read_all' }, new Date(), ctx);
     expect(view).toMatchObject({ vendor: 'strava', vendorUserId: '134815', status: 'connected', scopes: ['read', 'activity:read_all'] });
     const stored = await row(userId, 'strava');
     expect(stored.access_token_ciphertext).toMatch(/^v1\./);
@@ -60,24 +62,27 @@ describe('connecting Strava', () => {
     expect((await resolveVendorUser(t.db, 'strava', '134815'))?.userId).toBe(userId);
 
     // A second user cannot take a connected athlete.
-    await expect(connectStrava(t.db, await newUser(), { code: strava.issueCode() }, ctx)).rejects.toMatchObject({ status: 409 });
+    await expect(connectStrava(t.db, await newUser(), { code: strava.issueCode() }, new Date(), ctx)).rejects.toMatchObject({ status: 409 });
     // A refused code is the user's problem (400), not ours.
-    await expect(connectStrava(t.db, userId, { code: 'never-issued' }, ctx)).rejects.toMatchObject({ status: 400 });
+    await expect(connectStrava(t.db, userId, { code: 'never-issued' }, new Date(), ctx)).rejects.toMatchObject({ status: 400 });
     // Consent without activity access would connect an account that never syncs.
-    await expect(connectStrava(t.db, userId, { code: strava.issueCode(), scope: 'read' }, ctx)).rejects.toMatchObject({ status: 422 });
+    await expect(connectStrava(t.db, userId, { code: strava.issueCode(), scope: 'read' }, new Date(), ctx)).rejects.toMatchObject({ status: 422 });
 
-    await disconnectVendor(t.db, userId, 'strava', ctx);
+    await disconnectVendor(t.db, userId, 'strava', new Date(), ctx);
     const erased = await row(userId, 'strava');
     expect(erased).toMatchObject({ status: 'disconnected', access_token_ciphertext: null, refresh_token_ciphertext: null });
     expect(strava.deauthorized).toHaveLength(1);
     expect(await resolveVendorUser(t.db, 'strava', '134815')).toBeNull();
     // Disconnecting again changes nothing.
-    await disconnectVendor(t.db, userId, 'strava', ctx);
+    await disconnectVendor(t.db, userId, 'strava', new Date(), ctx);
   });
 });
 
 describe('Strava tokens and activities', () => {
   let userId: string;
+  /** The worker's port: the activity as the athlete linked under `vendorUserId`, null when Strava no longer shows it. */
+  const fetchAs = (vendorUserId: string, activityId: string) =>
+    stravaActivities(t.db, systemClock, ctx).fetchActivity({ id: 'x', userId, vendor: 'strava', vendorUserId }, activityId);
   beforeAll(async () => {
     userId = await newUser();
     // An expired access token and a refresh token the fake issued.
@@ -89,30 +94,33 @@ describe('Strava tokens and activities', () => {
       t.db,
       { userId, vendor: 'strava', vendorUserId: '777', accessToken: 'stale', refreshToken: tokens.refresh_token, expiresAt: new Date(Date.now() - 1000) },
       key,
+      new Date(),
     );
   });
 
   it('refreshes an expired token once, even when several workers ask at the same time, and keeps the rotated one', async () => {
     const before = strava.refreshCount();
-    const tokens = await Promise.all(Array.from({ length: 5 }, () => getStravaAccessToken(t.db, { vendorUserId: '777' }, ctx)));
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => getStravaAccessToken(t.db, { vendorUserId: '777' }, { ...ctx, now: new Date() })));
     expect(new Set(tokens).size).toBe(1);
     expect(strava.refreshCount() - before).toBe(1);
     expect((await row(userId, 'strava')).expires_at!.getTime()).toBeGreaterThan(Date.now());
     // Fresh now: no further refresh.
-    await getStravaAccessToken(t.db, { vendorUserId: '777' }, ctx);
+    await getStravaAccessToken(t.db, { vendorUserId: '777' }, { ...ctx, now: new Date() });
     expect(strava.refreshCount() - before).toBe(1);
   });
 
   it('fetches the activity as the athlete; a deleted one is null', async () => {
-    const activity = await fetchStravaActivity(t.db, { vendorUserId: '777' }, '11472130281', ctx);
+    const activity = await fetchAs('777', '11472130281');
     expect(activity).toMatchObject({ id: 11472130281, sport_type: 'Run', elapsed_time: 3391 });
-    expect(await fetchStravaActivity(t.db, { vendorUserId: '777' }, '1', ctx)).toBeNull();
+    expect(await fetchAs('777', '1')).toBeNull();
   });
 
   it('refreshes and retries once when Strava refuses a token it issued', async () => {
     strava.expireAccessTokens();
     const before = strava.refreshCount();
-    expect(await stravaActivities(t.db, ctx).fetchActivity({ id: 'x', userId, vendor: 'strava', vendorUserId: '777' }, '11472130999')).toMatchObject({
+    expect(
+      await stravaActivities(t.db, systemClock, ctx).fetchActivity({ id: 'x', userId, vendor: 'strava', vendorUserId: '777' }, '11472130999'),
+    ).toMatchObject({
       manual: true,
     });
     expect(strava.refreshCount() - before).toBe(1);
@@ -120,7 +128,7 @@ describe('Strava tokens and activities', () => {
 
   it('turns a 429 into RateLimited until the 15-minute window resets, which the worker waits out', async () => {
     strava.rateLimitNext(1, '201,1500');
-    const error = await fetchStravaActivity(t.db, { vendorUserId: '777' }, '11472130281', ctx).catch((e: unknown) => e);
+    const error = await fetchAs('777', '11472130281').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimited);
     const seconds = (error as RateLimited).retryAfterSeconds;
     expect(seconds).toBeGreaterThan(0);
@@ -128,13 +136,13 @@ describe('Strava tokens and activities', () => {
     expect(vendorFailureAction(error)).toEqual({ action: 'retry-later', delaySeconds: seconds });
     // A spent daily budget waits for midnight UTC.
     strava.rateLimitNext(1, '10,2000');
-    const daily = (await fetchStravaActivity(t.db, { vendorUserId: '777' }, '11472130281', ctx).catch((e: unknown) => e)) as RateLimited;
+    const daily = (await fetchAs('777', '11472130281').catch((e: unknown) => e)) as RateLimited;
     expect(daily.retryAfterSeconds).toBeGreaterThan(0);
     expect(daily.retryAfterSeconds).toBeLessThanOrEqual(24 * 3600);
   });
 
   it('drops work for a link that no longer exists', async () => {
-    const error = await fetchStravaActivity(t.db, { vendorUserId: 'nobody' }, '11472130281', ctx).catch((e: unknown) => e);
+    const error = await fetchAs('nobody', '11472130281').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VendorDisconnected);
     expect(vendorFailureAction(error)).toMatchObject({ action: 'drop' });
   });
@@ -143,8 +151,14 @@ describe('Strava tokens and activities', () => {
 describe('Garmin links', () => {
   it('accept pushes only with the token the link was made with', async () => {
     const userId = await newUser();
-    await connectGarmin(t.db, userId, { garminUserId: '4aacafe82427c251df9c9592d0c06768', userAccessToken: '8f57a6f1-26ba-4b05-a7cd-c6b525a4c7a2' }, key);
-    const ports = vendorConnections(t.db);
+    await connectGarmin(
+      t.db,
+      userId,
+      { garminUserId: '4aacafe82427c251df9c9592d0c06768', userAccessToken: '8f57a6f1-26ba-4b05-a7cd-c6b525a4c7a2' },
+      new Date(),
+      key,
+    );
+    const ports = vendorConnections(t.db, systemClock);
     const found = await resolveVendorUsers(t.db, 'garmin', ['4aacafe82427c251df9c9592d0c06768', 'unknown'], {
       userAccessTokens: new Map([['4aacafe82427c251df9c9592d0c06768', '8f57a6f1-26ba-4b05-a7cd-c6b525a4c7a2']]),
       key,
@@ -159,31 +173,31 @@ describe('Garmin links', () => {
   it('a push that names a linked Garmin user without their access token (a forgery on the public webhook) reaches nobody', async () => {
     const userId = await newUser();
     const garminUserId = `g-${Math.random().toString(36).slice(2)}`;
-    await connectGarmin(t.db, userId, { garminUserId, userAccessToken: 'the-real-token' }, key);
-    const links = await vendorConnections(t.db).resolve('garmin', [{ vendorUserId: garminUserId }]);
+    await connectGarmin(t.db, userId, { garminUserId, userAccessToken: 'the-real-token' }, new Date(), key);
+    const links = await vendorConnections(t.db, systemClock).resolve('garmin', [{ vendorUserId: garminUserId }]);
     expect(links.size).toBe(0);
   });
 
   it('a deregistration forgets the link, but one older than a reconnection changes nothing', async () => {
     const userId = await newUser();
     const garminUserId = `g-${Math.random().toString(36).slice(2)}`;
-    const link = await linkVendorAccount(t.db, { userId, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat' }, key);
+    const link = await linkVendorAccount(t.db, { userId, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat' }, key, new Date());
     const stale = new Date(link.connectedAt.getTime() - 60_000);
-    expect(await revokeVendorAccess(t.db, 'garmin', garminUserId, stale)).toBeNull();
+    expect(await revokeVendorAccess(t.db, 'garmin', garminUserId, stale, new Date())).toBeNull();
     expect((await row(userId, 'garmin')).status).toBe('connected');
-    await vendorConnections(t.db).revoke('garmin', garminUserId, new Date(Date.now() + 1000));
+    await vendorConnections(t.db, systemClock).revoke('garmin', garminUserId, new Date(Date.now() + 1000));
     expect(await row(userId, 'garmin')).toMatchObject({ status: 'disconnected', access_token_ciphertext: null });
     expect(await updateVendorScopes(t.db, 'garmin', garminUserId, [], new Date())).toBe(false);
 
     // Another user may now link the same Garmin account; the disconnected link gives way.
     const other = await newUser();
-    await linkVendorAccount(t.db, { userId: other, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat2' }, key);
+    await linkVendorAccount(t.db, { userId: other, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat2' }, key, new Date());
     expect((await resolveVendorUser(t.db, 'garmin', garminUserId))?.userId).toBe(other);
-    await expect(linkVendorAccount(t.db, { userId, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat3' }, key)).rejects.toBeInstanceOf(
-      VendorAccountTaken,
-    );
-    expect(await unlinkVendor(t.db, other, 'garmin')).toBe(true);
-    expect(await unlinkVendor(t.db, other, 'garmin')).toBe(false);
+    await expect(
+      linkVendorAccount(t.db, { userId, vendor: 'garmin', vendorUserId: garminUserId, accessToken: 'uat3' }, key, new Date()),
+    ).rejects.toBeInstanceOf(VendorAccountTaken);
+    expect(await unlinkVendor(t.db, other, 'garmin', new Date())).toBe(true);
+    expect(await unlinkVendor(t.db, other, 'garmin', new Date())).toBe(false);
   });
 });
 

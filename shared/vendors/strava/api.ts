@@ -2,8 +2,21 @@
 // No database here (connections.ts stores tokens; strava/client.ts combines the two). The base URL is
 // configuration so tests talk to a local fake (test/support/fake-strava.ts).
 // https://developers.strava.com/docs/authentication/ and https://developers.strava.com/docs/rate-limits/
-import { clock } from '../../clock';
-import { parseRateLimit, StravaActivity, StravaTokenResponse } from './webhook';
+import * as z from 'zod';
+import { StravaActivity, stravaId } from './activity';
+import { parseRateLimit } from './rate-limit';
+
+/** POST /oauth/token (authorization_code or refresh_token). Each refresh may rotate the refresh token. */
+export const StravaTokenResponse = z.object({
+  token_type: z.string().max(32),
+  access_token: z.string().min(1).max(1024),
+  refresh_token: z.string().min(1).max(1024),
+  /** Epoch seconds. */
+  expires_at: z.int().positive(),
+  expires_in: z.int().optional(),
+  athlete: z.looseObject({ id: stravaId }).optional(),
+});
+export type StravaTokenResponse = z.infer<typeof StravaTokenResponse>;
 
 /** Strava said "too many requests" (or its budget is spent): try again after `retryAfterSeconds`. */
 export class RateLimited extends Error {
@@ -50,7 +63,6 @@ export interface StravaHttp {
   /** e.g. https://www.strava.com (tests: the fake's URL). */
   baseUrl: string;
   fetch?: typeof fetch;
-  now?: () => Date;
   timeoutMs?: number;
 }
 
@@ -61,7 +73,8 @@ export interface StravaClientCredentials {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-async function call(http: StravaHttp, what: string, path: string, init: RequestInit): Promise<Response> {
+/** `now` is the caller's time: a 429 waits until the spent window resets, counted from it. */
+async function call(http: StravaHttp, now: Date, what: string, path: string, init: RequestInit): Promise<Response> {
   const doFetch = http.fetch ?? fetch;
   let res: Response;
   try {
@@ -70,7 +83,7 @@ async function call(http: StravaHttp, what: string, path: string, init: RequestI
     throw new StravaUnavailable(what);
   }
   if (res.status === 429) {
-    const limit = parseRateLimit(res.headers, (http.now ?? (() => clock().now()))(), 429);
+    const limit = parseRateLimit(res.headers, now, 429);
     const retryAfter = Number(res.headers.get('retry-after'));
     await res.body?.cancel();
     throw new RateLimited(Math.max(1, limit.backoffSeconds, Number.isFinite(retryAfter) ? retryAfter : 0));
@@ -86,8 +99,8 @@ async function json(res: Response, what: string): Promise<unknown> {
   }
 }
 
-async function tokenRequest(http: StravaHttp, what: string, form: Record<string, string>): Promise<StravaTokenResponse> {
-  const res = await call(http, what, '/oauth/token', {
+async function tokenRequest(http: StravaHttp, now: Date, what: string, form: Record<string, string>): Promise<StravaTokenResponse> {
+  const res = await call(http, now, what, '/oauth/token', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams(form).toString(),
@@ -107,8 +120,8 @@ async function tokenRequest(http: StravaHttp, what: string, form: Record<string,
 }
 
 /** Connect: the OAuth code from the app's redirect for tokens (the answer includes the athlete). */
-export function exchangeStravaCode(http: StravaHttp, client: StravaClientCredentials, code: string): Promise<StravaTokenResponse> {
-  return tokenRequest(http, 'the authorization code', {
+export function exchangeStravaCode(http: StravaHttp, client: StravaClientCredentials, code: string, now: Date): Promise<StravaTokenResponse> {
+  return tokenRequest(http, now, 'the authorization code', {
     client_id: client.clientId,
     client_secret: client.clientSecret,
     code,
@@ -117,8 +130,8 @@ export function exchangeStravaCode(http: StravaHttp, client: StravaClientCredent
 }
 
 /** Access tokens live 6 h; each refresh may also rotate the refresh token. */
-export function refreshStravaToken(http: StravaHttp, client: StravaClientCredentials, refreshToken: string): Promise<StravaTokenResponse> {
-  return tokenRequest(http, 'a token refresh', {
+export function refreshStravaToken(http: StravaHttp, client: StravaClientCredentials, refreshToken: string, now: Date): Promise<StravaTokenResponse> {
+  return tokenRequest(http, now, 'a token refresh', {
     client_id: client.clientId,
     client_secret: client.clientSecret,
     refresh_token: refreshToken,
@@ -126,25 +139,17 @@ export function refreshStravaToken(http: StravaHttp, client: StravaClientCredent
   });
 }
 
-/**
- * GET /api/v3/activities/{id}. Null when Strava says it does not exist or this athlete may not read it
- * (deleted since the event, or private without the activity:read_all scope): nothing to ingest.
- */
-export async function getStravaActivity(http: StravaHttp, accessToken: string, activityId: string): Promise<StravaActivity | null> {
-  const found = await lookUpStravaActivity(http, accessToken, activityId);
-  return found.status === 'found' ? found.activity : null;
-}
-
 export type StravaActivityLookup = { status: 'found'; activity: StravaActivity } | { status: 'not-found' } | { status: 'hidden' };
 
 /**
- * The activity, or why not: 'not-found' (404: deleted, the only answer that confirms a delete event) or
- * 'hidden' (403: it exists but this athlete's token may not read it).
+ * GET /api/v3/activities/{id}: the activity, or why not: 'not-found' (404: deleted since the event, the only
+ * answer that confirms a delete event) or 'hidden' (403: it exists but this athlete's token may not read it,
+ * e.g. private without the activity:read_all scope). Either way there is nothing to ingest.
  */
-export async function lookUpStravaActivity(http: StravaHttp, accessToken: string, activityId: string): Promise<StravaActivityLookup> {
+export async function fetchStravaActivity(http: StravaHttp, accessToken: string, activityId: string, now: Date): Promise<StravaActivityLookup> {
   if (!/^\d{1,20}$/.test(activityId)) throw new StravaRejected(400, `activity id ${activityId}`);
   const what = `activity ${activityId}`;
-  const res = await call(http, what, `/api/v3/activities/${activityId}`, {
+  const res = await call(http, now, what, `/api/v3/activities/${activityId}`, {
     headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
   });
   if (res.status === 401) {
@@ -165,9 +170,9 @@ export async function lookUpStravaActivity(http: StravaHttp, accessToken: string
 }
 
 /** GET /api/v3/athlete: true while the token works; StravaUnauthorized once the athlete revoked us. */
-export async function stravaTokenWorks(http: StravaHttp, accessToken: string): Promise<true> {
+export async function stravaTokenWorks(http: StravaHttp, accessToken: string, now: Date): Promise<true> {
   const what = 'the athlete';
-  const res = await call(http, what, '/api/v3/athlete', { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+  const res = await call(http, now, what, '/api/v3/athlete', { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
   await res.body?.cancel();
   if (res.status === 401) throw new StravaUnauthorized(what);
   if (!res.ok) throw new StravaUnavailable(what, res.status);
@@ -175,9 +180,9 @@ export async function stravaTokenWorks(http: StravaHttp, accessToken: string): P
 }
 
 /** Revokes our access at Strava (the athlete disconnected here); Strava then stops sending their events. */
-export async function deauthorizeStrava(http: StravaHttp, accessToken: string): Promise<void> {
+export async function deauthorizeStrava(http: StravaHttp, accessToken: string, now: Date): Promise<void> {
   const what = 'a deauthorization';
-  const res = await call(http, what, '/oauth/deauthorize', {
+  const res = await call(http, now, what, '/oauth/deauthorize', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams({ access_token: accessToken }).toString(),

@@ -1,23 +1,10 @@
-// What the normalization worker calls to read a Strava activity: the athlete's token (refreshed when it
-// expires or is refused), the API call, and one verdict per failure: wait out a rate limit, retry, or drop.
+// What the worker and the integration routes call to reach Strava as an athlete: the athlete's token
+// (refreshed when it expires or is refused), the API call, and one verdict per failure: wait out a rate
+// limit, retry, or drop. `now` is always the caller's: nothing here reads a clock.
 import type { Db } from '../../db/connection';
 import { VendorDisconnected, getStravaAccessToken, type VendorConnection } from '../connections';
 import { VendorNotConfigured, vendorCredentials } from '../credentials';
-import type { StravaActivity } from './webhook';
-import {
-  RateLimited,
-  StravaRejected,
-  StravaUnauthorized,
-  getStravaActivity,
-  lookUpStravaActivity,
-  stravaTokenWorks,
-  type StravaActivityLookup,
-  type StravaClientCredentials,
-  type StravaHttp,
-} from './api';
-
-export { RateLimited, StravaRejected, StravaUnauthorized, StravaUnavailable } from './api';
-export type { StravaHttp } from './api';
+import { RateLimited, StravaRejected, StravaUnauthorized, stravaTokenWorks, type StravaClientCredentials, type StravaHttp } from './api';
 
 export interface StravaContext {
   http: StravaHttp;
@@ -40,44 +27,26 @@ export async function stravaContext(overrides: Partial<StravaContext> = {}): Pro
 }
 
 /**
- * GET /api/v3/activities/{activityId} as the athlete of `connection` (from resolveVendorUser). Null when
- * Strava no longer shows it (deleted, or private to us). Throws RateLimited (put the message back with
- * `retryAfterSeconds`), StravaUnavailable (retry), VendorDisconnected / StravaUnauthorized /
- * StravaRejected (drop): see `stravaFailureAction`.
+ * One Strava call as the athlete of `connection` (from resolveVendorUser), e.g.
+ * `asStravaAthlete(db, link, ctx, now, (token) => fetchStravaActivity(ctx.http, token, id, now))`. A token
+ * Strava refuses (revoked early or rotated elsewhere) gets one fresh token and one more try. Throws
+ * RateLimited (put the message back with `retryAfterSeconds`), StravaUnavailable (retry),
+ * VendorDisconnected / StravaUnauthorized / StravaRejected (drop): see `vendorFailureAction`.
  */
-export async function fetchStravaActivity(
+export async function asStravaAthlete<T>(
   db: Db,
   connection: Pick<VendorConnection, 'vendorUserId'>,
-  activityId: string,
-  context?: StravaContext,
-): Promise<StravaActivity | null> {
-  const ctx = context ?? (await stravaContext());
-  const token = await getStravaAccessToken(db, connection, ctx);
+  ctx: StravaContext,
+  now: Date,
+  call: (accessToken: string) => Promise<T>,
+): Promise<T> {
+  const token = await getStravaAccessToken(db, connection, { ...ctx, now });
   try {
-    return await getStravaActivity(ctx.http, token, activityId);
+    return await call(token);
   } catch (error) {
     if (!(error instanceof StravaUnauthorized)) throw error;
-    // Revoked early or rotated elsewhere: one fresh token, one more try.
-    const fresh = await getStravaAccessToken(db, connection, { ...ctx, rejectedToken: token });
-    return getStravaActivity(ctx.http, fresh, activityId);
-  }
-}
-
-/** The activity's status at Strava (see lookUpStravaActivity), with the same token handling as fetchStravaActivity. */
-export async function lookUpStravaActivityAs(
-  db: Db,
-  connection: Pick<VendorConnection, 'vendorUserId'>,
-  activityId: string,
-  context?: StravaContext,
-): Promise<StravaActivityLookup> {
-  const ctx = context ?? (await stravaContext());
-  const token = await getStravaAccessToken(db, connection, ctx);
-  try {
-    return await lookUpStravaActivity(ctx.http, token, activityId);
-  } catch (error) {
-    if (!(error instanceof StravaUnauthorized)) throw error;
-    const fresh = await getStravaAccessToken(db, connection, { ...ctx, rejectedToken: token });
-    return lookUpStravaActivity(ctx.http, fresh, activityId);
+    const fresh = await getStravaAccessToken(db, connection, { ...ctx, now, rejectedToken: token });
+    return call(fresh);
   }
 }
 
@@ -86,19 +55,18 @@ export async function lookUpStravaActivityAs(
  * it does not (the event is unsigned; the token is the proof). A refused refresh, a refused token after a
  * refresh, or a link we no longer hold tokens for all mean "no longer authorized".
  */
-export async function stravaStillAuthorized(db: Db, connection: Pick<VendorConnection, 'vendorUserId'>, context?: StravaContext): Promise<boolean> {
-  const ctx = context ?? (await stravaContext());
+export async function stravaStillAuthorized(db: Db, connection: Pick<VendorConnection, 'vendorUserId'>, ctx: StravaContext, now: Date): Promise<boolean> {
   const gone = (error: unknown) => error instanceof StravaUnauthorized || error instanceof StravaRejected || error instanceof VendorDisconnected;
   let token: string;
   try {
-    token = await getStravaAccessToken(db, connection, ctx);
-    return await stravaTokenWorks(ctx.http, token);
+    token = await getStravaAccessToken(db, connection, { ...ctx, now });
+    return await stravaTokenWorks(ctx.http, token, now);
   } catch (error) {
     if (!gone(error)) throw error;
   }
   try {
-    const fresh = await getStravaAccessToken(db, connection, { ...ctx, rejectedToken: token! });
-    return await stravaTokenWorks(ctx.http, fresh);
+    const fresh = await getStravaAccessToken(db, connection, { ...ctx, now, rejectedToken: token! });
+    return await stravaTokenWorks(ctx.http, fresh, now);
   } catch (error) {
     if (gone(error)) return false;
     throw error;

@@ -4,15 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ActivityCandidate, isCrossSourceDuplicate, validateCandidate } from '../../../shared/vendors/activity';
 import { AppleRelay, mapAppleRelay } from '../../../shared/vendors/apple/relay';
 import { GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../../../shared/vendors/garmin/push';
-import {
-  StravaActivity,
-  StravaEvent,
-  StravaSubscriptionQuery,
-  StravaTokenResponse,
-  answerSubscriptionValidation,
-  classifyStravaEvent,
-  mapStravaActivity,
-} from '../../../shared/vendors/strava/webhook';
+import { StravaActivity, mapStravaActivity } from '../../../shared/vendors/strava/activity';
+import { StravaTokenResponse } from '../../../shared/vendors/strava/api';
+import { StravaEvent, StravaSubscriptionQuery, answerSubscriptionValidation, classifyStravaEvent } from '../../../shared/vendors/strava/webhook';
 
 const samplesDir = new URL('../../fixtures/reference/vendors/', import.meta.url);
 const text = (file: string) => readFileSync(new URL(file, samplesDir), 'utf8');

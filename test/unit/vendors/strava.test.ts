@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import {
-  StravaActivity,
-  StravaEvent,
-  StravaSubscriptionQuery,
-  classifyStravaEvent,
-  mapStravaActivity,
-  parseRateLimit,
-  stravaActivityType,
-} from '../../../shared/vendors/strava/webhook';
+import { StravaActivity, mapStravaActivity, stravaActivityType } from '../../../shared/vendors/strava/activity';
+import { parseRateLimit } from '../../../shared/vendors/strava/rate-limit';
+import { StravaEvent, StravaSubscriptionQuery, classifyStravaEvent } from '../../../shared/vendors/strava/webhook';
 
 const event = {
   aspect_type: 'create',
