@@ -23,7 +23,7 @@ import { migrateToLatest } from '../shared/db/migrate';
 import { PGliteDialect } from '../shared/db/pglite-dialect';
 import type { Database } from '../shared/db/schema';
 import { activityTrimp, type HeartRateSample } from '../shared/domain/trimp';
-import type { ActivityCandidate } from '../shared/vendors/activity';
+import type { ActivityCandidate } from '../shared/domain/activity-candidate';
 import { type GarminActivityDetail, mapGarminActivities } from '../shared/vendors/garmin/push';
 import type { VendorLink } from '../shared/vendors/ports';
 import { ms, percentile, timeIt } from './support';

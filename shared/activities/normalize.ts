@@ -16,7 +16,7 @@ import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import type { EventPublisher } from '../events/publisher';
 import { HttpError } from '../http/errors';
 import { logger } from '../logger';
-import type { DailyMetricCandidate } from '../vendors/activity';
+import type { DailyMetricCandidate } from '../domain/activity-candidate';
 import { mapAppleRelay } from '../vendors/apple/relay';
 import { type GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../vendors/garmin/push';
 import {

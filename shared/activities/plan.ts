@@ -13,7 +13,8 @@ import type { ActivityRow, ActivitySource, ActivityType, IngestVendor, Notificat
 import { localDateOf } from '../domain/dates';
 import { sessionLoad } from '../domain/load';
 import { activityTrimp, type HeartRateSample } from '../domain/trimp';
-import { type ActivityCandidate, type ActivitySample, isCrossSourceDuplicate, validateCandidate } from '../vendors/activity';
+import { type ActivityCandidate, type ActivitySample, validateCandidate } from '../domain/activity-candidate';
+import { isCrossSourceDuplicate } from '../domain/cross-source-duplicates';
 
 export interface UserContext {
   id: string;

@@ -2,7 +2,7 @@
 // since the start (index i is offset i), null where that second has no reading; a channel without any
 // reading is null. At 1 Hz the offsets are the positions, so they cost nothing. Pure: no I/O.
 import type { HeartRateSample } from '../domain/trimp';
-import type { ActivitySample } from '../vendors/activity';
+import type { ActivitySample } from '../domain/activity-candidate';
 
 export type Channel = (number | null)[] | null;
 

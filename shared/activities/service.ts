@@ -14,7 +14,8 @@ import type { EventPublisher } from '../events/publisher';
 import { BadRequest, NotFound, Unauthorized, Unprocessable } from '../http/errors';
 import { fieldError } from '../http/field-errors';
 import { linkActivitiesToWorkouts } from '../adaptation/sweep';
-import { type ActivityCandidate, toUtcInstant, validateCandidate } from '../vendors/activity';
+import { type ActivityCandidate, validateCandidate } from '../domain/activity-candidate';
+import { toUtcInstant } from '../domain/vendor-values';
 import {
   type ActivityOp,
   type ActivityPlan,

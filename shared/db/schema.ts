@@ -18,6 +18,7 @@ import type {
   StoredAdaptation,
   StoredReadinessBase,
 } from '../domain/plan-vocabulary';
+import type { ActivitySource, ActivityType } from '../domain/activity-vocabulary';
 import { responderClasses, type ResponderClass } from '../domain/responder';
 
 // ---- column kinds ---------------------------------------------------------------------------------
@@ -63,24 +64,7 @@ export type ConnectionStatus = (typeof connectionStatuses)[number];
 /** Vendors that deliver data (Apple Health through our app). */
 export const ingestVendors = ['garmin', 'strava', 'apple'] as const;
 export type IngestVendor = (typeof ingestVendors)[number];
-export const activitySources = ['manual', 'garmin', 'strava', 'apple'] as const;
-export type ActivitySource = (typeof activitySources)[number];
-export const activityTypes = [
-  'run',
-  'long_run',
-  'interval',
-  'recovery',
-  'tempo',
-  'race',
-  'trail_run',
-  'treadmill',
-  'strength',
-  'cross_training',
-  'walk',
-  'ride',
-  'other',
-] as const;
-export type ActivityType = (typeof activityTypes)[number];
+export * from '../domain/activity-vocabulary';
 export const readinessLights = ['green', 'yellow', 'red'] as const;
 export type ReadinessLight = (typeof readinessLights)[number];
 /** Where a plan's starting load state came from: the stored rolling stats, or the reported volume (< 28 days of history). */

@@ -8,7 +8,7 @@ import { listNotifications } from '../../shared/notifications/inbox';
 import type { OutgoingEvent } from '../../shared/events/catalogue';
 import { publishEnqueued } from '../../shared/events/outbox';
 import type { EventPublisher } from '../../shared/events/publisher';
-import type { ActivityCandidate } from '../../shared/vendors/activity';
+import type { ActivityCandidate } from '../../shared/domain/activity-candidate';
 import { testDb, type TestDb } from '../support/db';
 import { storedSamples } from '../support/samples';
 

@@ -7,7 +7,8 @@ import type { ActivityOp } from '../../shared/activities/plan';
 import { applyActivityOps } from '../../shared/activities/service';
 import { listRejections } from '../../shared/activities/rejections';
 import { activityTrimp, type HeartRateSample } from '../../shared/domain/trimp';
-import type { ActivityCandidate, ActivitySample, ActivitySource } from '../../shared/vendors/activity';
+import type { ActivityCandidate, ActivitySample } from '../../shared/domain/activity-candidate';
+import type { ActivitySource } from '../../shared/domain/activity-vocabulary';
 import { testDb, type TestDb } from '../support/db';
 import { storedSamples } from '../support/samples';
 

@@ -6,7 +6,7 @@ import { updateMe } from '../../shared/account/profile';
 import { applyActivityOps, createActivity, deleteActivity, getActivity } from '../../shared/activities/service';
 import type { OutgoingEvent } from '../../shared/events/catalogue';
 import type { EventPublisher } from '../../shared/events/publisher';
-import type { ActivityCandidate } from '../../shared/vendors/activity';
+import type { ActivityCandidate } from '../../shared/domain/activity-candidate';
 import { testDb, type TestDb } from '../support/db';
 
 const NOW = new Date('2024-06-01T12:00:00Z');

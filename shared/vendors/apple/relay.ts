@@ -1,16 +1,9 @@
 // The Apple Health relay: our app reads HKWorkout and daily samples and posts them in our own contract.
 // Pure: the relay handler and worker call these and do the I/O.
 import * as z from 'zod';
-import {
-  type ActivityCandidate,
-  type ActivityType,
-  type DailyMetricCandidate,
-  distanceOrNull,
-  normaliseSamples,
-  plausible,
-  roundOrNull,
-  toUtcInstant,
-} from '../activity';
+import { type ActivityCandidate, type DailyMetricCandidate, normaliseSamples, plausible, WELLNESS_BOUNDS } from '../../domain/activity-candidate';
+import { appleActivityType } from '../../domain/vendor-activity-types';
+import { distanceOrNull, roundOrNull, toUtcInstant, utcOffsetSecondsOf } from '../../domain/vendor-values';
 
 // An offset is required: a wall time without one names no single instant.
 const isoWithOffset = z.iso.datetime({ offset: true });
@@ -76,70 +69,6 @@ export const AppleRelay = z
   });
 export type AppleRelay = z.infer<typeof AppleRelay>;
 
-// cross_training: endurance and sport sessions that load the body like training; other: mind-body,
-// leisure and skill sports and unknown types. Keys are the names lower-cased without prefix or separators.
-const appleTypes: Readonly<Record<string, ActivityType>> = {
-  running: 'run',
-  trailrunning: 'trail_run',
-  walking: 'walk',
-  hiking: 'walk',
-  cycling: 'ride',
-  handcycling: 'ride',
-  traditionalstrengthtraining: 'strength',
-  functionalstrengthtraining: 'strength',
-  strengthtraining: 'strength',
-  coretraining: 'strength',
-  swimming: 'cross_training',
-  rowing: 'cross_training',
-  elliptical: 'cross_training',
-  stairclimbing: 'cross_training',
-  stairs: 'cross_training',
-  steptraining: 'cross_training',
-  highintensityintervaltraining: 'cross_training',
-  mixedcardio: 'cross_training',
-  crosstraining: 'cross_training',
-  crosscountryskiing: 'cross_training',
-  paddlesports: 'cross_training',
-  skatingsports: 'cross_training',
-  jumprope: 'cross_training',
-  climbing: 'cross_training',
-  kickboxing: 'cross_training',
-  boxing: 'cross_training',
-  martialarts: 'cross_training',
-  wheelchairrunpace: 'cross_training',
-  soccer: 'cross_training',
-  basketball: 'cross_training',
-  tennis: 'cross_training',
-  badminton: 'cross_training',
-  squash: 'cross_training',
-  tabletennis: 'cross_training',
-  pickleball: 'cross_training',
-  racquetball: 'cross_training',
-  volleyball: 'cross_training',
-  handball: 'cross_training',
-  hockey: 'cross_training',
-  rugby: 'cross_training',
-  cardiodance: 'cross_training',
-};
-
-export function appleActivityType(activityType: string, indoor: boolean): ActivityType {
-  const key = activityType
-    .replace(/^HKWorkoutActivityType/i, '')
-    .replace(/[^a-z]/gi, '')
-    .toLowerCase();
-  const type = (Object.hasOwn(appleTypes, key) ? appleTypes[key] : undefined) ?? 'other';
-  // HealthKit has no treadmill type: an indoor run (HKMetadataKeyIndoorWorkout) is one.
-  return indoor && type === 'run' ? 'treadmill' : type;
-}
-
-/** Seconds east of UTC from an ISO 8601 suffix ('Z', '+02:00'). */
-function offsetSecondsOf(iso: string): number {
-  const match = iso.match(/([+-])(\d{2}):(\d{2})$/);
-  if (!match) return 0;
-  const seconds = Number(match[2]) * 3600 + Number(match[3]) * 60;
-  return match[1] === '-' ? -seconds : seconds;
-}
-
 /**
  * Duration is endDate - startDate, the whole session as Strava's elapsed_time and Garmin's duration:
  * session-RPE rates the whole session (Foster 2001), and the duplicate check compares like with like.
@@ -162,7 +91,7 @@ export function mapAppleWorkout(w: AppleWorkout): ActivityCandidate {
     rpe: roundOrNull(w.rpe),
     // The wall-clock date where the workout started, as the device saw it.
     vendorLocalDate: w.startDate.slice(0, 10),
-    utcOffsetSeconds: offsetSecondsOf(w.startDate),
+    utcOffsetSeconds: utcOffsetSecondsOf(w.startDate),
     samples: normaliseSamples(
       (w.heartRateSamples ?? []).map((s) => ({ offsetSeconds: Math.round((Date.parse(s.time) - start) / 1000), hr: s.bpm })),
       Math.max(0, sessionSeconds),
@@ -174,11 +103,11 @@ export function mapAppleWorkout(w: AppleWorkout): ActivityCandidate {
 /** Implausible or zero values mean "not measured" and are left out rather than rejecting the day. */
 export function mapAppleDaily(d: AppleDaily): DailyMetricCandidate {
   const metric: DailyMetricCandidate = { date: d.date };
-  const restingHr = plausible(d.restingHeartRate, 25, 120);
+  const restingHr = plausible(d.restingHeartRate, ...WELLNESS_BOUNDS.restingHr);
   if (restingHr !== undefined) metric.restingHr = Math.round(restingHr);
-  const sdnn = plausible(d.hrvSdnnMs, 1, 499);
+  const sdnn = plausible(d.hrvSdnnMs, ...WELLNESS_BOUNDS.hrvMs);
   if (sdnn !== undefined) metric.hrvSdnnMs = sdnn;
-  const sleep = plausible(d.sleepMinutes, 0, 24 * 60);
+  const sleep = plausible(d.sleepMinutes, ...WELLNESS_BOUNDS.sleepMinutes);
   if (sleep !== undefined) metric.sleepDurationMinutes = Math.round(sleep);
   return metric;
 }

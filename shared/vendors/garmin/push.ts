@@ -5,15 +5,13 @@ import * as z from 'zod';
 import {
   type ActivityCandidate,
   type ActivitySample,
-  type ActivityType,
   type DailyMetricCandidate,
-  distanceOrNull,
-  localDateAt,
   normaliseSamples,
   plausible,
-  roundOrNull,
-  toUtcInstant,
-} from '../activity';
+  WELLNESS_BOUNDS,
+} from '../../domain/activity-candidate';
+import { garminActivityType } from '../../domain/vendor-activity-types';
+import { distanceOrNull, localDateAt, paceFromSpeed, roundOrNull, toUtcInstant } from '../../domain/vendor-values';
 
 const MAX_ITEMS = 1000;
 // One sample a second over the longest session we accept (24 h).
@@ -125,44 +123,6 @@ export type GarminPush = z.infer<typeof GarminPush>;
 
 // ---- activities -----------------------------------------------------------------------------------
 
-// cross_training: endurance and sport sessions that load the body like training; other: mind-body,
-// leisure and skill sports and unknown types. Garmin's names are compositional (TRACK_RUNNING,
-// ULTRA_RUN, GRAVEL_CYCLING...), so keywords catch the families after the exact matches.
-const garminTypes: Readonly<Record<string, ActivityType>> = {
-  TRAIL_RUNNING: 'trail_run',
-  TREADMILL_RUNNING: 'treadmill',
-  INDOOR_RUNNING: 'treadmill',
-  VIRTUAL_RUN: 'treadmill',
-  STRENGTH_TRAINING: 'strength',
-  HIKING: 'walk',
-  INDOOR_ROWING: 'cross_training',
-  ROWING: 'cross_training',
-  ELLIPTICAL: 'cross_training',
-  STAIR_CLIMBING: 'cross_training',
-  INDOOR_CARDIO: 'cross_training',
-  HIIT: 'cross_training',
-  FITNESS_EQUIPMENT: 'cross_training',
-  CROSS_COUNTRY_SKIING_WS: 'cross_training',
-  SKATE_SKIING_WS: 'cross_training',
-  BACKCOUNTRY_SKIING_SNOWBOARDING_WS: 'cross_training',
-  STAND_UP_PADDLEBOARDING: 'cross_training',
-  KAYAKING: 'cross_training',
-  INLINE_SKATING: 'cross_training',
-  ROCK_CLIMBING: 'cross_training',
-};
-const garminFamilies: ReadonlyArray<[RegExp, ActivityType]> = [
-  [/RUN/, 'run'],
-  [/CYCLING|BIKING|BIKE|RIDE/, 'ride'],
-  [/WALK/, 'walk'],
-  [/SWIM/, 'cross_training'],
-];
-
-export function garminActivityType(activityType: string | undefined): ActivityType {
-  const name = (activityType ?? '').toUpperCase();
-  if (Object.hasOwn(garminTypes, name)) return garminTypes[name]!;
-  return garminFamilies.find(([pattern]) => pattern.test(name))?.[1] ?? 'other';
-}
-
 type GarminActivityFields = z.infer<z.ZodObject<typeof activityFields>>;
 
 /**
@@ -195,11 +155,10 @@ export function mapGarminActivity(summary: GarminActivityFields & { summaryId: s
 }
 
 function garminSample(s: GarminActivitySample, startSeconds: number): ActivitySample {
-  const speed = s.speedMetersPerSecond;
   return {
     offsetSeconds: s.startTimeInSeconds - startSeconds,
     hr: s.heartRate,
-    paceSecondsPerKm: speed !== undefined && speed > 0 ? 1000 / speed : undefined,
+    paceSecondsPerKm: paceFromSpeed(s.speedMetersPerSecond),
     cadence: s.stepsPerMinute ?? s.bikeCadenceInRPM,
     power: s.powerInWatts,
   };
@@ -252,12 +211,12 @@ export function garminSleepMinutes(s: GarminSleep): number | undefined {
     : s.durationInSeconds === undefined
       ? undefined
       : s.durationInSeconds - (s.awakeDurationInSeconds ?? 0);
-  return plausible(seconds === undefined ? undefined : Math.round(seconds / 60), 0, 24 * 60);
+  return plausible(seconds === undefined ? undefined : Math.round(seconds / 60), ...WELLNESS_BOUNDS.sleepMinutes);
 }
 
 /** overallSleepScore 0-100 onto our 1-10 scale, linearly end to end: 0 -> 1, 100 -> 10 (82 -> 8). */
 export function garminSleepQuality(score: number | undefined): number | undefined {
-  const value = plausible(score, 0, 100);
+  const value = plausible(score, ...WELLNESS_BOUNDS.sleepScore);
   return value === undefined ? undefined : 1 + Math.round((value * 9) / 100);
 }
 
@@ -275,7 +234,7 @@ export function mapGarminWellness(push: GarminPush): Map<string, DailyMetricCand
     if (v !== undefined) m[key] = v;
   };
   for (const d of push.dailies ?? []) {
-    set(day(d.userId, d.calendarDate), 'restingHr', roundOrUndefined(plausible(d.restingHeartRateInBeatsPerMinute, 25, 120)));
+    set(day(d.userId, d.calendarDate), 'restingHr', roundOrUndefined(plausible(d.restingHeartRateInBeatsPerMinute, ...WELLNESS_BOUNDS.restingHr)));
   }
   for (const s of push.sleeps ?? []) {
     const m = day(s.userId, s.calendarDate);
@@ -283,7 +242,7 @@ export function mapGarminWellness(push: GarminPush): Map<string, DailyMetricCand
     set(m, 'sleepQuality', garminSleepQuality(s.overallSleepScore?.value));
   }
   // lastNightAvg is an overnight rMSSD in ms.
-  for (const h of push.hrv ?? []) set(day(h.userId, h.calendarDate), 'hrvRmssd', plausible(h.lastNightAvg, 1, 499));
+  for (const h of push.hrv ?? []) set(day(h.userId, h.calendarDate), 'hrvRmssd', plausible(h.lastNightAvg, ...WELLNESS_BOUNDS.hrvMs));
 
   const result = new Map<string, DailyMetricCandidate[]>();
   for (const [garminUserId, days] of byUser) {

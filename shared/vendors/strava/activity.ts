@@ -1,7 +1,9 @@
 // Strava's DetailedActivity, the fields we read, and its mapping to an activity candidate. Pure.
 // https://developers.strava.com/docs/reference/#api-models-DetailedActivity
 import * as z from 'zod';
-import { type ActivityCandidate, type ActivityType, distanceOrNull, roundOrNull, toUtcInstant } from '../activity';
+import type { ActivityCandidate } from '../../domain/activity-candidate';
+import { stravaActivityType } from '../../domain/vendor-activity-types';
+import { distanceOrNull, roundOrNull, toUtcInstant } from '../../domain/vendor-values';
 
 // Strava ids are 64-bit; today's values are far below 2^53, and z.int() refuses anything that is not exact.
 export const stravaId = z.int().positive();
@@ -34,62 +36,6 @@ export const StravaActivity = z.looseObject({
 export type StravaActivity = z.infer<typeof StravaActivity>;
 
 // ---- mapping --------------------------------------------------------------------------------------
-
-// cross_training: endurance and sport sessions that load the body like training; other: mind-body,
-// leisure and skill sports, and any sport_type Strava adds that we do not know yet.
-const stravaTypes: Readonly<Record<string, ActivityType>> = {
-  Run: 'run',
-  TrailRun: 'trail_run',
-  VirtualRun: 'treadmill',
-  Ride: 'ride',
-  VirtualRide: 'ride',
-  EBikeRide: 'ride',
-  EMountainBikeRide: 'ride',
-  MountainBikeRide: 'ride',
-  GravelRide: 'ride',
-  Handcycle: 'ride',
-  Velomobile: 'ride',
-  Walk: 'walk',
-  Hike: 'walk',
-  WeightTraining: 'strength',
-  Swim: 'cross_training',
-  Rowing: 'cross_training',
-  VirtualRow: 'cross_training',
-  Elliptical: 'cross_training',
-  StairStepper: 'cross_training',
-  NordicSki: 'cross_training',
-  BackcountrySki: 'cross_training',
-  RollerSki: 'cross_training',
-  Snowshoe: 'cross_training',
-  Canoeing: 'cross_training',
-  Kayaking: 'cross_training',
-  StandUpPaddling: 'cross_training',
-  InlineSkate: 'cross_training',
-  IceSkate: 'cross_training',
-  HighIntensityIntervalTraining: 'cross_training',
-  Crossfit: 'cross_training',
-  Workout: 'cross_training',
-  RockClimbing: 'cross_training',
-  Wheelchair: 'cross_training',
-  Soccer: 'cross_training',
-  Tennis: 'cross_training',
-  Squash: 'cross_training',
-  Badminton: 'cross_training',
-  Pickleball: 'cross_training',
-  Racquetball: 'cross_training',
-  TableTennis: 'cross_training',
-  Padel: 'cross_training',
-  Basketball: 'cross_training',
-  Volleyball: 'cross_training',
-};
-
-const isRunning = (t: ActivityType) => t === 'run' || t === 'trail_run' || t === 'treadmill';
-
-export function stravaActivityType(sportType: string | null | undefined, trainer: boolean): ActivityType {
-  const type = (sportType && Object.hasOwn(stravaTypes, sportType) ? stravaTypes[sportType] : undefined) ?? 'other';
-  // `trainer` means it happened indoors: a run on a trainer is a treadmill run whatever the sport type says.
-  return trainer && isRunning(type) ? 'treadmill' : type;
-}
 
 /**
  * Duration is elapsed_time, not moving_time: session-RPE rates the whole session, stops included

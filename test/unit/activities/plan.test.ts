@@ -1,7 +1,7 @@
 // The activity planner without a database: what a batch of changes does to the rows it can touch.
 import { describe, expect, it } from 'vitest';
 import { type ActivityOp, loadChanges, planActivityChanges, taskChanges, type UserContext, type WorkingRow } from '../../../shared/activities/plan';
-import type { ActivityCandidate } from '../../../shared/vendors/activity';
+import type { ActivityCandidate } from '../../../shared/domain/activity-candidate';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const USER = '00000000-0000-4000-8000-000000000001';

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import {
   GarminPush,
-  garminActivityType,
   garminPermissionChanges,
   garminSleepMinutes,
   garminSleepQuality,
   mapGarminActivities,
   mapGarminWellness,
 } from '../../../shared/vendors/garmin/push';
+import { garminActivityType } from '../../../shared/domain/vendor-activity-types';
 
 const USER = 'garmin-user-1';
 const START = 1716109331;

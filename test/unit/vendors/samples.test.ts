@@ -1,7 +1,8 @@
 // Every real vendor payload in ../shared/vendors maps to the values written out below.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ActivityCandidate, isCrossSourceDuplicate, validateCandidate } from '../../../shared/vendors/activity';
+import { ActivityCandidate, validateCandidate } from '../../../shared/domain/activity-candidate';
+import { isCrossSourceDuplicate } from '../../../shared/domain/cross-source-duplicates';
 import { AppleRelay, mapAppleRelay } from '../../../shared/vendors/apple/relay';
 import { GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../../../shared/vendors/garmin/push';
 import { StravaActivity, mapStravaActivity } from '../../../shared/vendors/strava/activity';

@@ -2,10 +2,7 @@
 // become activities. Pure: no I/O. Shape (schema) and plausibility (validateCandidate) are separate so an
 // implausible activity is stored as a rejection with its reason instead of failing the request.
 import * as z from 'zod';
-import { activitySources, activityTypes, type ActivitySource, type ActivityType } from '../db/schema';
-
-// The value lists are the database's CHECK lists (shared/db/schema.ts), stated once.
-export { activitySources, activityTypes, type ActivitySource, type ActivityType } from '../db/schema';
+import { activitySources, activityTypes, type ActivityType } from './activity-vocabulary';
 
 /** Types the running pace check applies to. */
 export const runningTypes: ReadonlySet<ActivityType> = new Set<ActivityType>([
@@ -19,7 +16,8 @@ export const runningTypes: ReadonlySet<ActivityType> = new Set<ActivityType>([
   'treadmill',
 ]);
 
-const MAX_SESSION_SECONDS = 24 * 3600;
+/** The longest session we accept: 24 h. */
+export const MAX_SESSION_SECONDS = 24 * 3600;
 
 export const ActivitySample = z.object({
   /** Whole seconds since the activity's start. */
@@ -178,55 +176,20 @@ function sampleVerdict(samples: readonly ActivitySample[]): string | null {
   return null;
 }
 
-// ---- cross-source duplicates ----------------------------------------------------------------------
-
-/** What the duplicate check needs; a stored activity row provides it as well as a candidate. */
-export interface DuplicateProbe {
-  source: ActivitySource;
-  startTime: string | Date;
-  durationMinutes: number;
-}
-
-const DUPLICATE_START_WINDOW_MS = 2 * 60_000;
-const DUPLICATE_DURATION_TOLERANCE = 0.05;
-
-/**
- * The same session delivered by two sources (watch -> Garmin -> Strava). The caller has already matched the
- * user. Same-source repeats are not duplicates: the external id makes them an update of one activity.
- * The 5% is of the longer duration, so the check is symmetric.
- */
-export function isCrossSourceDuplicate(a: DuplicateProbe, b: DuplicateProbe): boolean {
-  if (a.source === b.source) return false;
-  const gap = Math.abs(instantMs(a.startTime) - instantMs(b.startTime));
-  if (!(gap <= DUPLICATE_START_WINDOW_MS)) return false;
-  const longer = Math.max(a.durationMinutes, b.durationMinutes);
-  return longer > 0 && Math.abs(a.durationMinutes - b.durationMinutes) <= DUPLICATE_DURATION_TOLERANCE * longer;
-}
-
-const instantMs = (t: string | Date) => (typeof t === 'string' ? Date.parse(t) : t.getTime());
-
-// ---- helpers shared by the vendor mappers ---------------------------------------------------------
-
-/** Second-precision UTC ISO string: vendors record whole seconds, and one spelling keeps ids comparable. */
-export function toUtcInstant(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/** The local calendar date of an instant at a fixed UTC offset. */
-export function localDateAt(epochSeconds: number, offsetSeconds: number): string {
-  return new Date((epochSeconds + offsetSeconds) * 1000).toISOString().slice(0, 10);
-}
-
-/** A vendor's 0 distance means "not measured" (manual or indoor entries), not a measurement. */
-export const distanceOrNull = (m: number | null | undefined) => (m != null && m > 0 ? m : null);
-
-/** Heart rate and RPE are whole numbers in the product; vendors sometimes send averages with decimals. */
-export const roundOrNull = (v: number | null | undefined) => (v == null ? null : Math.round(v));
-
 /** Keeps a wellness value only when it is plausible: vendors send 0 for "not measured". */
 export function plausible(v: number | null | undefined, min: number, max: number): number | undefined {
   return v != null && inRange(v, min, max) ? v : undefined;
 }
+
+/** The plausible range of each wellness value a vendor sends, whichever vendor sends it. */
+export const WELLNESS_BOUNDS = {
+  restingHr: [25, 120],
+  /** Overnight HRV, ms: rMSSD (Garmin) and SDNN (Apple) alike. */
+  hrvMs: [1, 499],
+  sleepMinutes: [0, 24 * 60],
+  /** A vendor's own 0-100 sleep score. */
+  sleepScore: [0, 100],
+} as const;
 
 const SAMPLE_BOUNDS = { hr: [HR_MIN, HR_MAX], cadence: [0, 300], power: [0, 3000] } as const;
 const SAMPLE_LABELS = { hr: 'heart rate', cadence: 'cadence', power: 'power' } as const;
