@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { Kysely, sql } from 'kysely';
 import { createNormalizer, type ReceivedMessage } from '../shared/activities/normalize';
-import type { ActivityOp } from '../shared/activities/plan';
+import type { ActivityOp } from '../shared/activities/activity-ops';
 import { type SampleChannels, toChannels } from '../shared/activities/sample-channels';
 import { applyActivityOps } from '../shared/activities/service';
 import { loadHeartRates } from '../shared/activities/store';

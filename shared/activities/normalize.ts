@@ -32,7 +32,7 @@ import {
 import { mapStravaActivity, type StravaActivity } from '../vendors/strava/activity';
 import { classifyStravaEvent } from '../vendors/strava/webhook';
 import { vendorFailureAction } from '../vendors/strava/client';
-import type { ActivityOp, OpResult } from './plan';
+import type { ActivityOp, OpResult } from './activity-ops';
 import { applyActivityOps } from './service';
 import { homeChanged } from '../home/cache';
 

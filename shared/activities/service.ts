@@ -1,6 +1,6 @@
 // The activity service: every change to activities (the app's entries and edits, the vendors' deliveries)
 // goes through applyActivityOps, in one transaction per batch, with the users' write locks held. It plans
-// in memory (plan.ts), writes set-based (store.ts), and records ActivityRecorded in the outbox for every
+// in memory (change-set.ts), writes set-based (store.ts), and records ActivityRecorded in the outbox for every
 // change of counted load; the events are published after commit.
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
@@ -16,17 +16,9 @@ import { fieldError } from '../http/field-errors';
 import { linkActivitiesToWorkouts } from '../adaptation/sweep';
 import { type ActivityCandidate, validateCandidate } from '../domain/activity-candidate';
 import { toUtcInstant } from '../domain/vendor-values';
-import {
-  type ActivityOp,
-  type ActivityPlan,
-  finishLoads,
-  loadChanges,
-  type OpResult,
-  planActivityChanges,
-  taskChanges,
-  type UserContext,
-  type WorkingRow,
-} from './plan';
+import type { ActivityOp, OpResult, UserContext, WorkingRow } from './activity-ops';
+// Aliased to the names this file used before the change set had its own (only the import changed).
+import { type ActivityChangeSet as ActivityPlan, computeChangeSet as planActivityChanges, finishLoads, loadChanges, taskChanges } from './change-set';
 import {
   activitiesBetween,
   clearRejections,

@@ -5,7 +5,9 @@ import { sql, type Transaction } from 'kysely';
 import type { Conn } from '../db/connection';
 import { columns, type Database, type JsonObject } from '../db/schema';
 import type { HeartRateSample } from '../domain/trimp';
-import type { ActivityOp, ActivityPlan, Rejection, UserContext, VendorKey, WorkingRow } from './plan';
+import type { ActivityOp, Rejection, UserContext, VendorKey, WorkingRow } from './activity-ops';
+// Aliased to the name this file used before the change set had its own (only the import changed).
+import type { ActivityChangeSet as ActivityPlan } from './change-set';
 import { type Channel, heartRatesOf, toChannels } from './sample-channels';
 
 type Trx = Transaction<Database>;

@@ -16,7 +16,7 @@
 //   carries them. A change to something deleted on the server is a `conflict` (reason deleted): the delete wins.
 //   A clientTimestamp ahead of the server's clock counts as now, so a wrong phone clock cannot win forever.
 import { sql, type Transaction } from 'kysely';
-import type { ActivityOp, OpResult } from '../activities/plan';
+import type { ActivityOp, OpResult } from '../activities/activity-ops';
 import { applyActivityOps, entryField, entryOp } from '../activities/service';
 import { dismissTasks } from '../activities/tasks';
 import { CreateActivityBody, UpdateActivityBody } from '../contracts/activities';

@@ -1,7 +1,7 @@
 // The activity service against a real database: upserts, duplicates, RPE tasks, rejections, events.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyActivityOps, createActivity, deleteActivity, listActivities, updateActivity } from '../../shared/activities/service';
-import type { ActivityOp } from '../../shared/activities/plan';
+import type { ActivityOp } from '../../shared/activities/activity-ops';
 import { listOpenTasks } from '../../shared/activities/tasks';
 import { listRejections } from '../../shared/activities/rejections';
 import { listNotifications } from '../../shared/notifications/inbox';

@@ -3,7 +3,7 @@
 // takes over), refused whole when impossible, and erased with the account.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eraseAccount } from '../../shared/account/erasure';
-import type { ActivityOp } from '../../shared/activities/plan';
+import type { ActivityOp } from '../../shared/activities/activity-ops';
 import { applyActivityOps } from '../../shared/activities/service';
 import { listRejections } from '../../shared/activities/rejections';
 import { activityTrimp, type HeartRateSample } from '../../shared/domain/trimp';

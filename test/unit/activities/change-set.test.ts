@@ -1,6 +1,7 @@
-// The activity planner without a database: what a batch of changes does to the rows it can touch.
+// The change set without a database: what a batch of activity changes does to the rows it can touch.
 import { describe, expect, it } from 'vitest';
-import { type ActivityOp, loadChanges, planActivityChanges, taskChanges, type UserContext, type WorkingRow } from '../../../shared/activities/plan';
+import type { ActivityOp, UserContext, WorkingRow } from '../../../shared/activities/activity-ops';
+import { computeChangeSet, loadChanges, taskChanges } from '../../../shared/activities/change-set';
 import type { ActivityCandidate } from '../../../shared/domain/activity-candidate';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
@@ -27,7 +28,7 @@ const garmin: ActivityCandidate = {
 const strava: ActivityCandidate = { ...garmin, source: 'strava', externalId: 's1', startTime: '2024-05-19T09:03:00Z', durationMinutes: 61 };
 
 let ids = 0;
-const plan = (ops: ActivityOp[], rows: WorkingRow[] = []) => planActivityChanges({ ops, users, rows, now: NOW, newId: () => `id-${++ids}` });
+const changeSet = (ops: ActivityOp[], rows: WorkingRow[] = []) => computeChangeSet({ ops, users, rows, now: NOW, newId: () => `id-${++ids}` });
 const upsert = (candidate: ActivityCandidate, extra: Partial<Extract<ActivityOp, { kind: 'upsert' }>> = {}): ActivityOp => ({
   kind: 'upsert',
   userId: USER,
@@ -37,13 +38,13 @@ const upsert = (candidate: ActivityCandidate, extra: Partial<Extract<ActivityOp,
 });
 
 function stored(candidate: ActivityCandidate, values: Partial<WorkingRow>): WorkingRow {
-  const p = plan([upsert(candidate)]);
+  const p = changeSet([upsert(candidate)]);
   return { ...[...p.upserts.values()][0]!, created_at: new Date('2024-05-19T10:00:00Z'), ...values };
 }
 
-describe('planning activity changes', () => {
+describe('the change set of a batch of activity changes', () => {
   it('makes one row of an activity delivered twice in one batch', () => {
-    const p = plan([upsert(garmin), upsert(garmin)]);
+    const p = changeSet([upsert(garmin), upsert(garmin)]);
     expect(p.results.map((r) => r.kind)).toEqual(['created', 'unchanged']);
     expect(p.upserts.size).toBe(1);
     const row = [...p.upserts.values()][0]!;
@@ -52,7 +53,7 @@ describe('planning activity changes', () => {
   });
 
   it('makes the second copy of a session from another source a duplicate carrying no load', () => {
-    const p = plan([upsert(garmin), upsert({ ...strava, rpe: 6 })]);
+    const p = changeSet([upsert(garmin), upsert({ ...strava, rpe: 6 })]);
     const [primary, copy] = [...p.upserts.values()];
     expect(copy).toMatchObject({ duplicate_of: primary!.id, internal_load: null, trimp: null });
     // Its RPE fills the counted copy's gap.
@@ -61,21 +62,21 @@ describe('planning activity changes', () => {
   });
 
   it('does not take a session 3 minutes apart, or 10 % longer, for the same one', () => {
-    const later = plan([upsert(garmin), upsert({ ...strava, startTime: '2024-05-19T09:05:12Z' })]);
-    const longer = plan([upsert(garmin), upsert({ ...strava, durationMinutes: 66 })]);
+    const later = changeSet([upsert(garmin), upsert({ ...strava, startTime: '2024-05-19T09:05:12Z' })]);
+    const longer = changeSet([upsert(garmin), upsert({ ...strava, durationMinutes: 66 })]);
     for (const p of [later, longer]) expect([...p.upserts.values()].every((r) => r.duplicate_of === null)).toBe(true);
   });
 
   it('keeps what the athlete said when the vendor updates the activity', () => {
     const before = stored(garmin, { rpe: 8, feeling: 2, notes: 'legs heavy', type: 'interval', internal_load: 480 });
-    const p = plan([upsert({ ...garmin, durationMinutes: 62, rpe: 3 })], [before]);
+    const p = changeSet([upsert({ ...garmin, durationMinutes: 62, rpe: 3 })], [before]);
     expect(p.upserts.get(before.id)).toMatchObject({ rpe: 8, feeling: 2, notes: 'legs heavy', type: 'interval', duration_minutes: 62, internal_load: 496 });
     // A real change of sport from the vendor is taken.
-    const ride = plan([upsert({ ...garmin, type: 'ride' })], [before]);
+    const ride = changeSet([upsert({ ...garmin, type: 'ride' })], [before]);
     expect(ride.upserts.get(before.id)!.type).toBe('ride');
     // The app re-sending its entry without a type keeps the stored one.
     const manual = stored({ ...garmin, source: 'manual', externalId: 'app-1' }, { type: 'tempo' });
-    const resent = plan([upsert({ ...garmin, source: 'manual', externalId: 'app-1' }, { origin: 'app', typeIsDefault: true })], [manual]);
+    const resent = changeSet([upsert({ ...garmin, source: 'manual', externalId: 'app-1' }, { origin: 'app', typeIsDefault: true })], [manual]);
     expect(resent.results[0]!.kind).toBe('unchanged');
   });
 
@@ -83,7 +84,7 @@ describe('planning activity changes', () => {
     const primary = stored(garmin, { id: 'p', rpe: 7, internal_load: 420, created_at: new Date('2024-05-19T10:00:00Z') });
     const first = stored(strava, { id: 'd1', duplicate_of: 'p', created_at: new Date('2024-05-19T10:05:00Z') });
     const second = stored({ ...strava, source: 'apple', externalId: 'a1' }, { id: 'd2', duplicate_of: 'p', created_at: new Date('2024-05-19T10:09:00Z') });
-    const p = plan([{ kind: 'delete', userId: USER, source: 'garmin', externalId: 'g1' }], [primary, first, second]);
+    const p = changeSet([{ kind: 'delete', userId: USER, source: 'garmin', externalId: 'g1' }], [primary, first, second]);
     expect(p.deletes).toEqual(new Set(['p']));
     expect(p.upserts.get('d1')).toMatchObject({ duplicate_of: null, rpe: 7, internal_load: 427 });
     expect(p.upserts.get('d2')).toMatchObject({ duplicate_of: 'd1', internal_load: null });
@@ -101,7 +102,7 @@ describe('planning activity changes', () => {
   it('counts a duplicate again once an update moves it away from its primary, and asks for its RPE', () => {
     const primary = stored(garmin, { id: 'p' });
     const copy = stored(strava, { id: 'd', duplicate_of: 'p', internal_load: null, trimp: null });
-    const p = plan([upsert({ ...strava, startTime: '2024-05-19T12:00:00Z' })], [primary, copy]);
+    const p = changeSet([upsert({ ...strava, startTime: '2024-05-19T12:00:00Z' })], [primary, copy]);
     expect(p.upserts.get('d')).toMatchObject({ duplicate_of: null });
     expect(taskChanges(p).open.map((r) => r.id)).toEqual(['d']);
   });
@@ -109,7 +110,7 @@ describe('planning activity changes', () => {
   it('applies an RPE given on a duplicate to the session it counts for', () => {
     const primary = stored(garmin, { id: 'p', rpe: null });
     const copy = stored(strava, { id: 'd', duplicate_of: 'p' });
-    const p = plan([{ kind: 'patch', userId: USER, activityId: 'd', set: { rpe: 5 } }], [primary, copy]);
+    const p = changeSet([{ kind: 'patch', userId: USER, activityId: 'd', set: { rpe: 5 } }], [primary, copy]);
     expect(p.upserts.get('p')).toMatchObject({ rpe: 5, internal_load: 300 });
     expect(taskChanges(p).done).toEqual(['p']);
     expect(loadChanges(p)).toEqual([{ userId: USER, activityId: 'p', localDate: '2024-05-19', change: 'updated' }]);
@@ -117,17 +118,17 @@ describe('planning activity changes', () => {
 
   it('keeps only the last verdict on a vendor item within a batch', () => {
     const bad = { ...garmin, avgHr: 300, maxHr: 310 };
-    const fixed = plan([upsert(bad), upsert(garmin)]);
+    const fixed = changeSet([upsert(bad), upsert(garmin)]);
     expect(fixed.rejections).toEqual([]);
     expect(fixed.accepted).toEqual([{ userId: USER, vendor: 'garmin', externalId: 'g1' }]);
-    const broken = plan([upsert(garmin), upsert(bad)]);
+    const broken = changeSet([upsert(garmin), upsert(bad)]);
     expect(broken.rejections.map((r) => r.summary)).toEqual([{ field: 'avgHr', type: 'run', startTime: '2024-05-19T09:02:11Z' }]);
     expect(broken.accepted).toEqual([]);
   });
 
   it('does nothing for users it does not know or activities they do not own', () => {
     const theirs = stored(garmin, { id: 'x', user_id: 'someone-else' });
-    const p = plan(
+    const p = changeSet(
       [
         { ...upsert(garmin), userId: 'nobody' },
         { kind: 'patch', userId: USER, activityId: 'x', set: { rpe: 3 } },
@@ -141,7 +142,7 @@ describe('planning activity changes', () => {
 
   it('announces a move to another day from the earlier of the two days', () => {
     const before = stored(garmin, { rpe: 5, internal_load: 300 });
-    const p = plan([upsert({ ...garmin, startTime: '2024-05-18T09:02:11Z', rpe: 5 })], [before]);
+    const p = changeSet([upsert({ ...garmin, startTime: '2024-05-18T09:02:11Z', rpe: 5 })], [before]);
     expect(loadChanges(p)).toEqual([{ userId: USER, activityId: before.id, localDate: '2024-05-18', change: 'updated' }]);
   });
 });
