@@ -33,6 +33,14 @@ module.exports = {
       to: { pathNot: ['^shared/domain/'] },
     },
     {
+      name: 'time-is-passed-in',
+      severity: 'error',
+      comment:
+        'Handlers read the clock (shared/clock.ts) once and pass `now` down; shared/ takes it as an argument. connection.ts signs RDS IAM tokens on the wall clock (RDS checks the date). shared/vendors is exempt until its clock defaults go (issue 13).',
+      from: { path: '^shared/', pathNot: ['^shared/clock\\.ts$', '^shared/db/connection\\.ts$', '^shared/vendors/'] },
+      to: { path: '^shared/clock\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'An import that resolves to nothing (aws-lambda is types only: @types/aws-lambda).',

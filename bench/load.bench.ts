@@ -44,7 +44,7 @@ async function run(db: Db, label: string): Promise<void> {
   const clock = fixedClock(`${TODAY}T18:00:00Z`);
   const publisher = new RecordingPublisher();
   const { db: counted, counter } = countingDb(db);
-  await recomputeRollingStats(db, userId, START, { clock, publisher });
+  await recomputeRollingStats({ db, publisher, now: clock.now() }, userId, START);
 
   // ---- full recompute: an activity appears (then disappears) the day before the series start ----------
   // Each round: toggle (untimed), then the recompute and the bare SQL read and write of the same rows, in
@@ -68,7 +68,7 @@ async function run(db: Db, label: string): Promise<void> {
     },
     async () => {
       counter.count = 0;
-      const result = await recomputeRollingStats(counted, userId, before, { clock, publisher });
+      const result = await recomputeRollingStats({ db: counted, publisher, now: clock.now() }, userId, before);
       if (result.outcome !== 'full') throw new Error(`expected a full recompute, got ${result.outcome}`);
       return counter.count;
     },
@@ -78,7 +78,7 @@ async function run(db: Db, label: string): Promise<void> {
     },
   );
   if (earlyId) await db.deleteFrom('activities').where('id', '=', earlyId).execute();
-  await recomputeRollingStats(db, userId, before, { clock, publisher });
+  await recomputeRollingStats({ db, publisher, now: clock.now() }, userId, before);
 
   // ---- one-day late update: yesterday's run arrives (then is deleted) after today's stats exist -------
   const yesterday = addDays(TODAY, -1);
@@ -99,7 +99,7 @@ async function run(db: Db, label: string): Promise<void> {
     },
     async () => {
       counter.count = 0;
-      const result = await recomputeRollingStats(counted, userId, yesterday, { clock, publisher });
+      const result = await recomputeRollingStats({ db: counted, publisher, now: clock.now() }, userId, yesterday);
       if (result.outcome !== 'incremental' || result.days !== 2) throw new Error(`expected 2 incremental days, got ${JSON.stringify(result)}`);
       return counter.count;
     },

@@ -227,7 +227,6 @@ export default async function run(): Promise<void> {
       publisher: { publish: async () => undefined },
       requeue: async () => 'requeued',
       dailyMetrics: async () => undefined,
-      clock: { now: () => new Date() },
     });
     const messages = (batch: GarminActivityDetail[]): ReceivedMessage[] =>
       batch.map((detail) => {
@@ -242,7 +241,7 @@ export default async function run(): Promise<void> {
     const candidates = (batch: GarminActivityDetail[]) => mapGarminActivities({ activityDetails: batch });
 
     // 1. Bytes: the first ten activities, through the worker, in a table that holds nothing else.
-    const failed = await normalize(messages(details(garminUserIds)));
+    const failed = await normalize(messages(details(garminUserIds)), new Date());
     if (failed.size > 0) throw new Error(`${failed.size} messages failed`);
     const stored = (await db.selectFrom('activity_samples').selectAll().execute()) as Stored[];
     if (stored.length !== ACTIVITIES || stored.some((s) => s.seconds !== SECONDS)) throw new Error('the ten activities were not stored whole');
@@ -297,7 +296,7 @@ export default async function run(): Promise<void> {
     const worker = (batch: GarminActivityDetail[]) => {
       const batchMessages = messages(batch);
       return async () => {
-        const f = await normalize(batchMessages);
+        const f = await normalize(batchMessages, new Date());
         if (f.size > 0) throw new Error(`${f.size} messages failed`);
       };
     };

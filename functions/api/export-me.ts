@@ -9,6 +9,6 @@ export const handler = streamingHttpHandler(spec, async ({ userId }) => {
   const now = clock().now();
   return {
     headers: { 'Content-Disposition': `attachment; filename="running-coach-export-${now.toISOString().slice(0, 10)}.json"` },
-    body: exportAccount(getDb(), userId, { now }),
+    body: exportAccount(getDb(), userId, now),
   };
 });

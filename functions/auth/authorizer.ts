@@ -3,6 +3,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { allowPolicy, authenticate } from '../../shared/auth/authorize';
 import { InvalidToken } from '../../shared/auth/tokens';
+import { clock } from '../../shared/clock';
 import { getDb } from '../../shared/db/connection';
 import { logger, withLambdaContext } from '../../shared/logger';
 
@@ -10,7 +11,7 @@ export const handler = withLambdaContext(async (event: APIGatewayRequestAuthoriz
   // REST events keep the caller's header case.
   const authorization = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
   try {
-    const userId = await authenticate(getDb(), authorization ?? undefined);
+    const userId = await authenticate(getDb(), authorization ?? undefined, clock().now());
     return allowPolicy(userId, event.methodArn);
   } catch (error) {
     if (!(error instanceof InvalidToken)) throw error; // an outage is a 500, not a logout

@@ -25,12 +25,15 @@ function normalizer() {
     publisher: eventBridgePublisher,
     requeue: requeueLater,
     // 'skip': one implausible vendor day (or one dated after the athlete's today) does not lose the others.
-    dailyMetrics: async (userId, days) => void (await upsertDailyMetrics(getDb(), userId, days, { publisher: eventBridgePublisher, invalid: 'skip' })),
-    clock: currentClock,
+    dailyMetrics: async (userId, days, now) =>
+      void (await upsertDailyMetrics({ db: getDb(), publisher: eventBridgePublisher, now }, userId, days, { invalid: 'skip' })),
     stravaSubscriptionId: async () => (await vendorCredentials()).strava.subscriptionId,
   }));
 }
 
 export const handler = batchWorker<'ActivityReceived'>(spec, async (messages) =>
-  normalizer()(messages.map(({ record, event }) => ({ messageId: record.messageId, record, detail: event.detail, time: event.time }))),
+  normalizer()(
+    messages.map(({ record, event }) => ({ messageId: record.messageId, record, detail: event.detail, time: event.time })),
+    clock().now(),
+  ),
 );

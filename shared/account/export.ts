@@ -65,7 +65,6 @@ export interface ExportOptions {
   samplePageSize?: number;
   /** Yield once this much text has gathered. */
   chunkChars?: number;
-  now?: Date;
 }
 
 type Row = Record<string, unknown>;
@@ -179,13 +178,12 @@ class Chunker {
 
 /**
  * The export as JSON text chunks. Consume it with backpressure (stream.pipeline); stopping early (the
- * client went away) ends the snapshot transaction.
+ * client went away) ends the snapshot transaction. `now` is the export's exportedAt.
  */
-export async function* exportAccount(db: Db, userId: string, options: ExportOptions = {}): AsyncGenerator<string> {
+export async function* exportAccount(db: Db, userId: string, now: Date, options: ExportOptions = {}): AsyncGenerator<string> {
   const pageSize = options.pageSize ?? 1000;
   const samplePageSize = options.samplePageSize ?? 10_000;
   const chunk = new Chunker(options.chunkChars ?? 64 * 1024);
-  const now = options.now ?? new Date();
 
   const trx = await db.startTransaction().setIsolationLevel('repeatable read').execute();
   try {

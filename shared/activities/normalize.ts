@@ -8,7 +8,6 @@
 // If the batch transaction fails, each message is retried alone, so only the one at fault is reported.
 import type { SQSRecord } from 'aws-lambda';
 import { ZodError } from 'zod';
-import type { Clock } from '../clock';
 import type { Db } from '../db/connection';
 import type { ConnectedVendor } from '../db/schema';
 import type { EventDetail } from '../events/catalogue';
@@ -53,8 +52,7 @@ export interface NormalizeDeps {
   /** 'requeued': a delayed copy is queued (this delivery is done); otherwise this delivery must fail to come back. */
   requeue: (record: SQSRecord, delaySeconds: number) => Promise<'requeued' | 'visibility-extended'>;
   /** Merges vendor wellness into the user's days and announces DailyMetricLogged (shared/metrics/daily-metrics.ts). */
-  dailyMetrics: (userId: string, days: DailyMetricCandidate[]) => Promise<void>;
-  clock: Clock;
+  dailyMetrics: (userId: string, days: DailyMetricCandidate[], now: Date) => Promise<void>;
   /** Strava calls in flight at once. */
   stravaConcurrency?: number;
   /** Our Strava subscription, when known: another subscription's events are dropped here, not refused at the webhook. */
@@ -103,7 +101,7 @@ export function createNormalizer(deps: NormalizeDeps) {
   }
 
   /** Turns one parsed message into work; null when the message is done with already (dropped or requeued). */
-  async function prepare(message: ReceivedMessage, p: Parsed, links: Map<ConnectedVendor, Map<string, VendorLink>>): Promise<Work | null> {
+  async function prepare(message: ReceivedMessage, p: Parsed, links: Map<ConnectedVendor, Map<string, VendorLink>>, at: Date): Promise<Work | null> {
     const work: Work = { message, ops: [], wellness: [] };
     const occurredAt = new Date(message.time);
 
@@ -117,20 +115,20 @@ export function createNormalizer(deps: NormalizeDeps) {
       const budget = await deps.strava.spendEventCall(link);
       if (!budget.ok) return waitForBudget(message, budget.retryAfterSeconds);
       if (action.kind === 'deauthorize') {
-        const stillAuthorized = await askStrava(message, () => deps.strava.stillAuthorized(link));
+        const stillAuthorized = await askStrava(message, () => deps.strava.stillAuthorized(link), at);
         if (stillAuthorized === null) return null;
         if (stillAuthorized) return drop(message, 'deauthorization not confirmed: Strava still accepts our token');
         await deps.connections.revoke('strava', action.athleteId, new Date(p.payload.event_time * 1000));
         return drop(message, 'athlete deauthorized: link revoked');
       }
       if (action.kind === 'activity-delete') {
-        const gone = await askStrava(message, () => deps.strava.activityGone(link, action.activityId));
+        const gone = await askStrava(message, () => deps.strava.activityGone(link, action.activityId), at);
         if (gone === null) return null;
         if (!gone) return drop(message, 'delete not confirmed: Strava still has the activity');
         work.ops.push({ kind: 'delete', userId: link.userId, source: 'strava', externalId: action.activityId });
         return work;
       }
-      const activity = await fetchStrava(message, link, action.activityId);
+      const activity = await fetchStrava(message, link, action.activityId, at);
       if (!activity) return null;
       if (activity.athlete !== undefined && String(activity.athlete.id) !== action.athleteId) {
         return drop(message, "the activity belongs to another athlete than the event's owner");
@@ -175,8 +173,8 @@ export function createNormalizer(deps: NormalizeDeps) {
   }
 
   /** The Strava activity, or null when the message was dropped or put back for later. Other failures throw. */
-  async function fetchStrava(message: ReceivedMessage, link: VendorLink, activityId: string): Promise<StravaActivity | null> {
-    const now = deps.clock.now().getTime();
+  async function fetchStrava(message: ReceivedMessage, link: VendorLink, activityId: string, at: Date): Promise<StravaActivity | null> {
+    const now = at.getTime();
     if (stravaPausedUntil > now) return waitForStrava(message, (stravaPausedUntil - now) / 1000);
     try {
       return (await deps.strava.fetchActivity(link, activityId)) ?? drop(message, 'Strava no longer shows the activity');
@@ -190,8 +188,8 @@ export function createNormalizer(deps: NormalizeDeps) {
   }
 
   /** A verification call with fetchStrava's failure handling; null when the message was dropped or put back. */
-  async function askStrava<T>(message: ReceivedMessage, call: () => Promise<T>): Promise<T | null> {
-    const now = deps.clock.now().getTime();
+  async function askStrava<T>(message: ReceivedMessage, call: () => Promise<T>, at: Date): Promise<T | null> {
+    const now = at.getTime();
     if (stravaPausedUntil > now) return waitForStrava(message, (stravaPausedUntil - now) / 1000);
     try {
       return await call();
@@ -221,10 +219,10 @@ export function createNormalizer(deps: NormalizeDeps) {
   }
 
   /** Applies the activity changes of these messages in one transaction; publishes after commit. */
-  async function applyTogether(works: readonly Work[]): Promise<void> {
+  async function applyTogether(works: readonly Work[], at: Date): Promise<void> {
     const ops = works.flatMap((w) => w.ops);
     if (ops.length === 0) return;
-    const applied = await deps.db.transaction().execute((trx) => applyActivityOps(trx, ops, { now: deps.clock.now() }));
+    const applied = await deps.db.transaction().execute((trx) => applyActivityOps(trx, ops, { now: at }));
     let i = 0;
     for (const w of works) for (const _ of w.ops) logResult(w.message, applied.results[i++]!);
     await publish(applied.enqueued);
@@ -233,7 +231,7 @@ export function createNormalizer(deps: NormalizeDeps) {
 
   const publish = (enqueued: EnqueuedEvent[]) => publishEnqueued(deps.db, deps.publisher, enqueued);
 
-  async function applyWellness(works: readonly Work[], failed: Set<string>): Promise<void> {
+  async function applyWellness(works: readonly Work[], failed: Set<string>, at: Date): Promise<void> {
     const byUser = new Map<string, { days: Map<string, DailyMetricCandidate>; messages: Set<string> }>();
     for (const w of works) {
       for (const { userId, days } of w.wellness) {
@@ -246,7 +244,7 @@ export function createNormalizer(deps: NormalizeDeps) {
     }
     for (const [userId, { days, messages }] of byUser) {
       try {
-        await deps.dailyMetrics(userId, [...days.values()]);
+        await deps.dailyMetrics(userId, [...days.values()], at);
       } catch (error) {
         // A day the user cannot have lived yet, or a user erased since: retrying cannot help.
         if (error instanceof HttpError && error.status < 500) {
@@ -259,7 +257,8 @@ export function createNormalizer(deps: NormalizeDeps) {
     }
   }
 
-  return async function normalize(messages: readonly ReceivedMessage[]): Promise<Set<string>> {
+  /** `at`: the batch's time, read once by the worker (the Strava pause, validation and the user's today judge against it). */
+  return async function normalize(messages: readonly ReceivedMessage[], at: Date): Promise<Set<string>> {
     const failed = new Set<string>();
     const fail = (m: ReceivedMessage, stage: string, error: unknown) => {
       failed.add(m.messageId);
@@ -291,7 +290,7 @@ export function createNormalizer(deps: NormalizeDeps) {
     const ordered = messages.filter((m) => parsed.has(m));
     await mapLimit(ordered, deps.stravaConcurrency ?? 4, async (m) => {
       try {
-        const work = await prepare(m, parsed.get(m)!, links);
+        const work = await prepare(m, parsed.get(m)!, links, at);
         if (work) works.push(work);
       } catch (error) {
         fail(m, 'prepare', error);
@@ -301,12 +300,12 @@ export function createNormalizer(deps: NormalizeDeps) {
     works.sort((a, b) => ordered.indexOf(a.message) - ordered.indexOf(b.message));
 
     try {
-      await applyTogether(works);
+      await applyTogether(works, at);
     } catch (error) {
       logger.warn('batch transaction failed; applying message by message', { size: works.length, errorName: (error as Error).name });
       for (const w of works) {
         try {
-          await applyTogether([w]);
+          await applyTogether([w], at);
         } catch (single) {
           fail(w.message, 'apply', single);
         }
@@ -315,6 +314,7 @@ export function createNormalizer(deps: NormalizeDeps) {
     await applyWellness(
       works.filter((w) => !failed.has(w.message.messageId)),
       failed,
+      at,
     );
     return failed;
   };

@@ -11,11 +11,11 @@ export function bearerToken(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** The user the header authenticates, or InvalidToken. */
-export async function authenticate(db: Conn, authorization: string | undefined): Promise<string> {
+/** The user the header authenticates at `now`, or InvalidToken. */
+export async function authenticate(db: Conn, authorization: string | undefined, now: Date): Promise<string> {
   const token = bearerToken(authorization);
   if (!token) throw new InvalidToken('no bearer token');
-  const { userId } = await verifyAccessToken(token);
+  const { userId } = await verifyAccessToken(token, now);
   const user = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
   if (!user) throw new InvalidToken('user no longer exists');
   return userId;

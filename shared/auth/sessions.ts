@@ -9,7 +9,7 @@ import { signAccessToken } from './tokens';
 
 async function tokenPair(db: Db, user: { id: string; email: string }, now: Date, refresh?: { token: string }): Promise<TokenPair> {
   const [access, refreshToken] = await Promise.all([
-    signAccessToken(user.id),
+    signAccessToken(user.id, now),
     refresh ? Promise.resolve(refresh.token) : issueRefreshToken(db, user.id, now).then((r) => r.token),
   ]);
   return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn, user: { id: user.id, email: user.email } };

@@ -3,7 +3,6 @@
 // that, a token could pick `alg: none` or HS256-with-our-public-key.
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
 import * as z from 'zod';
-import { clock } from '../clock';
 import { config } from '../config';
 import { JWT_ALGORITHM, keySet, verificationKey } from './keys';
 
@@ -17,10 +16,11 @@ export class InvalidToken extends Error {
   }
 }
 
-export async function signAccessToken(userId: string): Promise<{ token: string; expiresIn: number }> {
+/** Issued at `now`, valid ACCESS_TOKEN_TTL_SECONDS from then. */
+export async function signAccessToken(userId: string, now: Date): Promise<{ token: string; expiresIn: number }> {
   const { current } = await keySet();
   const c = config();
-  const iat = Math.floor(clock().now().getTime() / 1000);
+  const iat = Math.floor(now.getTime() / 1000);
   const token = await new SignJWT({})
     .setProtectedHeader({ alg: JWT_ALGORITHM, kid: current.kid, typ: 'JWT' })
     .setIssuer(c.JWT_ISSUER)
@@ -34,7 +34,8 @@ export async function signAccessToken(userId: string): Promise<{ token: string; 
 
 const Subject = z.uuid();
 
-export async function verifyAccessToken(token: string): Promise<{ userId: string }> {
+/** The token's user, if the token is valid at `now`. */
+export async function verifyAccessToken(token: string, now: Date): Promise<{ userId: string }> {
   const c = config();
   try {
     const { payload } = await jwtVerify(
@@ -50,7 +51,7 @@ export async function verifyAccessToken(token: string): Promise<{ userId: string
         issuer: c.JWT_ISSUER,
         audience: c.JWT_AUDIENCE,
         requiredClaims: ['exp', 'iat', 'sub'],
-        currentDate: clock().now(),
+        currentDate: now,
         clockTolerance: 5,
         maxTokenAge: ACCESS_TOKEN_TTL_SECONDS + 5,
       },

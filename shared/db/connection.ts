@@ -6,7 +6,8 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { config } from '../config';
 import { errorFields, logger } from '../logger';
-import { iamAuthToken } from './iam-token';
+import { systemClock } from '../clock';
+import { credentialsFromEnv, iamAuthToken } from './iam-token';
 import { PGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -68,7 +69,9 @@ export function poolWithIamAuth(endpoint: IamEndpoint, max: number, connectTimeo
     port: endpoint.port,
     user: endpoint.user,
     database: endpoint.database,
-    password: async () => iamAuthToken(endpoint),
+    // The wall clock, never the injected one: RDS checks X-Amz-Date against real time, also under a test's or
+    // the simulator's pinned clock.
+    password: async () => iamAuthToken(endpoint, credentialsFromEnv(), systemClock.now()),
     max,
     idleTimeoutMillis: 60_000,
     // The proxy requires TLS; its certificate chains to a public CA.

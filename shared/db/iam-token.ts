@@ -33,7 +33,8 @@ const encode = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 const hmac = (key: Buffer | string, value: string) => createHmac('sha256', key).update(value, 'utf8').digest();
 
-export function iamAuthToken(request: IamTokenRequest, credentials: AwsCredentials = credentialsFromEnv(), now: Date = new Date()): string {
+/** The token for a connection opened at `now`, signed with `credentials` (credentialsFromEnv in Lambda). */
+export function iamAuthToken(request: IamTokenRequest, credentials: AwsCredentials, now: Date): string {
   const service = 'rds-db';
   const amzDate = now
     .toISOString()

@@ -5,7 +5,6 @@ import type { z } from 'zod';
 import type { LoadDay as LoadDayContract, LoadReport, RiskAlert } from '../contracts/metrics';
 import { addDays, localDateOf } from '../domain/dates';
 import { continueLoadSeries } from '../domain/load';
-import type { Clock } from '../clock';
 import type { Conn } from '../db/connection';
 import { NotFound } from '../http/errors';
 
@@ -22,7 +21,7 @@ export interface StatsRow {
   strain: number | null;
 }
 
-export async function loadReport(db: Conn, userId: string, range: { from: string; to: string }, clock: Clock): Promise<LoadReport> {
+export async function loadReport(db: Conn, userId: string, range: { from: string; to: string }, now: Date): Promise<LoadReport> {
   const user = await db
     .selectFrom('users')
     .leftJoin('load_series', 'load_series.user_id', 'users.id')
@@ -30,7 +29,7 @@ export async function loadReport(db: Conn, userId: string, range: { from: string
     .where('users.id', '=', userId)
     .executeTakeFirst();
   if (!user) throw new NotFound('No such user');
-  const today = localDateOf(clock.now(), user.time_zone);
+  const today = localDateOf(now, user.time_zone);
   const { series_start: start, series_end: end } = user;
   const last = minDate(range.to, today);
   if (start === null || end === null || last < range.from || last < start) return { days: [], alerts: await alertsIn(db, userId, range) };

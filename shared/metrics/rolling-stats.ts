@@ -14,10 +14,9 @@
 import { riskAlerts, type RiskAlert } from '../domain/alerts';
 import { addDays, assertIsoWeekday, lastDayOfWeek, localDateOf } from '../domain/dates';
 import { computeLoadSeries, continueLoadSeries, dailyLoads, type LoadDay } from '../domain/load';
-import { clock as currentClock, type Clock } from '../clock';
 import type { Db } from '../db/connection';
 import { publishEnqueued } from '../events/outbox';
-import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
+import type { EventPublisher } from '../events/publisher';
 import { readSeriesInputs, writeSeries, type AlertWrite, type SeriesInputs } from './rolling-stats-store';
 import { homeChanged } from '../home/cache';
 
@@ -28,9 +27,14 @@ export const NO_LOAD_CHANGE = '9999-12-31';
 export const ANNOUNCE_DAYS = 7;
 const MAX_ATTEMPTS = 6;
 
+export interface RollingStatsDeps {
+  db: Db;
+  publisher: EventPublisher;
+  /** The time of the run: the series reaches the athlete's local today of this instant. */
+  now: Date;
+}
+
 export interface RecomputeOptions {
-  clock?: Clock;
-  publisher?: EventPublisher;
   /** How often to read again when another recompute of the same user won the write. */
   maxAttempts?: number;
 }
@@ -68,15 +72,19 @@ interface Plan {
  * or, with NO_LOAD_CHANGE, up to the local today. Idempotent: run twice, the second run changes no row and
  * raises no alert.
  */
-export async function recomputeRollingStats(db: Db, userId: string, changedFrom: string, options: RecomputeOptions = {}): Promise<RecomputeResult> {
-  const clock = options.clock ?? currentClock();
-  const publisher = options.publisher ?? eventBridgePublisher;
+export async function recomputeRollingStats(
+  deps: RollingStatsDeps,
+  userId: string,
+  changedFrom: string,
+  options: RecomputeOptions = {},
+): Promise<RecomputeResult> {
+  const { db, publisher, now } = deps;
   const maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
   let from = changedFrom;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const inputs = await readSeriesInputs(db, userId, from);
     if (!inputs) return { outcome: 'no-user', attempts: attempt };
-    const today = localDateOf(clock.now(), inputs.timeZone);
+    const today = localDateOf(now, inputs.timeZone);
     const plan = planRecompute(inputs, today);
     if (plan === 'up-to-date') return { outcome: 'up-to-date', attempts: attempt };
     if (plan === 'read-from-first') {

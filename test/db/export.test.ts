@@ -51,25 +51,28 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function collect(options: Parameters<typeof exportAccount>[2]) {
+const EXPORTED_AT = new Date('2026-02-01T00:00:00Z');
+
+async function collect(options: Parameters<typeof exportAccount>[3]) {
   const chunks: string[] = [];
-  for await (const chunk of exportAccount(t.db, userId, options)) chunks.push(chunk);
+  for await (const chunk of exportAccount(t.db, userId, EXPORTED_AT, options)) chunks.push(chunk);
   return { chunks, doc: JSON.parse(chunks.join('')) as Record<string, any> };
 }
 
 describe('the export generator', () => {
   it('pages through every row exactly once, in order, whatever the page sizes', async () => {
-    const reference = await collect({ pageSize: 1000, samplePageSize: 10_000, now: new Date('2026-02-01T00:00:00Z') });
+    const reference = await collect({ pageSize: 1000, samplePageSize: 10_000 });
     for (const [pageSize, samplePageSize] of [
       [1, 1],
       [2, 3],
       [3, 5],
       [7, 13],
     ] as const) {
-      const { doc } = await collect({ pageSize, samplePageSize, chunkChars: 64, now: new Date('2026-02-01T00:00:00Z') });
+      const { doc } = await collect({ pageSize, samplePageSize, chunkChars: 64 });
       expect(doc).toEqual(reference.doc);
     }
     const { doc } = reference;
+    expect(doc.exportedAt).toBe('2026-02-01T00:00:00.000Z');
     expect(doc.dailyMetrics).toHaveLength(25);
     expect(doc.dailyMetrics.map((d: { date: string }) => d.date)).toEqual([...doc.dailyMetrics.map((d: { date: string }) => d.date)].sort());
     expect(doc.activities).toHaveLength(sampleCounts.length);
@@ -92,7 +95,7 @@ describe('the export generator', () => {
   });
 
   it('gives its snapshot connection back when the reader stops early', async () => {
-    const iterator = exportAccount(t.db, userId, { chunkChars: 16 })[Symbol.asyncIterator]();
+    const iterator = exportAccount(t.db, userId, EXPORTED_AT, { chunkChars: 16 })[Symbol.asyncIterator]();
     expect((await iterator.next()).done).toBe(false);
     await iterator.return(undefined);
     // With one embedded connection this would wait forever if the transaction were still open.
@@ -101,7 +104,7 @@ describe('the export generator', () => {
   });
 
   it('refuses an account that does not exist before writing a byte', async () => {
-    const iterator = exportAccount(t.db, '00000000-0000-4000-8000-000000000000')[Symbol.asyncIterator]();
+    const iterator = exportAccount(t.db, '00000000-0000-4000-8000-000000000000', EXPORTED_AT)[Symbol.asyncIterator]();
     await expect(iterator.next()).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -54,9 +54,10 @@ beforeEach(async () => {
   claimChecks = new Map();
 });
 
+/** The worker's normalizer, run at NOW (the time the worker reads once per batch). */
 function normalizer(overrides: Partial<NormalizeDeps> = {}) {
   const link = (vendor: 'strava' | 'garmin', vendorUserId: string): VendorLink => ({ id: randomUUID(), userId, vendor, vendorUserId });
-  return createNormalizer({
+  const normalize = createNormalizer({
     db: t.db,
     connections: {
       async resolve(vendor, users) {
@@ -97,9 +98,9 @@ function normalizer(overrides: Partial<NormalizeDeps> = {}) {
       if (dailyMetricsError) throw dailyMetricsError;
       wellness.push([user, days]);
     },
-    clock: { now: () => NOW },
     ...overrides,
   });
+  return (messages: readonly ReceivedMessage[]) => normalize(messages, NOW);
 }
 
 function message(detail: EventDetail<'ActivityReceived'>): ReceivedMessage {

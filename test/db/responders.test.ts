@@ -9,7 +9,7 @@ import { recomputeRollingStats } from '../../shared/metrics/rolling-stats';
 import { classifyResponders } from '../../shared/responders/classify';
 import { createTestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
-import { countingDb, fixedClock, RecordingPublisher } from '../support/metrics';
+import { countingDb, RecordingPublisher } from '../support/metrics';
 
 let database: TestDb;
 beforeAll(async () => {
@@ -51,10 +51,11 @@ async function seedAthlete(weeks: number, efGain: number, options: { restingHrDr
   }
   await database.db.insertInto('activities').values(activities).execute();
   await database.db.insertInto('daily_metrics').values(metrics).execute();
-  await recomputeRollingStats(database.db, user.userId, activities[0]!.local_date, {
-    clock: fixedClock(NOW.toISOString()),
-    publisher: new RecordingPublisher(),
-  });
+  await recomputeRollingStats(
+    { db: database.db, publisher: new RecordingPublisher(), now: new Date(NOW.toISOString()) },
+    user.userId,
+    activities[0]!.local_date,
+  );
   return user.userId;
 }
 

@@ -74,7 +74,9 @@ describe('GET /sync: the change feed', () => {
     await updateMe(t.db, userId, { profile: { weightKg: 58 } }, NOW);
     const { activity: rated } = await createActivity(deps(), userId, run('2024-05-30T07:00:00+02:00', { rpe: 5 }));
     const { activity: unrated } = await createActivity(deps(), userId, run('2024-05-31T07:00:00+02:00'));
-    await upsertDailyMetrics(t.db, userId, [{ date: '2024-05-31', restingHr: 48, sleepDurationMinutes: 420, sleepQuality: 7 }], { clock, publisher });
+    await upsertDailyMetrics({ db: t.db, publisher, now: clock.now() }, userId, [
+      { date: '2024-05-31', restingHr: 48, sleepDurationMinutes: 420, sleepQuality: 7 },
+    ]);
     await t.db.insertInto('rolling_stats').values({ user_id: userId, date: '2024-05-30', load: 200, acute: 50, chronic: 14, acwr: 3.5, tsb: -36 }).execute();
     const alert = await t.db
       .insertInto('risk_alerts')

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 const call = async (user: TestUser, method: string, path: string, body?: unknown) => {
-  const { token } = await signAccessToken(user.userId); // the clock moves: a token per call
+  const { token } = await signAccessToken(user.userId, clock.now()); // the clock moves: a token per call
   return local.fetch(path, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

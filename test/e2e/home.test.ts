@@ -217,7 +217,7 @@ describe('GET /api/v1/home', () => {
     const first = await home(user);
     clock.set('2027-03-10T23:30:00Z'); // 00:30 on the 11th in Berlin
     try {
-      const { token } = await signAccessToken(user.userId);
+      const { token } = await signAccessToken(user.userId, clock.now());
       const next = await home({ ...user, headers: { authorization: `Bearer ${token}` } }, first.etag!);
       expect(next.status).toBe(200);
       expect(next.body!.today).toMatchObject({ date: d(1), workout: { type: 'interval' } });

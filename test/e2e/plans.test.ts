@@ -162,7 +162,7 @@ describe('training plans through the API', () => {
     clock.set(`${addDays(TODAY, 14)}T08:00:00Z`);
     try {
       // A token of the new day: the one signed two weeks ago has expired.
-      const { token } = await signAccessToken(user.userId);
+      const { token } = await signAccessToken(user.userId, clock.now());
       const later = { ...user, headers: { authorization: `Bearer ${token}` } };
       const done = created.workouts.filter((w) => w.date < addDays(TODAY, 14));
       expect(done.length).toBeGreaterThan(4);

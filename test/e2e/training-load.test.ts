@@ -88,7 +88,7 @@ describe('the load vectors through the API', () => {
     ]);
     await local.runtime.drain();
     clock.set('2024-03-14T09:00:00Z');
-    const { token } = await signAccessToken(user.userId); // the first one expired meanwhile
+    const { token } = await signAccessToken(user.userId, clock.now()); // the first one expired meanwhile
     user.headers = { authorization: `Bearer ${token}` };
 
     const res = await call(user, 'GET', '/api/v1/metrics/load?from=2024-02-01&to=2024-03-31');

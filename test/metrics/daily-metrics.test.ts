@@ -36,21 +36,21 @@ interface HrvVector {
 describe('the daily check-in', () => {
   it('merges into what another source reported for the day; absent keeps a value, null clears it', async () => {
     const userId = await newUser();
-    const options = { clock: fixedClock('2024-06-03T07:00:00Z'), publisher: new RecordingPublisher() };
-    await upsertDailyMetrics(t.db, userId, [{ date: '2024-06-03', restingHr: 48, sleepDurationMinutes: 420, hrvSdnnMs: 70 }], options);
-    const [checkIn] = await upsertDailyMetrics(t.db, userId, [{ date: '2024-06-03', sleepQuality: 8, soreness: 2, mood: 9 }], options);
+    const deps = { db: t.db, publisher: new RecordingPublisher(), now: new Date('2024-06-03T07:00:00Z') };
+    await upsertDailyMetrics(deps, userId, [{ date: '2024-06-03', restingHr: 48, sleepDurationMinutes: 420, hrvSdnnMs: 70 }]);
+    const [checkIn] = await upsertDailyMetrics(deps, userId, [{ date: '2024-06-03', sleepQuality: 8, soreness: 2, mood: 9 }]);
     expect(checkIn).toMatchObject({ restingHr: 48, sleepDurationMinutes: 420, sleepQuality: 8, sleepIndex: 56, soreness: 2, mood: 9, hrvSdnnMs: 70 });
 
-    const [cleared] = await upsertDailyMetrics(t.db, userId, [{ date: '2024-06-03', sleepQuality: null }], options);
+    const [cleared] = await upsertDailyMetrics(deps, userId, [{ date: '2024-06-03', sleepQuality: null }]);
     expect(cleared).toMatchObject({ sleepDurationMinutes: 420, sleepQuality: null, sleepIndex: null, soreness: 2 });
-    expect(options.publisher.published).toEqual(Array(3).fill({ detailType: 'DailyMetricLogged', detail: { userId, date: '2024-06-03' } }));
+    expect(deps.publisher.published).toEqual(Array(3).fill({ detailType: 'DailyMetricLogged', detail: { userId, date: '2024-06-03' } }));
   });
 
   it('keeps DailyMetricLogged in the outbox for the relay when PutEvents fails', async () => {
     const userId = await newUser();
     const publisher = new RecordingPublisher();
     publisher.failNext = 1;
-    const [day] = await upsertDailyMetrics(t.db, userId, [{ date: '2024-06-03', soreness: 4 }], { clock: fixedClock('2024-06-03T07:00:00Z'), publisher });
+    const [day] = await upsertDailyMetrics({ db: t.db, publisher, now: new Date('2024-06-03T07:00:00Z') }, userId, [{ date: '2024-06-03', soreness: 4 }]);
     expect(day).toMatchObject({ date: '2024-06-03', soreness: 4 });
     const left = await t.db.selectFrom('event_outbox').select(['detail_type', 'detail']).execute();
     expect(left.filter((row) => (row.detail as { userId: string }).userId === userId)).toEqual([
@@ -62,15 +62,9 @@ describe('the daily check-in', () => {
     const userId = await newUser();
     await insertLoads(t.db, userId, [{ date: '2024-06-02', load: 900 }]);
     await t.db.updateTable('activities').set({ rpe: 9, duration_minutes: 100, internal_load: 900 }).where('user_id', '=', userId).execute();
-    const [today] = await upsertDailyMetrics(
-      t.db,
-      userId,
-      [{ date: '2024-06-03', sleepDurationMinutes: 400, sleepQuality: 3, stress: 8, morningReadiness: 3 }],
-      {
-        clock: fixedClock('2024-06-03T07:00:00Z'),
-        publisher: new RecordingPublisher(),
-      },
-    );
+    const [today] = await upsertDailyMetrics({ db: t.db, publisher: new RecordingPublisher(), now: new Date('2024-06-03T07:00:00Z') }, userId, [
+      { date: '2024-06-03', sleepDurationMinutes: 400, sleepQuality: 3, stress: 8, morningReadiness: 3 },
+    ]);
     // Four flagged items (poor sleep, stress, not feeling ready, a very hard last session): red.
     expect(today!.readiness!.light).toBe('red');
     expect(
@@ -89,10 +83,9 @@ describe('the daily check-in', () => {
     const last = vector.expected[vector.expected.length - 1]!.date;
     const publisher = new RecordingPublisher();
     const stored = await upsertDailyMetrics(
-      t.db,
+      { db: t.db, publisher, now: new Date(`${last}T08:00:00Z`) },
       userId,
       vector.input.records.map((r) => ({ date: r.date, hrvRmssd: r.rmssd })),
-      { clock: fixedClock(`${last}T08:00:00Z`), publisher },
     );
     const byDate = new Map(stored.map((d) => [d.date, d]));
     // The only coloured finding is HRV's (no check-in, no resting HR): it must be the vector's status.
@@ -127,8 +120,8 @@ describe('the daily check-in', () => {
     const clock = fixedClock('2024-06-21T06:00:00Z');
     const publisher = new RecordingPublisher();
     const usual = eachDay('2024-06-01', '2024-06-20').map((date, i) => ({ date, restingHr: 48 + (i % 3) }));
-    await upsertDailyMetrics(t.db, userId, usual, { clock, publisher });
-    const [today] = await upsertDailyMetrics(t.db, userId, [{ date: '2024-06-21', restingHr: 60 }], { clock, publisher });
+    await upsertDailyMetrics({ db: t.db, publisher, now: clock.now() }, userId, usual);
+    const [today] = await upsertDailyMetrics({ db: t.db, publisher, now: clock.now() }, userId, [{ date: '2024-06-21', restingHr: 60 }]);
     expect(today!.readiness).toMatchObject({
       light: 'red',
       reasons: expect.arrayContaining([expect.objectContaining({ code: 'resting_hr_very_high', severity: 'strong' })]),
@@ -142,14 +135,13 @@ describe('the daily check-in', () => {
     const userId = await newUser({ time_zone: 'America/Los_Angeles' });
     const publisher = new RecordingPublisher();
     const attempt = upsertDailyMetrics(
-      t.db,
+      // 2024-06-03T05:00Z is still 2 June in Los Angeles.
+      { db: t.db, publisher, now: new Date('2024-06-03T05:00:00Z') },
       userId,
       [
         { date: '2024-06-02', restingHr: 50 },
         { date: '2024-06-03', restingHr: 51 },
       ],
-      // 2024-06-03T05:00Z is still 2 June in Los Angeles.
-      { clock: fixedClock('2024-06-03T05:00:00Z'), publisher },
     );
     await expect(attempt).rejects.toMatchObject({ status: 422, extra: { errors: [{ field: 'candidates.1.date' }] } });
     await expect(attempt).rejects.toBeInstanceOf(HttpError);
@@ -161,14 +153,14 @@ describe('the daily check-in', () => {
     const userId = await newUser({ time_zone: 'America/Los_Angeles' });
     const publisher = new RecordingPublisher();
     const stored = await upsertDailyMetrics(
-      t.db,
+      { db: t.db, publisher, now: new Date('2024-06-03T05:00:00Z') },
       userId,
       [
         { date: '2024-06-01', restingHr: 50, sleepDurationMinutes: 431 },
         { date: '2024-06-02', restingHr: 300 },
         { date: '2024-06-03', restingHr: 51 },
       ],
-      { clock: fixedClock('2024-06-03T05:00:00Z'), publisher, invalid: 'skip' },
+      { invalid: 'skip' },
     );
     expect(stored.map((d) => [d.date, d.restingHr])).toEqual([['2024-06-01', 50]]);
     expect(publisher.published.map((e) => (e.detail as { date: string }).date)).toEqual(['2024-06-01']);
@@ -176,10 +168,9 @@ describe('the daily check-in', () => {
 
   it('refuses values out of range, naming each', async () => {
     const userId = await newUser();
-    const attempt = upsertDailyMetrics(t.db, userId, [{ date: '2024-06-02', restingHr: 10, stress: 11, sleepQuality: 0 } as never], {
-      clock: fixedClock('2024-06-03T05:00:00Z'),
-      publisher: new RecordingPublisher(),
-    });
+    const attempt = upsertDailyMetrics({ db: t.db, publisher: new RecordingPublisher(), now: new Date('2024-06-03T05:00:00Z') }, userId, [
+      { date: '2024-06-02', restingHr: 10, stress: 11, sleepQuality: 0 } as never,
+    ]);
     await expect(attempt).rejects.toMatchObject({ status: 422 });
     const error = (await attempt.catch((e: unknown) => e)) as HttpError;
     expect(error.extra.errors!.map((e) => e.field).sort()).toEqual(['candidates.0.restingHr', 'candidates.0.sleepQuality', 'candidates.0.stress']);
@@ -187,10 +178,9 @@ describe('the daily check-in', () => {
 
   it('judges a back-filled day on its own date', async () => {
     const userId = await newUser();
-    const [old] = await upsertDailyMetrics(t.db, userId, [{ date: addDays('2024-06-03', -400), soreness: 9 }], {
-      clock: fixedClock('2024-06-03T05:00:00Z'),
-      publisher: new RecordingPublisher(),
-    });
+    const [old] = await upsertDailyMetrics({ db: t.db, publisher: new RecordingPublisher(), now: new Date('2024-06-03T05:00:00Z') }, userId, [
+      { date: addDays('2024-06-03', -400), soreness: 9 },
+    ]);
     expect(old!.readiness).toMatchObject({ light: 'red' });
   });
 });

@@ -49,7 +49,7 @@ describe('the day-close sweep', () => {
     await insertLoads(t.db, userId, days);
     const clock = fixedClock('2026-11-21T20:00:00Z'); // Saturday evening in Paris
     const publisher = new RecordingPublisher();
-    await recomputeRollingStats(t.db, userId, '2026-11-16', { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2026-11-16');
     const monotonyAlerts = () =>
       t.db.selectFrom('risk_alerts').select(['date', 'metrics']).where('user_id', '=', userId).where('kind', '=', 'monotony').execute();
     expect(await monotonyAlerts()).toEqual([]);
@@ -60,7 +60,7 @@ describe('the day-close sweep', () => {
     await closeTrainingDays(t.db, sweep, clock.now());
     const mine = sweep.published.filter((e) => e.detailType === DetailType.TrainingDayClosed && e.detail.userId === userId);
     expect(mine.map((e) => e.detail)).toEqual([{ userId, date: '2026-11-22' }]);
-    await recomputeRollingStats(t.db, userId, NO_LOAD_CHANGE, { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, NO_LOAD_CHANGE);
 
     const alerts = await monotonyAlerts();
     expect(alerts.map((a) => a.date)).toEqual(['2026-11-22']);

@@ -76,10 +76,11 @@ describe('the load vectors through the database', () => {
           userId,
           records.filter((r) => r.load > 0),
         );
-        const result = await recomputeRollingStats(t.db, userId, records[0]!.date, {
-          clock: fixedClock(`${last}T20:00:00Z`),
-          publisher: new RecordingPublisher(),
-        });
+        const result = await recomputeRollingStats(
+          { db: t.db, publisher: new RecordingPublisher(), now: new Date(`${last}T20:00:00Z`) },
+          userId,
+          records[0]!.date,
+        );
         expect(result).toMatchObject({ outcome: 'full', from: records[0]!.date, to: last });
         const rows = await stats(userId);
         expect(rows.map((r) => r.date)).toEqual(vectorCase.expected.map((e) => e.date));
@@ -108,12 +109,12 @@ describe('late and repeated data', () => {
     const publisher = new RecordingPublisher();
     const loads = history('2024-03-01', 120);
     await insertLoads(t.db, userId, loads);
-    await recomputeRollingStats(t.db, userId, loads[0]!.date, { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, loads[0]!.date);
     const before = await stats(userId);
 
     const late = addDays(today, -21);
     await insertLoads(t.db, userId, [{ date: late, load: 480 }], 19);
-    const result = await recomputeRollingStats(t.db, userId, late, { clock, publisher });
+    const result = await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, late);
 
     expect(result).toMatchObject({ outcome: 'incremental', from: late, to: today, days: 22 });
     const after = await stats(userId);
@@ -131,12 +132,12 @@ describe('late and repeated data', () => {
     const publisher = new RecordingPublisher();
     const { records } = readVector<LoadVector>('spike_week').cases[0]!.input;
     await insertLoads(t.db, userId, records);
-    await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, records[0]!.date);
     const first = { stats: await stats(userId), alerts: await alerts(userId), notifications: await notifications(userId) };
     const events = publisher.published.length;
     expect(events).toBeGreaterThan(0);
 
-    const again = await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher });
+    const again = await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, records[0]!.date);
 
     expect(again).toMatchObject({ announced: 0 });
     expect({ stats: await stats(userId), alerts: await alerts(userId), notifications: await notifications(userId) }).toEqual(first);
@@ -148,7 +149,7 @@ describe('late and repeated data', () => {
     const publisher = new RecordingPublisher();
     await insertLoads(t.db, userId, [{ date: '2024-05-01', load: 400 }]);
     // 2024-05-09T13:00Z is already 10 May in Auckland.
-    await recomputeRollingStats(t.db, userId, '2024-05-01', { clock: fixedClock('2024-05-09T13:00:00Z'), publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: new Date('2024-05-09T13:00:00Z') }, userId, '2024-05-01');
     const rows = await stats(userId);
     expect(rows.map((r) => r.date)).toEqual(eachDay('2024-05-01', '2024-05-10'));
     expect(await t.db.selectFrom('load_series').select(['series_start', 'series_end']).where('user_id', '=', userId).executeTakeFirst()).toEqual({
@@ -162,19 +163,19 @@ describe('late and repeated data', () => {
     const clock = fixedClock('2024-05-10T12:00:00Z');
     const publisher = new RecordingPublisher();
     await insertLoads(t.db, userId, [{ date: '2024-05-01', load: 400 }]);
-    await recomputeRollingStats(t.db, userId, '2024-05-01', { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-05-01');
     const before = await stats(userId);
 
     clock.set('2024-05-12T06:00:00Z');
     const { db, counter } = countingDb(t.db);
-    expect(await recomputeRollingStats(db, userId, NO_LOAD_CHANGE, { clock, publisher })).toMatchObject({
+    expect(await recomputeRollingStats({ db, publisher, now: clock.now() }, userId, NO_LOAD_CHANGE)).toMatchObject({
       outcome: 'incremental',
       from: '2024-05-11',
       to: '2024-05-12',
     });
     expect((await stats(userId)).slice(0, before.length)).toEqual(before);
     counter.count = 0;
-    expect(await recomputeRollingStats(db, userId, NO_LOAD_CHANGE, { clock, publisher })).toMatchObject({ outcome: 'up-to-date' });
+    expect(await recomputeRollingStats({ db, publisher, now: clock.now() }, userId, NO_LOAD_CHANGE)).toMatchObject({ outcome: 'up-to-date' });
     expect(counter.count).toBe(1);
   });
 
@@ -184,11 +185,11 @@ describe('late and repeated data', () => {
     const publisher = new RecordingPublisher();
     const loads = history('2024-04-01', 61, 11);
     await insertLoads(t.db, userId, loads);
-    await recomputeRollingStats(t.db, userId, '2024-04-15', { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-04-15');
     await expectFullRecompute(userId, loads, loads[0]!.date, '2024-05-31');
 
     await insertLoads(t.db, userId, [{ date: '2024-03-20', load: 300 }]);
-    const result = await recomputeRollingStats(t.db, userId, '2024-03-20', { clock, publisher });
+    const result = await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-03-20');
     expect(result).toMatchObject({ outcome: 'full', from: '2024-03-20' });
     await expectFullRecompute(userId, [{ date: '2024-03-20', load: 300 }, ...loads], '2024-03-20', '2024-05-31');
   });
@@ -199,15 +200,15 @@ describe('late and repeated data', () => {
     const publisher = new RecordingPublisher();
     const [first] = await insertLoads(t.db, userId, [{ date: '2024-05-01', load: 300 }]);
     await insertLoads(t.db, userId, [{ date: '2024-05-04', load: 500 }]);
-    await recomputeRollingStats(t.db, userId, '2024-05-01', { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-05-01');
     expect((await stats(userId))[0]!.date).toBe('2024-05-01');
 
     await t.db.deleteFrom('activities').where('id', '=', first!).execute();
-    expect(await recomputeRollingStats(t.db, userId, '2024-05-01', { clock, publisher })).toMatchObject({ outcome: 'full', from: '2024-05-04' });
+    expect(await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-05-01')).toMatchObject({ outcome: 'full', from: '2024-05-04' });
     await expectFullRecompute(userId, [{ date: '2024-05-04', load: 500 }], '2024-05-04', '2024-05-10');
 
     await t.db.deleteFrom('activities').where('user_id', '=', userId).execute();
-    expect(await recomputeRollingStats(t.db, userId, '2024-05-04', { clock, publisher })).toMatchObject({ outcome: 'cleared' });
+    expect(await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-05-04')).toMatchObject({ outcome: 'cleared' });
     expect(await stats(userId)).toEqual([]);
   });
 
@@ -216,7 +217,7 @@ describe('late and repeated data', () => {
     const [original] = await insertLoads(t.db, userId, [{ date: '2024-05-01', load: 300 }]);
     const [copy] = await insertLoads(t.db, userId, [{ date: '2024-05-01', load: 300 }], 9);
     await t.db.updateTable('activities').set({ duplicate_of: original! }).where('id', '=', copy!).execute();
-    await recomputeRollingStats(t.db, userId, '2024-05-01', { clock: fixedClock('2024-05-01T20:00:00Z'), publisher: new RecordingPublisher() });
+    await recomputeRollingStats({ db: t.db, publisher: new RecordingPublisher(), now: new Date('2024-05-01T20:00:00Z') }, userId, '2024-05-01');
     expect((await stats(userId)).map((r) => r.load)).toEqual([300]);
   });
 
@@ -224,7 +225,7 @@ describe('late and repeated data', () => {
     const userId = await newUser({ week_start_day: 7 }); // Sunday to Saturday
     const loads = eachDay('2024-05-05', '2024-05-18').map((date) => ({ date, load: 300 }));
     await insertLoads(t.db, userId, loads);
-    await recomputeRollingStats(t.db, userId, '2024-05-05', { clock: fixedClock('2024-05-18T20:00:00Z'), publisher: new RecordingPublisher() });
+    await recomputeRollingStats({ db: t.db, publisher: new RecordingPublisher(), now: new Date('2024-05-18T20:00:00Z') }, userId, '2024-05-05');
     expect((await alerts(userId)).map((a) => [a.kind, a.date])).toEqual([
       ['monotony', '2024-05-11'],
       ['monotony', '2024-05-18'],
@@ -243,7 +244,7 @@ describe('risk alerts', () => {
       userId,
       records.filter((r) => r.date <= '2024-04-19'),
     );
-    await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, records[0]!.date);
 
     const raised = await alerts(userId);
     const acwr = raised.filter((a) => a.kind === 'acwr');
@@ -271,7 +272,7 @@ describe('risk alerts', () => {
     const { records } = readVector<LoadVector>('steady_state').cases[0]!.input;
     await insertLoads(t.db, userId, records);
     // 2024-04-29 is a Monday: of the Sunday monotony alerts only 2024-04-28 is within the last 7 days.
-    await recomputeRollingStats(t.db, userId, records[0]!.date, { clock: fixedClock('2024-04-29T20:00:00Z'), publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: new Date('2024-04-29T20:00:00Z') }, userId, records[0]!.date);
     expect((await alerts(userId)).length).toBe(17);
     expect(publisher.published.map((e) => (e.detail as { date: string }).date)).toEqual(['2024-04-28']);
   });
@@ -287,13 +288,13 @@ describe('risk alerts', () => {
       records.filter((r) => r.date <= '2024-04-18'),
     );
     publisher.failNext = 1;
-    expect(await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher })).toMatchObject({ announced: 1 });
+    expect(await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, records[0]!.date)).toMatchObject({ announced: 1 });
     expect(publisher.published).toEqual([]);
     expect(await outbox(userId)).toHaveLength(1);
     expect(await notifications(userId)).toHaveLength(1);
 
     // The same message again announces nothing twice; the relay publishes what was left.
-    expect(await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher })).toMatchObject({ announced: 0 });
+    expect(await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, records[0]!.date)).toMatchObject({ announced: 0 });
     await relayOutbox(t.db, publisher, { minAgeSeconds: 0 });
     expect(publisher.published.map((e) => [e.detailType, (e.detail as { date: string }).date])).toEqual([['RiskAlertRaised', '2024-04-18']]);
     expect(await outbox(userId)).toEqual([]);
@@ -313,7 +314,7 @@ describe('risk alerts', () => {
       userId,
       records.filter((r) => r.date <= '2024-04-18'),
     );
-    await recomputeRollingStats(t.db, userId, records[0]!.date, { clock: fixedClock('2024-04-18T20:00:00Z'), publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: new Date('2024-04-18T20:00:00Z') }, userId, records[0]!.date);
     expect(publisher.published).toHaveLength(1);
     expect(await notifications(userId)).toEqual([]);
   });
@@ -326,12 +327,12 @@ describe('concurrency and cost', () => {
     const publisher = new RecordingPublisher();
     const loads = history('2024-04-01', 90, 3);
     await insertLoads(t.db, userId, loads);
-    await recomputeRollingStats(t.db, userId, '2024-04-01', { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-04-01');
 
     const late = ['2024-06-01', '2024-06-10', '2024-05-20', '2024-06-25', '2024-06-05'].map((date) => ({ date, load: 250 }));
     const runs = late.map(async (day, i) => {
       await insertLoads(t.db, userId, [day], 20 + (i % 3));
-      return recomputeRollingStats(t.db, userId, day.date, { clock, publisher });
+      return recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, day.date);
     });
     const results = await Promise.all(runs);
     if (process.env.DEBUG_ATTEMPTS) console.log(results.map((r) => r.attempts));
@@ -344,10 +345,10 @@ describe('concurrency and cost', () => {
     const clock = fixedClock('2024-05-10T12:00:00Z');
     const publisher = new RecordingPublisher();
     await insertLoads(t.db, userId, [{ date: '2024-05-01', load: 300 }]);
-    await recomputeRollingStats(t.db, userId, '2024-05-01', { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-05-01');
     const stale = (await readSeriesInputs(t.db, userId, '2024-05-01'))!;
     await insertLoads(t.db, userId, [{ date: '2024-05-05', load: 900 }]);
-    await recomputeRollingStats(t.db, userId, '2024-05-05', { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-05-05');
     const current = await stats(userId);
 
     const plan = planRecompute(stale, '2024-05-10');
@@ -374,16 +375,16 @@ describe('concurrency and cost', () => {
     const publisher = new RecordingPublisher();
     const loads = history('2023-06-26', 366, 5);
     await insertLoads(t.db, userId, loads);
-    await recomputeRollingStats(t.db, userId, '2023-06-26', { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2023-06-26');
 
     const { db, counter } = countingDb(t.db);
     await insertLoads(t.db, userId, [{ date: '2024-06-25', load: 200 }], 22);
-    expect(await recomputeRollingStats(db, userId, '2024-06-25', { clock, publisher })).toMatchObject({ days: 2, announced: 0 });
+    expect(await recomputeRollingStats({ db, publisher, now: clock.now() }, userId, '2024-06-25')).toMatchObject({ days: 2, announced: 0 });
     expect(counter.count).toBe(2);
 
     counter.count = 0;
     await insertLoads(t.db, userId, [{ date: '2024-06-26', load: 4000 }], 22);
-    const spike = await recomputeRollingStats(db, userId, '2024-06-26', { clock, publisher });
+    const spike = await recomputeRollingStats({ db, publisher, now: clock.now() }, userId, '2024-06-26');
     expect(spike).toMatchObject({ announced: 1 });
     expect(counter.count).toBe(3);
   });

@@ -28,7 +28,7 @@ async function spikeWeek() {
   const { records } = readVector<LoadVector>('spike_week').cases[0]!.input;
   const loads = records.filter((r) => r.date <= '2024-04-19');
   const ids = await insertLoads(t.db, userId, loads);
-  await recomputeRollingStats(t.db, userId, records[0]!.date, { clock, publisher });
+  await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, records[0]!.date);
   const raised = await alerts(userId);
   expect(raised.map((a) => a.date)).toEqual(['2024-04-18', '2024-04-19']);
   return { userId, clock, publisher, loads, ids };
@@ -44,13 +44,13 @@ describe('alerts follow the numbers', () => {
     const [readOne] = await notes(userId);
     await t.db.updateTable('notifications').set({ read_at: new Date() }).where('id', '=', readOne!.id).execute();
     await t.db.deleteFrom('activities').where('id', 'in', spike).execute();
-    await recomputeRollingStats(t.db, userId, '2024-04-13', { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-04-13');
 
     const after = await alerts(userId);
     expect(after.every((a) => a.resolved_at !== null)).toBe(true);
     // The read notification stays (the athlete saw it); the unread one is withdrawn.
     expect((await notes(userId)).map((n) => n.id)).toEqual([readOne!.id]);
-    const report = await loadReport(t.db, userId, { from: '2024-04-01', to: '2024-04-19' }, clock);
+    const report = await loadReport(t.db, userId, { from: '2024-04-01', to: '2024-04-19' }, clock.now());
     expect(report.alerts).toEqual([]);
   });
 
@@ -66,7 +66,7 @@ describe('alerts follow the numbers', () => {
       .set((eb) => ({ internal_load: eb('internal_load', '*', 0.95) }))
       .where('id', 'in', last)
       .execute();
-    await recomputeRollingStats(t.db, userId, '2024-04-19', { clock, publisher });
+    await recomputeRollingStats({ db: t.db, publisher, now: clock.now() }, userId, '2024-04-19');
     const after = await alerts(userId);
     const day = after.find((a) => a.date === '2024-04-19')! as unknown as { id: string; resolved_at: Date | null; metrics: { acwr: number } };
     const was = before.find((a) => a.date === '2024-04-19')! as unknown as { metrics: { acwr: number } };

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Conn } from '../../shared/db/connection';
 import type { NewUser } from '../../shared/db/schema';
 import { signAccessToken } from '../../shared/auth/tokens';
+import { clock } from '../../shared/clock';
 
 export interface TestUser {
   userId: string;
@@ -22,6 +23,7 @@ export async function createTestUser(db: Conn, overrides: Partial<NewUser> = {})
     .values({ password_hash: 'test-user-without-password', ...overrides, email })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const { token } = await signAccessToken(row.id);
+  // Issued at the process clock's now, so a test that pinned time gets a token valid at that time.
+  const { token } = await signAccessToken(row.id, clock().now());
   return { userId: row.id, email, accessToken: token, headers: { authorization: `Bearer ${token}` } };
 }

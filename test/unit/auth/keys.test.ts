@@ -35,7 +35,7 @@ describe('signing keys', () => {
 
   it('sign ES256 tokens with kid, iss, aud, sub, iat and a 15-minute exp', async () => {
     setKeySource(memoryKeySource());
-    const { token, expiresIn } = await signAccessToken(USER);
+    const { token, expiresIn } = await signAccessToken(USER, new Date());
     expect(expiresIn).toBe(900);
     const header = decodeProtectedHeader(token);
     expect(header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
@@ -43,23 +43,33 @@ describe('signing keys', () => {
     const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
     expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sub']);
     expect(payload.exp - payload.iat).toBe(900);
-    expect(await verifyAccessToken(token)).toEqual({ userId: USER });
+    expect(await verifyAccessToken(token, new Date())).toEqual({ userId: USER });
+  });
+
+  it('are issued at the time given and refused once 15 minutes of it have passed', async () => {
+    setKeySource(memoryKeySource());
+    const issued = new Date('2026-03-01T08:00:00.700Z');
+    const { token } = await signAccessToken(USER, issued);
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+    expect(payload.iat).toBe(Math.floor(issued.getTime() / 1000));
+    expect(await verifyAccessToken(token, new Date(issued.getTime() + 14 * 60_000))).toEqual({ userId: USER });
+    await expect(verifyAccessToken(token, new Date(issued.getTime() + 16 * 60_000))).rejects.toBeInstanceOf(InvalidToken);
   });
 
   it('keep verifying tokens of the previous key after a rotation, and stop once it is dropped', async () => {
     const oldSeed = newSeed();
     setKeySource(memoryKeySource({ signingKey: oldSeed, previousSigningKeys: [] }));
-    const { token: oldToken } = await signAccessToken(USER);
+    const { token: oldToken } = await signAccessToken(USER, new Date());
 
     const newSeedValue = newSeed();
     setKeySource(memoryKeySource({ signingKey: newSeedValue, previousSigningKeys: [oldSeed] }));
-    const { token: newToken } = await signAccessToken(USER);
+    const { token: newToken } = await signAccessToken(USER, new Date());
     expect(decodeProtectedHeader(newToken).kid).not.toBe(decodeProtectedHeader(oldToken).kid);
-    expect(await verifyAccessToken(oldToken)).toEqual({ userId: USER });
-    expect(await verifyAccessToken(newToken)).toEqual({ userId: USER });
+    expect(await verifyAccessToken(oldToken, new Date())).toEqual({ userId: USER });
+    expect(await verifyAccessToken(newToken, new Date())).toEqual({ userId: USER });
 
     setKeySource(memoryKeySource({ signingKey: newSeedValue, previousSigningKeys: [] }));
-    await expect(verifyAccessToken(oldToken)).rejects.toBeInstanceOf(InvalidToken);
+    await expect(verifyAccessToken(oldToken, new Date())).rejects.toBeInstanceOf(InvalidToken);
   });
 
   it('come from Secrets Manager once per container', async () => {
@@ -67,9 +77,9 @@ describe('signing keys', () => {
     process.env.JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:jwt';
     resetConfig();
     setKeySource(undefined);
-    const { token } = await signAccessToken(USER);
-    await verifyAccessToken(token);
-    await signAccessToken(USER);
+    const { token } = await signAccessToken(USER, new Date());
+    await verifyAccessToken(token, new Date());
+    await signAccessToken(USER, new Date());
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     expect(sm.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: process.env.JWT_SECRET_ARN });
   });
@@ -79,7 +89,7 @@ describe('signing keys', () => {
     process.env.JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:jwt';
     resetConfig();
     setKeySource(undefined);
-    const failure = await signAccessToken(USER).catch((e: Error) => e);
+    const failure = await signAccessToken(USER, new Date()).catch((e: Error) => e);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toContain('signingKey');
     expect((failure as Error).message).not.toContain('too-short-to-be-a-key');
@@ -89,18 +99,18 @@ describe('signing keys', () => {
     process.env.NODE_ENV = 'production';
     resetConfig();
     setKeySource(undefined);
-    await expect(signAccessToken(USER)).rejects.toThrow('JWT_SECRET_ARN is required in production');
+    await expect(signAccessToken(USER, new Date())).rejects.toThrow('JWT_SECRET_ARN is required in production');
   });
 
   it('are generated once into the development key file and reused after a restart', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'rc-keys-')), 'nested', 'jwt-dev-keys.json');
     setKeySource(fileKeySource(file));
-    const { token } = await signAccessToken(USER);
+    const { token } = await signAccessToken(USER, new Date());
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const stored = JSON.parse(readFileSync(file, 'utf8'));
     expect(stored.signingKey).toHaveLength(43);
     setKeySource(fileKeySource(file)); // "restart"
-    expect(await verifyAccessToken(token)).toEqual({ userId: USER });
+    expect(await verifyAccessToken(token, new Date())).toEqual({ userId: USER });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(stored);
   });
 });
