@@ -12,8 +12,8 @@ import type { Database, DailyMetricsTable, JsonArray } from '../db/schema';
 import { DetailType } from '../events/catalogue';
 import { enqueueEvents, publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
-import { NotFound, Unprocessable, type FieldError } from '../http/errors';
-import { fieldError, parseFields } from '../http/field-errors';
+import { NotFound, Unprocessable, type FieldError } from '../errors';
+import { fieldError, parseFields } from '../field-errors';
 import { homeChanged } from '../home/cache';
 
 type DayRow = Selectable<DailyMetricsTable>;

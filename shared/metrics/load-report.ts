@@ -7,7 +7,7 @@ import { addDays, localDateOf } from '../domain/dates';
 import { continueLoadSeries } from '../domain/load';
 import type { Clock } from '../clock';
 import type { Conn } from '../db/connection';
-import { NotFound } from '../http/errors';
+import { NotFound } from '../errors';
 
 type ReportDay = z.infer<typeof LoadDayContract>;
 

@@ -2,8 +2,8 @@
 // history, baselines, validation, events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, eachDay } from '../../shared/domain/dates';
+import { Unprocessable } from '../../shared/errors';
 import { baselines } from '../../shared/domain/readiness';
-import { HttpError } from '../../shared/http/errors';
 import { upsertDailyMetrics } from '../../shared/metrics/daily-metrics';
 import { createTestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
@@ -151,8 +151,9 @@ describe('the daily check-in', () => {
       // 2024-06-03T05:00Z is still 2 June in Los Angeles.
       { clock: fixedClock('2024-06-03T05:00:00Z'), publisher },
     );
-    await expect(attempt).rejects.toMatchObject({ status: 422, extra: { errors: [{ field: 'candidates.1.date' }] } });
-    await expect(attempt).rejects.toBeInstanceOf(HttpError);
+    // Unprocessable is 422 at the API (test/unit/http-errors.test.ts).
+    await expect(attempt).rejects.toMatchObject({ kind: 'unprocessable', errors: [{ field: 'candidates.1.date' }] });
+    await expect(attempt).rejects.toBeInstanceOf(Unprocessable);
     expect(await t.db.selectFrom('daily_metrics').selectAll().where('user_id', '=', userId).execute()).toEqual([]);
     expect(publisher.published).toEqual([]);
   });
@@ -180,9 +181,9 @@ describe('the daily check-in', () => {
       clock: fixedClock('2024-06-03T05:00:00Z'),
       publisher: new RecordingPublisher(),
     });
-    await expect(attempt).rejects.toMatchObject({ status: 422 });
-    const error = (await attempt.catch((e: unknown) => e)) as HttpError;
-    expect(error.extra.errors!.map((e) => e.field).sort()).toEqual(['candidates.0.restingHr', 'candidates.0.sleepQuality', 'candidates.0.stress']);
+    await expect(attempt).rejects.toMatchObject({ kind: 'unprocessable' });
+    const error = (await attempt.catch((e: unknown) => e)) as Unprocessable;
+    expect(error.errors.map((e) => e.field).sort()).toEqual(['candidates.0.restingHr', 'candidates.0.sleepQuality', 'candidates.0.stress']);
   });
 
   it('judges a back-filled day on its own date', async () => {
