@@ -1,5 +1,6 @@
 // The import graph's rules, checked by `npm run lint` (depcruise). Layers: functions/ (handlers) and lib/
-// (topology, CDK, local runtime) sit on shared/; shared/domain is pure (no I/O); nothing imports in a circle.
+// (topology, CDK, local runtime) sit on shared/; shared/domain is pure (no I/O); services in shared/ outside shared/http know
+// nothing of HTTP; nothing imports in a circle.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -24,6 +25,14 @@ module.exports = {
       comment: 'Handlers are entry points; shared code never imports them.',
       from: { path: '^shared/' },
       to: { path: '^functions/' },
+    },
+    {
+      name: 'services-not-http',
+      severity: 'error',
+      comment:
+        'Services throw the plain domain errors of shared/errors.ts and return data; only the HTTP edge (shared/http, the handlers in functions/, lib/) knows statuses and problem+json.',
+      from: { path: '^shared/', pathNot: '^shared/http/' },
+      to: { path: '^shared/http/' },
     },
     {
       name: 'domain-is-pure',

@@ -1,6 +1,6 @@
 // POST /api/v1/webhooks/garmin: a push of many summaries -> one ActivityReceived per summary, each once.
 import { garminWebhook as spec } from '../../lib/topology';
-import { Forbidden } from '../../shared/http/errors';
+import { Forbidden } from '../../shared/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { logger } from '../../shared/logger';
 import { vendorCredentials } from '../../shared/vendors/credentials';

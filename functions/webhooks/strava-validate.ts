@@ -1,6 +1,6 @@
 // GET /api/v1/webhooks/strava: Strava checks that we own the callback before it creates the subscription.
 import { stravaSubscriptionValidation as spec } from '../../lib/topology';
-import { Forbidden } from '../../shared/http/errors';
+import { Forbidden } from '../../shared/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { vendorCredentials } from '../../shared/vendors/credentials';
 import { answerSubscriptionValidation } from '../../shared/vendors/strava/webhook';

@@ -11,7 +11,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Conn, Db } from '../db/connection';
 import { columns, type Database } from '../db/schema';
 import { type SampleChannels, sampleRowsOf } from '../activities/sample-channels';
-import { NotFound } from '../http/errors';
+import { NotFound } from '../errors';
 import { AccountExport } from '../contracts/export';
 
 export const EXPORT_FORMAT = AccountExport.shape.format.value;

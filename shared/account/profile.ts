@@ -1,7 +1,7 @@
 // The account's profile, settings, baselines and responder class: read as one document, patched in one
 // transaction (the row is locked so the cross-field rules see the values they are about to change).
-import { Unprocessable, NotFound, type FieldError } from '../http/errors';
-import { fieldError } from '../http/field-errors';
+import { Unprocessable, NotFound, type FieldError } from '../errors';
+import { fieldError } from '../field-errors';
 import type { Transaction } from 'kysely';
 import type { Conn, Db } from '../db/connection';
 import type { Database, NotificationPreferences, UserRow, UserUpdate } from '../db/schema';

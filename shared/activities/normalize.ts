@@ -13,7 +13,7 @@ import type { ConnectedVendor } from '../db/schema';
 import type { EventDetail } from '../events/catalogue';
 import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import type { EventPublisher } from '../events/publisher';
-import { HttpError } from '../http/errors';
+import { isPermanent } from '../errors';
 import { logger } from '../logger';
 import type { DailyMetricCandidate } from '../domain/activity-candidate';
 import { mapAppleRelay } from '../vendors/apple/relay';
@@ -247,8 +247,8 @@ export function createNormalizer(deps: NormalizeDeps) {
         await deps.dailyMetrics(userId, [...days.values()], at);
       } catch (error) {
         // A day the user cannot have lived yet, or a user erased since: retrying cannot help.
-        if (error instanceof HttpError && error.status < 500) {
-          logger.info('vendor wellness dropped', { userId, status: error.status, reason: error.message.slice(0, 200) });
+        if (isPermanent(error)) {
+          logger.info('vendor wellness dropped', { userId, kind: error.kind, reason: error.message.slice(0, 200) });
           continue;
         }
         logger.warn('vendor wellness failed', { userId, errorName: (error as Error).name });

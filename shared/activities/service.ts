@@ -11,8 +11,8 @@ import { addDays, daysBetween, localDateOf } from '../domain/dates';
 import { DetailType, type OutgoingEvent } from '../events/catalogue';
 import { enqueueEvents, publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import type { EventPublisher } from '../events/publisher';
-import { BadRequest, NotFound, Unauthorized, Unprocessable } from '../http/errors';
-import { fieldError } from '../http/field-errors';
+import { InvalidInput, NotFound, Unauthenticated, Unprocessable } from '../errors';
+import { fieldError } from '../field-errors';
 import { linkActivitiesToWorkouts } from '../adaptation/sweep';
 import { type ActivityCandidate, validateCandidate } from '../domain/activity-candidate';
 import { toUtcInstant } from '../domain/vendor-values';
@@ -162,7 +162,7 @@ export const entryField = (field: string) => (field === 'utcOffsetSeconds' ? 'st
 const bodyField = (field: string) => `body.${entryField(field)}`;
 
 function expectRow(applied: Applied, result: OpResult | undefined): WorkingRow {
-  if (!result || result.kind === 'unknown-user') throw new Unauthorized('The account no longer exists');
+  if (!result || result.kind === 'unknown-user') throw new Unauthenticated('The account no longer exists');
   if (result.kind === 'not-found' || result.kind === 'deleted') throw new NotFound('No such activity');
   if (result.kind === 'rejected') throw new Unprocessable([{ field: bodyField(result.field), message: result.reason }]);
   return applied.plan.rows.get(result.activityId)!;
@@ -206,7 +206,7 @@ export async function listActivities(db: Db, userId: string, query: ListActiviti
   }
   from ??= addDays(to, -(DEFAULT_RANGE_DAYS - 1));
   if (daysBetween(from, to) >= MAX_RANGE_DAYS) {
-    throw new BadRequest(`Ask for at most ${MAX_RANGE_DAYS} days at a time`, [fieldError('query.from', `must be at most ${MAX_RANGE_DAYS} days before to`)]);
+    throw new InvalidInput(`Ask for at most ${MAX_RANGE_DAYS} days at a time`, [fieldError('query.from', `must be at most ${MAX_RANGE_DAYS} days before to`)]);
   }
   return (await activitiesBetween(db, userId, from, to)).map(toActivity);
 }

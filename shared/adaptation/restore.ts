@@ -3,7 +3,7 @@
 // that workout alone from then on. GET /plan/changes lists the active plan's versions, newest first.
 import type { PlanChange, Workout } from '../contracts/plans';
 import type { Conn, Db } from '../db/connection';
-import { Conflict, NotFound } from '../http/errors';
+import { Conflict, NotFound } from '../errors';
 import { homeChanged } from '../home/cache';
 import { lockActivePlan, prescriptionOf, writeVersion, type WorkoutRow } from './versions';
 import { toPlanChange } from '../plans/service';

@@ -14,7 +14,7 @@ import type {
 } from '../db/schema';
 import { samePrescription, type Edit, type PlanWorkout, type Prescription } from '../domain/adaptation';
 import { localDateOf } from '../domain/dates';
-import { NotFound } from '../http/errors';
+import { NotFound } from '../errors';
 
 /** The active plan, locked for the rest of the transaction: one change of a plan at a time. */
 export interface LockedPlan {

@@ -3,7 +3,7 @@
 // Format: scrypt$<log2 N>$<r>$<p>$<salt base64url>$<key base64url>
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { ConcurrencyLimit, Saturated } from '../concurrency';
-import { ServiceUnavailable } from '../http/errors';
+import { Unavailable } from '../errors';
 
 export interface ScryptCost {
   log2N: number;
@@ -31,7 +31,7 @@ async function derive(password: string, salt: Buffer, cost: ScryptCost, length: 
   try {
     return await passwordHashing.run(() => deriveNow(password, salt, cost, length));
   } catch (error) {
-    if (error instanceof Saturated) throw new ServiceUnavailable('Too many sign-ins at once; retry shortly', 1);
+    if (error instanceof Saturated) throw new Unavailable('Too many sign-ins at once; retry shortly', 1);
     throw error;
   }
 }

@@ -3,7 +3,7 @@
 // again means two parties hold the chain — the whole family is revoked and both must sign in again.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Conn, Db } from '../db/connection';
-import { Unauthorized } from '../http/errors';
+import { Unauthenticated } from '../errors';
 import { logger } from '../logger';
 
 export const REFRESH_TOKEN_TTL_DAYS = 30;
@@ -32,7 +32,7 @@ export async function issueRefreshToken(db: Conn, userId: string, now: Date, fam
   return { id: row.id, token };
 }
 
-const refused = () => new Unauthorized('The refresh token is invalid or expired');
+const refused = () => new Unauthenticated('The refresh token is invalid or expired');
 
 /**
  * Spends a refresh token: returns its user and successor, or throws 401. Reuse revokes the family; that

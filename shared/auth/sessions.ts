@@ -1,6 +1,6 @@
 // Sign-up, sign-in, refresh and sign-out: the account service behind /api/v1/auth/*.
 import type { Db } from '../db/connection';
-import { Conflict, Unauthorized } from '../http/errors';
+import { Conflict, Unauthenticated } from '../errors';
 import type { TokenPair } from '../contracts/auth';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { issueRefreshToken, revokeRefreshToken, rotateRefreshToken } from './refresh-tokens';
@@ -32,7 +32,7 @@ export async function register(db: Db, email: string, password: string, now: Dat
   return tokenPair(db, user, now);
 }
 
-const wrongCredentials = () => new Unauthorized('Email or password is incorrect');
+const wrongCredentials = () => new Unauthenticated('Email or password is incorrect');
 
 /**
  * One answer for an unknown email and a wrong password, in the same time: a dummy scrypt runs for the
@@ -59,7 +59,7 @@ export async function login(db: Db, email: string, password: string, now: Date):
 export async function refresh(db: Db, refreshToken: string, now: Date): Promise<TokenPair> {
   const { userId, next } = await rotateRefreshToken(db, refreshToken, now);
   const user = await db.selectFrom('users').select(['id', 'email']).where('id', '=', userId).executeTakeFirst();
-  if (!user) throw new Unauthorized('The refresh token is invalid or expired');
+  if (!user) throw new Unauthenticated('The refresh token is invalid or expired');
   return tokenPair(db, user, now, next);
 }
 

@@ -9,7 +9,7 @@
 // limits. An unknown email goes through the same lock and count, so its timing matches.
 import { sql } from 'kysely';
 import type { Conn, Db } from '../db/connection';
-import { TooManyRequests } from '../http/errors';
+import { RateLimited } from '../errors';
 
 export const MAX_FAILURES = 5;
 export const WINDOW_SECONDS = 15 * 60;
@@ -31,7 +31,7 @@ export async function reserveLoginAttempt(db: Db, userId: string | undefined, no
       .executeTakeFirstOrThrow();
     if (Number(recent.failures) >= MAX_FAILURES && recent.oldest) {
       const retryAfter = (new Date(recent.oldest).getTime() + WINDOW_SECONDS * 1000 - now.getTime()) / 1000;
-      throw new TooManyRequests(retryAfter, 'Too many failed sign-in attempts; try again later');
+      throw new RateLimited(retryAfter, 'Too many failed sign-in attempts; try again later');
     }
     if (userId) await trx.insertInto('failed_login_attempts').values({ user_id: userId, attempted_at: now }).execute();
   });

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ServiceUnavailable } from '../http/errors';
+import { Unavailable } from '../errors';
 import { errorFields, logger } from '../logger';
 import type { Conn } from './connection';
 
@@ -23,7 +23,7 @@ export async function checkHealth(db: Conn, timeoutMs = 3_000): Promise<{ status
     return { status: 'ok', db: 'ok' };
   } catch (error) {
     logger.warn('health: database down', errorFields(error));
-    throw new ServiceUnavailable('db: down (the database is unreachable or not migrated)', 5);
+    throw new Unavailable('db: down (the database is unreachable or not migrated)', 5);
   } finally {
     clearTimeout(timer);
   }

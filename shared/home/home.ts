@@ -10,7 +10,7 @@ import type { Conn } from '../db/connection';
 import { addDays, localDateOf } from '../domain/dates';
 import { listOpenTasks } from '../activities/tasks';
 import { toWorkout } from '../adaptation/restore';
-import { NotFound } from '../http/errors';
+import { NotFound } from '../errors';
 import { HOME_TTL_SECONDS, homeKey } from './cache';
 
 /** What the cache holds: the answer, its ETag, and the local day (and zone) it was built for. */

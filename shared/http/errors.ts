@@ -1,5 +1,8 @@
-// Expected failures are typed errors with a status; one place (problem.ts) turns them into RFC 9457
-// problem+json. Anything else is a 500 that reveals nothing but a request id.
+// The one place where an error gets its HTTP status. Services throw plain domain errors (shared/errors.ts);
+// STATUS_OF_KIND gives each kind its status and title, and problem.ts turns them into RFC 9457
+// problem+json. The few failures only the edge can meet (a body too large, a wrong media type) are
+// HttpErrors here. Anything else is a 500 that reveals nothing but a request id.
+import type { DomainError, ErrorCode, ErrorKind } from '../errors';
 
 /**
  * The stable problem codes clients switch on: `code` of every problem+json, and its `type` URI
@@ -28,28 +31,6 @@ export type ProblemCode = keyof typeof PROBLEM_CODES;
 
 export const problemType = (code: ProblemCode) => `urn:runningcoach:problem:${code}`;
 
-export interface FieldError {
-  /** Where the problem is: `body.password`, `query.from`, `params.id`. */
-  field: string;
-  message: string;
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    detail?: string,
-    readonly extra: { errors?: FieldError[]; headers?: Record<string, string>; code?: ProblemCode } = {},
-  ) {
-    super(detail ?? title);
-    this.name = new.target.name;
-  }
-
-  get code(): ProblemCode {
-    return this.extra.code ?? CODE_OF_STATUS[this.status] ?? (this.status < 500 ? 'request_rejected' : 'internal_error');
-  }
-}
-
 /** The code of a status when the error does not name a more precise one. */
 export const CODE_OF_STATUS: Readonly<Record<number, ProblemCode>> = {
   400: 'validation_failed',
@@ -67,69 +48,52 @@ export const CODE_OF_STATUS: Readonly<Record<number, ProblemCode>> = {
   504: 'gateway_timeout',
 };
 
-export class BadRequest extends HttpError {
-  constructor(detail: string, errors?: FieldError[], code: ProblemCode = 'validation_failed') {
-    super(400, 'Bad Request', detail, { errors, code });
-  }
-}
+type Documented<C extends ProblemCode> = C;
+/** The codes domain errors carry: a code that is not in PROBLEM_CODES does not compile. */
+export type DomainProblemCode = Documented<ErrorCode>;
 
-export class Unauthorized extends HttpError {
-  constructor(detail = 'A valid bearer token is required', code: ProblemCode = 'unauthorized') {
-    super(401, 'Unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer' }, code });
-  }
-}
-
-export class Forbidden extends HttpError {
-  constructor(detail = 'Not allowed') {
-    super(403, 'Forbidden', detail);
-  }
-}
-
-export class NotFound extends HttpError {
-  constructor(detail = 'Not found') {
-    super(404, 'Not Found', detail);
-  }
-}
-
-export class Conflict extends HttpError {
-  constructor(detail: string) {
-    super(409, 'Conflict', detail);
+/** A failure of the HTTP exchange itself, which no service can meet. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail: string,
+    readonly code: ProblemCode,
+  ) {
+    super(detail);
+    this.name = new.target.name;
   }
 }
 
 export class PayloadTooLarge extends HttpError {
   constructor(limitBytes: number) {
-    super(413, 'Content Too Large', `The request body exceeds ${limitBytes} bytes`);
+    super(413, 'Content Too Large', `The request body exceeds ${limitBytes} bytes`, 'payload_too_large');
   }
 }
 
 export class UnsupportedMediaType extends HttpError {
   constructor(detail = 'Send the body as application/json') {
-    super(415, 'Unsupported Media Type', detail);
+    super(415, 'Unsupported Media Type', detail, 'unsupported_media_type');
   }
 }
 
-export class Unprocessable extends HttpError {
-  /** `validation_failed`: the body breaks its schema; `unprocessable`: a rule that needs what is stored. */
-  constructor(errors: FieldError[], code: ProblemCode = 'unprocessable') {
-    super(422, 'Unprocessable Content', describeFieldErrors(errors), { errors, code });
-  }
-}
+/** The status and title of each kind of domain error: a new kind does not compile until it has one. */
+export const STATUS_OF_KIND: Readonly<Record<ErrorKind, { status: number; title: string }>> = {
+  invalid_input: { status: 400, title: 'Bad Request' },
+  unauthenticated: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not Found' },
+  conflict: { status: 409, title: 'Conflict' },
+  unprocessable: { status: 422, title: 'Unprocessable Content' },
+  rate_limited: { status: 429, title: 'Too Many Requests' },
+  upstream_failed: { status: 502, title: 'Bad Gateway' },
+  unavailable: { status: 503, title: 'Service Unavailable' },
+};
 
-export class TooManyRequests extends HttpError {
-  constructor(retryAfterSeconds: number, detail = 'Too many attempts; try again later') {
-    super(429, 'Too Many Requests', detail, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
-  }
-}
-
-/** Every 503 says when to come back: clients and SDKs back off by Retry-After. */
-export class ServiceUnavailable extends HttpError {
-  constructor(detail = 'Temporarily unavailable; retry later', retryAfterSeconds = 30) {
-    super(503, 'Service Unavailable', detail, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
-  }
-}
-
-/** "sleepQuality must be a whole number from 1 to 10; date must be a date written YYYY-MM-DD" */
-export function describeFieldErrors(errors: FieldError[]): string {
-  return errors.map((e) => e.message).join('; ');
+/** Headers a kind sends: the scheme to authenticate with, and when to come back (whole seconds, at least 1). */
+export function headersOf(error: DomainError): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (error.kind === 'unauthenticated') headers['WWW-Authenticate'] = 'Bearer';
+  if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+  return headers;
 }

@@ -1,7 +1,8 @@
 // RFC 9457 problem details: the only shape an error leaves the API in.
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { isDatabaseUnavailable } from '../db/outage';
-import { HttpError, problemType, ServiceUnavailable, type FieldError, type ProblemCode } from './errors';
+import { DomainError, type FieldError, Unavailable } from '../errors';
+import { HttpError, headersOf, problemType, STATUS_OF_KIND, type ProblemCode } from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -18,7 +19,12 @@ export interface Problem {
   errors?: FieldError[];
 }
 
-export function problemResponse(problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyResult {
+/** An API Gateway proxy result whose headers are all text (what the streaming prelude takes, too). */
+export interface ProblemAnswer extends APIGatewayProxyResult {
+  headers: Record<string, string>;
+}
+
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): ProblemAnswer {
   return {
     statusCode: problem.status,
     headers: { ...headers, 'Content-Type': PROBLEM_CONTENT_TYPE },
@@ -28,20 +34,29 @@ export function problemResponse(problem: Problem, headers: Record<string, string
 
 /** A typed error becomes its problem; pg constraint errors that slipped past validation keep a 4xx. */
 export function toProblem(error: unknown, requestId: string, instance?: string): { problem: Problem; headers: Record<string, string> } {
-  if (!(error instanceof HttpError) && isDatabaseUnavailable(error)) error = new ServiceUnavailable('The database is unavailable; retry later', 5);
-  if (error instanceof HttpError) {
+  if (!(error instanceof DomainError || error instanceof HttpError) && isDatabaseUnavailable(error)) {
+    error = new Unavailable('The database is unavailable; retry later', 5);
+  }
+  if (error instanceof DomainError) {
+    const { status, title } = STATUS_OF_KIND[error.kind];
     return {
       problem: {
         type: problemType(error.code),
         code: error.code,
-        title: error.title,
-        status: error.status,
+        title,
+        status,
         detail: error.message,
         instance,
         requestId,
-        ...(error.extra.errors ? { errors: error.extra.errors } : {}),
+        ...(error.errors ? { errors: [...error.errors] } : {}),
       },
-      headers: error.extra.headers ?? {},
+      headers: headersOf(error),
+    };
+  }
+  if (error instanceof HttpError) {
+    return {
+      problem: { type: problemType(error.code), code: error.code, title: error.title, status: error.status, detail: error.message, instance, requestId },
+      headers: {},
     };
   }
   const pgCode = (error as { code?: unknown } | null)?.code;
@@ -54,7 +69,7 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   }
   if (pgCode === '40001' || pgCode === '40P01') {
     // A serialization failure or deadlock under load: nothing was written, and the same request will succeed.
-    return toProblem(new ServiceUnavailable('Busy; retry', 1), requestId, instance);
+    return toProblem(new Unavailable('Busy; retry', 1), requestId, instance);
   }
   if (pgCode === '23514' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003') {
     const field = typeof constraint === 'string' ? constraint : 'body';

@@ -10,14 +10,10 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '../topology-types';
-import { config } from '../config';
 import { errorFields, logger } from '../logger';
-import { BadRequest, describeFieldErrors, Unauthorized } from './errors';
-import { parseFields } from './field-errors';
-import { SECURITY_HEADERS, type HttpRequest } from './handler';
-import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+import type { HttpRequest } from './handler';
+import { answerHeaders, callerOf, failureAnswer, logRequest, openRequest, parseParts } from './request';
 
 export interface HttpResponseMetadata {
   statusCode: number;
@@ -66,13 +62,6 @@ export interface StreamReply {
   body: AsyncIterable<string | Uint8Array>;
 }
 
-function parse(schema: z.ZodType | undefined, value: unknown, prefix: string): unknown {
-  if (!schema) return undefined;
-  const parsed = parseFields(schema, value, prefix);
-  if ('errors' in parsed) throw new BadRequest(describeFieldErrors(parsed.errors), parsed.errors);
-  return parsed.data;
-}
-
 /** Like httpHandler, for a GET route (no body) whose 200 answer is streamed. */
 export function streamingHttpHandler<S extends RouteSchemas, A extends RouteAuth>(
   spec: HttpFunctionSpec<S, A>,
@@ -80,53 +69,34 @@ export function streamingHttpHandler<S extends RouteSchemas, A extends RouteAuth
 ): StreamingHandler {
   const route = spec.trigger;
   if (!route.stream) throw new Error(`${route.method} ${route.path} streams its answer but its topology entry lacks stream: true`);
+  if (route.schemas.body) throw new Error(`${route.method} ${route.path} streams its answer, so it takes no body`);
   const { HttpResponseStream, streamifyResponse } = runtime();
 
   return streamifyResponse(async (event, responseStream, context) => {
     if (context) logger.addContext(context);
-    const requestId = event.requestContext?.requestId ?? context.awsRequestId ?? 'unknown';
-    const started = performance.now();
-    const common = {
-      ...SECURITY_HEADERS,
-      'Access-Control-Allow-Origin': config().CORS_ALLOW_ORIGIN,
-      'Access-Control-Expose-Headers': 'X-Request-Id, Retry-After, Location, Content-Disposition',
-      'Cache-Control': 'no-store',
-      'X-Request-Id': requestId,
-    };
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+    const core = openRequest(event, context);
 
     let iterator: AsyncIterator<string | Uint8Array>;
     let first: IteratorResult<string | Uint8Array>;
     let replyHeaders: Record<string, string>;
     try {
-      const userId = (event.requestContext?.authorizer as { userId?: string } | null | undefined)?.userId;
-      if (route.auth === 'user' && !userId) throw new Unauthorized();
-      const query = parse(route.schemas.query, event.queryStringParameters ?? {}, 'query');
-      const params = parse(route.schemas.params, event.pathParameters ?? {}, 'params');
-      const reply = await fn({ body: undefined, query, params, userId, requestId, headers, event } as HttpRequest<S, A>);
+      const userId = callerOf(route, event);
+      const { query, params } = parseParts(route.schemas, event);
+      const reply = await fn({ body: undefined, query, params, userId, requestId: core.requestId, headers: core.headers, event } as HttpRequest<S, A>);
       replyHeaders = reply.headers ?? {};
       iterator = reply.body[Symbol.asyncIterator]();
       // Pull the first chunk before committing to 200: a failure this early still gets its status.
       first = await iterator.next();
     } catch (error) {
-      const { problem, headers: extra } = toProblem(error, requestId, event.path);
-      if (problem.status >= 500) {
-        const e = error as Error;
-        logger.error('request failed', { requestId, route: route.path, ...errorFields(e) });
-      }
-      logger.info('request', { requestId, method: route.method, route: route.path, status: problem.status, ms: Math.round(performance.now() - started) });
-      const out = HttpResponseStream.from(responseStream, {
-        statusCode: problem.status,
-        headers: { ...common, ...extra, 'Content-Type': PROBLEM_CONTENT_TYPE },
-      });
-      await pipeline(Readable.from([JSON.stringify(problem)]), out);
+      const answer = failureAnswer(error, core, route, event);
+      const out = HttpResponseStream.from(responseStream, { statusCode: answer.statusCode, headers: answer.headers });
+      await pipeline(Readable.from([answer.body]), out);
       return;
     }
 
     const out = HttpResponseStream.from(responseStream, {
       statusCode: 200,
-      headers: { ...common, 'Content-Type': 'application/json', ...replyHeaders, 'X-Request-Id': requestId },
+      headers: answerHeaders(core.requestId, { 'Content-Type': 'application/json', ...replyHeaders }),
     });
     async function* body() {
       if (!first.done) yield first.value;
@@ -134,11 +104,11 @@ export function streamingHttpHandler<S extends RouteSchemas, A extends RouteAuth
     }
     try {
       await pipeline(Readable.from(body()), out);
-      logger.info('request', { requestId, method: route.method, route: route.path, status: 200, ms: Math.round(performance.now() - started) });
+      logRequest(core, route, 200);
     } catch (error) {
       // The status is sent; all that is left is to cut the stream and say why in the log.
       const e = error as Error;
-      logger.error('stream failed', { requestId, route: route.path, ...errorFields(e) });
+      logger.error('stream failed', { requestId: core.requestId, route: route.path, ...errorFields(e) });
       await iterator.return?.();
       throw error;
     }

@@ -6,7 +6,7 @@ import type { LoadDay as LoadDayContract, LoadReport, RiskAlert } from '../contr
 import { addDays, localDateOf } from '../domain/dates';
 import { continueLoadSeries } from '../domain/load';
 import type { Conn } from '../db/connection';
-import { NotFound } from '../http/errors';
+import { NotFound } from '../errors';
 
 type ReportDay = z.infer<typeof LoadDayContract>;
 

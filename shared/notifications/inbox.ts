@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Notification } from '../contracts/notifications';
 import type { Conn } from '../db/connection';
 import type { NotificationRow } from '../db/schema';
-import { NotFound } from '../http/errors';
+import { NotFound } from '../errors';
 import { homeChanged } from '../home/cache';
 
 /** The newest first; older ones stay in the database (and in the export). */

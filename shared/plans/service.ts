@@ -9,7 +9,7 @@ import { HARD_WORKOUT_TYPES, RACE_METERS, type Availability, type GeneratedPlan,
 import { generatePlan } from '../domain/plan-generator';
 import { updateMe } from '../account/profile';
 import type { CurrentPlan, CurrentPlanQuery, OnboardingBody, Plan, PlanChange, RegenerateBody, Workout } from '../contracts/plans';
-import { BadRequest, NotFound, Unprocessable, HttpError, type FieldError } from '../http/errors';
+import { InvalidInput, NotFound, Unprocessable, type FieldError } from '../errors';
 import { loadBasis } from './load-basis';
 import { homeChanged } from '../home/cache';
 
@@ -63,8 +63,8 @@ export async function onboard(db: Conn, userId: string, body: OnboardingBody, no
         await updateMe(trx, userId, { profile: { dob, sex, weightKg, heightCm }, baselines: { maxHr, restingHr, lactateThresholdHr } }, now);
       } catch (error) {
         // PATCH /me names its own fields; onboarding sends them all under `profile`.
-        if (error instanceof HttpError && error.extra.errors) {
-          throw new Unprocessable(error.extra.errors.map((e) => ({ ...e, field: e.field.replace(/^body\.(baselines|profile)\./, 'body.profile.') })));
+        if (error instanceof Unprocessable) {
+          throw new Unprocessable(error.errors.map((e) => ({ ...e, field: e.field.replace(/^body\.(baselines|profile)\./, 'body.profile.') })));
         }
         throw error;
       }
@@ -156,7 +156,7 @@ export async function currentPlan(db: Conn, userId: string, query: CurrentPlanQu
   if (!plan) throw new NotFound('You have no active training plan: POST /api/v1/onboarding creates one');
   const today = localDateOf(now, user.time_zone);
   if (query.weeks !== 'all' && query.weeks > plan.weeks.length) {
-    throw new BadRequest(`weeks must be at most the plan's ${plan.weeks.length} weeks, or "all"`, [
+    throw new InvalidInput(`weeks must be at most the plan's ${plan.weeks.length} weeks, or "all"`, [
       { field: 'query.weeks', message: `must be at most ${plan.weeks.length} or "all"` },
     ]);
   }

@@ -8,7 +8,7 @@
 import type { SyncChange, SyncPage, PullQuery } from '../contracts/sync';
 import type { Conn, Db } from '../db/connection';
 import type { SyncEntity } from '../db/schema';
-import { BadRequest } from '../http/errors';
+import { InvalidInput } from '../errors';
 import { PROFILE_COLUMNS, toMe } from '../account/profile';
 import { activityColumns } from '../activities/store';
 import { toActivity } from '../activities/service';
@@ -98,7 +98,7 @@ const readerFor = (entity: SyncEntity): Reader => readers[entity];
 
 export async function pullChanges(db: Db, userId: string, query: PullQuery): Promise<SyncPage> {
   const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-  if (after === null) throw new BadRequest('Unknown cursor: start again without one', [{ field: 'query.cursor', message: 'not a cursor this API gave' }]);
+  if (after === null) throw new InvalidInput('Unknown cursor: start again without one', [{ field: 'query.cursor', message: 'not a cursor this API gave' }]);
 
   return db
     .transaction()
@@ -115,7 +115,9 @@ export async function pullChanges(db: Db, userId: string, query: PullQuery): Pro
       // Nothing after the cursor: fine if the account is there too, not if the cursor is beyond it (another
       // account's cursor, or an account erased and made again): that phone would wait for changes forever.
       if (page.length === 0 && after > (await currentSeq(trx, userId))) {
-        throw new BadRequest('The cursor is ahead of this account: start again without one', [{ field: 'query.cursor', message: 'is ahead of this account' }]);
+        throw new InvalidInput('The cursor is ahead of this account: start again without one', [
+          { field: 'query.cursor', message: 'is ahead of this account' },
+        ]);
       }
 
       const wanted = new Map<SyncEntity, string[]>();

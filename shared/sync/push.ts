@@ -28,7 +28,7 @@ import type { Database } from '../db/schema';
 import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import { homeChanged } from '../home/cache';
 import type { EventPublisher } from '../events/publisher';
-import type { FieldError } from '../http/errors';
+import type { FieldError } from '../errors';
 import { writeDailyMetrics } from '../metrics/daily-metrics';
 import { markNotificationsRead } from '../notifications/inbox';
 import { completeWorkouts, skipWorkouts, workoutStates } from '../plans/workouts';

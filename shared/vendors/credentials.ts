@@ -5,7 +5,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { config } from '../config';
-import { ServiceUnavailable } from '../http/errors';
+import { Unavailable } from '../errors';
 import { logger } from '../logger';
 import { deriveTokenKey } from './crypto';
 
@@ -96,7 +96,7 @@ export function resetVendorCredentials(): void {
 }
 
 /** The operator has not configured the vendor yet: 503 for the app (a worker retries it like any failure). */
-export class VendorNotConfigured extends ServiceUnavailable {
+export class VendorNotConfigured extends Unavailable {
   constructor(what: string) {
     super(`${what} is not configured`);
     this.name = 'VendorNotConfigured';

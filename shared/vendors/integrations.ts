@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { GarminConnectBody, StravaConnectBody, VendorConnectionResponse } from '../contracts/webhooks';
 import type { Db } from '../db/connection';
 import type { ConnectedVendor } from '../db/schema';
-import { BadRequest, Conflict, HttpError, Unprocessable } from '../http/errors';
+import { Conflict, InvalidInput, Unavailable, Unprocessable, UpstreamFailed } from '../errors';
 import { logger } from '../logger';
 import { findUserConnection, getStravaAccessToken, linkVendorAccount, unlinkVendor, VendorAccountTaken, type VendorConnection } from './connections';
 import { tokenKey } from './credentials';
@@ -21,30 +21,18 @@ const view = (c: VendorConnection): ConnectionView => ({
   connectedAt: c.connectedAt.toISOString(),
 });
 
-class BadGateway extends HttpError {
-  constructor(detail: string) {
-    super(502, 'Bad Gateway', detail);
-  }
-}
-
-class VendorBusy extends HttpError {
-  constructor(retryAfterSeconds: number) {
-    super(503, 'Service Unavailable', 'Strava is busy; try again later', { headers: { 'Retry-After': String(retryAfterSeconds) } });
-  }
-}
-
 /** Strava's failures in the user's words; our own misconfiguration stays a 502 the logs explain. */
 function stravaProblem(error: unknown): unknown {
   if (error instanceof StravaRejected)
-    return new BadRequest('Strava refused the authorization code; connect again', [
+    return new InvalidInput('Strava refused the authorization code; connect again', [
       { field: 'body.code', message: 'code was refused by Strava; connect again' },
     ]);
-  if (error instanceof RateLimited) return new VendorBusy(error.retryAfterSeconds);
+  if (error instanceof RateLimited) return new Unavailable('Strava is busy; try again later', error.retryAfterSeconds);
   if (error instanceof StravaUnauthorized) {
     logger.error('strava refused our client credentials');
-    return new BadGateway('Strava could not be reached; try again later');
+    return new UpstreamFailed('Strava could not be reached; try again later');
   }
-  if (error instanceof Error && error.name === 'StravaUnavailable') return new BadGateway('Strava could not be reached; try again later');
+  if (error instanceof Error && error.name === 'StravaUnavailable') return new UpstreamFailed('Strava could not be reached; try again later');
   if (error instanceof VendorAccountTaken) return new Conflict(error.message);
   return error;
 }
@@ -72,7 +60,7 @@ export async function connectStrava(
   try {
     const ctx = context ?? (await stravaContext());
     const tokens = await exchangeStravaCode(ctx.http, ctx.client, body.code, now);
-    if (!tokens.athlete) throw new BadGateway('Strava did not say which athlete connected');
+    if (!tokens.athlete) throw new UpstreamFailed('Strava did not say which athlete connected');
     const connection = await linkVendorAccount(
       db,
       {

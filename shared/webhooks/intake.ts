@@ -13,7 +13,7 @@ import type { IngestVendor } from '../db/schema';
 import { DetailType, EVENT_SOURCE, type EventDetail } from '../events/catalogue';
 import { claimCheckStore, type ClaimCheckStore } from '../events/claim-check';
 import { eventBridgePublisher, MAX_ENTRY_BYTES, type EventPublisher } from '../events/publisher';
-import { HttpError } from '../http/errors';
+import { Conflict, Unavailable } from '../errors';
 import { logger } from '../logger';
 
 export interface IntakeItem {
@@ -34,16 +34,16 @@ export interface IntakeReceipt {
 }
 
 /** A delivery of the same event is being published right now; the vendor should retry (IETF Idempotency-Key draft: 409). */
-export class DeliveryInProgress extends HttpError {
+export class DeliveryInProgress extends Conflict {
   constructor() {
-    super(409, 'Conflict', 'Another delivery of this event is being processed; retry shortly', { headers: { 'Retry-After': '2' } });
+    super('Another delivery of this event is being processed; retry shortly', 2);
   }
 }
 
 /** The event could not be recorded (bus, cache or claim-check store failing): the vendor must retry. */
-export class IntakeUnavailable extends HttpError {
+export class IntakeUnavailable extends Unavailable {
   constructor() {
-    super(503, 'Service Unavailable', 'The event could not be recorded; retry later', { headers: { 'Retry-After': '5' } });
+    super('The event could not be recorded; retry later', 5);
   }
 }
 

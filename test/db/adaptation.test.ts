@@ -9,7 +9,7 @@ import { addDays, isoWeekday } from '../../shared/domain/dates';
 import { HARD_WORKOUT_TYPES } from '../../shared/domain/plan';
 import { computeLoadSeries, continueLoadSeries } from '../../shared/domain/load';
 import { DetailType } from '../../shared/events/catalogue';
-import { Conflict, NotFound } from '../../shared/http/errors';
+import { Conflict, NotFound } from '../../shared/errors';
 import { createTestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
 import { RecordingPublisher } from '../support/metrics';

@@ -5,7 +5,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNormalizer, type NormalizeDeps, type ReceivedMessage } from '../../shared/activities/normalize';
 import type { EventDetail, OutgoingEvent } from '../../shared/events/catalogue';
-import { Unprocessable } from '../../shared/http/errors';
+import { Unprocessable } from '../../shared/errors';
 import type { DailyMetricCandidate } from '../../shared/domain/activity-candidate';
 import type { VendorLink } from '../../shared/vendors/ports';
 import type { StravaActivity } from '../../shared/vendors/strava/activity';

@@ -65,6 +65,21 @@ describe('GET /me/export', () => {
     expect(text).not.toContain('"userId"');
   });
 
+  it('sends the CORS, security headers and request id every route sends, and lets a browser read the file name', async () => {
+    const user = await createTestUser(local.db);
+    const exported = await local.fetch(`/api/v1/me/export`, { headers: user.headers });
+    const me = await local.fetch(`/api/v1/me`, { headers: user.headers });
+    await exported.text();
+    expect(me.status).toBe(200);
+    expect(exported.headers.get('access-control-expose-headers')).toBe(me.headers.get('access-control-expose-headers'));
+    expect(exported.headers.get('access-control-expose-headers')).toContain('Content-Disposition');
+    for (const name of ['access-control-allow-origin', 'x-content-type-options', 'strict-transport-security', 'cache-control']) {
+      expect(exported.headers.get(name), name).toBe(me.headers.get(name));
+    }
+    expect(exported.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(exported.headers.get('x-request-id')).not.toBe(me.headers.get('x-request-id'));
+  });
+
   it('covers every table with a user_id (a new table must be added to a section)', async () => {
     const covered = new Set<string>([...EXPORT_SECTIONS.map((s) => s.table), ...NESTED_TABLES]);
     const missing = (await tablesWithUserId(local.db)).filter((t) => !covered.has(t));

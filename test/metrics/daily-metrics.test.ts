@@ -2,8 +2,8 @@
 // history, baselines, validation, events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, eachDay } from '../../shared/domain/dates';
+import { Unprocessable } from '../../shared/errors';
 import { baselines } from '../../shared/domain/readiness';
-import { HttpError } from '../../shared/http/errors';
 import { upsertDailyMetrics } from '../../shared/metrics/daily-metrics';
 import { createTestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
@@ -143,8 +143,9 @@ describe('the daily check-in', () => {
         { date: '2024-06-03', restingHr: 51 },
       ],
     );
-    await expect(attempt).rejects.toMatchObject({ status: 422, extra: { errors: [{ field: 'candidates.1.date' }] } });
-    await expect(attempt).rejects.toBeInstanceOf(HttpError);
+    // Unprocessable is 422 at the API (test/unit/http-errors.test.ts).
+    await expect(attempt).rejects.toMatchObject({ kind: 'unprocessable', errors: [{ field: 'candidates.1.date' }] });
+    await expect(attempt).rejects.toBeInstanceOf(Unprocessable);
     expect(await t.db.selectFrom('daily_metrics').selectAll().where('user_id', '=', userId).execute()).toEqual([]);
     expect(publisher.published).toEqual([]);
   });
@@ -171,9 +172,9 @@ describe('the daily check-in', () => {
     const attempt = upsertDailyMetrics({ db: t.db, publisher: new RecordingPublisher(), now: new Date('2024-06-03T05:00:00Z') }, userId, [
       { date: '2024-06-02', restingHr: 10, stress: 11, sleepQuality: 0 } as never,
     ]);
-    await expect(attempt).rejects.toMatchObject({ status: 422 });
-    const error = (await attempt.catch((e: unknown) => e)) as HttpError;
-    expect(error.extra.errors!.map((e) => e.field).sort()).toEqual(['candidates.0.restingHr', 'candidates.0.sleepQuality', 'candidates.0.stress']);
+    await expect(attempt).rejects.toMatchObject({ kind: 'unprocessable' });
+    const error = (await attempt.catch((e: unknown) => e)) as Unprocessable;
+    expect(error.errors.map((e) => e.field).sort()).toEqual(['candidates.0.restingHr', 'candidates.0.sleepQuality', 'candidates.0.stress']);
   });
 
   it('judges a back-filled day on its own date', async () => {

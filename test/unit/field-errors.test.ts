@@ -5,7 +5,7 @@ import { CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '../
 import { RegisterBody } from '../../shared/contracts/auth';
 import { DateRangeQuery, LogDailyMetricsBody } from '../../shared/contracts/metrics';
 import { UpdateMeBody } from '../../shared/contracts/me';
-import { parseFields } from '../../shared/http/field-errors';
+import { parseFields } from '../../shared/field-errors';
 
 const errorsOf = (schema: z.ZodType, value: unknown, prefix = 'body') => {
   const result = parseFields(schema, value, prefix);

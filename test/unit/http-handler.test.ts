@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { defineFunction } from '../../shared/topology-types';
-import { Conflict } from '../../shared/http/errors';
+import { Conflict } from '../../shared/errors';
 import { httpHandler, respond } from '../../shared/http/handler';
 import { apiEvent, jsonEvent, lambdaContext } from '../support/events';
 
