@@ -1,10 +1,10 @@
 // The whole `npm test` (embedded defaults, or TEST_DATABASE_URL / TEST_REDIS_URL when set) as a developer
 // waits for it: wall time from spawning vitest to its exit, beside the sum of the test files' own times
 // from vitest's JSON report in the same run (the work if files ran one after another, without start-up),
-// and the slowest files. Takes minutes.
+// and the slowest files. Takes minutes. SUITE_REPORT=path keeps vitest's JSON report (per-test durations).
 //   npm run bench suite
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ export default async function run(): Promise<void> {
       stdio: ['ignore', 'ignore', 'ignore'],
     });
     const wall = performance.now() - started;
+    if (process.env.SUITE_REPORT) copyFileSync(report, process.env.SUITE_REPORT);
     const result = JSON.parse(readFileSync(report, 'utf8')) as JsonReport;
     const files = result.testResults.map((f) => ({ name: path.relative(ROOT, f.name), ms: f.endTime - f.startTime })).sort((a, b) => b.ms - a.ms);
     const serial = files.reduce((sum, f) => sum + f.ms, 0);
@@ -40,7 +41,7 @@ export default async function run(): Promise<void> {
     );
     console.log(`sum of the files' own times: ${s(serial)} (wall / sum: ${(wall / serial).toFixed(2)}x)`);
     console.log('slowest files:');
-    for (const f of files.slice(0, 10)) console.log(`  ${s(f.ms).padStart(8)}  ${f.name}`);
+    for (const f of files.slice(0, 15)) console.log(`  ${s(f.ms).padStart(8)}  ${f.name}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

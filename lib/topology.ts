@@ -2,11 +2,12 @@
 // the CDK stack from it and lib/local runs it in one process. Handlers import their own entry from here,
 // so a route's schemas, auth and limits are stated once.
 //
-// Each entry is its own `export const name = /* @__PURE__ */ defineFunction({...})`, listed again in
-// `functions` at the end, and its handler imports only it (`import { name as spec } from '../../lib/topology'`):
-// the Lambda bundler then keeps that entry and its contracts and drops every other route's (package.json
-// declares the project free of import side effects). Add a route the same way: an exported const here,
-// its name in `functions`, and `spec` in the handler. Keep each entry's values literal (`16_384`, not
+// Each entry is its own `export const name = /* @__PURE__ */ apiRoute({...})` (an HTTP route) or
+// `defineFunction({...})` (everything else), listed again in `functions` at the end, and its handler imports
+// only it (`import { name as spec } from '../../lib/topology'`): the Lambda bundler then keeps that entry
+// and its contracts and drops every other route's (package.json declares the project free of import side
+// effects). Add a route the same way: an exported const here, its name in `functions`, and `spec` in the
+// handler. Keep each entry's values literal (`16_384`, not
 // `16 * 1024`; `'ActivityReceived'`, not `DetailType.ActivityReceived`): esbuild counts arithmetic and
 // property reads as possible side effects and would then keep the entry in every bundle
 // (test/cdk/bundles.test.ts checks that a bundle holds no other entry).
@@ -32,19 +33,39 @@ import { ActivityIdParams, Activity, ActivityList, CreateActivityBody, ListActiv
 import { IngestRejectionList } from '../shared/contracts/ingest';
 import { ListNotificationsQuery, Notification, NotificationIdParams, NotificationList } from '../shared/contracts/notifications';
 import { TaskList } from '../shared/contracts/tasks';
-import { defineFunction, type FunctionSpec } from '../shared/topology-types';
+import { defineFunction, type FunctionSpec, type HttpFunctionSpec, type HttpTrigger, type RouteAuth, type RouteSchemas } from '../shared/topology-types';
 import { CurrentPlan, CurrentPlanQuery, OnboardingBody, PlanChangeList, RegenerateBody, Workout, WorkoutIdParams } from '../shared/contracts/plans';
 import { Home } from '../shared/contracts/home';
 import { PullQuery, PushBody, PushResponse, SyncPage } from '../shared/contracts/sync';
 
-export const health = /* @__PURE__ */ defineFunction({
+/** An API route as `apiRoute` takes it: `memoryMb` and `timeoutSeconds` may be left out, and the trigger's kind is implied. */
+type ApiRouteSpec<S extends RouteSchemas, A extends RouteAuth> = Omit<HttpFunctionSpec<S, A>, 'memoryMb' | 'timeoutSeconds' | 'trigger'> & {
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  trigger: Omit<HttpTrigger<S, A>, 'kind'>;
+};
+
+/**
+ * An HTTP route with the defaults most routes share: 256 MB and 10 s (API Gateway gives up at 29 s). Free of
+ * side effects like `defineFunction`, so a bundle that does not use an entry drops it.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function apiRoute<S extends RouteSchemas, A extends RouteAuth>({
+  entry,
+  description,
+  memoryMb = 256,
+  timeoutSeconds = 10,
+  access,
+  trigger,
+}: ApiRouteSpec<S, A>): HttpFunctionSpec<S, A> {
+  return defineFunction({ entry, description, memoryMb, timeoutSeconds, access, trigger: { kind: 'http', ...trigger } });
+}
+
+export const health = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/health.ts',
   description: 'Liveness with a real database round trip',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/health',
     auth: 'public',
@@ -66,22 +87,17 @@ export const authorizer = /* @__PURE__ */ defineFunction({
   // cascaded away) and cannot write any (every table references users).
   trigger: { kind: 'authorizer', resultTtlSeconds: 60 },
 });
-export const getMe = /* @__PURE__ */ defineFunction({
+export const getMe = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/get-me.ts',
   description: "The athlete's account: profile, settings, baselines, responder class",
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
-  trigger: { kind: 'http', method: 'GET', path: '/api/v1/me', auth: 'user', summary: 'Read my account', schemas: { response: MeResponse } },
+  trigger: { method: 'GET', path: '/api/v1/me', auth: 'user', summary: 'Read my account', schemas: { response: MeResponse } },
 });
-export const updateMe = /* @__PURE__ */ defineFunction({
+export const updateMe = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/update-me.ts',
   description: 'Changes any part of the profile, settings, baselines or responder class',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'PATCH',
     path: '/api/v1/me',
     auth: 'user',
@@ -90,7 +106,7 @@ export const updateMe = /* @__PURE__ */ defineFunction({
     schemas: { body: UpdateMeBody, response: MeResponse },
   },
 });
-export const exportMe = /* @__PURE__ */ defineFunction({
+export const exportMe = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/export-me.ts',
   description: 'Streams everything stored about the athlete as one JSON document',
   memoryMb: 512,
@@ -98,7 +114,6 @@ export const exportMe = /* @__PURE__ */ defineFunction({
   timeoutSeconds: 300,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/me/export',
     auth: 'user',
@@ -107,23 +122,20 @@ export const exportMe = /* @__PURE__ */ defineFunction({
     schemas: { response: AccountExport },
   },
 });
-export const deleteMe = /* @__PURE__ */ defineFunction({
+export const deleteMe = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/delete-me.ts',
   description: 'Erases the account and every row and vendor token that belongs to it',
-  memoryMb: 256,
   timeoutSeconds: 30,
   access: ['database', 'cache'],
-  trigger: { kind: 'http', method: 'DELETE', path: '/api/v1/me', auth: 'user', summary: 'Erase my account', successStatus: 204, schemas: {} },
+  trigger: { method: 'DELETE', path: '/api/v1/me', auth: 'user', summary: 'Erase my account', successStatus: 204, schemas: {} },
 });
 // scrypt (32 MiB, p=3) needs CPU: Lambda grants it in proportion to memory.
-export const register = /* @__PURE__ */ defineFunction({
+export const register = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/register.ts',
   description: 'Creates an account and signs it in',
   memoryMb: 1024,
-  timeoutSeconds: 10,
   access: ['database', 'jwtKeys'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/auth/register',
     auth: 'public',
@@ -133,14 +145,12 @@ export const register = /* @__PURE__ */ defineFunction({
     schemas: { body: RegisterBody, response: TokenPairResponse },
   },
 });
-export const login = /* @__PURE__ */ defineFunction({
+export const login = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/login.ts',
   description: 'Signs in with email and password (throttled per email)',
   memoryMb: 1024,
-  timeoutSeconds: 10,
   access: ['database', 'jwtKeys'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/auth/login',
     auth: 'public',
@@ -149,14 +159,11 @@ export const login = /* @__PURE__ */ defineFunction({
     schemas: { body: LoginBody, response: TokenPairResponse },
   },
 });
-export const refresh = /* @__PURE__ */ defineFunction({
+export const refresh = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/refresh.ts',
   description: 'Exchanges a refresh token for a new pair (single use; reuse revokes the chain)',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database', 'jwtKeys'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/auth/refresh',
     auth: 'public',
@@ -165,14 +172,11 @@ export const refresh = /* @__PURE__ */ defineFunction({
     schemas: { body: RefreshBody, response: TokenPairResponse },
   },
 });
-export const logout = /* @__PURE__ */ defineFunction({
+export const logout = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/logout.ts',
   description: "Revokes a refresh token's session",
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/auth/logout',
     auth: 'public',
@@ -185,14 +189,12 @@ export const logout = /* @__PURE__ */ defineFunction({
 // ---- vendor webhooks and integrations (issue 5, webhook half) ----
 // Webhooks: authenticate, validate, deduplicate (idempotency records in the cache), publish
 // ActivityReceived, answer. No database on this path; large payloads go by claim check.
-export const stravaSubscriptionValidation = /* @__PURE__ */ defineFunction({
+export const stravaSubscriptionValidation = /* @__PURE__ */ apiRoute({
   entry: 'functions/webhooks/strava-validate.ts',
   description: "Answers Strava's webhook subscription validation with the challenge, for our verify token only",
-  memoryMb: 256,
   timeoutSeconds: 5,
   access: ['vendorSecrets'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/webhooks/strava',
     auth: 'public',
@@ -200,14 +202,11 @@ export const stravaSubscriptionValidation = /* @__PURE__ */ defineFunction({
     schemas: { query: StravaSubscriptionQuery, response: StravaChallengeResponse },
   },
 });
-export const stravaWebhook = /* @__PURE__ */ defineFunction({
+export const stravaWebhook = /* @__PURE__ */ apiRoute({
   entry: 'functions/webhooks/strava.ts',
   description: 'Strava events (activity create/update/delete, athlete deauthorization) to ActivityReceived',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['vendorSecrets', 'cache', 'bus', 'claimChecks'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/webhooks/strava',
     auth: 'public',
@@ -217,14 +216,13 @@ export const stravaWebhook = /* @__PURE__ */ defineFunction({
     schemas: { body: StravaEvent, response: StravaWebhookResponse },
   },
 });
-export const garminWebhook = /* @__PURE__ */ defineFunction({
+export const garminWebhook = /* @__PURE__ */ apiRoute({
   entry: 'functions/webhooks/garmin.ts',
   description: 'Garmin push notifications (activities, details, wellness, deregistrations) to ActivityReceived, one per summary',
   memoryMb: 512,
   timeoutSeconds: 30,
   access: ['vendorSecrets', 'cache', 'bus', 'claimChecks'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/webhooks/garmin',
     auth: 'public',
@@ -234,14 +232,13 @@ export const garminWebhook = /* @__PURE__ */ defineFunction({
     schemas: { body: GarminPush, response: GarminWebhookResponse },
   },
 });
-export const appleRelay = /* @__PURE__ */ defineFunction({
+export const appleRelay = /* @__PURE__ */ apiRoute({
   entry: 'functions/webhooks/apple.ts',
   description: 'HealthKit workouts and dailies relayed by the app, to ActivityReceived for the signed-in user',
   memoryMb: 512,
   timeoutSeconds: 30,
   access: ['cache', 'bus', 'claimChecks'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/webhooks/apple',
     auth: 'user',
@@ -252,14 +249,12 @@ export const appleRelay = /* @__PURE__ */ defineFunction({
     schemas: { body: AppleRelay, response: AppleRelayResponse },
   },
 });
-export const connectStrava = /* @__PURE__ */ defineFunction({
+export const connectStrava = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/integrations/connect-strava.ts',
   description: "Exchanges Strava's OAuth code for tokens and links the athlete to the user",
-  memoryMb: 256,
   timeoutSeconds: 15,
   access: ['database', 'vendorSecrets'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/integrations/strava/connect',
     auth: 'user',
@@ -269,14 +264,11 @@ export const connectStrava = /* @__PURE__ */ defineFunction({
     schemas: { body: StravaConnectBody, response: VendorConnectionResponse },
   },
 });
-export const connectGarmin = /* @__PURE__ */ defineFunction({
+export const connectGarmin = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/integrations/connect-garmin.ts',
   description: 'Links a Garmin user id and user access token (from the OAuth web flow) to the user',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database', 'vendorSecrets'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/integrations/garmin/connect',
     auth: 'user',
@@ -286,14 +278,12 @@ export const connectGarmin = /* @__PURE__ */ defineFunction({
     schemas: { body: GarminConnectBody, response: VendorConnectionResponse },
   },
 });
-export const disconnectVendor = /* @__PURE__ */ defineFunction({
+export const disconnectVendor = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/integrations/disconnect.ts',
   description: "Disconnects a vendor: its tokens are erased (and Strava's access revoked)",
-  memoryMb: 256,
   timeoutSeconds: 15,
   access: ['database', 'vendorSecrets'],
   trigger: {
-    kind: 'http',
     method: 'DELETE',
     path: '/api/v1/integrations/{vendor}',
     auth: 'user',
@@ -303,14 +293,11 @@ export const disconnectVendor = /* @__PURE__ */ defineFunction({
   },
 });
 // ---- training load, daily check-in and readiness (issue 4) ----
-export const logDailyMetrics = /* @__PURE__ */ defineFunction({
+export const logDailyMetrics = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/log-daily-metrics.ts',
   description: "Upserts the day's check-in, judges readiness, follows the HR/HRV baselines, emits DailyMetricLogged",
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database', 'bus', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/daily-metrics',
     auth: 'user',
@@ -319,14 +306,11 @@ export const logDailyMetrics = /* @__PURE__ */ defineFunction({
     schemas: { body: LogDailyMetricsBody, response: DailyMetricsDay },
   },
 });
-export const listDailyMetrics = /* @__PURE__ */ defineFunction({
+export const listDailyMetrics = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/list-daily-metrics.ts',
   description: 'The stored days of a date range with their readiness',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/daily-metrics',
     auth: 'user',
@@ -334,14 +318,11 @@ export const listDailyMetrics = /* @__PURE__ */ defineFunction({
     schemas: { query: DateRangeQuery, response: DailyMetricsList },
   },
 });
-export const getTrainingLoad = /* @__PURE__ */ defineFunction({
+export const getTrainingLoad = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/get-training-load.ts',
   description: 'Daily load, acute/chronic EWMA, ACWR, TSB, monotony and strain of a date range, with its risk alerts',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/metrics/load',
     auth: 'user',
@@ -363,14 +344,11 @@ export const updateRollingStats = /* @__PURE__ */ defineFunction({
   },
 });
 // ---- activities, tasks, notifications and normalization (issue 5, activities half) ----
-export const createActivity = /* @__PURE__ */ defineFunction({
+export const createActivity = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/create-activity.ts',
   description: 'Records a manual or app-recorded activity (idempotent by externalId); asks for RPE when missing',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database', 'bus', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/activities',
     auth: 'user',
@@ -381,14 +359,11 @@ export const createActivity = /* @__PURE__ */ defineFunction({
     schemas: { body: CreateActivityBody, response: Activity },
   },
 });
-export const listActivities = /* @__PURE__ */ defineFunction({
+export const listActivities = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/list-activities.ts',
   description: "The athlete's activities whose local date is in a range (default: the last 28 days)",
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/activities',
     auth: 'user',
@@ -396,14 +371,11 @@ export const listActivities = /* @__PURE__ */ defineFunction({
     schemas: { query: ListActivitiesQuery, response: ActivityList },
   },
 });
-export const getActivity = /* @__PURE__ */ defineFunction({
+export const getActivity = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/get-activity.ts',
   description: "One of the athlete's activities",
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/activities/{id}',
     auth: 'user',
@@ -411,14 +383,11 @@ export const getActivity = /* @__PURE__ */ defineFunction({
     schemas: { params: ActivityIdParams, response: Activity },
   },
 });
-export const updateActivity = /* @__PURE__ */ defineFunction({
+export const updateActivity = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/update-activity.ts',
   description: 'Sets RPE, feeling, notes or type; RPE sets the internal load and closes the RPE task',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database', 'bus', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'PATCH',
     path: '/api/v1/activities/{id}',
     auth: 'user',
@@ -427,14 +396,11 @@ export const updateActivity = /* @__PURE__ */ defineFunction({
     schemas: { params: ActivityIdParams, body: UpdateActivityBody, response: Activity },
   },
 });
-export const deleteActivity = /* @__PURE__ */ defineFunction({
+export const deleteActivity = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/delete-activity.ts',
   description: 'Deletes an activity (a duplicate from another source takes over its load)',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database', 'bus', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'DELETE',
     path: '/api/v1/activities/{id}',
     auth: 'user',
@@ -443,22 +409,17 @@ export const deleteActivity = /* @__PURE__ */ defineFunction({
     schemas: { params: ActivityIdParams },
   },
 });
-export const listTasks = /* @__PURE__ */ defineFunction({
+export const listTasks = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/list-tasks.ts',
   description: "The athlete's open tasks (enter the RPE of an activity)",
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
-  trigger: { kind: 'http', method: 'GET', path: '/api/v1/tasks', auth: 'user', summary: 'List open tasks', schemas: { response: TaskList } },
+  trigger: { method: 'GET', path: '/api/v1/tasks', auth: 'user', summary: 'List open tasks', schemas: { response: TaskList } },
 });
-export const listNotifications = /* @__PURE__ */ defineFunction({
+export const listNotifications = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/list-notifications.ts',
   description: "The athlete's latest notifications, newest first",
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/notifications',
     auth: 'user',
@@ -466,14 +427,11 @@ export const listNotifications = /* @__PURE__ */ defineFunction({
     schemas: { query: ListNotificationsQuery, response: NotificationList },
   },
 });
-export const readNotification = /* @__PURE__ */ defineFunction({
+export const readNotification = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/read-notification.ts',
   description: 'Marks a notification read (idempotent)',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/notifications/{id}/read',
     auth: 'user',
@@ -481,14 +439,11 @@ export const readNotification = /* @__PURE__ */ defineFunction({
     schemas: { params: NotificationIdParams, response: Notification },
   },
 });
-export const listIngestRejections = /* @__PURE__ */ defineFunction({
+export const listIngestRejections = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/list-ingest-rejections.ts',
   description: 'What vendors sent that was refused as impossible, with the reason',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/ingest/rejections',
     auth: 'user',
@@ -579,14 +534,11 @@ export const missedWorkoutSweep = /* @__PURE__ */ defineFunction({
   trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
 });
 
-export const getHome = /* @__PURE__ */ defineFunction({
+export const getHome = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/get-home.ts',
   description: "The home screen: today's workout and readiness, load status, plan week, next workouts, tasks, unread notifications, alerts (cached per user)",
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/home',
     auth: 'user',
@@ -597,23 +549,18 @@ export const getHome = /* @__PURE__ */ defineFunction({
   },
 });
 
-export const listPlanChanges = /* @__PURE__ */ defineFunction({
+export const listPlanChanges = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/plan/list-plan-changes.ts',
   description: "The active plan's change log: every version, its trigger and reason, each workout before and after",
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
-  trigger: { kind: 'http', method: 'GET', path: '/api/v1/plan/changes', auth: 'user', summary: 'List plan changes', schemas: { response: PlanChangeList } },
+  trigger: { method: 'GET', path: '/api/v1/plan/changes', auth: 'user', summary: 'List plan changes', schemas: { response: PlanChangeList } },
 });
 
-export const restoreWorkout = /* @__PURE__ */ defineFunction({
+export const restoreWorkout = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/plan/restore-workout.ts',
   description: 'Puts an adapted workout (today or later) back to its original prescription; the coach leaves it alone from then on',
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/plan/workouts/{id}/restore',
     auth: 'user',
@@ -622,15 +569,13 @@ export const restoreWorkout = /* @__PURE__ */ defineFunction({
   },
 });
 
-/** Every entry: what lib/aws and lib/local build. A handler imports only its own entry (above), never this. */
-export const onboard = /* @__PURE__ */ defineFunction({
+export const onboard = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/onboard.ts',
   description: 'Stores the profile, generates a plan toward the goal race from the current load; cancels the active plan',
   memoryMb: 512,
   timeoutSeconds: 15,
   access: ['database', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/onboarding',
     auth: 'user',
@@ -641,14 +586,11 @@ export const onboard = /* @__PURE__ */ defineFunction({
   },
 });
 
-export const getCurrentPlan = /* @__PURE__ */ defineFunction({
+export const getCurrentPlan = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/get-current-plan.ts',
   description: "The active plan, this week's planned load and the workouts from the local today on",
-  memoryMb: 256,
-  timeoutSeconds: 10,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/plan/current',
     auth: 'user',
@@ -657,14 +599,13 @@ export const getCurrentPlan = /* @__PURE__ */ defineFunction({
   },
 });
 
-export const regeneratePlan = /* @__PURE__ */ defineFunction({
+export const regeneratePlan = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/regenerate-plan.ts',
   description: 'A new plan version from today on, from the stored load; the past and completed workouts kept',
   memoryMb: 512,
   timeoutSeconds: 15,
   access: ['database', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/plan/regenerate',
     auth: 'user',
@@ -674,14 +615,13 @@ export const regeneratePlan = /* @__PURE__ */ defineFunction({
   },
 });
 
-export const pullChanges = /* @__PURE__ */ defineFunction({
+export const pullChanges = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/pull-changes.ts',
   description: "The athlete's changes after a cursor (every synced entity, tombstones included), oldest first",
   memoryMb: 512,
   timeoutSeconds: 15,
   access: ['database'],
   trigger: {
-    kind: 'http',
     method: 'GET',
     path: '/api/v1/sync',
     auth: 'user',
@@ -690,14 +630,13 @@ export const pullChanges = /* @__PURE__ */ defineFunction({
   },
 });
 
-export const pushMutations = /* @__PURE__ */ defineFunction({
+export const pushMutations = /* @__PURE__ */ apiRoute({
   entry: 'functions/api/push-mutations.ts',
   description: "Applies a batch of the app's offline changes through the same services as the single-item routes (idempotent per mutation)",
   memoryMb: 512,
   timeoutSeconds: 29,
   access: ['database', 'bus', 'cache'],
   trigger: {
-    kind: 'http',
     method: 'POST',
     path: '/api/v1/sync',
     auth: 'user',
@@ -716,6 +655,7 @@ export const pruneSyncResults = /* @__PURE__ */ defineFunction({
   trigger: { kind: 'schedule', expression: 'rate(1 day)' },
 });
 
+/** Every entry: what lib/aws and lib/local build. A handler imports only its own entry (above), never this. */
 export const functions = {
   health,
   authorizer,

@@ -88,7 +88,11 @@ describe('Strava through the local runtime', () => {
     // delay runs on the test's time scale, the worker's own pause on the clock, so move the clock past it.
     const asked = () => strava.requests.slice(before).some((r) => r.path === '/api/v3/activities/11472130999');
     for (let i = 0; i < 200 && !asked(); i++) await sleep(10);
-    await sleep(100);
+    // The put-back copy (never received yet: the original was in flight once Strava was asked) is sent after
+    // the worker recorded its pause: wait for that, not for a fixed time.
+    const queue = local.runtime.queues.get('normalizeActivity')!;
+    const putBack = () => queue.messages.some((m) => m.body.includes('11472130999') && m.receiveCount === 0);
+    for (let i = 0; i < 500 && !putBack(); i++) await sleep(10);
     setClock({ now: () => new Date(Date.now() + 16 * 60_000) });
     try {
       await local.runtime.drain();

@@ -3,6 +3,7 @@
 // database cloned from the template database when TEST_DATABASE_URL is set.
 import { randomBytes } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../shared/db/connection';
@@ -34,6 +35,9 @@ export async function testDb(): Promise<TestDb> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const db = createDb({ pglite: { loadDataDir: await openAsBlob(inject('pgliteTemplate')) } });
+    // PGlite starts on the first query (seconds on a busy machine): here, inside the file's beforeAll and its
+    // hook timeout, rather than inside whichever test happens to query first and its 30 s test timeout.
+    await sql`select 1`.execute(db);
     return { db, close: () => db.destroy() };
   }
   const name = `rc_test_${randomBytes(6).toString('hex')}`;

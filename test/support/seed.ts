@@ -24,11 +24,12 @@ export interface SeededResources {
 }
 
 export async function tablesWithUserId(db: Conn): Promise<string[]> {
+  // The catalog, not information_schema: the same answer (tables, not views) in milliseconds rather than seconds on PGlite.
   const { rows } = await sql<{ table_name: string }>`
-    select c.table_name from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-    where c.table_schema = current_schema() and c.column_name = 'user_id' and t.table_type = 'BASE TABLE'
-    order by c.table_name`.execute(db);
+    select c.relname as table_name from pg_attribute a
+    join pg_class c on c.oid = a.attrelid and c.relkind in ('r', 'p')
+    where c.relnamespace = current_schema()::regnamespace and a.attname = 'user_id' and not a.attisdropped
+    order by 1`.execute(db);
   return rows.map((r) => r.table_name);
 }
 
