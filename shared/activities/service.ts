@@ -19,6 +19,7 @@ import {
   type ActivityOp,
   type ActivityPlan,
   finishLoads,
+  type LoadChange,
   loadChanges,
   type OpResult,
   planActivityChanges,
@@ -46,11 +47,21 @@ export interface Applied {
   results: OpResult[];
   plan: ActivityPlan;
   enqueued: EnqueuedEvent[];
+  /** With `enqueue: false`: the events still to write to the outbox (`enqueued` is then empty). */
+  events: OutgoingEvent<'ActivityRecorded'>[];
 }
 
 export interface ApplyOptions {
   now: Date;
   newId?: () => string;
+  /**
+   * One ActivityRecorded per user, from the earliest day any of its activities changed, instead of one per
+   * activity. Consumers recompute from that day on whatever the event names (state-based), so an offline batch
+   * of 500 entries costs one outbox row and one recompute, not 500.
+   */
+  eventPerUser?: boolean;
+  /** False: the caller writes `events` to the outbox itself (in a statement of its own choosing). */
+  enqueue?: boolean;
 }
 
 /** Plans and writes the operations inside the caller's transaction. The caller publishes `enqueued` after commit. */
@@ -70,8 +81,20 @@ export async function applyActivityOps(trx: Transaction<Database>, ops: readonly
     finishLoads(plan, users, stored);
   }
   await writePlan(trx, plan, users);
-  const enqueued = await enqueueEvents(trx, loadChanges(plan).map(activityRecorded));
-  return { results: plan.results, plan, enqueued };
+  const changes = loadChanges(plan);
+  const events = (options.eventPerUser ? earliestPerUser(changes) : changes).map(activityRecorded);
+  if (options.enqueue === false) return { results: plan.results, plan, enqueued: [], events };
+  return { results: plan.results, plan, enqueued: await enqueueEvents(trx, events), events: [] };
+}
+
+/** Each user's earliest load change (the first in batch order on a tie), in order of first appearance. */
+function earliestPerUser(changes: readonly LoadChange[]): LoadChange[] {
+  const earliest = new Map<string, LoadChange>();
+  for (const change of changes) {
+    const known = earliest.get(change.userId);
+    if (!known || change.localDate < known.localDate) earliest.set(change.userId, change);
+  }
+  return [...earliest.values()];
 }
 
 async function writePlan(trx: Transaction<Database>, plan: ActivityPlan, users: ReadonlyMap<string, UserContext>): Promise<void> {
@@ -95,7 +118,7 @@ async function writePlan(trx: Transaction<Database>, plan: ActivityPlan, users: 
   await clearRejections(trx, plan.accepted);
 }
 
-function activityRecorded(change: ReturnType<typeof loadChanges>[number]): OutgoingEvent<'ActivityRecorded'> {
+function activityRecorded(change: LoadChange): OutgoingEvent<'ActivityRecorded'> {
   return { detailType: DetailType.ActivityRecorded, detail: change };
 }
 

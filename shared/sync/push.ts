@@ -25,14 +25,15 @@ import type { MutationResult, PushResponse, SyncMutation } from '../contracts/sy
 import * as z from 'zod';
 import type { Db } from '../db/connection';
 import type { Database } from '../db/schema';
-import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
+import type { OutgoingEvent } from '../events/catalogue';
+import { outboxRows, publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import { homeChanged } from '../home/cache';
 import type { EventPublisher } from '../events/publisher';
 import type { FieldError } from '../http/errors';
 import { writeDailyMetrics } from '../metrics/daily-metrics';
 import { markNotificationsRead } from '../notifications/inbox';
 import { completeWorkouts, skipWorkouts, workoutStates } from '../plans/workouts';
-import { currentSeq, encodeCursor } from './feed';
+import { encodeCursor } from './feed';
 
 type Trx = Transaction<Database>;
 
@@ -161,20 +162,13 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
       select pg_advisory_xact_lock(hashtextextended(${`sync:${userId}`}, 0)),
              pg_advisory_xact_lock(hashtextextended(${`activities:${userId}`}, 0)),
              pg_advisory_xact_lock(hashtextextended(${`daily_metrics:${userId}`}, 0))`.execute(trx);
-    const since = await currentSeq(trx, userId);
-
-    // Replays: an answer already stored, or the same id earlier in this batch.
-    const stored = await trx
-      .selectFrom('sync_mutations')
-      .select(['client_mutation_id', 'status', 'result'])
-      .where('user_id', '=', userId)
-      .where(
-        'client_mutation_id',
-        'in',
-        slots.map((s) => s.m.clientMutationId),
-      )
-      .execute();
-    const first = new Map(stored.map((r) => [r.client_mutation_id, r.result as MutationResult]));
+    // Replays: an answer already stored, or the same id earlier in this batch. Read with the change counter in
+    // one statement, after the lock (a statement's snapshot is taken when it starts, so not in the lock's).
+    const { since, first } = await readState(
+      trx,
+      userId,
+      slots.map((s) => s.m.clientMutationId),
+    );
     const originals: Slot[] = [];
     const firstInBatch = new Map<string, Slot>();
     for (const slot of slots) {
@@ -192,7 +186,8 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
     const live = pending.filter((p) => !p.slot.result);
 
     const enqueued: EnqueuedEvent[] = [];
-    enqueued.push(...(await applyActivities(trx, userId, live, now, deps.newId)));
+    // The activities' events are written with the answers, in one statement at the end.
+    const activityEvents = await applyActivities(trx, userId, live, now, deps.newId);
     enqueued.push(...(await applyDailyMetrics(trx, userId, live, now)));
     await applyNotificationReads(trx, userId, live, now);
     await applyTaskSkips(trx, userId, live, now);
@@ -202,7 +197,7 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
     if (unanswered) throw new Error(`mutation ${unanswered.index} was not answered`);
     // A copy later in the same batch answers as a duplicate of the first.
     for (const slot of slots) slot.result ??= duplicateOf(slot, firstInBatch.get(slot.m.clientMutationId)!.result!);
-    await storeResults(trx, userId, originals);
+    enqueued.push(...(await storeResults(trx, userId, originals, activityEvents)));
     return { since, enqueued };
   });
 
@@ -210,6 +205,17 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
   // An offline batch writes what the home screen shows (activities, check-ins, reads, workouts).
   if (slots.some((s) => s.result?.status === 'applied')) await homeChanged(userId);
   return { results: slots.map((s) => s.result!), cursor: encodeCursor(outcome.since) };
+}
+
+/** The user's latest change number (where what this batch causes begins) and the answers already given to these ids. */
+async function readState(trx: Trx, userId: string, ids: string[]): Promise<{ since: number; first: Map<string, MutationResult> }> {
+  const { rows } = await sql<{ since: number; stored: Record<string, MutationResult> }>`
+    select coalesce((select seq from sync_counters where user_id = ${userId}), 0)::int8 as since,
+           coalesce((select jsonb_object_agg(client_mutation_id, result)
+                       from sync_mutations
+                      where user_id = ${userId} and client_mutation_id = any(${ids}::uuid[])), '{}') as stored`.execute(trx);
+  const row = rows[0]!;
+  return { since: Number(row.since), first: new Map(Object.entries(row.stored)) };
 }
 
 function duplicateOf(slot: Slot, earlier: MutationResult): MutationResult {
@@ -262,7 +268,8 @@ function gone(slot: Slot, deleted: Set<string>, what: string): void {
 
 // ---- activities and RPE tasks: one applyActivityOps for the batch --------------------------------
 
-async function applyActivities(trx: Trx, userId: string, live: Pending[], now: Date, newId?: () => string): Promise<EnqueuedEvent[]> {
+/** Applies the activity and task-completion mutations; returns their events, not yet in the outbox. */
+async function applyActivities(trx: Trx, userId: string, live: Pending[], now: Date, newId?: () => string): Promise<OutgoingEvent[]> {
   const completions = live.filter((p): p is Extract<Pending, { kind: 'taskComplete' }> => p.kind === 'taskComplete');
   const tasks = await openTasks(
     trx,
@@ -287,15 +294,16 @@ async function applyActivities(trx: Trx, userId: string, live: Pending[], now: D
   }
   if (work.length === 0) return [];
 
+  // One ActivityRecorded for the batch (from its earliest changed day): the load worker recomputes once.
   const applied = await applyActivityOps(
     trx,
     work.map((w) => w.op),
-    { now, newId },
+    { now, newId, eventPerUser: true, enqueue: false },
   );
   const missing = work.filter((_, i) => applied.results[i]?.kind === 'not-found').map((w) => w.slot.key!);
   const deleted = await tombstoned(trx, userId, 'activity', missing);
   work.forEach((w, i) => answerActivity(w.slot, applied.results[i], deleted, w.task));
-  return applied.enqueued;
+  return applied.events;
 }
 
 function answerActivity(slot: Slot, result: OpResult | undefined, deleted: Set<string>, task?: string): void {
@@ -473,10 +481,16 @@ async function activityUse(trx: Trx, userId: string, ids: string[]): Promise<Map
 
 // ---- answers --------------------------------------------------------------------------------------
 
-async function storeResults(trx: Trx, userId: string, slots: Slot[]): Promise<void> {
-  if (slots.length === 0) return;
+/** Stores the answers and writes `events` to the outbox, in one statement. */
+async function storeResults(trx: Trx, userId: string, slots: Slot[], events: readonly OutgoingEvent[]): Promise<EnqueuedEvent[]> {
+  if (slots.length === 0 && events.length === 0) return [];
+  const outbox = outboxRows(events);
   // One array per column (unnest): far cheaper to send and plan than 9 parameters per row.
   await sql`
+    with outbox as (
+      insert into event_outbox (id, detail_type, detail)
+      select * from unnest(${outbox.columns.id}::uuid[], ${outbox.columns.detailType}::text[], ${outbox.columns.detail}::jsonb[])
+    )
     insert into sync_mutations (user_id, client_mutation_id, entity, op, entity_id, status, result, client_timestamp)
     select ${userId}, m.*
       from unnest(${slots.map((s) => s.m.clientMutationId)}::uuid[], ${slots.map((s) => s.m.entity)}::text[], ${slots.map((s) => s.m.op)}::text[],
@@ -484,6 +498,7 @@ async function storeResults(trx: Trx, userId: string, slots: Slot[]): Promise<vo
                   ${slots.map((s) => JSON.stringify(s.result))}::jsonb[], ${slots.map((s) => s.at.toISOString())}::timestamptz[])
         as m (client_mutation_id, entity, op, entity_id, status, result, client_timestamp)
     on conflict (user_id, client_mutation_id) do nothing`.execute(trx);
+  return outbox.enqueued;
 }
 
 /** Answers are kept 35 days (the promise is 30): a phone offline longer than that re-sends as new. */
