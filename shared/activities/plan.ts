@@ -137,7 +137,8 @@ export function planActivityChanges(input: PlanInput): ActivityPlan {
   const primaryFor = (row: WorkingRow) => {
     let best: WorkingRow | undefined;
     for (const r of rows.values()) {
-      if (r.user_id !== row.user_id || r.id === row.id || r.duplicate_of !== null || plan.deletes.has(r.id)) continue;
+      // Same source is never a duplicate: said before building the probes (a batch of 500 entries is 250,000 pairs).
+      if (r.source === row.source || r.user_id !== row.user_id || r.id === row.id || r.duplicate_of !== null || plan.deletes.has(r.id)) continue;
       if (!isCrossSourceDuplicate(probe(r), probe(row))) continue;
       if (!best || gap(r, row) < gap(best, row)) best = r;
     }
@@ -295,12 +296,18 @@ export function planActivityChanges(input: PlanInput): ActivityPlan {
       const was = plan.before.get(id);
       if (was?.duplicate_of) affected.add(was.duplicate_of);
     }
+    // Each counted row's duplicates, gathered in one pass (touching a counted row below changes no duplicate).
+    const duplicatesOf = new Map<string, WorkingRow[]>();
+    for (const r of rows.values()) {
+      if (r.duplicate_of === null || plan.deletes.has(r.id)) continue;
+      const group = duplicatesOf.get(r.duplicate_of);
+      if (group) group.push(r);
+      else duplicatesOf.set(r.duplicate_of, [r]);
+    }
     for (const id of affected) {
       const counted = rows.get(id);
       if (!counted || counted.duplicate_of !== null || plan.deletes.has(id)) continue;
-      const duplicates = [...rows.values()]
-        .filter((r) => r.duplicate_of === id && !plan.deletes.has(r.id))
-        .sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.id.localeCompare(b.id));
+      const duplicates = (duplicatesOf.get(id) ?? []).sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.id.localeCompare(b.id));
       const next: WorkingRow = { ...counted, field_sources: {} };
       for (const [column, field] of BORROWABLE) {
         const borrowed = counted.field_sources[field] !== undefined;

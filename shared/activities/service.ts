@@ -62,11 +62,17 @@ export interface ApplyOptions {
   eventPerUser?: boolean;
   /** False: the caller writes `events` to the outbox itself (in a statement of its own choosing). */
   enqueue?: boolean;
+  /**
+   * The users of the operations, read by the caller after it took their activity locks (`activities:<id>`, as
+   * lockUsers does) in an earlier statement of this transaction: saves lockUsers' round trip. An operation of a
+   * user not in it is answered unknown-user.
+   */
+  lockedUsers?: ReadonlyMap<string, UserContext>;
 }
 
 /** Plans and writes the operations inside the caller's transaction. The caller publishes `enqueued` after commit. */
 export async function applyActivityOps(trx: Transaction<Database>, ops: readonly ActivityOp[], options: ApplyOptions): Promise<Applied> {
-  const users = await lockUsers(trx, [...new Set(ops.map((op) => op.userId))]);
+  const users = options.lockedUsers ?? (await lockUsers(trx, [...new Set(ops.map((op) => op.userId))]));
   const known = ops.filter((op) => users.has(op.userId));
   // Validation before any cast: an implausible start (year 0, year 275760) must become a stored rejection,
   // not a "date/time field value out of range" from the neighbour lookup that redelivers until the DLQ.

@@ -13,6 +13,16 @@ type Trx = Transaction<Database>;
 const ids = (values: readonly (string | null)[]) => sql`${values}::uuid[]`;
 const texts = (values: readonly (string | null)[]) => sql`${values}::text[]`;
 
+/** What the plan needs of a user (UserContext), for a caller that reads it in a statement of its own. */
+export const userContextColumns = [
+  'id',
+  'time_zone',
+  'resting_hr',
+  'max_hr',
+  'sex',
+  'notification_preferences',
+] as const satisfies readonly (keyof UserContext)[];
+
 /**
  * Serializes writes per user for the rest of the transaction (two deliveries of one run, or Garmin's and
  * Strava's copies, decided concurrently would each see no duplicate) and reads what the plan needs of each
@@ -22,7 +32,7 @@ export async function lockUsers(trx: Trx, userIds: readonly string[]): Promise<M
   if (userIds.length === 0) return new Map();
   const rows = await trx
     .selectFrom('users')
-    .select(['id', 'time_zone', 'resting_hr', 'max_hr', 'sex', 'notification_preferences'])
+    .select(userContextColumns)
     .select(sql<string>`pg_advisory_xact_lock(hashtextextended('activities:' || id::text, 0))`.as('locked'))
     .where('id', '=', sql<string>`any(${ids(userIds)})`)
     .orderBy('id')

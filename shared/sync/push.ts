@@ -16,8 +16,9 @@
 //   carries them. A change to something deleted on the server is a `conflict` (reason deleted): the delete wins.
 //   A clientTimestamp ahead of the server's clock counts as now, so a wrong phone clock cannot win forever.
 import { sql, type Transaction } from 'kysely';
-import type { ActivityOp, OpResult } from '../activities/plan';
-import { applyActivityOps, entryField, entryOp } from '../activities/service';
+import type { ActivityOp, OpResult, UserContext } from '../activities/plan';
+import { type ApplyOptions, applyActivityOps, entryField, entryOp } from '../activities/service';
+import { userContextColumns } from '../activities/store';
 import { dismissTasks } from '../activities/tasks';
 import { CreateActivityBody, UpdateActivityBody } from '../contracts/activities';
 import { LogDailyMetricsBody } from '../contracts/metrics';
@@ -164,7 +165,7 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
              pg_advisory_xact_lock(hashtextextended(${`daily_metrics:${userId}`}, 0))`.execute(trx);
     // Replays: an answer already stored, or the same id earlier in this batch. Read with the change counter in
     // one statement, after the lock (a statement's snapshot is taken when it starts, so not in the lock's).
-    const { since, first } = await readState(
+    const { since, first, user } = await readState(
       trx,
       userId,
       slots.map((s) => s.m.clientMutationId),
@@ -172,7 +173,8 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
     const originals: Slot[] = [];
     const firstInBatch = new Map<string, Slot>();
     for (const slot of slots) {
-      const id = slot.m.clientMutationId;
+      // The database spells a uuid in lower case; the app may not.
+      const id = slot.m.clientMutationId.toLowerCase();
       const earlier = first.get(id);
       if (earlier) slot.result = duplicateOf(slot, earlier);
       else if (!firstInBatch.has(id)) {
@@ -187,7 +189,7 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
 
     const enqueued: EnqueuedEvent[] = [];
     // The activities' events are written with the answers, in one statement at the end.
-    const activityEvents = await applyActivities(trx, userId, live, now, deps.newId);
+    const activityEvents = await applyActivities(trx, userId, live, { now, newId: deps.newId, lockedUsers: new Map(user ? [[userId, user]] : []) });
     enqueued.push(...(await applyDailyMetrics(trx, userId, live, now)));
     await applyNotificationReads(trx, userId, live, now);
     await applyTaskSkips(trx, userId, live, now);
@@ -196,7 +198,7 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
     const unanswered = originals.find((s) => !s.result);
     if (unanswered) throw new Error(`mutation ${unanswered.index} was not answered`);
     // A copy later in the same batch answers as a duplicate of the first.
-    for (const slot of slots) slot.result ??= duplicateOf(slot, firstInBatch.get(slot.m.clientMutationId)!.result!);
+    for (const slot of slots) slot.result ??= duplicateOf(slot, firstInBatch.get(slot.m.clientMutationId.toLowerCase())!.result!);
     enqueued.push(...(await storeResults(trx, userId, originals, activityEvents)));
     return { since, enqueued };
   });
@@ -207,15 +209,19 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
   return { results: slots.map((s) => s.result!), cursor: encodeCursor(outcome.since) };
 }
 
-/** The user's latest change number (where what this batch causes begins) and the answers already given to these ids. */
-async function readState(trx: Trx, userId: string, ids: string[]): Promise<{ since: number; first: Map<string, MutationResult> }> {
-  const { rows } = await sql<{ since: number; stored: Record<string, MutationResult> }>`
+/**
+ * The user's latest change number (where what this batch causes begins), the answers already given to these ids,
+ * and what the activity service needs of the user (read here, under the lock, to spare it a round trip).
+ */
+async function readState(trx: Trx, userId: string, ids: string[]): Promise<{ since: number; first: Map<string, MutationResult>; user?: UserContext }> {
+  const { rows } = await sql<{ since: number; stored: Record<string, MutationResult>; user: UserContext | null }>`
     select coalesce((select seq from sync_counters where user_id = ${userId}), 0)::int8 as since,
            coalesce((select jsonb_object_agg(client_mutation_id, result)
                        from sync_mutations
-                      where user_id = ${userId} and client_mutation_id = any(${ids}::uuid[])), '{}') as stored`.execute(trx);
+                      where user_id = ${userId} and client_mutation_id = any(${ids}::uuid[])), '{}') as stored,
+           (select to_jsonb(u) from (select ${sql.join(userContextColumns.map((c) => sql.ref(c)))} from users where id = ${userId}) u) as user`.execute(trx);
   const row = rows[0]!;
-  return { since: Number(row.since), first: new Map(Object.entries(row.stored)) };
+  return { since: Number(row.since), first: new Map(Object.entries(row.stored)), user: row.user ?? undefined };
 }
 
 function duplicateOf(slot: Slot, earlier: MutationResult): MutationResult {
@@ -269,7 +275,7 @@ function gone(slot: Slot, deleted: Set<string>, what: string): void {
 // ---- activities and RPE tasks: one applyActivityOps for the batch --------------------------------
 
 /** Applies the activity and task-completion mutations; returns their events, not yet in the outbox. */
-async function applyActivities(trx: Trx, userId: string, live: Pending[], now: Date, newId?: () => string): Promise<OutgoingEvent[]> {
+async function applyActivities(trx: Trx, userId: string, live: Pending[], options: Omit<ApplyOptions, 'eventPerUser' | 'enqueue'>): Promise<OutgoingEvent[]> {
   const completions = live.filter((p): p is Extract<Pending, { kind: 'taskComplete' }> => p.kind === 'taskComplete');
   const tasks = await openTasks(
     trx,
@@ -298,7 +304,7 @@ async function applyActivities(trx: Trx, userId: string, live: Pending[], now: D
   const applied = await applyActivityOps(
     trx,
     work.map((w) => w.op),
-    { now, newId, eventPerUser: true, enqueue: false },
+    { ...options, eventPerUser: true, enqueue: false },
   );
   const missing = work.filter((_, i) => applied.results[i]?.kind === 'not-found').map((w) => w.slot.key!);
   const deleted = await tombstoned(trx, userId, 'activity', missing);
@@ -485,7 +491,8 @@ async function activityUse(trx: Trx, userId: string, ids: string[]): Promise<Map
 async function storeResults(trx: Trx, userId: string, slots: Slot[], events: readonly OutgoingEvent[]): Promise<EnqueuedEvent[]> {
   if (slots.length === 0 && events.length === 0) return [];
   const outbox = outboxRows(events);
-  // One array per column (unnest): far cheaper to send and plan than 9 parameters per row.
+  // One array per column (unnest): far cheaper to send and plan than 9 parameters per row. No ON CONFLICT: under the
+  // sync lock, stored answers were read and copies within the batch set aside, so every id here is new.
   await sql`
     with outbox as (
       insert into event_outbox (id, detail_type, detail)
@@ -496,8 +503,7 @@ async function storeResults(trx: Trx, userId: string, slots: Slot[], events: rea
       from unnest(${slots.map((s) => s.m.clientMutationId)}::uuid[], ${slots.map((s) => s.m.entity)}::text[], ${slots.map((s) => s.m.op)}::text[],
                   ${slots.map((s) => s.key ?? null)}::text[], ${slots.map((s) => s.result!.status)}::text[],
                   ${slots.map((s) => JSON.stringify(s.result))}::jsonb[], ${slots.map((s) => s.at.toISOString())}::timestamptz[])
-        as m (client_mutation_id, entity, op, entity_id, status, result, client_timestamp)
-    on conflict (user_id, client_mutation_id) do nothing`.execute(trx);
+        as m (client_mutation_id, entity, op, entity_id, status, result, client_timestamp)`.execute(trx);
   return outbox.enqueued;
 }
 
