@@ -1,7 +1,8 @@
 // The activity service: every change to activities (the app's entries and edits, the vendors' deliveries)
 // goes through applyActivityOps, in one transaction per batch, with the users' write locks held. It plans
 // in memory (plan.ts), writes set-based (store.ts), and records ActivityRecorded in the outbox for every
-// change of counted load; the events are published after commit.
+// change of counted load (or, for an offline batch, one per user from its earliest changed day); the events are
+// published after commit.
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Activity, CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '../contracts/activities';
