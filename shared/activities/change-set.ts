@@ -68,10 +68,12 @@ export function computeChangeSet(input: ChangeSetInput): ActivityChangeSet {
     else if (op.kind === 'patch') results.push(edit(set, op, user));
     else results.push(remove(set, op, user));
   }
+  // Each counted row's duplicates, gathered once: refilling a counted row changes no duplicate.
+  const duplicates = set.duplicateGroups();
   for (const id of countedActivitiesToRefill(set)) {
     const counted = set.get(id);
     if (!counted || counted.duplicate_of !== null || set.isDeleted(id)) continue;
-    const refilled = withBorrowedValues(counted, set.duplicatesOf(id));
+    const refilled = withBorrowedValues(counted, duplicates.get(id) ?? []);
     if (refilled) set.put(refilled);
   }
   const trimpFromStoredSamples = new Set<string>();

@@ -1,7 +1,8 @@
 // The activity service: every change to activities (the app's entries and edits, the vendors' deliveries)
 // goes through applyActivityOps, in one transaction per batch, with the users' write locks held. It plans
 // in memory (change-set.ts), writes set-based (store.ts), and records ActivityRecorded in the outbox for every
-// change of counted load; the events are published after commit.
+// change of counted load (or, for an offline batch, one per user from its earliest changed day); the events are
+// published after commit.
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Activity, CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '../contracts/activities';
@@ -18,7 +19,14 @@ import { type ActivityCandidate, validateCandidate } from '../domain/activity-ca
 import { toUtcInstant } from '../domain/vendor-values';
 import type { ActivityOp, OpResult, UserContext, WorkingRow } from './activity-ops';
 // Aliased to the names this file used before the change set had its own (only the import changed).
-import { type ActivityChangeSet as ActivityPlan, computeChangeSet as planActivityChanges, finishLoads, loadChanges, taskChanges } from './change-set';
+import {
+  type ActivityChangeSet as ActivityPlan,
+  computeChangeSet as planActivityChanges,
+  finishLoads,
+  type LoadChange,
+  loadChanges,
+  taskChanges,
+} from './change-set';
 import {
   activitiesBetween,
   clearRejections,
@@ -39,16 +47,32 @@ export interface Applied {
   results: OpResult[];
   plan: ActivityPlan;
   enqueued: EnqueuedEvent[];
+  /** With `enqueue: false`: the events still to write to the outbox (`enqueued` is then empty). */
+  events: OutgoingEvent<'ActivityRecorded'>[];
 }
 
 export interface ApplyOptions {
   now: Date;
   newId?: () => string;
+  /**
+   * One ActivityRecorded per user, from the earliest day any of its activities changed, instead of one per
+   * activity. Consumers recompute from that day on whatever the event names (state-based), so an offline batch
+   * of 500 entries costs one outbox row and one recompute, not 500.
+   */
+  eventPerUser?: boolean;
+  /** False: the caller writes `events` to the outbox itself (in a statement of its own choosing). */
+  enqueue?: boolean;
+  /**
+   * The users of the operations, read by the caller after it took their activity locks (`activities:<id>`, as
+   * lockUsers does) in an earlier statement of this transaction: saves lockUsers' round trip. An operation of a
+   * user not in it is answered unknown-user.
+   */
+  lockedUsers?: ReadonlyMap<string, UserContext>;
 }
 
 /** Plans and writes the operations inside the caller's transaction. The caller publishes `enqueued` after commit. */
 export async function applyActivityOps(trx: Transaction<Database>, ops: readonly ActivityOp[], options: ApplyOptions): Promise<Applied> {
-  const users = await lockUsers(trx, [...new Set(ops.map((op) => op.userId))]);
+  const users = options.lockedUsers ?? (await lockUsers(trx, [...new Set(ops.map((op) => op.userId))]));
   const known = ops.filter((op) => users.has(op.userId));
   // Validation before any cast: an implausible start (year 0, year 275760) must become a stored rejection,
   // not a "date/time field value out of range" from the neighbour lookup that redelivers until the DLQ.
@@ -63,8 +87,20 @@ export async function applyActivityOps(trx: Transaction<Database>, ops: readonly
     finishLoads(plan, users, stored);
   }
   await writePlan(trx, plan, users);
-  const enqueued = await enqueueEvents(trx, loadChanges(plan).map(activityRecorded));
-  return { results: plan.results, plan, enqueued };
+  const changes = loadChanges(plan);
+  const events = (options.eventPerUser ? earliestPerUser(changes) : changes).map(activityRecorded);
+  if (options.enqueue === false) return { results: plan.results, plan, enqueued: [], events };
+  return { results: plan.results, plan, enqueued: await enqueueEvents(trx, events), events: [] };
+}
+
+/** Each user's earliest load change (the first in batch order on a tie), in order of first appearance. */
+function earliestPerUser(changes: readonly LoadChange[]): LoadChange[] {
+  const earliest = new Map<string, LoadChange>();
+  for (const change of changes) {
+    const known = earliest.get(change.userId);
+    if (!known || change.localDate < known.localDate) earliest.set(change.userId, change);
+  }
+  return [...earliest.values()];
 }
 
 async function writePlan(trx: Transaction<Database>, plan: ActivityPlan, users: ReadonlyMap<string, UserContext>): Promise<void> {
@@ -88,7 +124,7 @@ async function writePlan(trx: Transaction<Database>, plan: ActivityPlan, users: 
   await clearRejections(trx, plan.accepted);
 }
 
-function activityRecorded(change: ReturnType<typeof loadChanges>[number]): OutgoingEvent<'ActivityRecorded'> {
+function activityRecorded(change: LoadChange): OutgoingEvent<'ActivityRecorded'> {
   return { detailType: DetailType.ActivityRecorded, detail: change };
 }
 

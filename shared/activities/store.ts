@@ -12,8 +12,18 @@ import { type Channel, heartRatesOf, toChannels } from './sample-channels';
 
 type Trx = Transaction<Database>;
 
-const ids = (values: readonly string[]) => sql`${values}::uuid[]`;
+const ids = (values: readonly (string | null)[]) => sql`${values}::uuid[]`;
 const texts = (values: readonly (string | null)[]) => sql`${values}::text[]`;
+
+/** What the plan needs of a user (UserContext), for a caller that reads it in a statement of its own. */
+export const userContextColumns = [
+  'id',
+  'time_zone',
+  'resting_hr',
+  'max_hr',
+  'sex',
+  'notification_preferences',
+] as const satisfies readonly (keyof UserContext)[];
 
 /**
  * Serializes writes per user for the rest of the transaction (two deliveries of one run, or Garmin's and
@@ -24,7 +34,7 @@ export async function lockUsers(trx: Trx, userIds: readonly string[]): Promise<M
   if (userIds.length === 0) return new Map();
   const rows = await trx
     .selectFrom('users')
-    .select(['id', 'time_zone', 'resting_hr', 'max_hr', 'sex', 'notification_preferences'])
+    .select(userContextColumns)
     .select(sql<string>`pg_advisory_xact_lock(hashtextextended('activities:' || id::text, 0))`.as('locked'))
     .where('id', '=', sql<string>`any(${ids(userIds)})`)
     .orderBy('id')
@@ -112,35 +122,35 @@ export async function loadHeartRates(trx: Trx, rows: readonly Pick<WorkingRow, '
 
 const ROWS_PER_INSERT = 1000;
 
+/**
+ * Inserts or updates the rows, one statement per thousand: a column per parameter (unnest), not a parameter per
+ * value, so a batch of 500 is 20 arrays for the server to parse and the query builder to compile, not 10,000 values.
+ */
 export async function upsertActivities(trx: Trx, rows: readonly WorkingRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows
-      .slice(i, i + ROWS_PER_INSERT)
-      .map(({ created_at: _, field_sources, ...row }) => ({ ...row, field_sources: JSON.stringify(field_sources) }));
-    await trx
-      .insertInto('activities')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          type: eb.ref('excluded.type'),
-          start_time: eb.ref('excluded.start_time'),
-          local_date: eb.ref('excluded.local_date'),
-          utc_offset_minutes: eb.ref('excluded.utc_offset_minutes'),
-          duration_minutes: eb.ref('excluded.duration_minutes'),
-          distance_meters: eb.ref('excluded.distance_meters'),
-          avg_hr: eb.ref('excluded.avg_hr'),
-          max_hr: eb.ref('excluded.max_hr'),
-          elevation_gain_meters: eb.ref('excluded.elevation_gain_meters'),
-          field_sources: eb.ref('excluded.field_sources'),
-          rpe: eb.ref('excluded.rpe'),
-          feeling: eb.ref('excluded.feeling'),
-          notes: eb.ref('excluded.notes'),
-          internal_load: eb.ref('excluded.internal_load'),
-          trimp: eb.ref('excluded.trimp'),
-          duplicate_of: eb.ref('excluded.duplicate_of'),
-        })),
-      )
-      .execute();
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+    const column = <T>(pick: (row: WorkingRow) => T) => chunk.map(pick);
+    await sql`
+      insert into activities (id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
+                              distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp,
+                              duplicate_of, field_sources)
+      select * from unnest(
+        ${ids(column((r) => r.id))}, ${ids(column((r) => r.user_id))}, ${texts(column((r) => r.source))}, ${texts(column((r) => r.external_id))},
+        ${texts(column((r) => r.type))}, ${sql`${column((r) => r.start_time.toISOString())}::timestamptz[]`},
+        ${sql`${column((r) => r.local_date)}::date[]`}, ${sql`${column((r) => r.utc_offset_minutes)}::smallint[]`},
+        ${sql`${column((r) => r.duration_minutes)}::float8[]`}, ${sql`${column((r) => r.distance_meters)}::float8[]`},
+        ${sql`${column((r) => r.avg_hr)}::smallint[]`}, ${sql`${column((r) => r.max_hr)}::smallint[]`},
+        ${sql`${column((r) => r.elevation_gain_meters)}::float8[]`}, ${sql`${column((r) => r.rpe)}::smallint[]`},
+        ${sql`${column((r) => r.feeling)}::smallint[]`}, ${texts(column((r) => r.notes))}, ${sql`${column((r) => r.internal_load)}::float8[]`},
+        ${sql`${column((r) => r.trimp)}::float8[]`}, ${ids(column((r) => r.duplicate_of))},
+        ${sql`${column((r) => JSON.stringify(r.field_sources))}::jsonb[]`})
+      on conflict (id) do update set
+        type = excluded.type, start_time = excluded.start_time, local_date = excluded.local_date,
+        utc_offset_minutes = excluded.utc_offset_minutes, duration_minutes = excluded.duration_minutes,
+        distance_meters = excluded.distance_meters, avg_hr = excluded.avg_hr, max_hr = excluded.max_hr,
+        elevation_gain_meters = excluded.elevation_gain_meters, field_sources = excluded.field_sources, rpe = excluded.rpe,
+        feeling = excluded.feeling, notes = excluded.notes, internal_load = excluded.internal_load, trimp = excluded.trimp,
+        duplicate_of = excluded.duplicate_of`.execute(trx);
   }
 }
 

@@ -26,7 +26,10 @@ export const eventDetailSchemas = {
     claimCheck: z.string().optional(),
     userId: uuid.optional(),
   }),
-  /** An activity was created, changed or deleted in a way that changes load from `localDate` on. */
+  /**
+   * An activity was created, changed or deleted in a way that changes load from `localDate` on. An offline batch
+   * (POST /sync) announces one per user: its earliest changed day, with the activity changed on it.
+   */
   [DetailType.ActivityRecorded]: z.object({
     userId: uuid,
     activityId: uuid,

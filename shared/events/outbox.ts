@@ -2,6 +2,7 @@
 // published right after commit. PutEvents can fail after the commit; the rows then stay, and the
 // relay (functions/schedules/relay-outbox.ts) publishes them later. Consumers are state-based, so an
 // event published twice (a slow first attempt and the relay) is harmless; an event never published is not.
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Conn, Db } from '../db/connection';
 import type { JsonObject } from '../db/schema';
@@ -23,6 +24,23 @@ export async function enqueueEvents(trx: Conn, events: readonly OutgoingEvent[])
   }));
   const inserted = await trx.insertInto('event_outbox').values(rows).returning('id').execute();
   return inserted.map((r, i) => ({ id: r.id, event: events[i]! }));
+}
+
+/**
+ * The outbox rows of these events, validated as enqueueEvents does, for a caller that writes them inside a
+ * statement of its own (one round trip for several tables): each row's id is chosen here, so nothing needs to
+ * come back from the insert. Insert every row of `columns` (arrays: id uuid[], detail_type text[], detail jsonb[]).
+ */
+export function outboxRows(events: readonly OutgoingEvent[]): { enqueued: EnqueuedEvent[]; columns: { id: string[]; detailType: string[]; detail: string[] } } {
+  const enqueued = events.map((event) => ({ id: randomUUID(), event }));
+  return {
+    enqueued,
+    columns: {
+      id: enqueued.map((e) => e.id),
+      detailType: events.map((e) => e.detailType),
+      detail: events.map((e) => JSON.stringify(eventDetailSchemas[e.detailType as DetailType].parse(e.detail))),
+    },
+  };
 }
 
 /**

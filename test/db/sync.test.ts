@@ -1,6 +1,7 @@
 // Offline sync against a real database (PGlite, or PostgreSQL with TEST_DATABASE_URL): the change feed and the
 // batch of offline mutations, through the same services the single-item routes use.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivity, deleteActivity, getActivity, updateActivity } from '../../shared/activities/service';
@@ -345,6 +346,34 @@ describe('POST /sync: a batch of offline changes', () => {
     const { results } = await pushMutations(deps(), userId, [m, m]);
     expect(results.map((r) => r.status)).toEqual(['applied', 'duplicate']);
     expect(await t.db.selectFrom('activities').select('id').where('user_id', '=', userId).execute()).toHaveLength(1);
+  });
+
+  it('knows a replay whose clientMutationId the app spells in capitals', async () => {
+    const userId = await newUser();
+    const m = mutation('activity', 'upsert', { data: run('2024-05-30T07:00:00+02:00', { rpe: 4 }) });
+    const [first] = (await pushMutations(deps(), userId, [m])).results;
+    const shouted = { ...m, clientMutationId: m.clientMutationId.toUpperCase() };
+    const { results } = await pushMutations(deps(), userId, [shouted, { ...m, data: run('2024-05-30T07:00:00+02:00', { rpe: 9 }) }]);
+    expect(results).toEqual([
+      { clientMutationId: shouted.clientMutationId, status: 'duplicate', firstStatus: 'applied', id: first!.id },
+      { clientMutationId: m.clientMutationId, status: 'duplicate', firstStatus: 'applied', id: first!.id },
+    ]);
+    expect(await getActivity(t.db, userId, first!.id!)).toMatchObject({ rpe: 4 });
+  });
+
+  it('announces a batch of activities as one ActivityRecorded, from the earliest day it changed', async () => {
+    const userId = await newUser();
+    const { activity: earlier } = await createActivity(deps(), userId, run('2024-05-20T07:00:00+02:00', { rpe: 3 }));
+    published = [];
+    const { results } = await pushMutations(deps(), userId, [
+      mutation('activity', 'upsert', { data: run('2024-05-29T07:00:00+02:00', { rpe: 5 }) }),
+      mutation('activity', 'upsert', { id: earlier.id, data: { rpe: 6 } }),
+      mutation('activity', 'upsert', { data: run('2024-05-25T07:00:00+02:00', { rpe: 4 }) }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(published).toEqual([{ detailType: 'ActivityRecorded', detail: { userId, activityId: earlier.id, localDate: '2024-05-20', change: 'updated' } }]);
+    // Nothing left behind for the relay.
+    expect(await t.db.selectFrom('event_outbox').select('id').where(sql<boolean>`detail->>'userId' = ${userId}`).execute()).toEqual([]);
   });
 
   it('rejects the bad items, naming their fields, and applies the others', async () => {
