@@ -212,16 +212,16 @@ describe('the app', () => {
   it('refuses impossible values naming the field, and another user sees nothing', async () => {
     const userId = await newUser();
     await expect(createActivity(deps(), userId, { startTime: '2024-05-30T07:00:00Z', durationMinutes: 20, distanceMeters: 20000 })).rejects.toMatchObject({
-      status: 422,
-      extra: { errors: [{ field: 'body.distanceMeters' }] },
+      kind: 'unprocessable',
+      errors: [{ field: 'body.distanceMeters' }],
     });
     await expect(createActivity(deps(), userId, { startTime: '2030-05-30T07:00:00Z', durationMinutes: 20 })).rejects.toMatchObject({
-      status: 422,
-      extra: { errors: [{ field: 'body.startTime' }] },
+      kind: 'unprocessable',
+      errors: [{ field: 'body.startTime' }],
     });
     const { activity } = await createActivity(deps(), userId, { startTime: '2024-05-30T07:00:00Z', durationMinutes: 20, rpe: 3 });
     const stranger = await newUser();
-    await expect(updateActivity(deps(), stranger, activity.id, { rpe: 9 })).rejects.toMatchObject({ status: 404 });
-    await expect(deleteActivity(deps(), stranger, activity.id)).rejects.toMatchObject({ status: 404 });
+    await expect(updateActivity(deps(), stranger, activity.id, { rpe: 9 })).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(deleteActivity(deps(), stranger, activity.id)).rejects.toMatchObject({ kind: 'not_found' });
   });
 });

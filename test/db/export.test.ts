@@ -105,6 +105,6 @@ describe('the export generator', () => {
 
   it('refuses an account that does not exist before writing a byte', async () => {
     const iterator = exportAccount(t.db, '00000000-0000-4000-8000-000000000000', EXPORTED_AT)[Symbol.asyncIterator]();
-    await expect(iterator.next()).rejects.toMatchObject({ status: 404 });
+    await expect(iterator.next()).rejects.toMatchObject({ kind: 'not_found' });
   });
 });

@@ -119,7 +119,7 @@ describe('the plan services', () => {
   it('a refused regenerate (a race date too near) changes nothing', async () => {
     const { userId } = await createTestUser(t.db);
     const created = await onboard(t.db, userId, body, now);
-    await expect(regeneratePlan(t.db, userId, { goal: { raceDate: addDays(TODAY, 5) } }, now)).rejects.toMatchObject({ status: 422 });
+    await expect(regeneratePlan(t.db, userId, { goal: { raceDate: addDays(TODAY, 5) } }, now)).rejects.toMatchObject({ kind: 'unprocessable' });
     const plan = await t.db.selectFrom('training_plans').select(['version', 'goal_race_date']).where('id', '=', created.plan.id).executeTakeFirstOrThrow();
     expect(plan).toEqual({ version: 1, goal_race_date: addDays(TODAY, 70) });
     const removed = await t.db

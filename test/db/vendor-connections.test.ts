@@ -62,11 +62,11 @@ describe('connecting Strava', () => {
     expect((await resolveVendorUser(t.db, 'strava', '134815'))?.userId).toBe(userId);
 
     // A second user cannot take a connected athlete.
-    await expect(connectStrava(t.db, await newUser(), { code: strava.issueCode() }, new Date(), ctx)).rejects.toMatchObject({ status: 409 });
+    await expect(connectStrava(t.db, await newUser(), { code: strava.issueCode() }, new Date(), ctx)).rejects.toMatchObject({ kind: 'conflict' });
     // A refused code is the user's problem (400), not ours.
-    await expect(connectStrava(t.db, userId, { code: 'never-issued' }, new Date(), ctx)).rejects.toMatchObject({ status: 400 });
+    await expect(connectStrava(t.db, userId, { code: 'never-issued' }, new Date(), ctx)).rejects.toMatchObject({ kind: 'invalid_input' });
     // Consent without activity access would connect an account that never syncs.
-    await expect(connectStrava(t.db, userId, { code: strava.issueCode(), scope: 'read' }, new Date(), ctx)).rejects.toMatchObject({ status: 422 });
+    await expect(connectStrava(t.db, userId, { code: strava.issueCode(), scope: 'read' }, new Date(), ctx)).rejects.toMatchObject({ kind: 'unprocessable' });
 
     await disconnectVendor(t.db, userId, 'strava', new Date(), ctx);
     const erased = await row(userId, 'strava');
