@@ -8,7 +8,7 @@ import type { HeartRateSample } from '../domain/trimp';
 import type { ActivityOp, Rejection, UserContext, VendorKey, WorkingRow } from './activity-ops';
 // Aliased to the name this file used before the change set had its own (only the import changed).
 import type { ActivityChangeSet as ActivityPlan } from './change-set';
-import { type Channel, heartRatesOf, toChannels } from './sample-channels';
+import { arrayLiteral, type Channel, heartRatesOf, type SampleChannels, toChannels } from './sample-channels';
 
 type Trx = Transaction<Database>;
 
@@ -159,11 +159,9 @@ export async function upsertActivities(trx: Trx, rows: readonly WorkingRow[]): P
  * all of them upserted by one statement per thousand activities.
  */
 export async function replaceSamples(trx: Trx, plan: ActivityPlan): Promise<void> {
-  const rows = [...plan.samples].map(([activityId, samples]) => ({
-    user_id: plan.upserts.get(activityId)?.user_id ?? plan.before.get(activityId)!.user_id,
-    activity_id: activityId,
-    ...toChannels(samples),
-  }));
+  const rows = [...plan.samples].map(([activityId, samples]) =>
+    storedSamples(plan.upserts.get(activityId)?.user_id ?? plan.before.get(activityId)!.user_id, activityId, toChannels(samples)),
+  );
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     await trx
       .insertInto('activity_samples')
@@ -179,6 +177,24 @@ export async function replaceSamples(trx: Trx, plan: ActivityPlan): Promise<void
       )
       .execute();
   }
+}
+
+/** The activity_samples row of these channels, each passed as one array literal (arrayLiteral). */
+export function storedSamples(userId: string, activityId: string, channels: SampleChannels) {
+  const { seconds, hr, speed_mps, cadence, power_w } = channels;
+  const channel = (values: Channel, type: 'smallint' | 'float8') => {
+    const literal = arrayLiteral(values);
+    return literal === null ? null : sql<number[]>`${literal}::${sql.raw(type)}[]`;
+  };
+  return {
+    user_id: userId,
+    activity_id: activityId,
+    seconds,
+    hr: channel(hr, 'smallint'),
+    speed_mps: channel(speed_mps, 'float8'),
+    cadence: channel(cadence, 'smallint'),
+    power_w: channel(power_w, 'smallint'),
+  };
 }
 
 /** Deletes the activities (samples and tasks cascade) and the RPE reminders about them, in one statement. */

@@ -38,12 +38,14 @@ export function heartRateReserveFraction(hr: number, restingHr: number, maxHr: n
  * (Runalyze fits a third curve, a = 0.725215, b = 1.795; we keep to the two published ones.)
  */
 export function banisterWeighting(hrReserveFraction: number, sex: Sex): number {
-  const factor = (k: { a: number; b: number }) => k.a * Math.exp(k.b * hrReserveFraction);
-  if (sex === 'male') return factor(BANISTER.male);
-  if (sex === 'female') return factor(BANISTER.female);
-  if (sex === 'unspecified') return (factor(BANISTER.male) + factor(BANISTER.female)) / 2;
+  if (sex === 'male') return factor(BANISTER.male, hrReserveFraction);
+  if (sex === 'female') return factor(BANISTER.female, hrReserveFraction);
+  if (sex === 'unspecified') return (factor(BANISTER.male, hrReserveFraction) + factor(BANISTER.female, hrReserveFraction)) / 2;
   throw new RangeError(`sex must be female, male or unspecified: ${String(sex)}`);
 }
+
+// Module-level, not a closure made per call: TRIMP from samples calls the weighting once per reading.
+const factor = (k: { a: number; b: number }, hrReserveFraction: number) => k.a * Math.exp(k.b * hrReserveFraction);
 
 /** Banister TRIMP from the session's average HR: minutes × HRr × a·e^(b·HRr). Undercounts intervals (convexity). */
 export function banisterTrimp(durationMinutes: number, avgHr: number, profile: HeartRateProfile): number {
@@ -57,12 +59,22 @@ export function banisterTrimp(durationMinutes: number, avgHr: number, profile: H
  * until `endOffsetS` when given. Closer to Banister's minute-by-minute intent than the average-HR form.
  */
 export function banisterTrimpFromSamples(samples: readonly HeartRateSample[], profile: HeartRateProfile, options: SampleOptions = {}): number {
-  assertHeartRateRange(profile.restingHr, profile.maxHr);
+  const { restingHr, maxHr, sex } = profile;
+  assertHeartRateRange(restingHr, maxHr);
+  // One pass, no object per reading (a 24 h activity at 1 Hz has 86,400), each heart rate's weighting
+  // computed once: the sum, term by term and in order, is the one heartRateReserveFraction and
+  // banisterWeighting give.
+  const weighted = new Map<number, { hrr: number; weighting: number }>();
   let total = 0;
-  for (const { hr, minutes } of heldIntervals(samples, options)) {
-    const hrr = heartRateReserveFraction(hr, profile.restingHr, profile.maxHr);
-    total += minutes * hrr * banisterWeighting(hrr, profile.sex);
-  }
+  eachHeldInterval(samples, options, (hr, minutes) => {
+    let w = weighted.get(hr);
+    if (!w) {
+      const hrr = Math.min(1, Math.max(0, (hr - restingHr) / (maxHr - restingHr)));
+      w = { hrr, weighting: banisterWeighting(hrr, sex) };
+      weighted.set(hr, w);
+    }
+    total += minutes * w.hrr * w.weighting;
+  });
   return normaliseZero(total);
 }
 
@@ -112,10 +124,10 @@ export function edwardsMinutesInZones(
   options: SampleOptions = {},
 ): [number, number, number, number, number] {
   const minutes: [number, number, number, number, number] = [0, 0, 0, 0, 0];
-  for (const interval of heldIntervals(samples, options)) {
-    const zone = edwardsZone(interval.hr, maxHr);
-    if (zone > 0) minutes[zone - 1] = minutes[zone - 1]! + interval.minutes;
-  }
+  eachHeldInterval(samples, options, (hr, held) => {
+    const zone = edwardsZone(hr, maxHr);
+    if (zone > 0) minutes[zone - 1] = minutes[zone - 1]! + held;
+  });
   return minutes;
 }
 
@@ -138,22 +150,37 @@ export interface SampleOptions {
   maxGapS?: number;
 }
 
-function heldIntervals(samples: readonly HeartRateSample[], options: SampleOptions): { hr: number; minutes: number }[] {
+/**
+ * Calls `visit` with each reading (null ones skipped) in time order and the minutes it is held: until the next
+ * reading, the last one until `endOffsetS` (or not at all), never more than `maxGapS`. Samples already in
+ * time order (as stored and as vendors send them) are not copied.
+ */
+function eachHeldInterval(samples: readonly HeartRateSample[], options: SampleOptions, visit: (hr: number, minutes: number) => void): void {
   const maxGapS = options.maxGapS ?? DEFAULT_MAX_SAMPLE_GAP_S;
   assertFiniteNonNegative(maxGapS, 'maxGapS');
   if (options.endOffsetS !== undefined) assertFiniteNonNegative(options.endOffsetS, 'endOffsetS');
-  const readings = samples
-    .filter((s): s is { offsetS: number; hr: number } => s.hr !== null)
-    .map((s) => {
-      assertFiniteNonNegative(s.offsetS, 'offsetS');
-      assertFinite(s.hr, 'hr');
-      return s;
-    })
-    .sort((x, y) => x.offsetS - y.offsetS);
-  return readings.map((reading, i) => {
-    const until = readings[i + 1]?.offsetS ?? Math.max(reading.offsetS, options.endOffsetS ?? reading.offsetS);
-    return { hr: reading.hr, minutes: Math.min(until - reading.offsetS, maxGapS) / 60 };
-  });
+  let sorted = true;
+  let previous = -1;
+  for (const s of samples) {
+    if (s.hr === null) continue;
+    assertFiniteNonNegative(s.offsetS, 'offsetS');
+    assertFinite(s.hr, 'hr');
+    if (s.offsetS < previous) sorted = false;
+    previous = s.offsetS;
+  }
+  const readings = sorted
+    ? (samples as readonly { offsetS: number; hr: number | null }[])
+    : samples.filter((s) => s.hr !== null).sort((x, y) => x.offsetS - y.offsetS);
+  let current: HeartRateSample | undefined;
+  for (const next of readings) {
+    if (next.hr === null) continue;
+    if (current) visit(current.hr!, Math.min(next.offsetS - current.offsetS, maxGapS) / 60);
+    current = next;
+  }
+  if (current) {
+    const until = Math.max(current.offsetS, options.endOffsetS ?? current.offsetS);
+    visit(current.hr!, Math.min(until - current.offsetS, maxGapS) / 60);
+  }
 }
 
 function assertHeartRateRange(restingHr: number, maxHr: number): void {

@@ -1,6 +1,6 @@
 // The stored form of samples (one array per channel, indexed by second) gives back exactly what went in.
 import { describe, expect, it } from 'vitest';
-import { heartRatesOf, sampleRowsOf, toChannels } from '../../../shared/activities/sample-channels';
+import { arrayLiteral, heartRatesOf, sampleRowsOf, toChannels } from '../../../shared/activities/sample-channels';
 import { type ActivitySample, normaliseSamples } from '../../../shared/domain/activity-candidate';
 
 const asRow = (s: ActivitySample) => ({
@@ -45,6 +45,13 @@ describe('sample channels', () => {
       const samples = normaliseSamples(raw);
       expect(sampleRowsOf(toChannels(samples))).toEqual(samples.map(asRow));
     }
+  });
+
+  it('are sent as array literals with bare numbers, NULL in the gaps and every digit of a speed', () => {
+    expect(arrayLiteral([140, 141, 142])).toBe('{140,141,142}');
+    expect(arrayLiteral([null, 140, null, 141])).toBe('{NULL,140,NULL,141}');
+    expect(arrayLiteral([0.1 + 0.2, 3.25])).toBe('{0.30000000000000004,3.25}');
+    expect(arrayLiteral(null)).toBeNull();
   });
 
   it('are empty for no samples', () => {
