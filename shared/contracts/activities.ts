@@ -1,6 +1,6 @@
 // The activity API's shapes (POST/GET/PATCH/DELETE /api/v1/activities): each value is checked here, once,
 // at the edge. Cross-field plausibility (avg HR above max, a pace no runner can hold, a start in the
-// future) is shared with the vendors' path: shared/vendors/activity.ts validateCandidate.
+// future) is shared with the vendors' path: shared/domain/activity-candidate.ts validateCandidate.
 import * as z from 'zod';
 import { activitySources, activityTypes } from '../db/schema';
 import { CalendarDate } from './dates';
