@@ -9,7 +9,7 @@ import { localDateOf } from '../domain/dates';
 import { notificationPreferenceKeys, type Me, type UpdateMe } from '../contracts/me';
 import { recomputeTrimpHistory, trimpBaselinesChanged } from '../activities/trimp-history';
 import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
-import { eventBridgePublisher, type EventPublisher } from '../events/publisher';
+import type { EventPublisher } from '../events/publisher';
 import { homeChanged } from '../home/cache';
 
 /** What GET /me shows; the sync feed reads the same columns. */
@@ -139,29 +139,32 @@ function toUpdate(patch: UpdateMe, current: ProfileRow): UserUpdate {
   return u;
 }
 
-export async function updateMe(db: Conn, userId: string, patch: UpdateMe, now: Date, publisher: EventPublisher = eventBridgePublisher): Promise<Me> {
-  let enqueued: EnqueuedEvent[] = [];
-  const run = async (trx: Conn) => {
-    const current = await trx.selectFrom('users').select(PROFILE_COLUMNS).where('id', '=', userId).forUpdate().executeTakeFirst();
-    if (!current) throw new NotFound('No such account');
-    const update = toUpdate(patch, current);
-    const merged: ProfileRow = {
-      ...current,
-      ...(update as Partial<ProfileRow>),
-      notification_preferences: current.notification_preferences,
-    };
-    const errors = crossFieldErrors(merged, patch, now);
-    if (errors.length > 0) throw new Unprocessable(errors);
-    if (Object.keys(update).length === 0) return toMe(current);
-    const row = await trx.updateTable('users').set(update).where('id', '=', userId).returning(PROFILE_COLUMNS).executeTakeFirstOrThrow();
-    // New HR baselines put the whole TRIMP history on the new scale (and the load series follows).
-    if (trimpBaselinesChanged(current, row)) enqueued = await recomputeTrimpHistory(trx as Transaction<Database>, userId, row);
-    return toMe(row);
+/**
+ * PATCH /me inside the caller's transaction (onboarding's): the profile row changes; the events it queues (a TRIMP
+ * history recompute when HR baselines change) are the caller's to publish after its commit.
+ */
+export async function updateProfile(trx: Transaction<Database>, userId: string, patch: UpdateMe, now: Date): Promise<{ me: Me; enqueued: EnqueuedEvent[] }> {
+  const current = await trx.selectFrom('users').select(PROFILE_COLUMNS).where('id', '=', userId).forUpdate().executeTakeFirst();
+  if (!current) throw new NotFound('No such account');
+  const update = toUpdate(patch, current);
+  const merged: ProfileRow = {
+    ...current,
+    ...(update as Partial<ProfileRow>),
+    notification_preferences: current.notification_preferences,
   };
-  // Inside a caller's transaction the caller publishes and drops the home screen after its commit.
-  if ('isTransaction' in db && db.isTransaction) return run(db);
-  const me = await db.transaction().execute(run);
-  await publishEnqueued(db as Db, publisher, enqueued);
+  const errors = crossFieldErrors(merged, patch, now);
+  if (errors.length > 0) throw new Unprocessable(errors);
+  if (Object.keys(update).length === 0) return { me: toMe(current), enqueued: [] };
+  const row = await trx.updateTable('users').set(update).where('id', '=', userId).returning(PROFILE_COLUMNS).executeTakeFirstOrThrow();
+  // New HR baselines put the whole TRIMP history on the new scale (and the load series follows).
+  const enqueued = trimpBaselinesChanged(current, row) ? await recomputeTrimpHistory(trx, userId, row) : [];
+  return { me: toMe(row), enqueued };
+}
+
+/** PATCH /me: the profile in its own transaction, then its events published and the home screen dropped. */
+export async function updateMe(db: Db, publisher: EventPublisher, userId: string, patch: UpdateMe, now: Date): Promise<Me> {
+  const { me, enqueued } = await db.transaction().execute((trx) => updateProfile(trx, userId, patch, now));
+  await publishEnqueued(db, publisher, enqueued);
   await homeChanged(userId);
   return me;
 }

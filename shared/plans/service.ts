@@ -2,12 +2,14 @@
 // and regenerate (a new version from today on). Each write is one transaction: the rule (shared/domain/
 // plan-generator.ts) is called on what was read, and the plan, its workouts and its change-log row are written
 // together; a refusal throws before anything is written, so nothing is stored.
-import type { Conn } from '../db/connection';
+import type { Conn, Db } from '../db/connection';
 import type { NewScheduledWorkout, PlanChangeRow, ScheduledWorkoutRow, StoredPlanWeek, StoredWorkoutChange, TrainingPlanRow, Weekday } from '../db/schema';
 import { addDays, daysBetween, localDateOf } from '../domain/dates';
 import { HARD_WORKOUT_TYPES, RACE_METERS, type Availability, type GeneratedPlan, type PlanGoal, type PlanInput } from '../domain/plan';
 import { generatePlan } from '../domain/plan-generator';
-import { updateMe } from '../account/profile';
+import { updateProfile } from '../account/profile';
+import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
+import type { EventPublisher } from '../events/publisher';
 import type { CurrentPlan, CurrentPlanQuery, OnboardingBody, Plan, PlanChange, RegenerateBody, Workout } from '../contracts/plans';
 import { InvalidInput, NotFound, Unprocessable, type FieldError } from '../errors';
 import { loadBasis } from './load-basis';
@@ -52,15 +54,24 @@ async function athlete(db: Conn, userId: string) {
   return user;
 }
 
-/** POST /api/v1/onboarding: the profile (as PATCH /me), then a new plan; the active one, if any, is cancelled. */
-export async function onboard(db: Conn, userId: string, body: OnboardingBody, now: Date): Promise<CurrentPlan> {
+/**
+ * POST /api/v1/onboarding: the profile (as PATCH /me), then a new plan; the active one, if any, is cancelled.
+ * The profile's events (new HR baselines rescale the TRIMP history) are published after the commit.
+ */
+export async function onboard(db: Db, publisher: EventPublisher, userId: string, body: OnboardingBody, now: Date): Promise<CurrentPlan> {
+  let enqueued: EnqueuedEvent[] = [];
   const onboarded = await db.transaction().execute(async (trx) => {
     // The user row lock serializes a user's onboardings: one active plan, never two.
     await athlete(trx, userId);
     if (body.profile) {
       const { dob, sex, weightKg, heightCm, maxHr, restingHr, lactateThresholdHr } = body.profile;
       try {
-        await updateMe(trx, userId, { profile: { dob, sex, weightKg, heightCm }, baselines: { maxHr, restingHr, lactateThresholdHr } }, now);
+        ({ enqueued } = await updateProfile(
+          trx,
+          userId,
+          { profile: { dob, sex, weightKg, heightCm }, baselines: { maxHr, restingHr, lactateThresholdHr } },
+          now,
+        ));
       } catch (error) {
         // PATCH /me names its own fields; onboarding sends them all under `profile`.
         if (error instanceof Unprocessable) {
@@ -144,6 +155,7 @@ export async function onboard(db: Conn, userId: string, body: OnboardingBody, no
       .execute();
     return view(row, workouts, today, 2);
   });
+  await publishEnqueued(db, publisher, enqueued);
   await homeChanged(userId);
   return onboarded;
 }

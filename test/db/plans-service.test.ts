@@ -9,7 +9,7 @@ import { currentPlan, onboard, regeneratePlan } from '../../shared/plans/service
 import type { OnboardingBody } from '../../shared/contracts/plans';
 import { createTestUser } from '../support/auth';
 import { testDb, type TestDb } from '../support/db';
-import { insertLoads } from '../support/metrics';
+import { insertLoads, RecordingPublisher } from '../support/metrics';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -82,8 +82,8 @@ describe('the load basis', () => {
 describe('the plan services', () => {
   it('keep one active plan per athlete and record version 1 in the change log', async () => {
     const { userId } = await createTestUser(t.db);
-    const first = await onboard(t.db, userId, body, now);
-    const second = await onboard(t.db, userId, body, now);
+    const first = await onboard(t.db, new RecordingPublisher(), userId, body, now);
+    const second = await onboard(t.db, new RecordingPublisher(), userId, body, now);
     const plans = await t.db.selectFrom('training_plans').select(['id', 'status']).where('user_id', '=', userId).execute();
     expect(plans.filter((p) => p.status === 'active').map((p) => p.id)).toEqual([second.plan.id]);
     expect(plans.find((p) => p.id === first.plan.id)?.status).toBe('cancelled');
@@ -96,7 +96,7 @@ describe('the plan services', () => {
 
   it('regenerate keeps a workout completed today and rebuilds from tomorrow', async () => {
     const { userId } = await createTestUser(t.db);
-    const created = await onboard(t.db, userId, body, now);
+    const created = await onboard(t.db, new RecordingPublisher(), userId, body, now);
     const all = await currentPlan(t.db, userId, { weeks: 'all' }, now);
     const today = all.workouts.find((w) => w.date === TODAY) ?? all.workouts[0]!;
     const [activity] = await insertLoads(t.db, userId, [{ date: today.date, load: 200 }]);
@@ -118,7 +118,7 @@ describe('the plan services', () => {
 
   it('a refused regenerate (a race date too near) changes nothing', async () => {
     const { userId } = await createTestUser(t.db);
-    const created = await onboard(t.db, userId, body, now);
+    const created = await onboard(t.db, new RecordingPublisher(), userId, body, now);
     await expect(regeneratePlan(t.db, userId, { goal: { raceDate: addDays(TODAY, 5) } }, now)).rejects.toMatchObject({ kind: 'unprocessable' });
     const plan = await t.db.selectFrom('training_plans').select(['version', 'goal_race_date']).where('id', '=', created.plan.id).executeTakeFirstOrThrow();
     expect(plan).toEqual({ version: 1, goal_race_date: addDays(TODAY, 70) });

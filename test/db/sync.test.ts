@@ -73,7 +73,7 @@ const mutation = (entity: SyncMutation['entity'], op: SyncMutation['op'], rest: 
 describe('GET /sync: the change feed', () => {
   it('gives a new phone every entity once, each shaped as its own route answers it', async () => {
     const userId = await newUser();
-    await updateMe(t.db, userId, { profile: { weightKg: 58 } }, NOW);
+    await updateMe(t.db, publisher, userId, { profile: { weightKg: 58 } }, NOW);
     const { activity: rated } = await createActivity(deps(), userId, run('2024-05-30T07:00:00+02:00', { rpe: 5 }));
     const { activity: unrated } = await createActivity(deps(), userId, run('2024-05-31T07:00:00+02:00'));
     await upsertDailyMetrics({ db: t.db, publisher, now: clock.now() }, userId, [
@@ -163,7 +163,7 @@ describe('GET /sync: the change feed', () => {
     const { cursor } = await pullAll(userId);
     await t.db.updateTable('users').set({ password_hash: 'scrypt$15$8$3$new' }).where('id', '=', userId).execute();
     expect((await pullAll(userId, cursor)).changes).toEqual([]);
-    await updateMe(t.db, userId, { settings: { weekStartDay: 7 } }, NOW);
+    await updateMe(t.db, publisher, userId, { settings: { weekStartDay: 7 } }, NOW);
     expect((await pullAll(userId, cursor)).changes).toEqual([{ entity: 'profile', id: userId, op: 'upsert', data: await getMe(t.db, userId) }]);
   });
 
@@ -189,7 +189,7 @@ describe('training plans in the feed and in the batch', () => {
   it('sends the plan, its workouts and its change log as their routes show them; a replaced workout as a tombstone', async () => {
     const userId = await newUser();
     const { cursor } = await pullAll(userId);
-    const created = await onboard(t.db, userId, onboarding, NOW);
+    const created = await onboard(t.db, publisher, userId, onboarding, NOW);
     const { changes } = await pullAll(userId, cursor);
     const of = (entity: string) => changes.filter((c) => c.entity === entity);
     expect(of('plan')).toEqual([{ entity: 'plan', id: created.plan.id, op: 'upsert', data: created.plan }]);
@@ -199,7 +199,7 @@ describe('training plans in the feed and in the batch', () => {
 
     // A second onboarding cancels the plan; its future workouts stay rows, but the app hears what is current.
     const { cursor: before } = await pullAll(userId);
-    const again = await onboard(t.db, userId, { ...onboarding, goal: { ...onboarding.goal, raceDate: '2024-09-01' } }, NOW);
+    const again = await onboard(t.db, publisher, userId, { ...onboarding, goal: { ...onboarding.goal, raceDate: '2024-09-01' } }, NOW);
     const after = (await pullAll(userId, before)).changes;
     expect(after.find((c) => c.entity === 'plan' && c.id === created.plan.id)?.data).toMatchObject({ status: 'cancelled' });
     expect(after.find((c) => c.entity === 'plan' && c.id === again.plan.id)?.data).toEqual(again.plan);
@@ -207,7 +207,7 @@ describe('training plans in the feed and in the batch', () => {
 
   it('skips and completes workouts: a skip is announced as WorkoutMissed, a done workout cannot be skipped', async () => {
     const userId = await newUser();
-    const plan = await onboard(t.db, userId, onboarding, NOW);
+    const plan = await onboard(t.db, publisher, userId, onboarding, NOW);
     const [first, second, third] = plan.workouts;
     const { activity } = await createActivity(deps(), userId, run('2024-06-01T07:00:00+02:00', { rpe: 5 }));
     published = [];
