@@ -72,6 +72,11 @@ export default async function bundles(): Promise<void> {
       );
     }
     const all = (pick: (r: (typeof rows)[number]) => number) => median(rows.map(pick));
+    const largest = rows.reduce((a, b) => (b.kb > a.kb ? b : a));
+    const over = rows.filter((r) => r.kb * 1024 > MAX_BUNDLE_BYTES);
+    console.log(
+      `largest: ${largest.name} ${largest.kb.toFixed(0)} KB; over ${MAX_BUNDLE_BYTES / 1024} KB: ${over.length} of ${rows.length} (${over.map((r) => r.name).join(', ') || 'none'})`,
+    );
     console.log(
       `median over functions: ${all((r) => r.kb).toFixed(0)} KB, ${all((r) => r.ms).toFixed(0)} ms (${(all((r) => r.ms) / baseline).toFixed(1)}x empty); with source maps ${all((r) => r.maps).toFixed(0)} ms; SDK from runtime ${all((r) => r.sdkKb).toFixed(0)} KB, ${all((r) => r.sdkMs).toFixed(0)} ms`,
     );
