@@ -21,6 +21,8 @@ const Env = z.object({
   EVENT_BUS_NAME: z.string().min(1).default('running-coach'),
   CORS_ALLOW_ORIGIN: z.string().min(1).default('*'),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** The AWS SDK's own variable for another Secrets Manager endpoint; here only tests set it (a fake server). */
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: z.url().optional(),
   // ---- accounts (issue 3): see shared/auth/keys.ts ----
   /** In AWS: Secrets Manager secret {signingKey, previousSigningKeys?} holding the JWT key seeds. */
   JWT_SECRET_ARN: z.string().min(1).optional(),

@@ -6,16 +6,17 @@
 // seed in `signingKey` and move the old one to `previousSigningKeys`; tokens signed with it keep verifying.
 //
 // Where the secret comes from (decided once per container):
-//   JWT_SECRET_ARN  -> Secrets Manager (AWS), fetched once and cached at module scope;
+//   JWT_SECRET_ARN  -> Secrets Manager (AWS), through the one secret reader (shared/secrets.ts): kept a quarter
+//                      of an hour, and read again when a token names a key id we do not know (a rotation);
 //   JWT_KEYS_FILE   -> a JSON file, created with a fresh seed on first use (`npm start`: .data/jwt-dev-keys.json);
 //   neither         -> a seed generated in memory for this process (tests); refused in production.
 import { createECDH, createPrivateKey, createPublicKey, hkdfSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import * as z from 'zod';
 import { config } from '../config';
+import { secrets } from '../secrets';
 
 export const JWT_ALGORITHM = 'ES256';
 
@@ -39,9 +40,13 @@ export interface KeySet {
   byKid: ReadonlyMap<string, KeyObject>;
 }
 
-/** Port: where the secret is read from. */
+/**
+ * Port: where the secret is read from. `load` answers the same object while the secret is unchanged (the
+ * key set derived from it is kept per object); `refresh`, where there is one, reads it again now.
+ */
 export interface KeySource {
   load(): Promise<KeySecret>;
+  refresh?(): Promise<KeySecret>;
 }
 
 // Order of the P-256 group: a private scalar must lie in [1, n-1].
@@ -81,37 +86,45 @@ export async function buildKeySet(secret: KeySecret): Promise<KeySet> {
 export const newSeed = (): string => randomBytes(32).toString('base64url');
 
 export function secretsManagerKeySource(secretArn: string): KeySource {
-  let client: SecretsManagerClient | undefined;
+  let last: { text: string; secret: KeySecret } | undefined;
+  const parsed = (text: string) => {
+    if (last?.text !== text) last = { text, secret: parseSecret(text, 'the JWT keys secret') };
+    return last.secret;
+  };
   return {
-    async load() {
-      client ??= new SecretsManagerClient({});
-      const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-      return parseSecret(out.SecretString, 'the JWT keys secret');
-    },
+    load: async () => parsed(await secrets().get(secretArn)),
+    refresh: async () => parsed(await secrets().refresh(secretArn)),
   };
 }
 
-/** Development keys kept on disk so tokens survive a restart of `npm start`; created on first use. */
+/** Development keys kept on disk so tokens survive a restart of `npm start`; created on first use, read once. */
 export function fileKeySource(file: string): KeySource {
+  let loaded: Promise<KeySecret> | undefined;
   return {
-    async load() {
-      try {
-        return parseSecret(readFileSync(file, 'utf8'), file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        const secret: KeySecret = { signingKey: newSeed(), previousSigningKeys: [] };
-        mkdirSync(path.dirname(file), { recursive: true });
-        // 'wx': if another process created it meanwhile, read theirs instead of overwriting.
-        try {
-          writeFileSync(file, `${JSON.stringify(secret, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'EEXIST') return parseSecret(readFileSync(file, 'utf8'), file);
-          throw e;
-        }
-        return secret;
-      }
-    },
+    load: () =>
+      (loaded ??= readOrCreate(file).catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      })),
   };
+}
+
+async function readOrCreate(file: string): Promise<KeySecret> {
+  try {
+    return parseSecret(readFileSync(file, 'utf8'), file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const secret: KeySecret = { signingKey: newSeed(), previousSigningKeys: [] };
+    mkdirSync(path.dirname(file), { recursive: true });
+    // 'wx': if another process created it meanwhile, read theirs instead of overwriting.
+    try {
+      writeFileSync(file, `${JSON.stringify(secret, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return parseSecret(readFileSync(file, 'utf8'), file);
+      throw e;
+    }
+    return secret;
+  }
 }
 
 /** A key that lives as long as the process (tests, throwaway runs). */
@@ -140,39 +153,37 @@ function sourceFromEnvironment(): KeySource {
   return memoryKeySource();
 }
 
-// Module scope: one fetch per container. A token whose kid we do not know triggers at most one refetch
-// per interval, so a rotation is picked up without letting bad tokens hammer Secrets Manager.
-const REFRESH_INTERVAL_MS = 60_000;
+// Module scope: the key set derived from the secret the source last answered, derived again only when the
+// secret changes (a rotation arrives through the source: shared/secrets.ts decides when it is read again).
 let source: KeySource | undefined;
-let cached: Promise<KeySet> | undefined;
-let loadedAt = 0;
+let derived: { secret: KeySecret; keys: Promise<KeySet> } | undefined;
 
-function load(): Promise<KeySet> {
+function keysFor(secret: KeySecret): Promise<KeySet> {
+  if (derived?.secret !== secret) {
+    const keys = buildKeySet(secret);
+    const entry = { secret, keys };
+    derived = entry;
+    keys.catch(() => {
+      if (derived === entry) derived = undefined;
+    });
+  }
+  return derived.keys;
+}
+
+export async function keySet(): Promise<KeySet> {
   source ??= sourceFromEnvironment();
-  const pending = source.load().then(buildKeySet);
-  loadedAt = Date.now();
-  // A failed fetch is not cached: the next request tries again.
-  pending.catch(() => {
-    if (cached === pending) cached = undefined;
-  });
-  cached = pending;
-  return pending;
+  return keysFor(await source.load());
 }
 
-export function keySet(): Promise<KeySet> {
-  return cached ?? load();
-}
-
-/** The verification key for a kid, refetching the secret once if the kid is new to this container. */
+/** The verification key for a kid; a kid new to this container makes the source read the secret again. */
 export async function verificationKey(kid: string): Promise<KeyObject | undefined> {
   const known = (await keySet()).byKid.get(kid);
-  if (known || Date.now() - loadedAt < REFRESH_INTERVAL_MS) return known;
-  return (await load()).byKid.get(kid);
+  if (known || !source?.refresh) return known;
+  return (await keysFor(await source.refresh())).byKid.get(kid);
 }
 
 /** Tests and the local runtime swap the source; undefined returns to the environment's. */
 export function setKeySource(next: KeySource | undefined): void {
   source = next;
-  cached = undefined;
-  loadedAt = 0;
+  derived = undefined;
 }

@@ -2,9 +2,9 @@
 // a real Redis in CI), an in-memory map otherwise (npm start, tests). Both speak the three commands the
 // Powertools cache persistence layer needs, with Redis' SET NX/EX semantics, so the layer cannot tell
 // them apart. One client per process, connected on first use.
-import { createClient } from '@redis/client';
 import { config } from '../config';
 import { logger } from '../logger';
+import { RedisConnection } from './redis';
 
 export interface SetOptions {
   /** Time to live, seconds. */
@@ -73,60 +73,33 @@ const COMMAND_TIMEOUT_MS = 800;
 const CONNECT_TIMEOUT_MS = 1000;
 
 /**
- * A Redis client that connects on first command and, if that fails, tries again on the next one instead
- * of caching the failure. Commands fail fast while disconnected (no offline queue): a webhook then
- * answers 503 and the vendor retries, rather than the request hanging until Lambda's timeout.
+ * The cache over Redis (shared/cache/redis.ts): connects on the first command and, after a failure, on the
+ * next one instead of caching the failure. Commands fail fast while disconnected (no offline queue): a
+ * webhook then answers 503 and the vendor retries, rather than the request hanging until Lambda's timeout.
  */
 export function redisCache(url: string): CacheClient & { close(): Promise<void> } {
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
-    socket: {
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      // A couple of quick reconnects ride out a failover; after that, fail and let the next call retry.
-      reconnectStrategy: (retries) => (retries >= 2 ? false : 50 * (retries + 1)),
-    },
+  const connection = new RedisConnection(url, {
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    onError: (error) => logger.warn('redis connection lost', { errorName: error.name, errorMessage: error.message?.slice(0, 200) }),
   });
-  // Without a listener an 'error' event would crash the process; the failing command reports it anyway.
-  client.on('error', (error: Error) => logger.warn('redis client error', { errorName: error.name, errorMessage: error.message?.slice(0, 200) }));
-
-  let connecting: Promise<unknown> | undefined;
-  const ready = async () => {
-    if (client.isReady) return client;
-    connecting ??= client.connect().catch((error: unknown) => {
-      connecting = undefined;
-      throw error;
-    });
-    await connecting;
-    if (!client.isReady) {
-      connecting = undefined;
-      throw new Error('redis connection is not ready');
-    }
-    return client;
-  };
-
   return {
     async get(key) {
-      const value = await (await ready()).get(key);
+      const value = await connection.command(['GET', key]);
       return value == null ? null : String(value);
     },
     async set(key, value, options = {}) {
-      const c = await ready();
-      const reply = await c.set(key, value, {
-        ...(options.EX !== undefined && { expiration: { type: 'EX' as const, value: options.EX } }),
-        ...(options.NX && { condition: 'NX' as const }),
-      });
+      const args = ['SET', key, value];
+      if (options.NX) args.push('NX');
+      if (options.EX !== undefined) args.push('EX', String(options.EX));
+      const reply = await connection.command(args);
       return reply == null ? null : String(reply);
     },
     async del(keys) {
       if (keys.length === 0) return 0;
-      return (await ready()).del(keys);
+      return Number(await connection.command(['DEL', ...keys]));
     },
-    async close() {
-      connecting = undefined;
-      if (client.isOpen) await client.close();
-    },
+    close: () => connection.close(),
   };
 }
 

@@ -1,7 +1,7 @@
 // One database handle per process (per Lambda container), created lazily outside the handler and
 // reused. Which database: in AWS, the RDS Proxy with an IAM token as the application role (DATABASE_HOST);
 // DATABASE_URL when set; else embedded PGlite. The owner's connection (the migration only) lives in
-// owner-connection.ts, so that no other function bundles a Secrets Manager client for it.
+// owner-connection.ts (the owner secret, through shared/secrets.ts), which only the migration imports.
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { config } from '../config';

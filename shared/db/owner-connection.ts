@@ -1,9 +1,9 @@
 // The schema owner's connection, for the deploy-time migration only: straight to the writer with the
 // credentials of the owner secret, which rotates every 30 days. Every other function connects as the
 // application role through the proxy (connection.ts).
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
+import { type SecretReader, secrets } from '../secrets';
 import { createPool, type Db } from './connection';
 import type { Database } from './schema';
 
@@ -19,35 +19,26 @@ interface AuroraSecret {
 const INVALID_PASSWORD = '28P01';
 
 /**
- * The owner secret, fetched once and fetched again when the database refuses its password (the secret
- * rotates every 30 days; a warm container would otherwise keep the old one until it is recycled).
+ * The owner secret through the one secret reader (shared/secrets.ts), read again when the database refuses
+ * its password: the secret rotates every 30 days, and a warm container would otherwise keep the old one
+ * until the reader's time to live ran out.
  */
-export function ownerCredentials(secretArn: string, client = new SecretsManagerClient({})) {
-  let current: Promise<AuroraSecret> | undefined;
-  const fetch = async () => {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    return JSON.parse(out.SecretString ?? '{}') as AuroraSecret;
-  };
+export function ownerCredentials(secretArn: string, reader: SecretReader = secrets()) {
   return {
-    get: () =>
-      (current ??= fetch().catch((error: unknown) => {
-        // A failed fetch is not cached: the next connection asks again.
-        current = undefined;
-        throw error;
-      })),
-    invalidate: () => void (current = undefined),
+    get: async () => JSON.parse(await reader.get(secretArn)) as AuroraSecret,
+    invalidate: () => reader.refresh(secretArn),
   };
 }
 
-/** Retries a connect once after `onAuthFailure` when PostgreSQL refuses the password. */
-export function retryOnInvalidPassword(pool: pg.Pool, onAuthFailure: () => void): pg.Pool {
+/** Retries a connect once, after `onAuthFailure` (which reads the secret again), when PostgreSQL refuses the password. */
+export function retryOnInvalidPassword(pool: pg.Pool, onAuthFailure: () => Promise<unknown>): pg.Pool {
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
   (pool as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
     try {
       return await connect();
     } catch (error) {
       if ((error as { code?: string }).code !== INVALID_PASSWORD) throw error;
-      onAuthFailure();
+      await onAuthFailure();
       return connect();
     }
   };

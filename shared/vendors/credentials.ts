@@ -1,12 +1,12 @@
 // Vendor credentials and the key that seals vendor tokens. In AWS they live in Secrets Manager
-// (VENDOR_SECRET_ARN, VENDOR_TOKEN_KEY_SECRET_ARN; lib/aws/secrets.ts), read once per container and kept
-// for a quarter of an hour so an operator's update (e.g. the Strava subscription id) arrives without a
-// deploy. Outside AWS they come from the environment (STRAVA_CLIENT_ID, ...; see shared/config.ts).
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// (VENDOR_SECRET_ARN, VENDOR_TOKEN_KEY_SECRET_ARN; lib/aws/secrets.ts), read through the one secret reader
+// (shared/secrets.ts: kept a quarter of an hour, so an operator's update such as the Strava subscription id
+// arrives without a deploy). Outside AWS they come from the environment (STRAVA_CLIENT_ID, ...; see shared/config.ts).
 import * as z from 'zod';
 import { config } from '../config';
 import { Unavailable } from '../errors';
 import { logger } from '../logger';
+import { secrets } from '../secrets';
 import { deriveTokenKey } from './crypto';
 
 export interface VendorCredentials {
@@ -49,14 +49,8 @@ const TokenKeySecret = z.object({ key: z.string().min(32) });
 /** Only outside production: a fixed key keeps `npm start` and tests working with no setup. */
 const DEVELOPMENT_TOKEN_KEY = 'development-only-vendor-token-key-never-use-in-production';
 
-const TTL_MS = 15 * 60_000;
-let cached: { at: number; value: Promise<VendorCredentials> } | undefined;
-let secretsManager: SecretsManagerClient | undefined;
-
 async function readSecret(arn: string): Promise<unknown> {
-  secretsManager ??= new SecretsManagerClient({});
-  const out = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
-  return JSON.parse(out.SecretString ?? '{}') as unknown;
+  return JSON.parse(await secrets().get(arn)) as unknown;
 }
 
 async function load(): Promise<VendorCredentials> {
@@ -77,22 +71,28 @@ async function load(): Promise<VendorCredentials> {
   };
 }
 
-export function vendorCredentials(now: number = Date.now()): Promise<VendorCredentials> {
-  if (!cached || now - cached.at > TTL_MS) {
-    const value = load();
-    cached = { at: now, value };
-    // A failed read is not remembered: the next request tries again.
-    value.catch((error: Error) => {
-      if (cached?.value === value) cached = undefined;
-      logger.error('vendor credentials could not be read', { errorName: error.name, errorMessage: error.message?.slice(0, 200) });
-    });
-  }
-  return cached.value;
+/** The secret reader caches the secrets (and forgets a failed read); what is derived from them is cheap. */
+export function vendorCredentials(): Promise<VendorCredentials> {
+  const value = load();
+  value.catch((error: Error) => {
+    logger.error('vendor credentials could not be read', { errorName: error.name, errorMessage: error.message?.slice(0, 200) });
+  });
+  return value;
+}
+
+/**
+ * Strava or Garmin refused our client credentials: read the vendor secret again (an operator may have
+ * rotated it), at most as often as the secret reader's refresh policy allows.
+ */
+export async function refreshVendorCredentials(): Promise<VendorCredentials> {
+  const arn = config().VENDOR_SECRET_ARN;
+  if (arn) await secrets().refresh(arn);
+  return vendorCredentials();
 }
 
 /** Tests and the local runtime: forget the cached values (after changing the environment). */
 export function resetVendorCredentials(): void {
-  cached = undefined;
+  secrets().forget();
 }
 
 /** The operator has not configured the vendor yet: 503 for the app (a worker retries it like any failure). */

@@ -1,15 +1,15 @@
 // How functions log in to Aurora in AWS: through the proxy with a freshly signed IAM token per connection
 // (no password exists), and the migration with the owner secret, fetched again when a rotation made the
 // cached one stale.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import type pg from 'pg';
 import { Signer } from '@aws-sdk/rds-signer';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { poolWithIamAuth } from '../../shared/db/connection';
 import { credentialsFromEnv, iamAuthToken } from '../../shared/db/iam-token';
 import { ownerCredentials, retryOnInvalidPassword } from '../../shared/db/owner-connection';
 import { APP_DB_USER } from '../../shared/db/roles';
+import { SecretReader, secretsManagerStore } from '../../shared/secrets';
+import { type FakeSecretsManager, fakeSecretsManager } from '../support/secrets-manager';
 
 const endpoint = { host: 'proxy.example.eu-west-1.rds.amazonaws.com', port: 5432, database: 'running_coach', user: APP_DB_USER, region: 'eu-west-1' };
 
@@ -66,24 +66,36 @@ describe('the IAM token', () => {
 });
 
 describe('the owner secret of the migration', () => {
-  const secrets = mockClient(SecretsManagerClient);
-  afterEach(() => secrets.reset());
-
-  const secretWith = (password: string) => ({
-    SecretString: JSON.stringify({ host: 'writer', port: 5432, username: 'coach_admin', password, dbname: 'running_coach' }),
+  let secrets: FakeSecretsManager;
+  beforeAll(async () => {
+    secrets = await fakeSecretsManager();
   });
+  afterAll(() => secrets.close());
+  afterEach(() => {
+    secrets.requests.length = 0;
+  });
+  // A fresh container's reader, reading from the stand-in for Secrets Manager.
+  const reader = () =>
+    new SecretReader(() =>
+      secretsManagerStore({ region: 'eu-west-1', endpoint: secrets.url, credentials: () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }) }),
+    );
+
+  const putSecretWith = (password: string) =>
+    secrets.put('arn:owner', JSON.stringify({ host: 'writer', port: 5432, username: 'coach_admin', password, dbname: 'running_coach' }));
 
   it('is fetched once and reused while it works', async () => {
-    secrets.on(GetSecretValueCommand).resolves(secretWith('first'));
-    const credentials = ownerCredentials('arn:owner', new SecretsManagerClient({}));
+    putSecretWith('first');
+    const credentials = ownerCredentials('arn:owner', reader());
     expect((await credentials.get()).password).toBe('first');
     expect((await credentials.get()).password).toBe('first');
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(secrets.reads()).toBe(1);
   });
 
   it('is fetched again when PostgreSQL refuses its password (the secret rotated), and the connect is retried once', async () => {
-    secrets.on(GetSecretValueCommand).resolvesOnce(secretWith('before-rotation')).resolves(secretWith('after-rotation'));
-    const credentials = ownerCredentials('arn:owner', new SecretsManagerClient({}));
+    putSecretWith('before-rotation');
+    const credentials = ownerCredentials('arn:owner', reader());
+    await credentials.get(); // cached by this container
+    putSecretWith('after-rotation');
     const used: string[] = [];
     const fakePool = {
       async connect() {
@@ -96,12 +108,12 @@ describe('the owner secret of the migration', () => {
     const pool = retryOnInvalidPassword(fakePool, credentials.invalidate);
     await pool.connect();
     expect(used).toEqual(['before-rotation', 'after-rotation']);
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(secrets.reads()).toBe(2);
   });
 
   it('does not retry other connection errors', async () => {
-    secrets.on(GetSecretValueCommand).resolves(secretWith('pw'));
-    const credentials = ownerCredentials('arn:owner', new SecretsManagerClient({}));
+    putSecretWith('pw');
+    const credentials = ownerCredentials('arn:owner', reader());
     let attempts = 0;
     const fakePool = {
       async connect() {

@@ -1,21 +1,27 @@
-// Signing keys: derived from the secret's seeds, rotated without logging anyone out, fetched once.
+// Signing keys: derived from the secret's seeds, rotated without logging anyone out, fetched once and again
+// when a token names a key this container has not seen.
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { decodeProtectedHeader } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deriveSigningKey, fileKeySource, memoryKeySource, newSeed, setKeySource } from '../../../shared/auth/keys';
 import { InvalidToken, signAccessToken, verifyAccessToken } from '../../../shared/auth/tokens';
 import { resetConfig } from '../../../shared/config';
+import { type FakeSecretsManager, fakeSecretsManager } from '../../support/secrets-manager';
 
 const USER = '6f1c1d9e-3b7a-4c55-9d1e-2a8b4f0c7e11';
-const sm = mockClient(SecretsManagerClient);
+const JWT_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:jwt';
+let sm: FakeSecretsManager;
+beforeAll(async () => {
+  sm = await fakeSecretsManager();
+});
+afterAll(() => sm.close());
 
 afterEach(() => {
   setKeySource(undefined);
-  sm.reset();
+  sm.restore();
+  sm.requests.length = 0;
   delete process.env.JWT_SECRET_ARN;
   process.env.NODE_ENV = 'test';
   resetConfig();
@@ -73,21 +79,44 @@ describe('signing keys', () => {
   });
 
   it('come from Secrets Manager once per container', async () => {
-    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ signingKey: newSeed() }) });
-    process.env.JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:jwt';
-    resetConfig();
+    sm.put(JWT_ARN, JSON.stringify({ signingKey: newSeed() }));
+    process.env.JWT_SECRET_ARN = JWT_ARN;
+    sm.use();
     setKeySource(undefined);
     const { token } = await signAccessToken(USER, new Date());
     await verifyAccessToken(token, new Date());
     await signAccessToken(USER, new Date());
-    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    expect(sm.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: process.env.JWT_SECRET_ARN });
+    expect(sm.reads()).toBe(1);
+    expect(sm.requests[0]!.secretId).toBe(JWT_ARN);
+  });
+
+  it('are read again from Secrets Manager when a token names a key this container does not know (a rotation elsewhere)', async () => {
+    const oldSeed = newSeed();
+    sm.put(JWT_ARN, JSON.stringify({ signingKey: oldSeed }));
+    process.env.JWT_SECRET_ARN = JWT_ARN;
+    sm.use();
+    setKeySource(undefined);
+    await signAccessToken(USER, new Date()); // this container now holds the old key
+    // Another container, already on the rotated secret, signs with the new key.
+    const rotated = { signingKey: newSeed(), previousSigningKeys: [oldSeed] };
+    setKeySource(memoryKeySource(rotated));
+    const { token: newToken } = await signAccessToken(USER, new Date());
+    sm.put(JWT_ARN, JSON.stringify(rotated));
+    setKeySource(undefined);
+    await signAccessToken(USER, new Date()); // back on the cached (old) value: no new read
+    expect(sm.reads()).toBe(1);
+    expect(await verifyAccessToken(newToken, new Date())).toEqual({ userId: USER });
+    expect(sm.reads()).toBe(2);
+    // A made-up key id right after does not become another read (the refresh floor).
+    const forged = `${Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid: 'made-up' })).toString('base64url')}.${newToken.split('.')[1]}.${newToken.split('.')[2]}`;
+    await expect(verifyAccessToken(forged, new Date())).rejects.toBeInstanceOf(InvalidToken);
+    expect(sm.reads()).toBe(2);
   });
 
   it('refuse a secret of the wrong shape without echoing it', async () => {
-    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ signingKey: 'too-short-to-be-a-key' }) });
-    process.env.JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:jwt';
-    resetConfig();
+    sm.put(JWT_ARN, JSON.stringify({ signingKey: 'too-short-to-be-a-key' }));
+    process.env.JWT_SECRET_ARN = JWT_ARN;
+    sm.use();
     setKeySource(undefined);
     const failure = await signAccessToken(USER, new Date()).catch((e: Error) => e);
     expect(failure).toBeInstanceOf(Error);

@@ -1,20 +1,23 @@
 // Vendor settings: Secrets Manager in AWS (read once, placeholders treated as unset, a failed read not
-// remembered), the environment outside it.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import 'aws-sdk-client-mock-vitest/extend';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// remembered, read again when the vendor refuses them), the environment outside it.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../../shared/config';
-import { resetVendorCredentials, tokenKey, vendorCredentials } from '../../../shared/vendors/credentials';
+import { refreshVendorCredentials, resetVendorCredentials, tokenKey, vendorCredentials } from '../../../shared/vendors/credentials';
 import { deriveTokenKey } from '../../../shared/vendors/crypto';
+import { type FakeSecretsManager, fakeSecretsManager } from '../../support/secrets-manager';
 
-const secrets = mockClient(SecretsManagerClient);
+let secrets: FakeSecretsManager;
 const saved = { ...process.env };
 const VENDOR_ARN = 'arn:aws:secretsmanager:eu-west-1:1:secret:vendor';
 const KEY_ARN = 'arn:aws:secretsmanager:eu-west-1:1:secret:token-key';
 
+beforeAll(async () => {
+  secrets = await fakeSecretsManager();
+});
+afterAll(() => secrets.close());
+
 beforeEach(() => {
-  secrets.reset();
+  secrets.requests.length = 0;
   for (const name of [
     'STRAVA_CLIENT_ID',
     'STRAVA_CLIENT_SECRET',
@@ -28,12 +31,14 @@ beforeEach(() => {
     delete process.env[name];
 });
 afterEach(() => {
+  secrets.restore();
   process.env = { ...saved };
   resetConfig();
   resetVendorCredentials();
 });
 const configure = (env: Record<string, string>) => {
   Object.assign(process.env, env);
+  secrets.use();
   resetConfig();
   resetVendorCredentials();
 };
@@ -41,16 +46,17 @@ const configure = (env: Record<string, string>) => {
 describe('vendor credentials in AWS', () => {
   it('come from the two secrets, read once; placeholders count as not configured', async () => {
     configure({ VENDOR_SECRET_ARN: VENDOR_ARN, VENDOR_TOKEN_KEY_SECRET_ARN: KEY_ARN, NODE_ENV: 'production' });
-    secrets.on(GetSecretValueCommand, { SecretId: VENDOR_ARN }).resolves({
-      SecretString: JSON.stringify({
+    secrets.put(
+      VENDOR_ARN,
+      JSON.stringify({
         stravaClientId: 4711,
         stravaClientSecret: 's3cret',
         stravaVerifyToken: 'verify',
         stravaSubscriptionId: '120475',
         garminConsumerKey: 'placeholder',
       }),
-    });
-    secrets.on(GetSecretValueCommand, { SecretId: KEY_ARN }).resolves({ SecretString: JSON.stringify({ key: 'k'.repeat(64) }) });
+    );
+    secrets.put(KEY_ARN, JSON.stringify({ key: 'k'.repeat(64) }));
     const credentials = await vendorCredentials();
     expect(credentials.strava).toEqual({
       apiUrl: 'https://www.strava.com',
@@ -62,17 +68,26 @@ describe('vendor credentials in AWS', () => {
     expect(credentials.garmin.consumerKey).toBeUndefined();
     expect(credentials.tokenKey).toEqual(deriveTokenKey('k'.repeat(64)));
     await vendorCredentials();
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(secrets.reads()).toBe(2);
   });
 
   it('retry a failed read on the next request instead of remembering the failure', async () => {
     configure({ VENDOR_SECRET_ARN: VENDOR_ARN });
-    secrets
-      .on(GetSecretValueCommand)
-      .rejectsOnce(new Error('throttled'))
-      .resolves({ SecretString: JSON.stringify({ stravaVerifyToken: 'verify' }) });
-    await expect(vendorCredentials()).rejects.toThrow('throttled');
+    secrets.put(VENDOR_ARN, JSON.stringify({ stravaVerifyToken: 'verify' }));
+    secrets.failNext('ThrottlingException', 400, 2); // the reader's own retry fails too
+    await expect(vendorCredentials()).rejects.toThrow('ThrottlingException');
     expect((await vendorCredentials()).strava.verifyToken).toBe('verify');
+  });
+
+  it('are read again when a vendor refuses them, so a rotated client secret is picked up at once', async () => {
+    configure({ VENDOR_SECRET_ARN: VENDOR_ARN });
+    secrets.put(VENDOR_ARN, JSON.stringify({ stravaClientId: '1', stravaClientSecret: 'before-rotation' }));
+    expect((await vendorCredentials()).strava.clientSecret).toBe('before-rotation');
+    secrets.put(VENDOR_ARN, JSON.stringify({ stravaClientId: '1', stravaClientSecret: 'after-rotation' }));
+    expect((await vendorCredentials()).strava.clientSecret).toBe('before-rotation');
+    expect((await refreshVendorCredentials()).strava.clientSecret).toBe('after-rotation');
+    expect((await vendorCredentials()).strava.clientSecret).toBe('after-rotation');
+    expect(secrets.reads(VENDOR_ARN)).toBe(2);
   });
 });
 
@@ -84,6 +99,6 @@ describe('vendor credentials outside AWS', () => {
     expect(await tokenKey()).toHaveLength(32);
     configure({ NODE_ENV: 'production' });
     await expect(tokenKey()).rejects.toThrow(/not configured/);
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+    expect(secrets.reads()).toBe(0);
   });
 });

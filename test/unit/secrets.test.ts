@@ -1,0 +1,163 @@
+// The one secret reader (shared/secrets.ts): what it sends to Secrets Manager, what it keeps and for how long,
+// and that a rotated secret is read again as soon as the old value fails. A local stand-in answers for
+// Secrets Manager (test/support/secrets-manager.ts); AWS is never called.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REFRESH_FLOOR_MS, SECRET_TTL_MS, SecretReader, SecretReadFailed, secretsManagerStore } from '../../shared/secrets';
+import { signHeaders } from '../../shared/sigv4';
+import { type FakeSecretsManager, fakeSecretsManager } from '../support/secrets-manager';
+
+const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:owner-AbCdEf';
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token/with+chars=' };
+let fake: FakeSecretsManager;
+
+beforeAll(async () => {
+  fake = await fakeSecretsManager();
+});
+afterAll(() => fake.close());
+afterEach(() => {
+  fake.requests.length = 0;
+});
+
+function reader(clock = { now: 1_000_000 }) {
+  const store = secretsManagerStore({ region: 'eu-west-1', endpoint: fake.url, credentials: () => credentials });
+  return {
+    reader: new SecretReader(
+      () => store,
+      () => clock.now,
+    ),
+    clock,
+  };
+}
+
+describe('a read from Secrets Manager', () => {
+  it('is signed exactly as the AWS SDK signs the same request', async () => {
+    fake.put(ARN, 'sdk');
+    const sdk = new SecretsManagerClient({ region: 'eu-west-1', endpoint: fake.url, credentials });
+    expect((await sdk.send(new GetSecretValueCommand({ SecretId: ARN }))).SecretString).toBe('sdk');
+    const sent = fake.requests.at(-1)!.headers;
+    const authorization = String(sent.authorization);
+    const signedNames = /SignedHeaders=([^,]+)/.exec(authorization)![1]!.split(';');
+    // Our signer over the SDK's own headers and body, at the SDK's time, must reproduce its signature.
+    const headers = Object.fromEntries(
+      signedNames.filter((name) => !['host', 'x-amz-date', 'x-amz-security-token'].includes(name)).map((name) => [name, String(sent[name])]),
+    );
+    const [, iso] = /^(\d{8}T\d{6}Z)$/.exec(String(sent['x-amz-date']))!;
+    const at = new Date(`${iso!.slice(0, 4)}-${iso!.slice(4, 6)}-${iso!.slice(6, 11)}:${iso!.slice(11, 13)}:${iso!.slice(13, 15)}Z`);
+    const ours = signHeaders(
+      { method: 'POST', host: String(sent.host), path: '/', headers, body: JSON.stringify({ SecretId: ARN }), region: 'eu-west-1', service: 'secretsmanager' },
+      credentials,
+      at,
+    );
+    expect(ours.authorization).toBe(authorization);
+  });
+
+  it('sends the session token and answers the SecretString', async () => {
+    fake.put(ARN, '{"password":"p"}');
+    expect(await reader().reader.get(ARN)).toBe('{"password":"p"}');
+    expect(fake.requests[0]!.headers['x-amz-security-token']).toBe(credentials.sessionToken);
+  });
+
+  it('names the error type of a refusal, and does not retry it', async () => {
+    await expect(reader().reader.get('arn:missing')).rejects.toMatchObject({ name: 'SecretReadFailed', errorType: 'ResourceNotFoundException', status: 400 });
+    expect(fake.reads('arn:missing')).toBe(1);
+  });
+
+  it('retries once after throttling or a server error', async () => {
+    fake.put(ARN, 'v');
+    fake.failNext('ThrottlingException', 400);
+    expect(await reader().reader.get(ARN)).toBe('v');
+    fake.failNext('InternalServiceError', 500, 2);
+    await expect(reader().reader.get(ARN)).rejects.toBeInstanceOf(SecretReadFailed);
+    expect(fake.reads(ARN)).toBe(4);
+  });
+});
+
+describe('the secret reader', () => {
+  it(`reads a secret once and keeps it for ${SECRET_TTL_MS / 60_000} minutes, then reads it again`, async () => {
+    fake.put(ARN, 'v1');
+    const { reader: r, clock } = reader();
+    expect(await Promise.all([r.get(ARN), r.get(ARN)])).toEqual(['v1', 'v1']);
+    clock.now += SECRET_TTL_MS - 1;
+    fake.put(ARN, 'v2');
+    expect(await r.get(ARN)).toBe('v1');
+    expect(fake.reads(ARN)).toBe(1);
+    clock.now += 1;
+    expect(await r.get(ARN)).toBe('v2');
+    expect(fake.reads(ARN)).toBe(2);
+  });
+
+  it('does not remember a failed read: the next use tries again', async () => {
+    fake.put(ARN, 'v');
+    fake.failNext('AccessDeniedException', 400);
+    const { reader: r } = reader();
+    await expect(r.get(ARN)).rejects.toThrow('AccessDeniedException');
+    expect(await r.get(ARN)).toBe('v');
+  });
+
+  it('reads a rotated secret again when the old value fails, and runs the work once more with the new one', async () => {
+    fake.put(ARN, 'before-rotation');
+    const { reader: r } = reader();
+    expect(await r.get(ARN)).toBe('before-rotation');
+    fake.put(ARN, 'after-rotation'); // rotated while this container kept the old value
+    const tried: string[] = [];
+    const stale = new Error('password authentication failed');
+    const result = await r.use(
+      ARN,
+      async (secret) => {
+        tried.push(secret);
+        if (secret === 'before-rotation') throw stale;
+        return 'connected';
+      },
+      (error) => error === stale,
+    );
+    expect(result).toBe('connected');
+    expect(tried).toEqual(['before-rotation', 'after-rotation']);
+    expect(await r.get(ARN)).toBe('after-rotation');
+    expect(fake.reads(ARN)).toBe(2);
+  });
+
+  it('does not refresh for failures it was not told are stale', async () => {
+    fake.put(ARN, 'v');
+    const { reader: r } = reader();
+    await expect(
+      r.use(
+        ARN,
+        async () => {
+          throw new Error('connection refused');
+        },
+        () => false,
+      ),
+    ).rejects.toThrow('connection refused');
+    expect(fake.reads(ARN)).toBe(1);
+  });
+
+  it(`refreshes at most once per ${REFRESH_FLOOR_MS / 1000} s, however many uses find the value stale`, async () => {
+    fake.put(ARN, 'v1');
+    const { reader: r, clock } = reader();
+    await r.get(ARN);
+    fake.put(ARN, 'v2');
+    expect(await Promise.all([r.refresh(ARN), r.refresh(ARN)])).toEqual(['v2', 'v2']);
+    fake.put(ARN, 'v3');
+    clock.now += REFRESH_FLOOR_MS - 1;
+    expect(await r.refresh(ARN)).toBe('v2');
+    expect(fake.reads(ARN)).toBe(2);
+    clock.now += 1;
+    expect(await r.refresh(ARN)).toBe('v3');
+    expect(fake.reads(ARN)).toBe(3);
+  });
+
+  it('keeps the last good value when a refresh fails, and counts the failure against the floor', async () => {
+    fake.put(ARN, 'v1');
+    const { reader: r, clock } = reader();
+    await r.get(ARN);
+    fake.failNext('AccessDeniedException', 400);
+    await expect(r.refresh(ARN)).rejects.toThrow('AccessDeniedException');
+    expect(await r.get(ARN)).toBe('v1');
+    expect(await r.refresh(ARN)).toBe('v1');
+    expect(fake.reads(ARN)).toBe(2);
+    clock.now += REFRESH_FLOOR_MS;
+    fake.put(ARN, 'v2');
+    expect(await r.refresh(ARN)).toBe('v2');
+  });
+});
