@@ -8,13 +8,12 @@
 //     such a failure can be provoked from outside (tokens with made-up key ids) and must not turn into a
 //     Secrets Manager call per request. `use()` wraps the pattern: run, and on a stale failure refresh and
 //     run once more.
-// In AWS the value comes from Secrets Manager's GetSecretValue over HTTPS, signed with the execution role's
-// credentials (shared/sigv4.ts) instead of the SDK client, whose client and credential chain cost ~300 KB of
-// bundle and cold start. The store is a port: tests and the local runtime hand in their own.
-import http from 'node:http';
-import https from 'node:https';
+// In AWS the value comes from Secrets Manager's GetSecretValue through @aws-sdk/client-secrets-manager (the
+// product's chosen client); in Lambda bundles its credential chain is the environment's alone
+// (lib/aws/env-credentials.ts). The store is a port: tests and the local runtime hand in their own.
+import { GetSecretValueCommand, SecretsManagerClient, SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { config } from './config';
-import { type AwsCredentials, credentialsFromEnv, signHeaders } from './sigv4';
+import type { AwsCredentials } from './sigv4';
 
 export const SECRET_TTL_MS = 15 * 60_000;
 export const REFRESH_FLOOR_MS = 60_000;
@@ -40,87 +39,38 @@ export interface SecretsManagerStoreOptions {
   region: string;
   /** Default https://secretsmanager.<region>.amazonaws.com (the VPC endpoint's private DNS answers for it). */
   endpoint?: string;
+  /** Default: the SDK's chain (in Lambda, the execution role's credentials from the environment). */
   credentials?: () => AwsCredentials;
   timeoutMs?: number;
 }
 
-const RETRYABLE = new Set(['ThrottlingException', 'InternalServiceError', 'RequestTimeout', 'ServiceUnavailable']);
-
-/** GetSecretValue (AWS JSON 1.1 protocol), signed with SigV4; one retry after a throttle, 5xx or network error. */
+/**
+ * GetSecretValue with the SDK client: two attempts in all (the SDK's standard strategy retries throttles,
+ * 5xx and network errors, not a refusal), each given `timeoutMs`.
+ */
 export function secretsManagerStore(options: SecretsManagerStoreOptions): SecretStore {
-  const url = new URL(options.endpoint ?? `https://secretsmanager.${options.region}.amazonaws.com/`);
-  const credentials = options.credentials ?? (() => credentialsFromEnv());
-  const timeoutMs = options.timeoutMs ?? 3_000;
-
-  const attempt = async (secretId: string) => {
-    const body = JSON.stringify({ SecretId: secretId });
-    const headers = signHeaders(
-      {
-        method: 'POST',
-        host: url.host,
-        path: url.pathname || '/',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
-        body,
-        region: options.region,
-        service: 'secretsmanager',
-      },
-      credentials(),
-    );
-    const { status, text, errorType } = await post(url, headers, body, timeoutMs);
-    if (status !== 200) throw new SecretReadFailed(errorType ?? errorTypeOf(text) ?? 'UnknownError', status);
-    const secretString = (JSON.parse(text) as { SecretString?: unknown }).SecretString;
-    // Binary secrets are not used here; say so rather than parse nothing.
-    if (typeof secretString !== 'string') throw new SecretReadFailed('NoSecretString', status);
-    return secretString;
-  };
-
+  const credentials = options.credentials;
+  const client = new SecretsManagerClient({
+    region: options.region,
+    maxAttempts: 2,
+    requestHandler: { requestTimeout: options.timeoutMs ?? 3_000 },
+    ...(options.endpoint && { endpoint: options.endpoint }),
+    ...(credentials && { credentials: async () => credentials() }),
+  });
   return {
     async read(secretId) {
+      let secretString: string | undefined;
       try {
-        return await attempt(secretId);
+        secretString = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
       } catch (error) {
-        const retryable = error instanceof SecretReadFailed ? error.status >= 500 || RETRYABLE.has(error.errorType) : true;
-        if (!retryable) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
-        return attempt(secretId);
+        if (error instanceof SecretsManagerServiceException) throw new SecretReadFailed(error.name, error.$metadata.httpStatusCode ?? 0);
+        throw error;
       }
+      // Binary secrets are not used here; say so rather than parse nothing.
+      if (typeof secretString !== 'string') throw new SecretReadFailed('NoSecretString', 200);
+      return secretString;
     },
   };
-}
-
-/** `com.amazonaws...#ResourceNotFoundException` or `ResourceNotFoundException:...` -> ResourceNotFoundException. */
-function errorTypeOf(text: string): string | undefined {
-  try {
-    const type = (JSON.parse(text) as { __type?: unknown }).__type;
-    return typeof type === 'string' ? type.replace(/^.*#/, '') : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number) {
-  return new Promise<{ status: number; text: string; errorType?: string }>((resolve, reject) => {
-    const request = (url.protocol === 'http:' ? http : https).request(
-      url,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: timeoutMs },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const header = response.headers['x-amzn-errortype'];
-          resolve({
-            status: response.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-            ...(typeof header === 'string' && { errorType: header.split(':')[0] }),
-          });
-        });
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`Secrets Manager did not answer within ${timeoutMs} ms`)));
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 interface Entry {

@@ -1,8 +1,8 @@
-// AWS Signature Version 4 with node:crypto, for the two AWS calls a function makes without the SDK: the
-// database's IAM token (a presigned URL, shared/db/iam-token.ts) and reading a secret (a signed POST,
-// shared/secrets.ts). The SDK's client and credential chain cost ~300 KB of bundle and a slower cold start
-// for credentials Lambda already puts in the environment. Both signers are checked against the SDK's own
-// for the same inputs (test/unit/db-connection.test.ts, test/unit/secrets.test.ts).
+// AWS Signature Version 4 with node:crypto, for the database's IAM token (a presigned URL,
+// shared/db/iam-token.ts), which needs no SDK client: @aws-sdk/rds-signer's credential chain costs ~300 KB of
+// bundle and a slower cold start for credentials Lambda already puts in the environment. The token is checked
+// against rds-signer's for the same inputs (test/unit/db-connection.test.ts). The environment's credentials
+// also stand in for the SDK's default chain in Lambda bundles (lib/aws/env-credentials.ts).
 import { createHash, createHmac } from 'node:crypto';
 
 export interface AwsCredentials {
@@ -37,41 +37,4 @@ export function signature(credentials: AwsCredentials, date: string, region: str
   const stringToSign = ['AWS4-HMAC-SHA256', date, scope, sha256Hex(canonicalRequest)].join('\n');
   const key = [day, region, service, 'aws4_request'].reduce<Buffer | string>((k, part) => hmac(k, part), `AWS4${credentials.secretAccessKey}`);
   return { scope, signature: createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex') };
-}
-
-export interface SignableRequest {
-  method: string;
-  host: string;
-  path: string;
-  /** Lower-case names. */
-  headers: Record<string, string>;
-  body: string;
-  region: string;
-  service: string;
-}
-
-/** The request's headers plus host, x-amz-date, x-amz-security-token and authorization (all headers signed). */
-export function signHeaders(request: SignableRequest, credentials: AwsCredentials, now: Date = new Date()): Record<string, string> {
-  const date = amzDate(now);
-  const headers: Record<string, string> = {
-    ...request.headers,
-    host: request.host,
-    'x-amz-date': date,
-    ...(credentials.sessionToken && { 'x-amz-security-token': credentials.sessionToken }),
-  };
-  const names = Object.keys(headers).sort();
-  const canonicalRequest = [
-    request.method,
-    request.path,
-    '',
-    ...names.map((name) => `${name}:${headers[name]!.trim().replace(/\s+/g, ' ')}`),
-    '',
-    names.join(';'),
-    sha256Hex(request.body),
-  ].join('\n');
-  const signed = signature(credentials, date, request.region, request.service, canonicalRequest);
-  return {
-    ...headers,
-    authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${signed.scope}, SignedHeaders=${names.join(';')}, Signature=${signed.signature}`,
-  };
 }

@@ -19,21 +19,20 @@ export const FORBIDDEN_IN_BUNDLES: readonly RegExp[] = [/node_modules\/@electric
 export const MAX_BUNDLE_BYTES = 500 * 1024;
 
 /**
- * The AWS SDK clients a function may still bundle: EventBridge, SQS and S3 (the publisher, the workers'
- * retries, claim checks and the research sink). Bundled rather than taken from the Lambda runtime: pinned to
- * the version we test, and measured faster to import (`npm run bench bundles`, column "SDK from runtime").
- * Their ~150 KB (after the credential alias below) still push those functions past MAX_BUNDLE_BYTES
- * (test/cdk/bundles.test.ts names them); the way under it is the secret reader's: one signed request per
- * call instead of the client (shared/secrets.ts). Secrets Manager and Redis are no longer bundled anywhere.
+ * The AWS SDK clients a function bundles: EventBridge, SQS, Secrets Manager (the product owner's chosen
+ * clients) and S3 (the publisher, the workers' retries, the secret reader, claim checks and the research
+ * sink). Bundled rather than taken from the Lambda runtime: pinned to the version we test, and measured faster
+ * to import (`npm run bench bundles`, column "SDK from runtime"). Their ~150 KB (after the credential alias
+ * below) push those functions past MAX_BUNDLE_BYTES (test/cdk/bundles.test.ts holds everything else to it);
+ * replacing the fixed clients with hand-signed requests would get under it, and is the product owner's call.
  */
 export const SDK_CLIENT_INPUTS: readonly RegExp[] = [/node_modules\/@aws-sdk\//, /node_modules\/@smithy\//];
 
 /**
- * Never bundled: the SDK client for secrets (the secret reader signs its own request), @redis/client (the
- * cache speaks RESP itself), and the SDK's credential chain beyond the environment (aliased below).
+ * Never bundled: @redis/client (the cache speaks RESP itself), and the SDK's credential chain beyond the
+ * environment (aliased below).
  */
 export const REPLACED_IN_BUNDLES: readonly RegExp[] = [
-  /node_modules\/@aws-sdk\/client-secrets-manager\//,
   /node_modules\/@redis\//,
   /node_modules\/@aws-sdk\/(nested-clients|credential-provider-(node|ini|sso|process|web-identity|http|login))\//,
 ];
