@@ -76,7 +76,8 @@ describe('every Lambda bundle', () => {
   });
 
   it(`is at most ${MAX_BUNDLE_BYTES / 1024} KB whole, unless it bundles an EventBridge, SQS, Secrets Manager or S3 client`, () => {
-    const withClient = (out: { inputs: string[] }) => out.inputs.some((input) => /node_modules\/@aws-sdk\/client-(eventbridge|sqs|secrets-manager|s3)\//.test(input));
+    const withClient = (out: { inputs: string[] }) =>
+      out.inputs.some((input) => /node_modules\/@aws-sdk\/client-(eventbridge|sqs|secrets-manager|s3)\//.test(input));
     // Any other SDK code would have to come with one of those clients.
     for (const [name, out] of outputs) if (out.sdkBytes > 0) expect(withClient(out), name).toBe(true);
     const over = [...outputs]

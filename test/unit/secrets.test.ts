@@ -32,7 +32,9 @@ describe('a read from Secrets Manager', () => {
   it('is a signed GetSecretValue', async () => {
     fake.put(ARN, 'v');
     await reader().reader.get(ARN);
-    expect(String(fake.requests[0]!.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request, /);
+    expect(String(fake.requests[0]!.headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request, /,
+    );
   });
 
   it('sends the session token and answers the SecretString', async () => {
