@@ -15,7 +15,7 @@ import type { EventPublisher } from '../events/publisher';
 import { InvalidInput, NotFound, Unauthenticated, Unprocessable } from '../errors';
 import { fieldError } from '../field-errors';
 import { workoutLinkCtes } from '../adaptation/sweep';
-import { type ActivityCandidate, validateCandidate } from '../domain/activity-candidate';
+import { type ActivityCandidate, type CandidateVerdict, validateCandidate } from '../domain/activity-candidate';
 import { toUtcInstant } from '../domain/vendor-values';
 import type { ActivityOp, OpResult, UserContext, WorkingRow } from './activity-ops';
 // Aliased to the names this file used before the change set had its own (only the import changed).
@@ -80,9 +80,12 @@ export async function applyActivityOps(trx: Transaction<Database>, ops: readonly
   const known = ops.filter((op) => users.has(op.userId));
   // Validation before any cast: an implausible start (year 0, year 275760) must become a stored rejection,
   // not a "date/time field value out of range" from the neighbour lookup that redelivers until the DLQ.
-  const implausible = new Set(known.filter((op) => op.kind === 'upsert' && !validateCandidate(op.candidate, options.now).ok));
+  // The verdicts go to the plan too, so each candidate is checked once.
+  const checked = new Map<ActivityOp, CandidateVerdict>();
+  for (const op of known) if (op.kind === 'upsert') checked.set(op, validateCandidate(op.candidate, options.now));
+  const implausible = new Set([...checked].filter(([, verdict]) => !verdict.ok).map(([op]) => op));
   const rows = known.length > 0 ? await loadWorkingRows(trx, known, implausible) : [];
-  const plan = planActivityChanges({ ops, users, rows, now: options.now, newId: options.newId ?? randomUUID });
+  const plan = planActivityChanges({ ops, users, rows, now: options.now, newId: options.newId ?? randomUUID, checked });
   if (plan.trimpFromStoredSamples.size > 0) {
     const stored = await loadHeartRates(
       trx,
