@@ -12,7 +12,7 @@
 //
 // The steps are pure functions (change-steps.ts); the rows they work on live in one working set
 // (working-set.ts), which only this driver writes to.
-import { type ActivitySample, validateCandidate } from '../domain/activity-candidate';
+import { type ActivitySample, type CandidateVerdict, validateCandidate } from '../domain/activity-candidate';
 import type { HeartRateSample } from '../domain/trimp';
 import type { ActivityOp, DeleteOp, OpResult, PatchOp, Rejection, UpsertOp, UserContext, VendorKey, WorkingRow } from './activity-ops';
 import {
@@ -54,6 +54,8 @@ export interface ChangeSetInput {
   rows: readonly WorkingRow[];
   now: Date;
   newId: () => string;
+  /** validateCandidate's verdict on upserts already checked by the caller (at `now`): not checked twice. */
+  checked?: ReadonlyMap<ActivityOp, CandidateVerdict>;
 }
 
 export function computeChangeSet(input: ChangeSetInput): ActivityChangeSet {
@@ -64,7 +66,7 @@ export function computeChangeSet(input: ChangeSetInput): ActivityChangeSet {
   for (const op of input.ops) {
     const user = users.get(op.userId);
     if (!user) results.push({ kind: 'unknown-user' });
-    else if (op.kind === 'upsert') results.push(deliver(set, verdicts, op, user, now, newId));
+    else if (op.kind === 'upsert') results.push(deliver(set, verdicts, op, user, input.checked?.get(op) ?? validateCandidate(op.candidate, now), now, newId));
     else if (op.kind === 'patch') results.push(edit(set, op, user));
     else results.push(remove(set, op, user));
   }
@@ -97,9 +99,16 @@ export function computeChangeSet(input: ChangeSetInput): ActivityChangeSet {
   };
 }
 
-function deliver(set: WorkingSet, verdicts: VendorVerdicts, op: UpsertOp, user: UserContext, now: Date, newId: () => string): OpResult {
+function deliver(
+  set: WorkingSet,
+  verdicts: VendorVerdicts,
+  op: UpsertOp,
+  user: UserContext,
+  verdict: CandidateVerdict,
+  now: Date,
+  newId: () => string,
+): OpResult {
   const c = op.candidate;
-  const verdict = validateCandidate(c, now);
   if (!verdict.ok) {
     if (c.source !== 'manual') {
       verdicts.reject({

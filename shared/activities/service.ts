@@ -4,18 +4,18 @@
 // change of counted load (or, for an offline batch, one per user from its earliest changed day); the events are
 // published after commit.
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Activity, CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '../contracts/activities';
 import type { Db } from '../db/connection';
 import type { Database } from '../db/schema';
 import { addDays, daysBetween, localDateOf } from '../domain/dates';
 import { DetailType, type OutgoingEvent } from '../events/catalogue';
-import { enqueueEvents, publishEnqueued, type EnqueuedEvent } from '../events/outbox';
+import { outboxRows, publishEnqueued, type EnqueuedEvent } from '../events/outbox';
 import type { EventPublisher } from '../events/publisher';
 import { InvalidInput, NotFound, Unauthenticated, Unprocessable } from '../errors';
 import { fieldError } from '../field-errors';
-import { linkActivitiesToWorkouts } from '../adaptation/sweep';
-import { type ActivityCandidate, validateCandidate } from '../domain/activity-candidate';
+import { workoutLinkCtes } from '../adaptation/sweep';
+import { type ActivityCandidate, type CandidateVerdict, validateCandidate } from '../domain/activity-candidate';
 import { toUtcInstant } from '../domain/vendor-values';
 import type { ActivityOp, OpResult, UserContext, WorkingRow } from './activity-ops';
 // Aliased to the names this file used before the change set had its own (only the import changed).
@@ -29,17 +29,21 @@ import {
 } from './change-set';
 import {
   activitiesBetween,
-  clearRejections,
-  deleteActivities,
+  clearRejectionsCtes,
+  deleteActivitiesCtes,
   findActivity,
   loadHeartRates,
   loadWorkingRows,
   lockUsers,
-  openRpeTasks,
-  replaceSamples,
-  resolveTasks,
-  storeRejections,
-  upsertActivities,
+  openRpeTasksCtes,
+  outboxCtes,
+  planSamples,
+  replaceSamplesCtes,
+  resolveTasksCtes,
+  sampleChunks,
+  storeRejectionsCtes,
+  upsertActivitiesCtes,
+  writeCtes,
 } from './store';
 import { homeChanged } from '../home/cache';
 
@@ -76,9 +80,12 @@ export async function applyActivityOps(trx: Transaction<Database>, ops: readonly
   const known = ops.filter((op) => users.has(op.userId));
   // Validation before any cast: an implausible start (year 0, year 275760) must become a stored rejection,
   // not a "date/time field value out of range" from the neighbour lookup that redelivers until the DLQ.
-  const implausible = new Set(known.filter((op) => op.kind === 'upsert' && !validateCandidate(op.candidate, options.now).ok));
+  // The verdicts go to the plan too, so each candidate is checked once.
+  const checked = new Map<ActivityOp, CandidateVerdict>();
+  for (const op of known) if (op.kind === 'upsert') checked.set(op, validateCandidate(op.candidate, options.now));
+  const implausible = new Set([...checked].filter(([, verdict]) => !verdict.ok).map(([op]) => op));
   const rows = known.length > 0 ? await loadWorkingRows(trx, known, implausible) : [];
-  const plan = planActivityChanges({ ops, users, rows, now: options.now, newId: options.newId ?? randomUUID });
+  const plan = planActivityChanges({ ops, users, rows, now: options.now, newId: options.newId ?? randomUUID, checked });
   if (plan.trimpFromStoredSamples.size > 0) {
     const stored = await loadHeartRates(
       trx,
@@ -86,11 +93,13 @@ export async function applyActivityOps(trx: Transaction<Database>, ops: readonly
     );
     finishLoads(plan, users, stored);
   }
-  await writePlan(trx, plan, users);
   const changes = loadChanges(plan);
   const events = (options.eventPerUser ? earliestPerUser(changes) : changes).map(activityRecorded);
-  if (options.enqueue === false) return { results: plan.results, plan, enqueued: [], events };
-  return { results: plan.results, plan, enqueued: await enqueueEvents(trx, events), events: [] };
+  // With enqueue: the outbox rows go into the batch's one write (their ids chosen here).
+  const outbox = options.enqueue === false ? undefined : outboxRows(events);
+  await writePlan(trx, plan, users, outbox?.columns);
+  if (!outbox) return { results: plan.results, plan, enqueued: [], events };
+  return { results: plan.results, plan, enqueued: outbox.enqueued, events: [] };
 }
 
 /** Each user's earliest load change (the first in batch order on a tie), in order of first appearance. */
@@ -103,25 +112,35 @@ function earliestPerUser(changes: readonly LoadChange[]): LoadChange[] {
   return [...earliest.values()];
 }
 
-async function writePlan(trx: Transaction<Database>, plan: ActivityPlan, users: ReadonlyMap<string, UserContext>): Promise<void> {
-  // Rows first (samples and tasks point at them; promoted duplicates stop pointing at what is deleted).
-  await upsertActivities(trx, [...plan.upserts.values()]);
-  // That day's planned workout is done as soon as the activity is recorded (the midnight sweep closes the rest).
-  await linkActivitiesToWorkouts(trx, [...plan.upserts.values()]);
-  await replaceSamples(trx, plan);
-  await deleteActivities(
-    trx,
-    [...plan.deletes].map((id) => plan.before.get(id)).filter((r): r is WorkingRow => !!r),
-  );
+/**
+ * Every write of the batch in one statement (data-modifying CTEs; store.ts): the rows, the workouts they complete,
+ * their samples, the deletes, the RPE tasks and reminders, the vendor verdicts and the outbox rows. A part with
+ * nothing to do is left out, and a batch that changes nothing sends no statement.
+ */
+async function writePlan(
+  trx: Transaction<Database>,
+  plan: ActivityPlan,
+  users: ReadonlyMap<string, UserContext>,
+  outbox?: Parameters<typeof outboxCtes>[0],
+): Promise<void> {
+  const upserts = [...plan.upserts.values()];
   const tasks = taskChanges(plan);
   const row = (id: string) => plan.upserts.get(id)!;
-  await resolveTasks(trx, tasks.done.map(row), tasks.dismissed.map(row));
-  await openRpeTasks(
-    trx,
-    tasks.open.map((r) => ({ row: r, notify: users.get(r.user_id)?.notification_preferences?.pending_task !== false, ...rpeReminder(r) })),
-  );
-  await storeRejections(trx, plan.rejections);
-  await clearRejections(trx, plan.accepted);
+  const [samples = [], ...moreSamples] = sampleChunks(planSamples(plan));
+  await writeCtes(trx, [
+    ...upsertActivitiesCtes(upserts),
+    // That day's planned workout is done as soon as the activity is recorded (the midnight sweep closes the rest).
+    ...(upserts.length > 0 ? workoutLinkCtes(sql`select * from activity_rows`) : []),
+    ...replaceSamplesCtes(samples),
+    ...deleteActivitiesCtes([...plan.deletes].map((id) => plan.before.get(id)).filter((r): r is WorkingRow => !!r)),
+    ...resolveTasksCtes(tasks.done.map(row), tasks.dismissed.map(row)),
+    ...openRpeTasksCtes(tasks.open.map((r) => ({ row: r, notify: users.get(r.user_id)?.notification_preferences?.pending_task !== false, ...rpeReminder(r) }))),
+    ...storeRejectionsCtes(plan.rejections),
+    ...clearRejectionsCtes(plan.accepted),
+    ...(outbox ? outboxCtes(outbox) : []),
+  ]);
+  // More than a thousand activities' samples: the rest after the rows they point at (not in the bench, nor in a delivery).
+  for (const chunk of moreSamples) await writeCtes(trx, replaceSamplesCtes(chunk));
 }
 
 function activityRecorded(change: LoadChange): OutgoingEvent<'ActivityRecorded'> {

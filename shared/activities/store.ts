@@ -1,7 +1,7 @@
 // The SQL behind the activity service. Set-based: every statement covers the whole batch (arrays passed
 // as one parameter each and expanded with unnest), so a batch costs the same few round trips whether it
 // holds one activity or ten, and samples cost one statement however many there are (one row per activity).
-import { sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Conn } from '../db/connection';
 import { columns, type Database, type JsonObject } from '../db/schema';
 import type { HeartRateSample } from '../domain/trimp';
@@ -119,18 +119,38 @@ export async function loadHeartRates(trx: Trx, rows: readonly Pick<WorkingRow, '
 }
 
 // ---- writes ---------------------------------------------------------------------------------------
+//
+// Each writer is a list of named data-modifying CTEs (a CTE with a data-modifying statement must sit at the top
+// level of its WITH), so writeChanges can put every write of a batch into one statement: one round trip. All parts
+// see the snapshot taken before the statement, and the foreign keys are checked (and the deletes cascade) at its
+// end, so a part never needs another part's effect: each works on rows that no other part touches.
 
 const ROWS_PER_INSERT = 1000;
 
+/** One data-modifying (or reading) CTE of the batch's write: `name as (body)`. */
+export type Cte = readonly [name: string, body: RawBuilder<unknown>];
+
+/** The CTEs as one statement; none: no statement. */
+export async function writeCtes(trx: Trx, ctes: readonly Cte[]): Promise<void> {
+  if (ctes.length === 0) return;
+  await sql`with ${sql.join(
+    ctes.map(([name, body]) => sql`${sql.raw(name)} as (${body})`),
+    sql`, `,
+  )} select 1`.execute(trx);
+}
+
 /**
- * Inserts or updates the rows, one statement per thousand: a column per parameter (unnest), not a parameter per
- * value, so a batch of 500 is 20 arrays for the server to parse and the query builder to compile, not 10,000 values.
+ * Inserts or updates the rows (CTE `activity_rows`, returning each row's id, user_id, local_date, type,
+ * duration_minutes and duplicate_of as written): a column per parameter (unnest), not a parameter per value, so a
+ * batch of 500 is 20 arrays for the server to parse and the query builder to compile, not 10,000 values.
  */
-export async function upsertActivities(trx: Trx, rows: readonly WorkingRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    const column = <T>(pick: (row: WorkingRow) => T) => chunk.map(pick);
-    await sql`
+export function upsertActivitiesCtes(rows: readonly WorkingRow[]): Cte[] {
+  if (rows.length === 0) return [];
+  const column = <T>(pick: (row: WorkingRow) => T) => rows.map(pick);
+  return [
+    [
+      'activity_rows',
+      sql`
       insert into activities (id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
                               distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp,
                               duplicate_of, field_sources)
@@ -150,33 +170,42 @@ export async function upsertActivities(trx: Trx, rows: readonly WorkingRow[]): P
         distance_meters = excluded.distance_meters, avg_hr = excluded.avg_hr, max_hr = excluded.max_hr,
         elevation_gain_meters = excluded.elevation_gain_meters, field_sources = excluded.field_sources, rpe = excluded.rpe,
         feeling = excluded.feeling, notes = excluded.notes, internal_load = excluded.internal_load, trimp = excluded.trimp,
-        duplicate_of = excluded.duplicate_of`.execute(trx);
-  }
+        duplicate_of = excluded.duplicate_of
+      returning id, user_id, local_date, type, duration_minutes, duplicate_of`,
+    ],
+  ];
 }
 
-/**
- * Replaces the samples of these activities: one row per activity (its channels as arrays, migration 0006),
- * all of them upserted by one statement per thousand activities.
- */
-export async function replaceSamples(trx: Trx, plan: ActivityPlan): Promise<void> {
-  const rows = [...plan.samples].map(([activityId, samples]) =>
+type StoredSamples = ReturnType<typeof storedSamples>;
+
+/** The activity_samples rows of the plan: one row per activity (its channels as arrays, migration 0006). */
+export function planSamples(plan: ActivityPlan): StoredSamples[] {
+  return [...plan.samples].map(([activityId, samples]) =>
     storedSamples(plan.upserts.get(activityId)?.user_id ?? plan.before.get(activityId)!.user_id, activityId, toChannels(samples)),
   );
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    await trx
-      .insertInto('activity_samples')
-      .values(rows.slice(i, i + ROWS_PER_INSERT))
-      .onConflict((oc) =>
-        oc.columns(['user_id', 'activity_id']).doUpdateSet((eb) => ({
-          seconds: eb.ref('excluded.seconds'),
-          hr: eb.ref('excluded.hr'),
-          speed_mps: eb.ref('excluded.speed_mps'),
-          cadence: eb.ref('excluded.cadence'),
-          power_w: eb.ref('excluded.power_w'),
-        })),
-      )
-      .execute();
-  }
+}
+
+/** Replaces the samples of these activities (CTE `sample_rows`), each channel one array literal (storedSamples). */
+export function replaceSamplesCtes(rows: readonly StoredSamples[], name = 'sample_rows'): Cte[] {
+  if (rows.length === 0) return [];
+  const values = rows.map((r) => sql`(${r.user_id}::uuid, ${r.activity_id}::uuid, ${r.seconds}::integer, ${r.hr}, ${r.speed_mps}, ${r.cadence}, ${r.power_w})`);
+  return [
+    [
+      name,
+      sql`
+      insert into activity_samples (user_id, activity_id, seconds, hr, speed_mps, cadence, power_w)
+      values ${sql.join(values)}
+      on conflict (user_id, activity_id) do update set
+        seconds = excluded.seconds, hr = excluded.hr, speed_mps = excluded.speed_mps, cadence = excluded.cadence, power_w = excluded.power_w`,
+    ],
+  ];
+}
+
+/** Sample rows in statements of a thousand activities each: the first for the batch's write, the rest after it. */
+export function sampleChunks(rows: readonly StoredSamples[]): StoredSamples[][] {
+  const chunks: StoredSamples[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) chunks.push(rows.slice(i, i + ROWS_PER_INSERT));
+  return chunks;
 }
 
 /** The activity_samples row of these channels, each passed as one array literal (arrayLiteral). */
@@ -197,41 +226,55 @@ export function storedSamples(userId: string, activityId: string, channels: Samp
   };
 }
 
-/** Deletes the activities (samples and tasks cascade) and the RPE reminders about them, in one statement. */
-export async function deleteActivities(trx: Trx, rows: readonly WorkingRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await sql`
-    with gone as (
+/** Deletes the activities (samples and tasks cascade) and the RPE reminders about them. */
+export function deleteActivitiesCtes(rows: readonly WorkingRow[]): Cte[] {
+  if (rows.length === 0) return [];
+  return [
+    [
+      'gone',
+      sql`
       delete from activities a
        using unnest(${ids(rows.map((r) => r.user_id))}, ${ids(rows.map((r) => r.id))}) t (user_id, id)
        where a.user_id = t.user_id and a.id = t.id
-      returning a.user_id, a.id
-    )
-    delete from notifications n
-     using gone
-     where n.user_id = gone.user_id and n.dedupe_key = 'enter_rpe:' || gone.id`.execute(trx);
+      returning a.user_id, a.id`,
+    ],
+    [
+      'gone_reminders',
+      sql`
+      delete from notifications n
+       using gone
+       where n.user_id = gone.user_id and n.dedupe_key = 'enter_rpe:' || gone.id`,
+    ],
+  ];
 }
 
 /**
  * Closes the open RPE tasks of these activities ('done' when RPE arrived, 'dismissed' when it became a
- * duplicate) and marks their reminders read, in one statement.
+ * duplicate) and marks their reminders read.
  */
-export async function resolveTasks(trx: Trx, done: readonly WorkingRow[], dismissed: readonly WorkingRow[]): Promise<void> {
+export function resolveTasksCtes(done: readonly WorkingRow[], dismissed: readonly WorkingRow[]): Cte[] {
   const all = [...done, ...dismissed];
-  if (all.length === 0) return;
-  await sql`
-    with resolved as (
+  if (all.length === 0) return [];
+  return [
+    [
+      'resolved',
+      sql`
       update pending_tasks p
          set status = case when p.activity_id = any(${ids(done.map((r) => r.id))}) then 'done' else 'dismissed' end,
              resolved_at = now()
         from unnest(${ids(all.map((r) => r.user_id))}, ${ids(all.map((r) => r.id))}) t (user_id, activity_id)
        where p.user_id = t.user_id and p.activity_id = t.activity_id and p.kind = 'enter_rpe' and p.status = 'open'
-      returning p.user_id, p.activity_id
-    )
-    update notifications n
-       set read_at = now()
-      from resolved
-     where n.user_id = resolved.user_id and n.dedupe_key = 'enter_rpe:' || resolved.activity_id and n.read_at is null`.execute(trx);
+      returning p.user_id, p.activity_id`,
+    ],
+    [
+      'resolved_reminders',
+      sql`
+      update notifications n
+         set read_at = now()
+        from resolved
+       where n.user_id = resolved.user_id and n.dedupe_key = 'enter_rpe:' || resolved.activity_id and n.read_at is null`,
+    ],
+  ];
 }
 
 export interface RpeRequest {
@@ -244,60 +287,78 @@ export interface RpeRequest {
 
 /**
  * Opens an "enter RPE" task per activity and, for each task this statement actually created, its
- * notification: one statement (a data-modifying CTE), and a redelivery creates neither twice.
+ * notification; a redelivery creates neither twice.
  */
-export async function openRpeTasks(trx: Trx, requests: readonly RpeRequest[]): Promise<void> {
-  if (requests.length === 0) return;
-  await sql`
-    with task as (
+export function openRpeTasksCtes(requests: readonly RpeRequest[]): Cte[] {
+  if (requests.length === 0) return [];
+  return [
+    [
+      'task',
+      sql`
       insert into pending_tasks (user_id, kind, activity_id)
       select user_id, 'enter_rpe', activity_id
         from unnest(${ids(requests.map((r) => r.row.user_id))}, ${ids(requests.map((r) => r.row.id))}) t (user_id, activity_id)
       on conflict (user_id, kind, activity_id) where status = 'open' do nothing
-      returning id, user_id, activity_id
-    )
-    insert into notifications (user_id, kind, title, body, data, dedupe_key)
-    select task.user_id, 'pending_task', n.title, n.body,
-           jsonb_build_object('activityId', task.activity_id, 'taskId', task.id),
-           'enter_rpe:' || task.activity_id
-      from task
-      join unnest(${ids(requests.map((r) => r.row.id))}, ${texts(requests.map((r) => r.title))}, ${texts(requests.map((r) => r.body))},
-                  ${requests.map((r) => r.notify)}::boolean[]) n (activity_id, title, body, notify)
-        on n.activity_id = task.activity_id
-     where n.notify
-    on conflict (user_id, dedupe_key) do nothing`.execute(trx);
+      returning id, user_id, activity_id`,
+    ],
+    [
+      'task_reminders',
+      sql`
+      insert into notifications (user_id, kind, title, body, data, dedupe_key)
+      select task.user_id, 'pending_task', n.title, n.body,
+             jsonb_build_object('activityId', task.activity_id, 'taskId', task.id),
+             'enter_rpe:' || task.activity_id
+        from task
+        join unnest(${ids(requests.map((r) => r.row.id))}, ${texts(requests.map((r) => r.title))}, ${texts(requests.map((r) => r.body))},
+                    ${requests.map((r) => r.notify)}::boolean[]) n (activity_id, title, body, notify)
+          on n.activity_id = task.activity_id
+       where n.notify
+      on conflict (user_id, dedupe_key) do nothing`,
+    ],
+  ];
 }
 
-export async function storeRejections(trx: Trx, rejections: readonly Rejection[]): Promise<void> {
-  if (rejections.length === 0) return;
-  await trx
-    .insertInto('ingest_rejections')
-    .values(
-      rejections.map((r) => ({
-        user_id: r.userId,
-        vendor: r.vendor,
-        external_id: r.externalId,
-        reason: r.reason,
-        payload_summary: JSON.stringify(r.summary satisfies JsonObject),
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'vendor', 'external_id']).doUpdateSet((eb) => ({
-        reason: eb.ref('excluded.reason'),
-        payload_summary: eb.ref('excluded.payload_summary'),
-        created_at: sql<Date>`now()`,
-      })),
-    )
-    .execute();
+export function storeRejectionsCtes(rejections: readonly Rejection[]): Cte[] {
+  if (rejections.length === 0) return [];
+  return [
+    [
+      'rejections_stored',
+      sql`
+      insert into ingest_rejections (user_id, vendor, external_id, reason, payload_summary)
+      select * from unnest(${ids(rejections.map((r) => r.userId))}, ${texts(rejections.map((r) => r.vendor))},
+                           ${texts(rejections.map((r) => r.externalId))}, ${texts(rejections.map((r) => r.reason))},
+                           ${sql`${rejections.map((r) => JSON.stringify(r.summary satisfies JsonObject))}::jsonb[]`})
+      on conflict (user_id, vendor, external_id) do update set
+        reason = excluded.reason, payload_summary = excluded.payload_summary, created_at = now()`,
+    ],
+  ];
 }
 
 /** A vendor item accepted now makes its earlier rejection obsolete. */
-export async function clearRejections(trx: Trx, keys: readonly VendorKey[]): Promise<void> {
-  if (keys.length === 0) return;
-  await sql`
-    delete from ingest_rejections r
-     using unnest(${ids(keys.map((k) => k.userId))}, ${texts(keys.map((k) => k.vendor))}, ${texts(keys.map((k) => k.externalId))}) k (user_id, vendor, external_id)
-     where r.user_id = k.user_id and r.vendor = k.vendor and r.external_id = k.external_id`.execute(trx);
+export function clearRejectionsCtes(keys: readonly VendorKey[]): Cte[] {
+  if (keys.length === 0) return [];
+  return [
+    [
+      'rejections_cleared',
+      sql`
+      delete from ingest_rejections r
+       using unnest(${ids(keys.map((k) => k.userId))}, ${texts(keys.map((k) => k.vendor))}, ${texts(keys.map((k) => k.externalId))}) k (user_id, vendor, external_id)
+       where r.user_id = k.user_id and r.vendor = k.vendor and r.external_id = k.external_id`,
+    ],
+  ];
+}
+
+/** The outbox rows chosen by outboxRows (ids included, so nothing needs to come back). */
+export function outboxCtes(columns: { id: string[]; detailType: string[]; detail: string[] }): Cte[] {
+  if (columns.id.length === 0) return [];
+  return [
+    [
+      'outbox',
+      sql`
+      insert into event_outbox (id, detail_type, detail)
+      select * from unnest(${ids(columns.id)}, ${texts(columns.detailType)}, ${sql`${columns.detail}::jsonb[]`})`,
+    ],
+  ];
 }
 
 // ---- reads for the API ----------------------------------------------------------------------------

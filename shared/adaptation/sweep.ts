@@ -2,7 +2,7 @@
 // to a counted activity of that local date that fits it) or `missed`, and recording an activity links it at
 // once to that day's planned workout. Both are one statement however many athletes and workouts they cover.
 import { sql, type RawBuilder } from 'kysely';
-import type { Conn, Db } from '../db/connection';
+import type { Db } from '../db/connection';
 import type { JsonObject } from '../db/schema';
 import { DetailType, type OutgoingEvent } from '../events/catalogue';
 import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
@@ -85,37 +85,42 @@ export async function sweepPastWorkouts(db: Db, publisher: EventPublisher, now: 
 }
 
 /**
- * Recording an activity completes that day's planned workout at once: each given counted activity that no
- * workout holds yet takes the fitting planned workout of its local date (the longest activity first when several
- * could). Inside the activity transaction; returns the users whose workouts changed.
+ * Recording an activity completes that day's planned workout at once: each counted activity that no workout holds
+ * yet takes the fitting planned workout of its local date (the longest activity first when several could). CTEs
+ * of the caller's statement (the activity service's one write of a batch): `activities` selects the activities as written (id, user_id, local_date, type, duration_minutes, duplicate_of),
+ * e.g. from the RETURNING of their upsert in the same statement. The last CTE, `linked`, returns the user_id of
+ * each workout completed.
  */
-export async function linkActivitiesToWorkouts(trx: Conn, activities: ReadonlyArray<{ id: string; user_id: string }>): Promise<string[]> {
-  if (activities.length === 0) return [];
-  const { rows } = await sql<{ user_id: string }>`
-    with incoming as (
+export function workoutLinkCtes(activities: RawBuilder<unknown>): [string, RawBuilder<unknown>][] {
+  return [
+    [
+      'link_incoming',
+      sql`
       select a.id, a.user_id, a.local_date, a.type, a.duration_minutes
-        from activities a
-        join unnest(${activities.map((a) => a.user_id)}::uuid[], ${activities.map((a) => a.id)}::uuid[]) i (user_id, id)
-          on a.user_id = i.user_id and a.id = i.id
+        from (${activities}) a
        where a.duplicate_of is null
-         and not exists (select 1 from scheduled_workouts l where l.user_id = a.user_id and l.completed_activity_id = a.id)
-    ),
-    candidates as (
+         and not exists (select 1 from scheduled_workouts l where l.user_id = a.user_id and l.completed_activity_id = a.id)`,
+    ],
+    [
+      'link_candidates',
+      sql`
       select distinct on (w.id) w.id as workout_id, w.user_id, i.id as activity_id
-        from incoming i
+        from link_incoming i
         join scheduled_workouts w on w.user_id = i.user_id and w.date = i.local_date
          and w.state = 'planned' and w.removed_in_version is null
         join training_plans p on p.id = w.plan_id and p.user_id = w.user_id and p.status = 'active'
        where ${fits(sql`w.type`, sql`i.type`)}
-       order by w.id, i.duration_minutes desc, i.id
-    ),
-    matched as (
-      select distinct on (activity_id) workout_id, user_id, activity_id from candidates order by activity_id, workout_id
-    )
-    update scheduled_workouts w
-       set state = 'completed', completed_activity_id = m.activity_id
-      from matched m
-     where w.id = m.workout_id and w.user_id = m.user_id
-    returning w.user_id`.execute(trx);
-  return [...new Set(rows.map((r) => r.user_id))];
+       order by w.id, i.duration_minutes desc, i.id`,
+    ],
+    ['link_matched', sql`select distinct on (activity_id) workout_id, user_id, activity_id from link_candidates order by activity_id, workout_id`],
+    [
+      'linked',
+      sql`
+      update scheduled_workouts w
+         set state = 'completed', completed_activity_id = m.activity_id
+        from link_matched m
+       where w.id = m.workout_id and w.user_id = m.user_id
+      returning w.user_id`,
+    ],
+  ];
 }

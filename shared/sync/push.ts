@@ -1,9 +1,9 @@
 // POST /api/v1/sync: a batch of the app's offline changes, applied through the same services as the single-item
 // routes (activities: applyActivityOps; daily metrics: writeDailyMetrics; notifications; tasks; workouts), so validation,
 // ownership, duplicates, RPE tasks and events are the same. Set-based: each kind of change is one call of its
-// service for the whole batch, inside one transaction, so 500 activity entries cost 9 round trips (BEGIN, the
-// locks, the stored answers with the change counter and the user, the rows the entries can touch, the upsert, the
-// workouts they complete, the answers with the batch's one ActivityRecorded, COMMIT, and the outbox row's delete
+// service for the whole batch, inside one transaction, so 500 activity entries cost 8 round trips (BEGIN, the
+// locks, the stored answers with the change counter and the user, the rows the entries can touch, the upsert with
+// the workouts they complete, the answers with the batch's one ActivityRecorded, COMMIT, and the outbox row's delete
 // once published).
 //
 // Rules (README "Offline sync"):
