@@ -18,15 +18,7 @@ import { workoutLinkCtes } from '../adaptation/sweep';
 import { type ActivityCandidate, type CandidateVerdict, validateCandidate } from '../domain/activity-candidate';
 import { toUtcInstant } from '../domain/vendor-values';
 import type { ActivityOp, OpResult, UserContext, WorkingRow } from './activity-ops';
-// Aliased to the names this file used before the change set had its own (only the import changed).
-import {
-  type ActivityChangeSet as ActivityPlan,
-  computeChangeSet as planActivityChanges,
-  finishLoads,
-  type LoadChange,
-  loadChanges,
-  taskChanges,
-} from './change-set';
+import { type ActivityChangeSet, computeChangeSet, finishLoads, type LoadChange, loadChanges, taskChanges } from './change-set';
 import {
   activitiesBetween,
   clearRejectionsCtes,
@@ -37,7 +29,7 @@ import {
   lockUsers,
   openRpeTasksCtes,
   outboxCtes,
-  planSamples,
+  changeSetSamples,
   replaceSamplesCtes,
   resolveTasksCtes,
   sampleChunks,
@@ -49,7 +41,7 @@ import { homeChanged } from '../home/cache';
 
 export interface Applied {
   results: OpResult[];
-  plan: ActivityPlan;
+  changeSet: ActivityChangeSet;
   enqueued: EnqueuedEvent[];
   /** With `enqueue: false`: the events still to write to the outbox (`enqueued` is then empty). */
   events: OutgoingEvent<'ActivityRecorded'>[];
@@ -80,26 +72,26 @@ export async function applyActivityOps(trx: Transaction<Database>, ops: readonly
   const known = ops.filter((op) => users.has(op.userId));
   // Validation before any cast: an implausible start (year 0, year 275760) must become a stored rejection,
   // not a "date/time field value out of range" from the neighbour lookup that redelivers until the DLQ.
-  // The verdicts go to the plan too, so each candidate is checked once.
+  // The verdicts go to the change set too, so each candidate is checked once.
   const checked = new Map<ActivityOp, CandidateVerdict>();
   for (const op of known) if (op.kind === 'upsert') checked.set(op, validateCandidate(op.candidate, options.now));
   const implausible = new Set([...checked].filter(([, verdict]) => !verdict.ok).map(([op]) => op));
   const rows = known.length > 0 ? await loadWorkingRows(trx, known, implausible) : [];
-  const plan = planActivityChanges({ ops, users, rows, now: options.now, newId: options.newId ?? randomUUID, checked });
-  if (plan.trimpFromStoredSamples.size > 0) {
+  const changeSet = computeChangeSet({ ops, users, rows, now: options.now, newId: options.newId ?? randomUUID, checked });
+  if (changeSet.trimpFromStoredSamples.size > 0) {
     const stored = await loadHeartRates(
       trx,
-      [...plan.trimpFromStoredSamples].map((id) => plan.upserts.get(id)!),
+      [...changeSet.trimpFromStoredSamples].map((id) => changeSet.upserts.get(id)!),
     );
-    finishLoads(plan, users, stored);
+    finishLoads(changeSet, users, stored);
   }
-  const changes = loadChanges(plan);
+  const changes = loadChanges(changeSet);
   const events = (options.eventPerUser ? earliestPerUser(changes) : changes).map(activityRecorded);
   // With enqueue: the outbox rows go into the batch's one write (their ids chosen here).
   const outbox = options.enqueue === false ? undefined : outboxRows(events);
-  await writePlan(trx, plan, users, outbox?.columns);
-  if (!outbox) return { results: plan.results, plan, enqueued: [], events };
-  return { results: plan.results, plan, enqueued: outbox.enqueued, events: [] };
+  await writeChangeSet(trx, changeSet, users, outbox?.columns);
+  if (!outbox) return { results: changeSet.results, changeSet, enqueued: [], events };
+  return { results: changeSet.results, changeSet, enqueued: outbox.enqueued, events: [] };
 }
 
 /** Each user's earliest load change (the first in batch order on a tie), in order of first appearance. */
@@ -117,26 +109,26 @@ function earliestPerUser(changes: readonly LoadChange[]): LoadChange[] {
  * their samples, the deletes, the RPE tasks and reminders, the vendor verdicts and the outbox rows. A part with
  * nothing to do is left out, and a batch that changes nothing sends no statement.
  */
-async function writePlan(
+async function writeChangeSet(
   trx: Transaction<Database>,
-  plan: ActivityPlan,
+  changeSet: ActivityChangeSet,
   users: ReadonlyMap<string, UserContext>,
   outbox?: Parameters<typeof outboxCtes>[0],
 ): Promise<void> {
-  const upserts = [...plan.upserts.values()];
-  const tasks = taskChanges(plan);
-  const row = (id: string) => plan.upserts.get(id)!;
-  const [samples = [], ...moreSamples] = sampleChunks(planSamples(plan));
+  const upserts = [...changeSet.upserts.values()];
+  const tasks = taskChanges(changeSet);
+  const row = (id: string) => changeSet.upserts.get(id)!;
+  const [samples = [], ...moreSamples] = sampleChunks(changeSetSamples(changeSet));
   await writeCtes(trx, [
     ...upsertActivitiesCtes(upserts),
     // That day's planned workout is done as soon as the activity is recorded (the midnight sweep closes the rest).
     ...(upserts.length > 0 ? workoutLinkCtes(sql`select * from activity_rows`) : []),
     ...replaceSamplesCtes(samples),
-    ...deleteActivitiesCtes([...plan.deletes].map((id) => plan.before.get(id)).filter((r): r is WorkingRow => !!r)),
+    ...deleteActivitiesCtes([...changeSet.deletes].map((id) => changeSet.before.get(id)).filter((r): r is WorkingRow => !!r)),
     ...resolveTasksCtes(tasks.done.map(row), tasks.dismissed.map(row)),
     ...openRpeTasksCtes(tasks.open.map((r) => ({ row: r, notify: users.get(r.user_id)?.notification_preferences?.pending_task !== false, ...rpeReminder(r) }))),
-    ...storeRejectionsCtes(plan.rejections),
-    ...clearRejectionsCtes(plan.accepted),
+    ...storeRejectionsCtes(changeSet.rejections),
+    ...clearRejectionsCtes(changeSet.accepted),
     ...(outbox ? outboxCtes(outbox) : []),
   ]);
   // More than a thousand activities' samples: the rest after the rows they point at (not in the bench, nor in a delivery).
@@ -220,7 +212,7 @@ function expectRow(applied: Applied, result: OpResult | undefined): WorkingRow {
   if (!result || result.kind === 'unknown-user') throw new Unauthenticated('The account no longer exists');
   if (result.kind === 'not-found' || result.kind === 'deleted') throw new NotFound('No such activity');
   if (result.kind === 'rejected') throw new Unprocessable([{ field: bodyField(result.field), message: result.reason }]);
-  return applied.plan.rows.get(result.activityId)!;
+  return applied.changeSet.rows.get(result.activityId)!;
 }
 
 /** POST /activities: created (201) or, for a known externalId, the same activity updated (200). */

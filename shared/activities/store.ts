@@ -6,8 +6,7 @@ import type { Conn } from '../db/connection';
 import { columns, type Database, type JsonObject } from '../db/schema';
 import type { HeartRateSample } from '../domain/trimp';
 import type { ActivityOp, Rejection, UserContext, VendorKey, WorkingRow } from './activity-ops';
-// Aliased to the name this file used before the change set had its own (only the import changed).
-import type { ActivityChangeSet as ActivityPlan } from './change-set';
+import type { ActivityChangeSet } from './change-set';
 import { arrayLiteral, type Channel, heartRatesOf, type SampleChannels, toChannels } from './sample-channels';
 
 type Trx = Transaction<Database>;
@@ -15,7 +14,7 @@ type Trx = Transaction<Database>;
 const ids = (values: readonly (string | null)[]) => sql`${values}::uuid[]`;
 const texts = (values: readonly (string | null)[]) => sql`${values}::text[]`;
 
-/** What the plan needs of a user (UserContext), for a caller that reads it in a statement of its own. */
+/** What the change set needs of a user (UserContext), for a caller that reads it in a statement of its own. */
 export const userContextColumns = [
   'id',
   'time_zone',
@@ -27,7 +26,7 @@ export const userContextColumns = [
 
 /**
  * Serializes writes per user for the rest of the transaction (two deliveries of one run, or Garmin's and
- * Strava's copies, decided concurrently would each see no duplicate) and reads what the plan needs of each
+ * Strava's copies, decided concurrently would each see no duplicate) and reads what the change set needs of each
  * user. Locks are taken in id order, after the sort, so two batches never wait on each other in a cycle.
  */
 export async function lockUsers(trx: Trx, userIds: readonly string[]): Promise<Map<string, UserContext>> {
@@ -178,10 +177,10 @@ export function upsertActivitiesCtes(rows: readonly WorkingRow[]): Cte[] {
 
 type StoredSamples = ReturnType<typeof storedSamples>;
 
-/** The activity_samples rows of the plan: one row per activity (its channels as arrays, migration 0006). */
-export function planSamples(plan: ActivityPlan): StoredSamples[] {
-  return [...plan.samples].map(([activityId, samples]) =>
-    storedSamples(plan.upserts.get(activityId)?.user_id ?? plan.before.get(activityId)!.user_id, activityId, toChannels(samples)),
+/** The activity_samples rows of the change set: one row per activity (its channels as arrays, migration 0006). */
+export function changeSetSamples(changeSet: ActivityChangeSet): StoredSamples[] {
+  return [...changeSet.samples].map(([activityId, samples]) =>
+    storedSamples(changeSet.upserts.get(activityId)?.user_id ?? changeSet.before.get(activityId)!.user_id, activityId, toChannels(samples)),
   );
 }
 
