@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { esbuildOptions, MAX_BUNDLE_BYTES } from '../lib/aws/bundling';
-import { PROJECT_ROOT } from '../lib/aws/function';
-import { functions } from '../lib/topology';
+import { esbuildOptions, MAX_BUNDLE_BYTES } from '#lib/aws/bundling';
+import { PROJECT_ROOT } from '#lib/aws/function';
+import { functions } from '#lib/topology';
 
 const RUNS = 5;
 const SDK = ['@aws-sdk/*', '@smithy/*'];

@@ -6,12 +6,12 @@
 //   npm run bench export                        embedded PGlite (its WASM heap counts in RSS)
 //   DATABASE_URL=postgres://... npm run bench export
 import { sql } from 'kysely';
-import { functions } from '../lib/topology';
-import { startLocalRuntime } from '../lib/local/runtime';
-import { memoryKeySource, setKeySource } from '../shared/auth/keys';
-import { createDb } from '../shared/db/connection';
-import { migrateToLatest } from '../shared/db/migrate';
-import { createTestUser } from '../test/support/auth';
+import { functions } from '#lib/topology';
+import { startLocalRuntime } from '#lib/local/runtime';
+import { memoryKeySource, setKeySource } from '#shared/auth/keys';
+import { createDb } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
+import { createTestUser } from '#test/support/auth';
 import { ms } from './support';
 
 const DAYS = 3 * 365;

@@ -4,11 +4,11 @@
 //   DATABASE_URL=postgres://... REDIS_URL=redis://... npm run bench home   (a throwaway database on that server)
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { cacheClient, redisCache, type CacheClient } from '../shared/cache/client';
-import type { Db } from '../shared/db/connection';
-import { addDays, eachDay } from '../shared/domain/dates';
-import { homeKey } from '../shared/home/cache';
-import { homeScreen } from '../shared/home/home';
+import { cacheClient, redisCache, type CacheClient } from '#shared/cache/client';
+import type { Db } from '#shared/db/connection';
+import { addDays, eachDay } from '#shared/domain/dates';
+import { homeKey } from '#shared/home/cache';
+import { homeScreen } from '#shared/home/home';
 import { openBenchDatabase } from './support';
 import { ms, percentile } from './support';
 

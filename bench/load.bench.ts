@@ -6,11 +6,11 @@
 // recompute, yesterday for the late update), outside the timed section, so nothing is skipped as unchanged.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../shared/db/connection';
-import { addDays, eachDay } from '../shared/domain/dates';
-import { computeLoadSeries, type DailyLoad, type LoadDay } from '../shared/domain/load';
-import { recomputeRollingStats } from '../shared/metrics/rolling-stats';
-import { countingDb, fixedClock, insertLoads, RecordingPublisher } from '../test/support/metrics';
+import type { Db } from '#shared/db/connection';
+import { addDays, eachDay } from '#shared/domain/dates';
+import { computeLoadSeries, type DailyLoad, type LoadDay } from '#shared/domain/load';
+import { recomputeRollingStats } from '#shared/metrics/rolling-stats';
+import { countingDb, fixedClock, insertLoads, RecordingPublisher } from '#test/support/metrics';
 import { ms, openBenchDatabase, percentile } from './support';
 
 const START = '2019-07-01';

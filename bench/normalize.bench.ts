@@ -6,10 +6,10 @@
 // DATABASE_URL: real PostgreSQL (a throwaway database on that server); else embedded PGlite.
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
-import { createNormalizer, type ReceivedMessage } from '../shared/activities/normalize';
-import { migrateToLatest } from '../shared/db/migrate';
-import type { GarminActivityDetail } from '../shared/vendors/garmin/push';
-import type { VendorLink } from '../shared/vendors/ports';
+import { createNormalizer, type ReceivedMessage } from '#shared/activities/normalize';
+import { migrateToLatest } from '#shared/db/migrate';
+import type { GarminActivityDetail } from '#shared/vendors/garmin/push';
+import type { VendorLink } from '#shared/vendors/ports';
 import { Counter, ms, openDatabase, percentile, timeIt } from './support';
 
 const BATCH = 10;

@@ -2,13 +2,13 @@
 // pure computation of the same number of days (computeLoadSeries over 168 days), interleaved in the same run;
 // and the whole onboarding (profile, load basis, generator, plan + workouts + change log in one transaction)
 // on embedded PostgreSQL, to show the generator is not the slow part of it.
-import { createDb } from '../shared/db/connection';
-import { migrateToLatest } from '../shared/db/migrate';
-import { addDays, eachDay } from '../shared/domain/dates';
-import { computeLoadSeries } from '../shared/domain/load';
-import type { PlanInput } from '../shared/domain/plan';
-import { generatePlan } from '../shared/domain/plan-generator';
-import { onboard } from '../shared/plans/service';
+import { createDb } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
+import { addDays, eachDay } from '#shared/domain/dates';
+import { computeLoadSeries } from '#shared/domain/load';
+import type { PlanInput } from '#shared/domain/plan';
+import { generatePlan } from '#shared/domain/plan-generator';
+import { onboard } from '#shared/plans/service';
 import { ms, percentile } from './support';
 
 const TODAY = '2026-03-02';

@@ -8,11 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { createDb } from '../shared/db/connection';
-import { migrateToLatest } from '../shared/db/migrate';
-import { classifyResponders } from '../shared/responders/classify';
-import { exportResearchDataset } from '../shared/research/export';
-import { DirectorySink } from '../shared/research/sink';
+import { createDb } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
+import { classifyResponders } from '#shared/responders/classify';
+import { exportResearchDataset } from '#shared/research/export';
+import { DirectorySink } from '#shared/research/sink';
 
 const ATHLETES = Number(process.env.RESEARCH_BENCH_ATHLETES ?? 10_000);
 const DAYS = 365;

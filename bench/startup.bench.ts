@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TEMPLATE_CACHE_DIR, templateFile } from '../lib/local/pglite-template';
+import { TEMPLATE_CACHE_DIR, templateFile } from '#lib/local/pglite-template';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -13,12 +13,12 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
-import { createDb } from '../shared/db/connection';
-import { migrateToLatest } from '../shared/db/migrate';
-import { adminQuery as admin } from '../test/support/db';
-import type { Db } from '../shared/db/connection';
-import { PGliteDialect } from '../shared/db/pglite-dialect';
-import type { Database } from '../shared/db/schema';
+import { createDb } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
+import { adminQuery as admin } from '#test/support/db';
+import type { Db } from '#shared/db/connection';
+import { PGliteDialect } from '#shared/db/pglite-dialect';
+import type { Database } from '#shared/db/schema';
 
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);

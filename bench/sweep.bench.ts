@@ -6,11 +6,11 @@
 //   npm run bench sweep                                 embedded PGlite (smaller sizes: it is single-threaded WASM)
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { sweepPastWorkouts } from '../shared/adaptation/sweep';
-import type { Db } from '../shared/db/connection';
-import type { OutgoingEvent } from '../shared/events/catalogue';
-import type { EventPublisher } from '../shared/events/publisher';
-import { countingDb } from '../test/support/metrics';
+import { sweepPastWorkouts } from '#shared/adaptation/sweep';
+import type { Db } from '#shared/db/connection';
+import type { OutgoingEvent } from '#shared/events/catalogue';
+import type { EventPublisher } from '#shared/events/publisher';
+import { countingDb } from '#test/support/metrics';
 import { ms, openBenchDatabase, percentile } from './support';
 
 const YESTERDAY = '2027-03-09';

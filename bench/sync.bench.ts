@@ -9,11 +9,11 @@
 //   DATABASE_URL=postgres://... npm run bench sync  PostgreSQL (a throwaway database on that server)
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { SyncMutation } from '../shared/contracts/sync';
-import type { Db } from '../shared/db/connection';
-import { migrateToLatest } from '../shared/db/migrate';
-import { pullChanges } from '../shared/sync/feed';
-import { pushMutations } from '../shared/sync/push';
+import type { SyncMutation } from '#shared/contracts/sync';
+import type { Db } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
+import { pullChanges } from '#shared/sync/feed';
+import { pushMutations } from '#shared/sync/push';
 import { Counter, ms, openDatabase, percentile, timeIt } from './support';
 
 const BATCH = 500;

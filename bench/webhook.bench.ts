@@ -10,13 +10,13 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { functions } from '../lib/topology';
-import { InMemoryCache, redisCache, setCacheClient } from '../shared/cache/client';
-import { resetConfig } from '../shared/config';
-import { InMemoryClaimCheckStore, setClaimCheckStore } from '../shared/events/claim-check';
-import { httpHandler } from '../shared/http/handler';
-import { resetVendorCredentials } from '../shared/vendors/credentials';
-import { resetIntake } from '../shared/webhooks/intake';
+import { functions } from '#lib/topology';
+import { InMemoryCache, redisCache, setCacheClient } from '#shared/cache/client';
+import { resetConfig } from '#shared/config';
+import { InMemoryClaimCheckStore, setClaimCheckStore } from '#shared/events/claim-check';
+import { httpHandler } from '#shared/http/handler';
+import { resetVendorCredentials } from '#shared/vendors/credentials';
+import { resetIntake } from '#shared/webhooks/intake';
 import { percentile, timeIt } from './support';
 
 // Sub-millisecond figures: three decimals.
@@ -60,8 +60,8 @@ export default async function webhookBench(): Promise<void> {
     Entries: input.Entries.map((_, i) => ({ EventId: String(i) })),
   }));
 
-  const { handler: strava } = (await import('../functions/webhooks/strava')) as { handler: Handler };
-  const { handler: garmin } = (await import('../functions/webhooks/garmin')) as { handler: Handler };
+  const { handler: strava } = (await import('#functions/webhooks/strava')) as { handler: Handler };
+  const { handler: garmin } = (await import('#functions/webhooks/garmin')) as { handler: Handler };
   const bareStrava = httpHandler(functions.stravaWebhook, async () => ({ status: 'accepted' as const })) as unknown as Handler;
   const bareGarmin = httpHandler(functions.garminWebhook, async () => ({ accepted: 0, duplicates: 0 })) as unknown as Handler;
 

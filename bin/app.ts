@@ -3,9 +3,9 @@
 // context (lib/aws/stage.ts). cdk-nag's three packs check the result; an unacknowledged finding fails
 // the synth, and the report lands in cdk.out (policy-validation-report.json).
 import { App } from 'aws-cdk-lib';
-import { addNagPacks } from '../lib/aws/nag';
-import { RunningCoachStack } from '../lib/aws/stack';
-import { functions } from '../lib/topology';
+import { addNagPacks } from '#lib/aws/nag';
+import { RunningCoachStack } from '#lib/aws/stack';
+import { functions } from '#lib/topology';
 
 const app = new App();
 new RunningCoachStack(app, 'RunningCoach', { topology: functions });

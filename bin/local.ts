@@ -2,10 +2,10 @@
 // is set; PORT overrides 3000.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { functions } from '../lib/topology';
-import { extractTemplate, isEmptyDataDir, TEMPLATE_CACHE_DIR, templateFile } from '../lib/local/pglite-template';
-import { REPO_ROOT, startLocalRuntime, type LocalRuntime } from '../lib/local/runtime';
-import { describeDatabaseFailure, isDatabaseUnavailable } from '../shared/db/outage';
+import { functions } from '#lib/topology';
+import { extractTemplate, isEmptyDataDir, TEMPLATE_CACHE_DIR, templateFile } from '#lib/local/pglite-template';
+import { REPO_ROOT, startLocalRuntime, type LocalRuntime } from '#lib/local/runtime';
+import { describeDatabaseFailure, isDatabaseUnavailable } from '#shared/db/outage';
 
 if (!process.env.DATABASE_URL && !process.env.PGLITE_DATA_DIR) {
   process.env.PGLITE_DATA_DIR = path.join(REPO_ROOT, '.data', 'pglite');
@@ -41,7 +41,7 @@ const shutdown = async (signal: string) => {
   closing = true;
   console.log(`[local] ${signal}: shutting down`);
   await runtime.close();
-  const { getDb } = await import('../shared/db/connection');
+  const { getDb } = await import('#shared/db/connection');
   await getDb().destroy();
   process.exit(0);
 };

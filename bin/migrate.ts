@@ -1,6 +1,6 @@
 // `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database).
-import { getDb } from '../shared/db/connection';
-import { migrateToLatest } from '../shared/db/migrate';
+import { getDb } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
 
 const db = getDb();
 try {

@@ -2,8 +2,8 @@
 // the project's .npmrc sends npm's own banner to stderr). `--out FILE` writes it to a file instead.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { functions } from '../lib/topology';
-import { openApiDocument } from '../lib/openapi';
+import { functions } from '#lib/topology';
+import { openApiDocument } from '#lib/openapi';
 
 const text = `${JSON.stringify(openApiDocument(functions), null, 2)}\n`;
 const at = process.argv.indexOf('--out');

@@ -1,9 +1,9 @@
 // `npm run research:export -- --out DIR`: the anonymized research dataset on demand, against DATABASE_URL or
 // the embedded database in PGLITE_DATA_DIR (npm start keeps it in .data/pglite).
 import { parseArgs } from 'node:util';
-import { getDb } from '../shared/db/connection';
-import { exportResearchDataset } from '../shared/research/export';
-import { DirectorySink } from '../shared/research/sink';
+import { getDb } from '#shared/db/connection';
+import { exportResearchDataset } from '#shared/research/export';
+import { DirectorySink } from '#shared/research/sink';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
 if (!values.out) {

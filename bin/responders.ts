@@ -1,8 +1,8 @@
 // `npm run responders`: the weekly responder job on demand, against DATABASE_URL or the embedded database
 // (PGLITE_DATA_DIR). Prints how many athletes were judged and the classes.
-import { getDb } from '../shared/db/connection';
-import { migrateToLatest } from '../shared/db/migrate';
-import { classifyResponders } from '../shared/responders/classify';
+import { getDb } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
+import { classifyResponders } from '#shared/responders/classify';
 
 const db = getDb();
 try {

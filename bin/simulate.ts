@@ -2,9 +2,9 @@
 // virtual clock (lib/local/simulator.ts). Prints the day table and the change log; exits 1 when a rule the
 // scenario expects did not fire, 2 on a bad scenario.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dayTable, simulate } from '../lib/local/simulator';
-import { Scenario } from '../lib/local/scenario';
-import { localDateOf } from '../shared/domain/dates';
+import { dayTable, simulate } from '#lib/local/simulator';
+import { Scenario } from '#lib/local/scenario';
+import { localDateOf } from '#shared/domain/dates';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

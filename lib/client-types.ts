@@ -3,7 +3,7 @@
 // compiles client/usage.ts against them, so a change to the API that breaks the app's calls breaks the build.
 import openapiTS, { astToString } from 'openapi-typescript';
 import { openApiDocument } from './openapi';
-import type { FunctionSpec } from '../shared/topology-types';
+import type { FunctionSpec } from '#shared/topology-types';
 
 export const CLIENT_TYPES_FILE = 'client/api.d.ts';
 

@@ -4,8 +4,8 @@
 // and their `examples` become each operation's examples. The contract test (test/support/contract.ts)
 // holds every answer of the e2e suites to this document.
 import * as z from 'zod';
-import { PROBLEM_CODES, problemType } from '../shared/http/errors';
-import { isHttp, requestContentTypes, successStatuses, type FunctionSpec, type HttpFunctionSpec } from '../shared/topology-types';
+import { PROBLEM_CODES, problemType } from '#shared/http/errors';
+import { isHttp, requestContentTypes, successStatuses, type FunctionSpec, type HttpFunctionSpec } from '#shared/topology-types';
 
 type Json = Record<string, unknown>;
 

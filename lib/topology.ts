@@ -4,14 +4,14 @@
 //
 // Each entry is its own `export const name = /* @__PURE__ */ apiRoute({...})` (an HTTP route) or
 // `defineFunction({...})` (everything else), listed again in `functions` at the end, and its handler imports
-// only it (`import { name as spec } from '../../lib/topology'`): the Lambda bundler then keeps that entry
+// only it (`import { name as spec } from '#lib/topology'`): the Lambda bundler then keeps that entry
 // and its contracts and drops every other route's (package.json declares the project free of import side
 // effects). Add a route the same way: an exported const here, its name in `functions`, and `spec` in the
 // handler. Keep each entry's values literal (`16_384`, not
 // `16 * 1024`; `'ActivityReceived'`, not `DetailType.ActivityReceived`): esbuild counts arithmetic and
 // property reads as possible side effects and would then keep the entry in every bundle
 // (test/cdk/bundles.test.ts checks that a bundle holds no other entry).
-import { HealthResponse } from '../shared/contracts/health';
+import { HealthResponse } from '#shared/contracts/health';
 import {
   AppleRelayResponse,
   GarminConnectBody,
@@ -21,22 +21,22 @@ import {
   StravaWebhookResponse,
   VendorConnectionResponse,
   VendorParams,
-} from '../shared/contracts/webhooks';
-import { AppleRelay } from '../shared/vendors/apple/relay';
-import { GarminPush } from '../shared/vendors/garmin/push';
-import { StravaEvent, StravaSubscriptionQuery } from '../shared/vendors/strava/webhook';
-import { LoginBody, LogoutBody, RefreshBody, RegisterBody, TokenPairResponse } from '../shared/contracts/auth';
-import { MeResponse, UpdateMeBody } from '../shared/contracts/me';
-import { AccountExport } from '../shared/contracts/export';
-import { DailyMetricsDay, DailyMetricsList, DateRangeQuery, LoadReport, LogDailyMetricsBody } from '../shared/contracts/metrics';
-import { ActivityIdParams, Activity, ActivityList, CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '../shared/contracts/activities';
-import { IngestRejectionList } from '../shared/contracts/ingest';
-import { ListNotificationsQuery, Notification, NotificationIdParams, NotificationList } from '../shared/contracts/notifications';
-import { TaskList } from '../shared/contracts/tasks';
-import { defineFunction, type FunctionSpec, type HttpFunctionSpec, type HttpTrigger, type RouteAuth, type RouteSchemas } from '../shared/topology-types';
-import { CurrentPlan, CurrentPlanQuery, OnboardingBody, PlanChangeList, RegenerateBody, Workout, WorkoutIdParams } from '../shared/contracts/plans';
-import { Home } from '../shared/contracts/home';
-import { PullQuery, PushBody, PushResponse, SyncPage } from '../shared/contracts/sync';
+} from '#shared/contracts/webhooks';
+import { AppleRelay } from '#shared/vendors/apple/relay';
+import { GarminPush } from '#shared/vendors/garmin/push';
+import { StravaEvent, StravaSubscriptionQuery } from '#shared/vendors/strava/webhook';
+import { LoginBody, LogoutBody, RefreshBody, RegisterBody, TokenPairResponse } from '#shared/contracts/auth';
+import { MeResponse, UpdateMeBody } from '#shared/contracts/me';
+import { AccountExport } from '#shared/contracts/export';
+import { DailyMetricsDay, DailyMetricsList, DateRangeQuery, LoadReport, LogDailyMetricsBody } from '#shared/contracts/metrics';
+import { ActivityIdParams, Activity, ActivityList, CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '#shared/contracts/activities';
+import { IngestRejectionList } from '#shared/contracts/ingest';
+import { ListNotificationsQuery, Notification, NotificationIdParams, NotificationList } from '#shared/contracts/notifications';
+import { TaskList } from '#shared/contracts/tasks';
+import { defineFunction, type FunctionSpec, type HttpFunctionSpec, type HttpTrigger, type RouteAuth, type RouteSchemas } from '#shared/topology-types';
+import { CurrentPlan, CurrentPlanQuery, OnboardingBody, PlanChangeList, RegenerateBody, Workout, WorkoutIdParams } from '#shared/contracts/plans';
+import { Home } from '#shared/contracts/home';
+import { PullQuery, PushBody, PushResponse, SyncPage } from '#shared/contracts/sync';
 
 /** An API route as `apiRoute` takes it: `memoryMb` and `timeoutSeconds` may be left out, and the trigger's kind is implied. */
 type ApiRouteSpec<S extends RouteSchemas, A extends RouteAuth> = Omit<HttpFunctionSpec<S, A>, 'memoryMb' | 'timeoutSeconds' | 'trigger'> & {

@@ -4,7 +4,7 @@
 // (as the owner) get the same grants through default privileges. `rds_iam` exists only on RDS/Aurora:
 // there the role may authenticate with IAM tokens; locally the role simply exists.
 import { sql, type Kysely } from 'kysely';
-import { APP_DB_USER } from '../shared/db/roles';
+import { APP_DB_USER } from '#shared/db/roles';
 
 const role = sql.id(APP_DB_USER);
 

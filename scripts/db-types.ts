@@ -7,8 +7,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql, type Kysely } from 'kysely';
-import { createDb } from '../shared/db/connection';
-import { migrateToLatest } from '../shared/db/migrate';
+import { createDb } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
 
 /** kysely's migration bookkeeping, not part of the product schema. */
 export const bookkeepingTables = ['schema_migrations', 'schema_migrations_lock'];
@@ -127,7 +127,7 @@ export async function checkSchemaTypes(columns: readonly ColumnInfo[]): Promise<
   const assertions = columns.flatMap(assertionsFor);
   const header = [
     `import type { Insertable, Selectable } from 'kysely';`,
-    `import type { Database } from '../shared/db/schema';`,
+    `import type { Database } from '#shared/db/schema';`,
     `type Is<A extends true> = A;`,
     `type Row<T extends string> = T extends keyof Database ? Selectable<Database[T]> : {};`,
     `type New<T extends string> = T extends keyof Database ? Insertable<Database[T]> : {};`,

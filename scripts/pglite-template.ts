@@ -1,7 +1,7 @@
 // `npm ci` / `npm install` (the prepare script): makes the migrated PGlite template that the first
 // `npm start` and every test file copy (lib/local/pglite-template.ts). Never fails an install: without
 // it, the first start makes the template itself.
-import { TEMPLATE_CACHE_DIR, templateFile } from '../lib/local/pglite-template';
+import { TEMPLATE_CACHE_DIR, templateFile } from '#lib/local/pglite-template';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 try {

@@ -1,7 +1,7 @@
 // The vocabulary of lib/topology.ts, in shared/ because the HTTP middleware and the workers read it too. Pure types: no CDK, no I/O. Both runtimes (lib/aws, lib/local)
 // and the HTTP middleware read the same objects.
 import type { z } from 'zod';
-import type { DetailType } from '../shared/events/catalogue';
+import type { DetailType } from '#shared/events/catalogue';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -1,9 +1,9 @@
-import { createActivity as spec } from '../../lib/topology';
-import { createActivity } from '../../shared/activities/service';
-import { clock } from '../../shared/clock';
-import { getDb } from '../../shared/db/connection';
-import { eventBridgePublisher } from '../../shared/events/publisher';
-import { httpHandler, respond } from '../../shared/http/handler';
+import { createActivity as spec } from '#lib/topology';
+import { createActivity } from '#shared/activities/service';
+import { clock } from '#shared/clock';
+import { getDb } from '#shared/db/connection';
+import { eventBridgePublisher } from '#shared/events/publisher';
+import { httpHandler, respond } from '#shared/http/handler';
 
 export const handler = httpHandler(spec, async ({ body, userId }) => {
   const deps = { db: getDb(), publisher: eventBridgePublisher, now: clock().now() };

@@ -1,9 +1,9 @@
 // Streams the account export (shared/account/export.ts) straight from keyset-paged queries to the client.
-import { exportMe as spec } from '../../lib/topology';
-import { exportAccount } from '../../shared/account/export';
-import { clock } from '../../shared/clock';
-import { getDb } from '../../shared/db/connection';
-import { streamingHttpHandler } from '../../shared/http/streaming';
+import { exportMe as spec } from '#lib/topology';
+import { exportAccount } from '#shared/account/export';
+import { clock } from '#shared/clock';
+import { getDb } from '#shared/db/connection';
+import { streamingHttpHandler } from '#shared/http/streaming';
 
 export const handler = streamingHttpHandler(spec, async ({ userId }) => {
   const now = clock().now();

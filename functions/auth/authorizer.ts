@@ -1,11 +1,11 @@
 // API Gateway REQUEST authorizer for every `auth: 'user'` route. Functions behind it read the user id
 // from requestContext.authorizer.userId and never parse Authorization themselves.
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { allowPolicy, authenticate } from '../../shared/auth/authorize';
-import { InvalidToken } from '../../shared/auth/tokens';
-import { clock } from '../../shared/clock';
-import { getDb } from '../../shared/db/connection';
-import { logger, withLambdaContext } from '../../shared/logger';
+import { allowPolicy, authenticate } from '#shared/auth/authorize';
+import { InvalidToken } from '#shared/auth/tokens';
+import { clock } from '#shared/clock';
+import { getDb } from '#shared/db/connection';
+import { logger, withLambdaContext } from '#shared/logger';
 
 export const handler = withLambdaContext(async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   // REST events keep the caller's header case.

@@ -1,10 +1,10 @@
 // Monthly: the anonymized research dataset of the consenting athletes (shared/research/export.ts) into the
 // research bucket.
-import { clock } from '../../shared/clock';
-import { getDb } from '../../shared/db/connection';
-import { logger } from '../../shared/logger';
-import { exportResearchDataset, type ResearchExportSummary } from '../../shared/research/export';
-import { researchSink } from '../../shared/research/sink';
+import { clock } from '#shared/clock';
+import { getDb } from '#shared/db/connection';
+import { logger } from '#shared/logger';
+import { exportResearchDataset, type ResearchExportSummary } from '#shared/research/export';
+import { researchSink } from '#shared/research/sink';
 
 export const handler = async (): Promise<ResearchExportSummary> => {
   const now = clock().now();

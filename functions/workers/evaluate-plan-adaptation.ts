@@ -1,12 +1,12 @@
 // DailyMetricLogged / RiskAlertRaised / WorkoutMissed -> the plan adapts (shared/adaptation/service.ts): today's
 // workout follows the morning's readiness, a risk alert cuts or varies what comes, a missed long run moves.
 // Each service re-reads the database, so duplicate, late and reordered deliveries change nothing twice.
-import { evaluatePlanAdaptation as spec } from '../../lib/topology';
-import { adaptToMissedWorkout, adaptToRiskAlert, adaptToTodaysReadiness } from '../../shared/adaptation/service';
-import { clock } from '../../shared/clock';
-import { getDb } from '../../shared/db/connection';
-import { DetailType } from '../../shared/events/catalogue';
-import { queueWorker } from '../../shared/events/consumer';
+import { evaluatePlanAdaptation as spec } from '#lib/topology';
+import { adaptToMissedWorkout, adaptToRiskAlert, adaptToTodaysReadiness } from '#shared/adaptation/service';
+import { clock } from '#shared/clock';
+import { getDb } from '#shared/db/connection';
+import { DetailType } from '#shared/events/catalogue';
+import { queueWorker } from '#shared/events/consumer';
 
 type Handled = typeof DetailType.DailyMetricLogged | typeof DetailType.RiskAlertRaised | typeof DetailType.WorkoutMissed;
 

@@ -1,15 +1,15 @@
 // ActivityReceived -> activities and daily metrics. The batch is applied set-based in one transaction;
 // only the messages that fail are retried (shared/activities/normalize.ts).
-import { normalizeActivity as spec } from '../../lib/topology';
-import { createNormalizer } from '../../shared/activities/normalize';
-import { clock } from '../../shared/clock';
-import { getDb } from '../../shared/db/connection';
-import { batchWorker } from '../../shared/events/batch-worker';
-import { eventBridgePublisher } from '../../shared/events/publisher';
-import { requeueLater } from '../../shared/events/requeue';
-import { upsertDailyMetrics } from '../../shared/metrics/daily-metrics';
-import { claimCheckReader, stravaActivities, vendorConnections } from '../../shared/vendors/adapters';
-import { vendorCredentials } from '../../shared/vendors/credentials';
+import { normalizeActivity as spec } from '#lib/topology';
+import { createNormalizer } from '#shared/activities/normalize';
+import { clock } from '#shared/clock';
+import { getDb } from '#shared/db/connection';
+import { batchWorker } from '#shared/events/batch-worker';
+import { eventBridgePublisher } from '#shared/events/publisher';
+import { requeueLater } from '#shared/events/requeue';
+import { upsertDailyMetrics } from '#shared/metrics/daily-metrics';
+import { claimCheckReader, stravaActivities, vendorConnections } from '#shared/vendors/adapters';
+import { vendorCredentials } from '#shared/vendors/credentials';
 
 let normalize: ReturnType<typeof createNormalizer> | undefined;
 // Read at each use, so a clock the local runtime or a test pins later is the one seen.

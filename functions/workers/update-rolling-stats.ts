@@ -1,13 +1,13 @@
 // ActivityRecorded / DailyMetricLogged / TrainingDayClosed -> the user's rolling stats from the changed day on, and the risk
 // alerts they raise (RiskAlertRaised + a notification). Messages of one batch for one user share one recompute.
-import { updateRollingStats as spec } from '../../lib/topology';
-import { clock } from '../../shared/clock';
-import { getDb } from '../../shared/db/connection';
-import { DetailType } from '../../shared/events/catalogue';
-import { queueWorker } from '../../shared/events/consumer';
-import { eventBridgePublisher } from '../../shared/events/publisher';
-import { coalescePerKey } from '../../shared/metrics/coalesce';
-import { NO_LOAD_CHANGE, recomputeRollingStats } from '../../shared/metrics/rolling-stats';
+import { updateRollingStats as spec } from '#lib/topology';
+import { clock } from '#shared/clock';
+import { getDb } from '#shared/db/connection';
+import { DetailType } from '#shared/events/catalogue';
+import { queueWorker } from '#shared/events/consumer';
+import { eventBridgePublisher } from '#shared/events/publisher';
+import { coalescePerKey } from '#shared/metrics/coalesce';
+import { NO_LOAD_CHANGE, recomputeRollingStats } from '#shared/metrics/rolling-stats';
 
 // The time is read when a coalesced run starts: it may wait for an earlier run of the same user.
 const recompute = coalescePerKey((userId, from) => recomputeRollingStats({ db: getDb(), publisher: eventBridgePublisher, now: clock().now() }, userId, from));

@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import type { HttpTrigger } from '../../shared/topology-types';
+import type { HttpTrigger } from '#shared/topology-types';
 import { addProblemResponses } from './problem-responses';
 import { acknowledge, IAM4 } from './nag';
 import type { CustomDomain } from './stage';

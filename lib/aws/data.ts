@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { APP_DB_USER, OWNER_DB_USER } from '../../shared/db/roles';
+import { APP_DB_USER, OWNER_DB_USER } from '#shared/db/roles';
 import { acknowledge, IAM4 } from './nag';
 import { DATABASE_PORT, type Network } from './network';
 import type { StageConfig } from './stage';

@@ -3,6 +3,6 @@
 // always holds the execution role's credentials, so the rest of the chain (SSO, STS web identity, INI files,
 // container and instance metadata, login: ~95 KB of every bundle with an SDK client) never runs there.
 // Tests and the local runtime import the SDK unbundled and keep the full chain.
-import { credentialsFromEnv } from '../../shared/sigv4';
+import { credentialsFromEnv } from '#shared/sigv4';
 
 export const defaultProvider = (_init?: unknown) => async () => credentialsFromEnv();

@@ -11,7 +11,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { FunctionSpec, Trigger } from '../../shared/topology-types';
+import type { FunctionSpec, Trigger } from '#shared/topology-types';
 import { BUNDLING } from './bundling';
 import { acknowledge, IAM4 } from './nag';
 

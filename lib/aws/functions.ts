@@ -3,7 +3,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../../shared/topology-types';
+import type { FunctionSpec } from '#shared/topology-types';
 import { AccessWiring, type SharedResources } from './access';
 import { SINGLE_RUN_CONCURRENCY } from './concurrency';
 import { RunningCoachFunction } from './function';

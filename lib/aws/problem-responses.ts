@@ -2,9 +2,9 @@
 // integration timed out) leave in the same RFC 9457 problem+json shape as errors from our handlers
 // (shared/http/problem.ts), so the app parses one error format.
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import { CODE_OF_STATUS, problemType, type ProblemCode } from '../../shared/http/errors';
-import { SECURITY_HEADERS } from '../../shared/http/handler';
-import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem';
+import { CODE_OF_STATUS, problemType, type ProblemCode } from '#shared/http/errors';
+import { SECURITY_HEADERS } from '#shared/http/handler';
+import { PROBLEM_CONTENT_TYPE } from '#shared/http/problem';
 
 interface GatewayProblem {
   type: apigateway.ResponseType;

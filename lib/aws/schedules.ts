@@ -10,7 +10,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { ScheduleTrigger } from '../../shared/topology-types';
+import type { ScheduleTrigger } from '#shared/topology-types';
 import type { Alarms } from './alarms';
 import { acknowledge, KMS_QUEUE_GRANT } from './nag';
 

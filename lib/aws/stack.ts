@@ -2,7 +2,7 @@
 // Lambda per topology entry, then whatever triggers each of them.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { isHttp, isQueue, isSchedule, type FunctionSpec } from '../../shared/topology-types';
+import { isHttp, isQueue, isSchedule, type FunctionSpec } from '#shared/topology-types';
 import { Alarms } from './alarms';
 import { Api, type ApiAuthorizer, type ApiRoute } from './api';
 import { Cache } from './cache';

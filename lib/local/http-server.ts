@@ -5,9 +5,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { CODE_OF_STATUS, problemType } from '../../shared/http/errors';
-import { SECURITY_HEADERS } from '../../shared/http/handler';
-import type { HttpTrigger } from '../../shared/topology-types';
+import { CODE_OF_STATUS, problemType } from '#shared/http/errors';
+import { SECURITY_HEADERS } from '#shared/http/handler';
+import type { HttpTrigger } from '#shared/topology-types';
 import { serveDocs } from './docs';
 
 /** API Gateway's own payload limit. Routes set smaller ones (413 from the handler). */

@@ -8,9 +8,9 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Kysely } from 'kysely';
-import { migrateToLatest } from '../../shared/db/migrate';
-import { PGliteDialect } from '../../shared/db/pglite-dialect';
-import type { Database } from '../../shared/db/schema';
+import { migrateToLatest } from '#shared/db/migrate';
+import { PGliteDialect } from '#shared/db/pglite-dialect';
+import type { Database } from '#shared/db/schema';
 
 /** Where the template is kept: a build artifact beside the installed packages. */
 export const TEMPLATE_CACHE_DIR = path.resolve(import.meta.dirname, '../../node_modules/.cache/running-coach');

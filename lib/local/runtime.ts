@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayRequestAuthorizerEvent, Context, ScheduledEvent } from 'aws-lambda';
-import { config, resetConfig } from '../../shared/config';
-import { getDb, setDb, type Db } from '../../shared/db/connection';
-import { migrateToLatest } from '../../shared/db/migrate';
-import { EVENT_SOURCE } from '../../shared/events/catalogue';
+import { config, resetConfig } from '#shared/config';
+import { getDb, setDb, type Db } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
+import { EVENT_SOURCE } from '#shared/events/catalogue';
 import {
   isHttp,
   isQueue,
@@ -21,8 +21,8 @@ import {
   type FunctionSpec,
   type HttpFunctionSpec,
   type QueueTrigger,
-} from '../../shared/topology-types';
-import { openApiDocument } from '../openapi';
+} from '#shared/topology-types';
+import { openApiDocument } from '#lib/openapi';
 import { noFaults, startAwsEndpoint, type AwsEndpoint, type AwsFaults } from './aws-endpoint';
 import { LocalBus } from './bus';
 import { createHttpServer, type LocalRoute } from './http-server';

@@ -1,10 +1,10 @@
 // A season scenario for the simulator (bin/simulate.ts): one synthetic athlete, day by day. Strict at every
 // level, so a misspelt field is an error naming it rather than a silently ignored line.
 import * as z from 'zod';
-import { isValidDate, isValidTimeZone } from '../../shared/domain/dates';
-import { LogDailyMetricsBody } from '../../shared/contracts/metrics';
-import { OnboardingBody, RegenerateBody } from '../../shared/contracts/plans';
-import { activityTypes, planChangeTriggers, riskAlertKinds } from '../../shared/db/schema';
+import { isValidDate, isValidTimeZone } from '#shared/domain/dates';
+import { LogDailyMetricsBody } from '#shared/contracts/metrics';
+import { OnboardingBody, RegenerateBody } from '#shared/contracts/plans';
+import { activityTypes, planChangeTriggers, riskAlertKinds } from '#shared/db/schema';
 
 const CheckIn = LogDailyMetricsBody.omit({ date: true });
 

@@ -4,16 +4,16 @@
 // local midnight, as EventBridge would run them).
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { setClock, type Clock } from '../../shared/clock';
-import type { Home } from '../../shared/contracts/home';
-import type { LoadReport as LoadReportSchema } from '../../shared/contracts/metrics';
-import type { PlanChange, PlanChangeList, Workout } from '../../shared/contracts/plans';
-import { createDb, type Db } from '../../shared/db/connection';
-import { migrateToLatest } from '../../shared/db/migrate';
-import type { WorkoutType } from '../../shared/db/schema';
-import { addDays, daysBetween, localDateOf } from '../../shared/domain/dates';
-import { functions } from '../topology';
-import { isSchedule, type FunctionSpec } from '../../shared/topology-types';
+import { setClock, type Clock } from '#shared/clock';
+import type { Home } from '#shared/contracts/home';
+import type { LoadReport as LoadReportSchema } from '#shared/contracts/metrics';
+import type { PlanChange, PlanChangeList, Workout } from '#shared/contracts/plans';
+import { createDb, type Db } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
+import type { WorkoutType } from '#shared/db/schema';
+import { addDays, daysBetween, localDateOf } from '#shared/domain/dates';
+import { functions } from '#lib/topology';
+import { isSchedule, type FunctionSpec } from '#shared/topology-types';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 import type { Expectation, Scenario, ScenarioAction, ScenarioActivity } from './scenario';
 

@@ -3,10 +3,10 @@
 // (shared/home), deleted here by name (a serverless cache has no SCAN); otherwise only webhook idempotency
 // records, keyed by vendor event, without health data, expiring with their TTL. The authorizer checks that the token's user exists and caches nothing,
 // so the user's access tokens stop working at once; refresh tokens are deleted with the account.
-import { cacheClient } from '../cache/client';
-import type { Db } from '../db/connection';
-import { homeKey } from '../home/cache';
-import { logger } from '../logger';
+import { cacheClient } from '#shared/cache/client';
+import type { Db } from '#shared/db/connection';
+import { homeKey } from '#shared/home/cache';
+import { logger } from '#shared/logger';
 
 /** Erases the account; a second call (or a vanished user) is a no-op. */
 export async function eraseAccount(db: Db, userId: string): Promise<{ erased: boolean }> {

@@ -8,11 +8,11 @@
 // touching this file; only secrets are withheld, by name. test/e2e/privacy.test.ts fails when a table
 // with a user_id is in no section.
 import { sql, type RawBuilder } from 'kysely';
-import type { Conn, Db } from '../db/connection';
-import { columns, type Database } from '../db/schema';
-import { type SampleChannels, sampleRowsOf } from '../activities/sample-channels';
-import { NotFound } from '../errors';
-import { AccountExport } from '../contracts/export';
+import type { Conn, Db } from '#shared/db/connection';
+import { columns, type Database } from '#shared/db/schema';
+import { type SampleChannels, sampleRowsOf } from '#shared/activities/sample-channels';
+import { NotFound } from '#shared/errors';
+import { AccountExport } from '#shared/contracts/export';
 
 export const EXPORT_FORMAT = AccountExport.shape.format.value;
 

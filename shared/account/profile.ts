@@ -1,16 +1,16 @@
 // The account's profile, settings, baselines and responder class: read as one document, patched in one
 // transaction (the row is locked so the cross-field rules see the values they are about to change).
-import { Unprocessable, NotFound, type FieldError } from '../errors';
-import { fieldError } from '../field-errors';
+import { Unprocessable, NotFound, type FieldError } from '#shared/errors';
+import { fieldError } from '#shared/field-errors';
 import type { Transaction } from 'kysely';
-import type { Conn, Db } from '../db/connection';
-import type { Database, NotificationPreferences, UserRow, UserUpdate } from '../db/schema';
-import { localDateOf } from '../domain/dates';
-import { notificationPreferenceKeys, type Me, type UpdateMe } from '../contracts/me';
-import { recomputeTrimpHistory, trimpBaselinesChanged } from '../activities/trimp-history';
-import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
-import type { EventPublisher } from '../events/publisher';
-import { homeChanged } from '../home/cache';
+import type { Conn, Db } from '#shared/db/connection';
+import type { Database, NotificationPreferences, UserRow, UserUpdate } from '#shared/db/schema';
+import { localDateOf } from '#shared/domain/dates';
+import { notificationPreferenceKeys, type Me, type UpdateMe } from '#shared/contracts/me';
+import { recomputeTrimpHistory, trimpBaselinesChanged } from '#shared/activities/trimp-history';
+import { publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
+import type { EventPublisher } from '#shared/events/publisher';
+import { homeChanged } from '#shared/home/cache';
 
 /** What GET /me shows; the sync feed reads the same columns. */
 export const PROFILE_COLUMNS = [

@@ -1,7 +1,7 @@
 // The words of the activity service: the operations a batch carries (the app's entries and edits, the
 // vendors' deliveries and deletions), what each one did, and the rows they work on.
-import type { ActivityRow, ActivitySource, ActivityType, IngestVendor, NotificationPreferences, Sex } from '../db/schema';
-import type { ActivityCandidate } from '../domain/activity-candidate';
+import type { ActivityRow, ActivitySource, ActivityType, IngestVendor, NotificationPreferences, Sex } from '#shared/db/schema';
+import type { ActivityCandidate } from '#shared/domain/activity-candidate';
 
 export interface UserContext {
   id: string;

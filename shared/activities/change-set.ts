@@ -12,8 +12,8 @@
 //
 // The steps are pure functions (change-steps.ts); the rows they work on live in one working set
 // (working-set.ts), which only this driver writes to.
-import { type ActivitySample, type CandidateVerdict, validateCandidate } from '../domain/activity-candidate';
-import type { HeartRateSample } from '../domain/trimp';
+import { type ActivitySample, type CandidateVerdict, validateCandidate } from '#shared/domain/activity-candidate';
+import type { HeartRateSample } from '#shared/domain/trimp';
 import type { ActivityOp, DeleteOp, OpResult, PatchOp, Rejection, UpsertOp, UserContext, VendorKey, WorkingRow } from './activity-ops';
 import {
   countedActivitiesToRefill,

@@ -2,12 +2,12 @@
 // makes of a row, which counted activity a delivery repeats, who inherits a deleted session, what a
 // counted activity borrows from its duplicates, and the load it carries. None of them writes anything:
 // the driver (change-set.ts) puts what they return into the working set.
-import type { ActivityCandidate, ActivitySample } from '../domain/activity-candidate';
-import { keptValue, refinedRunTypeStands } from '../domain/athlete-precedence';
-import { isCrossSourceDuplicate } from '../domain/cross-source-duplicates';
-import { localDateOf } from '../domain/dates';
-import { sessionLoad } from '../domain/load';
-import { activityTrimp, type HeartRateSample } from '../domain/trimp';
+import type { ActivityCandidate, ActivitySample } from '#shared/domain/activity-candidate';
+import { keptValue, refinedRunTypeStands } from '#shared/domain/athlete-precedence';
+import { isCrossSourceDuplicate } from '#shared/domain/cross-source-duplicates';
+import { localDateOf } from '#shared/domain/dates';
+import { sessionLoad } from '#shared/domain/load';
+import { activityTrimp, type HeartRateSample } from '#shared/domain/trimp';
 import type { PatchOp, UpsertOp, UserContext, WorkingRow } from './activity-ops';
 import { probe, type WorkingSet } from './working-set';
 

@@ -8,16 +8,16 @@
 // If the batch transaction fails, each message is retried alone, so only the one at fault is reported.
 import type { SQSRecord } from 'aws-lambda';
 import { ZodError } from 'zod';
-import type { Db } from '../db/connection';
-import type { ConnectedVendor } from '../db/schema';
-import type { EventDetail } from '../events/catalogue';
-import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
-import type { EventPublisher } from '../events/publisher';
-import { isPermanent } from '../errors';
-import { logger } from '../logger';
-import type { DailyMetricCandidate } from '../domain/activity-candidate';
-import { mapAppleRelay } from '../vendors/apple/relay';
-import { type GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../vendors/garmin/push';
+import type { Db } from '#shared/db/connection';
+import type { ConnectedVendor } from '#shared/db/schema';
+import type { EventDetail } from '#shared/events/catalogue';
+import { publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
+import type { EventPublisher } from '#shared/events/publisher';
+import { isPermanent } from '#shared/errors';
+import { logger } from '#shared/logger';
+import type { DailyMetricCandidate } from '#shared/domain/activity-candidate';
+import { mapAppleRelay } from '#shared/vendors/apple/relay';
+import { type GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '#shared/vendors/garmin/push';
 import {
   type ClaimCheckReader,
   type ReceivedPayload,
@@ -27,13 +27,13 @@ import {
   type VendorConnections,
   type VendorLink,
   type VendorUserRef,
-} from '../vendors/ports';
-import { mapStravaActivity, type StravaActivity } from '../vendors/strava/activity';
-import { classifyStravaEvent } from '../vendors/strava/webhook';
-import { vendorFailureAction } from '../vendors/strava/client';
+} from '#shared/vendors/ports';
+import { mapStravaActivity, type StravaActivity } from '#shared/vendors/strava/activity';
+import { classifyStravaEvent } from '#shared/vendors/strava/webhook';
+import { vendorFailureAction } from '#shared/vendors/strava/client';
 import type { ActivityOp, OpResult } from './activity-ops';
 import { applyActivityOps } from './service';
-import { homeChanged } from '../home/cache';
+import { homeChanged } from '#shared/home/cache';
 
 export interface ReceivedMessage {
   messageId: string;

@@ -1,8 +1,8 @@
 // What vendors sent that we refused (GET /ingest/rejections): the latest verdict per vendor item,
 // written by the activity service (store.ts storeRejections) and cleared when a good version arrives.
-import type { IngestRejection } from '../contracts/ingest';
-import type { Conn } from '../db/connection';
-import { activityTypes, type ActivityType } from '../db/schema';
+import type { IngestRejection } from '#shared/contracts/ingest';
+import type { Conn } from '#shared/db/connection';
+import { activityTypes, type ActivityType } from '#shared/db/schema';
 
 const PAGE = 100;
 

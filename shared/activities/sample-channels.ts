@@ -1,8 +1,8 @@
 // How an activity's samples are stored (migration 0006): one array per channel, indexed by the second
 // since the start (index i is offset i), null where that second has no reading; a channel without any
 // reading is null. At 1 Hz the offsets are the positions, so they cost nothing. Pure: no I/O.
-import type { HeartRateSample } from '../domain/trimp';
-import type { ActivitySample } from '../domain/activity-candidate';
+import type { HeartRateSample } from '#shared/domain/trimp';
+import type { ActivitySample } from '#shared/domain/activity-candidate';
 
 export type Channel = (number | null)[] | null;
 

@@ -5,18 +5,18 @@
 // published after commit.
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import type { Activity, CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '../contracts/activities';
-import type { Db } from '../db/connection';
-import type { Database } from '../db/schema';
-import { addDays, daysBetween, localDateOf } from '../domain/dates';
-import { DetailType, type OutgoingEvent } from '../events/catalogue';
-import { outboxRows, publishEnqueued, type EnqueuedEvent } from '../events/outbox';
-import type { EventPublisher } from '../events/publisher';
-import { InvalidInput, NotFound, Unauthenticated, Unprocessable } from '../errors';
-import { fieldError } from '../field-errors';
-import { workoutLinkCtes } from '../adaptation/sweep';
-import { type ActivityCandidate, type CandidateVerdict, validateCandidate } from '../domain/activity-candidate';
-import { toUtcInstant } from '../domain/vendor-values';
+import type { Activity, CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '#shared/contracts/activities';
+import type { Db } from '#shared/db/connection';
+import type { Database } from '#shared/db/schema';
+import { addDays, daysBetween, localDateOf } from '#shared/domain/dates';
+import { DetailType, type OutgoingEvent } from '#shared/events/catalogue';
+import { outboxRows, publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
+import type { EventPublisher } from '#shared/events/publisher';
+import { InvalidInput, NotFound, Unauthenticated, Unprocessable } from '#shared/errors';
+import { fieldError } from '#shared/field-errors';
+import { workoutLinkCtes } from '#shared/adaptation/sweep';
+import { type ActivityCandidate, type CandidateVerdict, validateCandidate } from '#shared/domain/activity-candidate';
+import { toUtcInstant } from '#shared/domain/vendor-values';
 import type { ActivityOp, OpResult, UserContext, WorkingRow } from './activity-ops';
 import { type ActivityChangeSet, computeChangeSet, finishLoads, type LoadChange, loadChanges, taskChanges } from './change-set';
 import {
@@ -37,7 +37,7 @@ import {
   upsertActivitiesCtes,
   writeCtes,
 } from './store';
-import { homeChanged } from '../home/cache';
+import { homeChanged } from '#shared/home/cache';
 
 export interface Applied {
   results: OpResult[];

@@ -2,9 +2,9 @@
 // as one parameter each and expanded with unnest), so a batch costs the same few round trips whether it
 // holds one activity or ten, and samples cost one statement however many there are (one row per activity).
 import { type RawBuilder, sql, type Transaction } from 'kysely';
-import type { Conn } from '../db/connection';
-import { columns, type Database, type JsonObject } from '../db/schema';
-import type { HeartRateSample } from '../domain/trimp';
+import type { Conn } from '#shared/db/connection';
+import { columns, type Database, type JsonObject } from '#shared/db/schema';
+import type { HeartRateSample } from '#shared/domain/trimp';
 import type { ActivityOp, Rejection, UserContext, VendorKey, WorkingRow } from './activity-ops';
 import type { ActivityChangeSet } from './change-set';
 import { arrayLiteral, type Channel, heartRatesOf, type SampleChannels, toChannels } from './sample-channels';

@@ -2,8 +2,8 @@
 // counted activity without RPE opens one, RPE from the athlete or a vendor closes it; the athlete may also
 // dismiss one from the app (offline sync).
 import { sql } from 'kysely';
-import type { Task } from '../contracts/tasks';
-import type { Conn } from '../db/connection';
+import type { Task } from '#shared/contracts/tasks';
+import type { Conn } from '#shared/db/connection';
 
 /** Tasks with the summary of their activity; GET /tasks and the sync feed read through this. */
 export function selectTasks(db: Conn, userId: string) {

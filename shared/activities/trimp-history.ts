@@ -2,10 +2,10 @@
 // activity's TRIMP is worked out again, so the history is on one scale instead of each activity keeping
 // the baselines of the day it arrived. One read, one read of HR samples, one write for the whole history.
 import { sql, type Transaction } from 'kysely';
-import type { Database, Sex } from '../db/schema';
-import { activityTrimp } from '../domain/trimp';
-import { DetailType } from '../events/catalogue';
-import { enqueueEvents, type EnqueuedEvent } from '../events/outbox';
+import type { Database, Sex } from '#shared/db/schema';
+import { activityTrimp } from '#shared/domain/trimp';
+import { DetailType } from '#shared/events/catalogue';
+import { enqueueEvents, type EnqueuedEvent } from '#shared/events/outbox';
 import { loadHeartRates } from './store';
 
 export interface TrimpBaselines {

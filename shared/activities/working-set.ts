@@ -2,9 +2,9 @@
 // computing a change set. The steps (change-steps.ts) read it and hand back rows; only the driver
 // (change-set.ts) writes to it, in the order of the operations, so the last word on a row is the last
 // operation's.
-import type { ActivitySource } from '../db/schema';
-import type { ActivitySample } from '../domain/activity-candidate';
-import { isCrossSourceDuplicate } from '../domain/cross-source-duplicates';
+import type { ActivitySource } from '#shared/db/schema';
+import type { ActivitySample } from '#shared/domain/activity-candidate';
+import { isCrossSourceDuplicate } from '#shared/domain/cross-source-duplicates';
 import type { WorkingRow } from './activity-ops';
 
 export class WorkingSet {

@@ -1,12 +1,12 @@
 // The athlete overrides the coach: POST /plan/workouts/{id}/restore puts an adapted workout (today's or a future
 // one) back to its generated prescription, as a plan version of its own (trigger 'restore'), and the coach leaves
 // that workout alone from then on. GET /plan/changes lists the active plan's versions, newest first.
-import type { PlanChange, Workout } from '../contracts/plans';
-import type { Conn, Db } from '../db/connection';
-import { Conflict, NotFound } from '../errors';
-import { homeChanged } from '../home/cache';
+import type { PlanChange, Workout } from '#shared/contracts/plans';
+import type { Conn, Db } from '#shared/db/connection';
+import { Conflict, NotFound } from '#shared/errors';
+import { homeChanged } from '#shared/home/cache';
 import { lockActivePlan, prescriptionOf, writeVersion, type WorkoutRow } from './versions';
-import { toPlanChange } from '../plans/service';
+import { toPlanChange } from '#shared/plans/service';
 
 export async function restoreWorkout(db: Db, userId: string, workoutId: string, now: Date): Promise<Workout> {
   const restored = await db.transaction().execute(async (trx) => {

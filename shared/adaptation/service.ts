@@ -1,13 +1,13 @@
 // The adaptive brain's services: each one re-reads the athlete's state (never the event's contents), asks one
 // rule of shared/domain/adaptation.ts what to change, and writes the answer as one plan version
 // (shared/adaptation/versions.ts). A duplicate, late or reordered delivery finds nothing left to change.
-import type { Conn, Db } from '../db/connection';
-import type { ReadinessLight } from '../db/schema';
-import { adaptToReadiness, moveMissedLongRun, regenerateAfterAcwrAlert, varyMonotonousWeek, type Decision, type Edit } from '../domain/adaptation';
-import { addDays } from '../domain/dates';
-import { HARD_WORKOUT_TYPES } from '../domain/plan';
-import { homeChanged } from '../home/cache';
-import { loadBasis } from '../plans/load-basis';
+import type { Conn, Db } from '#shared/db/connection';
+import type { ReadinessLight } from '#shared/db/schema';
+import { adaptToReadiness, moveMissedLongRun, regenerateAfterAcwrAlert, varyMonotonousWeek, type Decision, type Edit } from '#shared/domain/adaptation';
+import { addDays } from '#shared/domain/dates';
+import { HARD_WORKOUT_TYPES } from '#shared/domain/plan';
+import { homeChanged } from '#shared/home/cache';
+import { loadBasis } from '#shared/plans/load-basis';
 import { currentWorkouts, lockActivePlan, toPlanWorkout, writeVersion, type LockedPlan, type WorkoutRow } from './versions';
 
 export type AdaptationOutcome = { version: number; trigger: Decision['trigger']; code: string } | null;

@@ -2,11 +2,11 @@
 // to a counted activity of that local date that fits it) or `missed`, and recording an activity links it at
 // once to that day's planned workout. Both are one statement however many athletes and workouts they cover.
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../db/connection';
-import type { JsonObject } from '../db/schema';
-import { DetailType, type OutgoingEvent } from '../events/catalogue';
-import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
-import type { EventPublisher } from '../events/publisher';
+import type { Db } from '#shared/db/connection';
+import type { JsonObject } from '#shared/db/schema';
+import { DetailType, type OutgoingEvent } from '#shared/events/catalogue';
+import { publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
+import type { EventPublisher } from '#shared/events/publisher';
 
 /** Which activities complete which workouts: a run for a run of any kind, strength for strength, a ride or cross-training for cross-training. */
 const RUN_ACTIVITIES = ['run', 'long_run', 'interval', 'recovery', 'tempo', 'race', 'trail_run', 'treadmill'];

@@ -2,7 +2,7 @@
 // triggered it, why, and each workout before and after), and for the coach's changes a `plan_adapted`
 // notification the athlete can switch off. One transaction; the caller holds the plan row lock.
 import { sql } from 'kysely';
-import type { Conn } from '../db/connection';
+import type { Conn } from '#shared/db/connection';
 import type {
   NotificationPreferences,
   PlanChangeTrigger,
@@ -11,10 +11,10 @@ import type {
   StoredPrescription,
   StoredWorkoutChange,
   Weekday,
-} from '../db/schema';
-import { samePrescription, type Edit, type PlanWorkout, type Prescription } from '../domain/adaptation';
-import { localDateOf } from '../domain/dates';
-import { NotFound } from '../errors';
+} from '#shared/db/schema';
+import { samePrescription, type Edit, type PlanWorkout, type Prescription } from '#shared/domain/adaptation';
+import { localDateOf } from '#shared/domain/dates';
+import { NotFound } from '#shared/errors';
 
 /** The active plan, locked for the rest of the transaction: one change of a plan at a time. */
 export interface LockedPlan {

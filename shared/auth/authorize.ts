@@ -2,7 +2,7 @@
 // still exists (one primary-key lookup). Authorizer results are not cached (TTL 0), so an erased
 // account's tokens stop working at once instead of living until they expire.
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import type { Conn } from '../db/connection';
+import type { Conn } from '#shared/db/connection';
 import { InvalidToken, verifyAccessToken } from './tokens';
 
 /** "Bearer <token>" -> the token; anything else -> undefined. The scheme is case-insensitive (RFC 9110 §11.1). */

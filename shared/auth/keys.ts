@@ -15,8 +15,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import * as z from 'zod';
-import { config } from '../config';
-import { secrets } from '../secrets';
+import { config } from '#shared/config';
+import { secrets } from '#shared/secrets';
 
 export const JWT_ALGORITHM = 'ES256';
 

@@ -2,8 +2,8 @@
 // hash, so raising them later only affects new hashes (and old ones are upgraded at the next login).
 // Format: scrypt$<log2 N>$<r>$<p>$<salt base64url>$<key base64url>
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { ConcurrencyLimit, Saturated } from '../concurrency';
-import { Unavailable } from '../errors';
+import { ConcurrencyLimit, Saturated } from '#shared/concurrency';
+import { Unavailable } from '#shared/errors';
 
 export interface ScryptCost {
   log2N: number;

@@ -2,9 +2,9 @@
 // marks the token used and issues its successor in the same family. Presenting a used (or revoked) token
 // again means two parties hold the chain — the whole family is revoked and both must sign in again.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Conn, Db } from '../db/connection';
-import { Unauthenticated } from '../errors';
-import { logger } from '../logger';
+import type { Conn, Db } from '#shared/db/connection';
+import { Unauthenticated } from '#shared/errors';
+import { logger } from '#shared/logger';
 
 export const REFRESH_TOKEN_TTL_DAYS = 30;
 

@@ -1,7 +1,7 @@
 // Sign-up, sign-in, refresh and sign-out: the account service behind /api/v1/auth/*.
-import type { Db } from '../db/connection';
-import { Conflict, Unauthenticated } from '../errors';
-import type { TokenPair } from '../contracts/auth';
+import type { Db } from '#shared/db/connection';
+import { Conflict, Unauthenticated } from '#shared/errors';
+import type { TokenPair } from '#shared/contracts/auth';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { issueRefreshToken, revokeRefreshToken, rotateRefreshToken } from './refresh-tokens';
 import { clearLoginFailures, pruneLoginFailures, reserveLoginAttempt } from './throttle';

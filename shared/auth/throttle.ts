@@ -8,8 +8,8 @@
 // an email is registered, which POST /auth/register's 409 tells anyway; both are left to the API's rate
 // limits. An unknown email goes through the same lock and count, so its timing matches.
 import { sql } from 'kysely';
-import type { Conn, Db } from '../db/connection';
-import { RateLimited } from '../errors';
+import type { Conn, Db } from '#shared/db/connection';
+import { RateLimited } from '#shared/errors';
 
 export const MAX_FAILURES = 5;
 export const WINDOW_SECONDS = 15 * 60;

@@ -3,7 +3,7 @@
 // that, a token could pick `alg: none` or HS256-with-our-public-key.
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
 import * as z from 'zod';
-import { config } from '../config';
+import { config } from '#shared/config';
 import { JWT_ALGORITHM, keySet, verificationKey } from './keys';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;

@@ -2,8 +2,8 @@
 // a real Redis in CI), an in-memory map otherwise (npm start, tests). Both speak the three commands the
 // Powertools cache persistence layer needs, with Redis' SET NX/EX semantics, so the layer cannot tell
 // them apart. One client per process, connected on first use.
-import { config } from '../config';
-import { logger } from '../logger';
+import { config } from '#shared/config';
+import { logger } from '#shared/logger';
 import { RedisConnection } from './redis';
 
 export interface SetOptions {

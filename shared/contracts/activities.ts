@@ -2,7 +2,7 @@
 // at the edge. Cross-field plausibility (avg HR above max, a pace no runner can hold, a start in the
 // future) is shared with the vendors' path: shared/domain/activity-candidate.ts validateCandidate.
 import * as z from 'zod';
-import { activitySources, activityTypes } from '../db/schema';
+import { activitySources, activityTypes } from '#shared/db/schema';
 import { CalendarDate } from './dates';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);

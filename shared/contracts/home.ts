@@ -1,6 +1,6 @@
 // GET /api/v1/home: the app's first screen in one answer, cached per user (shared/home/home.ts).
 import * as z from 'zod';
-import { planPhaseNames } from '../db/schema';
+import { planPhaseNames } from '#shared/db/schema';
 import { Readiness, RiskAlert } from './metrics';
 import { examples, Workout } from './plans';
 import { Task } from './tasks';

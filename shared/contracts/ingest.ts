@@ -1,7 +1,7 @@
 // GET /api/v1/ingest/rejections: what a vendor sent that we refused, and why, so the athlete can fix it
 // at the source (a wrong distance, an unplugged HR strap reading 300 bpm).
 import * as z from 'zod';
-import { activityTypes, ingestVendors } from '../db/schema';
+import { activityTypes, ingestVendors } from '#shared/db/schema';
 
 export const IngestRejection = z
   .object({

@@ -1,9 +1,9 @@
 // The account as the app sees it (GET /me) and what it may change (PATCH /me). Every value is checked
 // here, once, at the edge; cross-field rules (HR order, age in the user's own zone) in shared/account/profile.ts.
 import * as z from 'zod';
-import { isValidTimeZone } from '../domain/dates';
-import { ResponderEvidence } from '../domain/responder';
-import { type notificationKinds, preferredUnits, responderClasses, sexes } from '../db/schema';
+import { isValidTimeZone } from '#shared/domain/dates';
+import { ResponderEvidence } from '#shared/domain/responder';
+import { type notificationKinds, preferredUnits, responderClasses, sexes } from '#shared/db/schema';
 import { CalendarDate } from './dates';
 
 /** Notification kinds as JSON keys (camelCase), in the order of the database's list. */

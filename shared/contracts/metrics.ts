@@ -2,8 +2,8 @@
 // here, once, at the edge; "not after the athlete's local today" needs their time zone and is checked by
 // shared/metrics/daily-metrics.ts. Ranges follow the database CHECKs (migrations/0001_initial.ts).
 import * as z from 'zod';
-import { addDays, daysBetween, isValidDate } from '../domain/dates';
-import { readinessLights, riskAlertKinds } from '../db/schema';
+import { addDays, daysBetween, isValidDate } from '#shared/domain/dates';
+import { readinessLights, riskAlertKinds } from '#shared/db/schema';
 import { CalendarDate } from './dates';
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** A 1-10 self-report. */

@@ -1,6 +1,6 @@
 // GET /api/v1/notifications and POST /api/v1/notifications/{id}/read.
 import * as z from 'zod';
-import { notificationKinds } from '../db/schema';
+import { notificationKinds } from '#shared/db/schema';
 
 export const Notification = z
   .object({

@@ -2,8 +2,18 @@
 // plan's versions. Every value is checked here, once, at the edge. Rules that need the athlete's local
 // today (the race 2 to 52 weeks away) are checked by shared/plans/service.ts, naming the same fields.
 import * as z from 'zod';
-import { isValidDate } from '../domain/dates';
-import { experienceLevels, planChangeTriggers, planPhaseNames, planStatuses, raceDistances, sexes, weekdays, workoutStates, workoutTypes } from '../db/schema';
+import { isValidDate } from '#shared/domain/dates';
+import {
+  experienceLevels,
+  planChangeTriggers,
+  planPhaseNames,
+  planStatuses,
+  raceDistances,
+  sexes,
+  weekdays,
+  workoutStates,
+  workoutTypes,
+} from '#shared/db/schema';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const CalendarDate = z.string().refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidDate(d), 'must be a date YYYY-MM-DD');

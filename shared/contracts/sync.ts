@@ -2,7 +2,7 @@
 // route's schema; a mutation's `data` is that route's body, checked per mutation (shared/sync/push.ts) so one
 // bad item is answered `rejected` and the others still apply.
 import * as z from 'zod';
-import { syncEntities } from '../db/schema';
+import { syncEntities } from '#shared/db/schema';
 import { Activity } from './activities';
 import { MeResponse } from './me';
 import { DailyMetricsDay, LoadDay, RiskAlert } from './metrics';

@@ -1,6 +1,6 @@
 // GET /api/v1/tasks: what the athlete still has to do (today: rate the effort of an activity).
 import * as z from 'zod';
-import { activitySources, activityTypes, pendingTaskKinds, pendingTaskStatuses } from '../db/schema';
+import { activitySources, activityTypes, pendingTaskKinds, pendingTaskStatuses } from '#shared/db/schema';
 import { CalendarDate } from './dates';
 
 export const Task = z

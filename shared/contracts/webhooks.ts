@@ -1,7 +1,7 @@
 // Request and response schemas of the vendor webhooks and integration routes. Vendor bodies themselves
 // are the vendor schemas of shared/vendors (StravaEvent, GarminPush, AppleRelay).
 import * as z from 'zod';
-import { connectedVendors } from '../db/schema';
+import { connectedVendors } from '#shared/db/schema';
 
 const receiptStatus = z.enum(['accepted', 'duplicate']);
 

@@ -4,9 +4,9 @@
 // owner-connection.ts (the owner secret, through shared/secrets.ts), which only the migration imports.
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import { config } from '../config';
-import { errorFields, logger } from '../logger';
-import { systemClock } from '../clock';
+import { config } from '#shared/config';
+import { errorFields, logger } from '#shared/logger';
+import { systemClock } from '#shared/clock';
 import { credentialsFromEnv, iamAuthToken } from './iam-token';
 import { PGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';

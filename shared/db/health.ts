@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { Unavailable } from '../errors';
-import { errorFields, logger } from '../logger';
+import { Unavailable } from '#shared/errors';
+import { errorFields, logger } from '#shared/logger';
 import type { Conn } from './connection';
 
 /** A real round trip: proves the connection, credentials and that the schema is migrated. */

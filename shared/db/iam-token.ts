@@ -4,10 +4,10 @@
 // @aws-sdk/rds-signer, whose default credential chain (SSO, STS, INI, IMDS clients) is ~300 KB of bundle
 // and a slower cold start for credentials Lambda already puts in the environment. The test checks the
 // token against @aws-sdk/rds-signer's for the same inputs (test/unit/db-connection.test.ts).
-import { type AwsCredentials, amzDate as formatAmzDate, signature, uriEncode as encode, sha256Hex } from '../sigv4';
+import { type AwsCredentials, amzDate as formatAmzDate, signature, uriEncode as encode, sha256Hex } from '#shared/sigv4';
 
-export type { AwsCredentials } from '../sigv4';
-export { credentialsFromEnv } from '../sigv4';
+export type { AwsCredentials } from '#shared/sigv4';
+export { credentialsFromEnv } from '#shared/sigv4';
 
 export interface IamTokenRequest {
   host: string;

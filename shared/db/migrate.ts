@@ -1,6 +1,6 @@
 // Migrations run from a script, the local runtime's start and the deploy trigger; never on a request path.
 import { Migrator, type MigrationProvider, type MigrationResultSet } from 'kysely';
-import { migrations } from '../../migrations/index';
+import { migrations } from '#migrations/index';
 import type { Db } from './connection';
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,7 +3,7 @@
 // application role through the proxy (connection.ts).
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import { type SecretReader, secrets } from '../secrets';
+import { type SecretReader, secrets } from '#shared/secrets';
 import { createPool, type Db } from './connection';
 import type { Database } from './schema';
 

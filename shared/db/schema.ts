@@ -17,9 +17,9 @@ import type {
   StoredPrescription,
   StoredAdaptation,
   StoredReadinessBase,
-} from '../domain/plan-vocabulary';
-import type { ActivitySource, ActivityType } from '../domain/activity-vocabulary';
-import { responderClasses, type ResponderClass } from '../domain/responder';
+} from '#shared/domain/plan-vocabulary';
+import type { ActivitySource, ActivityType } from '#shared/domain/activity-vocabulary';
+import { responderClasses, type ResponderClass } from '#shared/domain/responder';
 
 // ---- column kinds ---------------------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ export const preferredUnits = ['metric', 'imperial'] as const;
 export type PreferredUnits = (typeof preferredUnits)[number];
 
 // The product's vocabulary lives in the domain; the database's CHECKs and these types say the same words.
-export * from '../domain/plan-vocabulary';
+export * from '#shared/domain/plan-vocabulary';
 
 export { responderClasses, type ResponderClass };
 /** Vendors with an OAuth connection. */
@@ -64,7 +64,7 @@ export type ConnectionStatus = (typeof connectionStatuses)[number];
 /** Vendors that deliver data (Apple Health through our app). */
 export const ingestVendors = ['garmin', 'strava', 'apple'] as const;
 export type IngestVendor = (typeof ingestVendors)[number];
-export * from '../domain/activity-vocabulary';
+export * from '#shared/domain/activity-vocabulary';
 export const readinessLights = ['green', 'yellow', 'red'] as const;
 export type ReadinessLight = (typeof readinessLights)[number];
 /** Where a plan's starting load state came from: the stored rolling stats, or the reported volume (< 28 days of history). */

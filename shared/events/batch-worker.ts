@@ -4,8 +4,8 @@
 // so only they are retried (and dead-lettered after maxReceiveCount). A handler that throws fails every
 // record it was given, each by id, as Lambda would a thrown batch, but without failing the unparseable ones twice.
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { FunctionSpec, QueueTrigger } from '../topology-types';
-import { errorFields, logger, withLambdaContext } from '../logger';
+import type { FunctionSpec, QueueTrigger } from '#shared/topology-types';
+import { errorFields, logger, withLambdaContext } from '#shared/logger';
 import type { DetailType } from './catalogue';
 import { parseRecord, type ReceivedEvent } from './consumer';
 

@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { config } from '../config';
+import { config } from '#shared/config';
 
 export interface ClaimCheckStore {
   /** Stores the body under `key` (overwriting: keys are derived from the event, so a retry reuses one). */

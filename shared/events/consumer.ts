@@ -4,8 +4,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import type { FunctionSpec, QueueTrigger } from '../topology-types';
-import { errorFields, logger, withLambdaContext } from '../logger';
+import type { FunctionSpec, QueueTrigger } from '#shared/topology-types';
+import { errorFields, logger, withLambdaContext } from '#shared/logger';
 import { EVENT_SOURCE, eventDetailSchemas, type DetailType, type EventDetail } from './catalogue';
 
 const Envelope = z.object({

@@ -4,9 +4,9 @@
 // event published twice (a slow first attempt and the relay) is harmless; an event never published is not.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Conn, Db } from '../db/connection';
-import type { JsonObject } from '../db/schema';
-import { errorFields, logger } from '../logger';
+import type { Conn, Db } from '#shared/db/connection';
+import type { JsonObject } from '#shared/db/schema';
+import { errorFields, logger } from '#shared/logger';
 import { eventDetailSchemas, type DetailType, type OutgoingEvent } from './catalogue';
 import type { EventPublisher } from './publisher';
 

@@ -2,7 +2,7 @@
 // A failed entry is retried; if it still fails the caller gets an error (and answers 5xx), never a
 // silent loss.
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { config } from '../config';
+import { config } from '#shared/config';
 import { EVENT_SOURCE, eventDetailSchemas, type DetailType, type OutgoingEvent } from './catalogue';
 
 /** EventBridge's limits: 10 entries per call, 256 KB per entry. */

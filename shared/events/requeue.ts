@@ -6,7 +6,7 @@
 // retry-later.ts: stretch the visibility of this delivery and report it failed, which does count a receive.
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { logger } from '../logger';
+import { logger } from '#shared/logger';
 import { queueUrlOf, retryLater, sqs } from './retry-later';
 
 export const MAX_DELAY_SECONDS = 15 * 60;

@@ -2,15 +2,15 @@
 // what comes next, open tasks, unread notifications and recent alerts. Built from the database on a miss and
 // kept per user in the cache (shared/home/cache.ts) until a write that changes any of it drops the entry.
 import { createHash } from 'node:crypto';
-import type { Home } from '../contracts/home';
-import type { ReadinessReason } from '../domain/readiness';
-import type { Workout } from '../contracts/plans';
-import type { CacheClient } from '../cache/client';
-import type { Conn } from '../db/connection';
-import { addDays, localDateOf } from '../domain/dates';
-import { listOpenTasks } from '../activities/tasks';
-import { toWorkout } from '../adaptation/restore';
-import { NotFound } from '../errors';
+import type { Home } from '#shared/contracts/home';
+import type { ReadinessReason } from '#shared/domain/readiness';
+import type { Workout } from '#shared/contracts/plans';
+import type { CacheClient } from '#shared/cache/client';
+import type { Conn } from '#shared/db/connection';
+import { addDays, localDateOf } from '#shared/domain/dates';
+import { listOpenTasks } from '#shared/activities/tasks';
+import { toWorkout } from '#shared/adaptation/restore';
+import { NotFound } from '#shared/errors';
 import { HOME_TTL_SECONDS, homeKey } from './cache';
 
 /** What the cache holds: the answer, its ETag, and the local day (and zone) it was built for. */

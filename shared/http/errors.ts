@@ -2,7 +2,7 @@
 // STATUS_OF_KIND gives each kind its status and title, and problem.ts turns them into RFC 9457
 // problem+json. The few failures only the edge can meet (a body too large, a wrong media type) are
 // HttpErrors here. Anything else is a 500 that reveals nothing but a request id.
-import type { DomainError, ErrorCode, ErrorKind } from '../errors';
+import type { DomainError, ErrorCode, ErrorKind } from '#shared/errors';
 
 /**
  * The stable problem codes clients switch on: `code` of every problem+json, and its `type` URI

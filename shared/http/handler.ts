@@ -7,11 +7,11 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { requestContentTypes, successStatuses, type HttpFunctionSpec, type RouteAuth, type RouteSchemas } from '../topology-types';
-import { config } from '../config';
-import { InvalidInput, Unavailable, Unprocessable } from '../errors';
-import { fieldError } from '../field-errors';
-import { logger } from '../logger';
+import { requestContentTypes, successStatuses, type HttpFunctionSpec, type RouteAuth, type RouteSchemas } from '#shared/topology-types';
+import { config } from '#shared/config';
+import { InvalidInput, Unavailable, Unprocessable } from '#shared/errors';
+import { fieldError } from '#shared/field-errors';
+import { logger } from '#shared/logger';
 import { PayloadTooLarge, UnsupportedMediaType } from './errors';
 import { answerHeaders, callerOf, failureAnswer, logRequest, openRequest, parseParts, type RequestCore } from './request';
 

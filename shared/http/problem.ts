@@ -1,7 +1,7 @@
 // RFC 9457 problem details: the only shape an error leaves the API in.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { isDatabaseUnavailable } from '../db/outage';
-import { DomainError, type FieldError, Unavailable } from '../errors';
+import { isDatabaseUnavailable } from '#shared/db/outage';
+import { DomainError, type FieldError, Unavailable } from '#shared/errors';
 import { HttpError, headersOf, problemType, STATUS_OF_KIND, type ProblemCode } from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -4,11 +4,11 @@
 // so a streamed route cannot drift from the others.
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { config } from '../config';
-import { describeFieldErrors, type DomainError, type FieldError, InvalidInput, Unauthenticated, Unprocessable } from '../errors';
-import { fieldError, parseFields } from '../field-errors';
-import { errorFields, logger } from '../logger';
-import type { HttpTrigger, RouteSchemas } from '../topology-types';
+import { config } from '#shared/config';
+import { describeFieldErrors, type DomainError, type FieldError, InvalidInput, Unauthenticated, Unprocessable } from '#shared/errors';
+import { fieldError, parseFields } from '#shared/field-errors';
+import { errorFields, logger } from '#shared/logger';
+import type { HttpTrigger, RouteSchemas } from '#shared/topology-types';
 import { type ProblemAnswer, problemResponse, toProblem } from './problem';
 
 /**

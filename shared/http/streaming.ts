@@ -10,8 +10,8 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '../topology-types';
-import { errorFields, logger } from '../logger';
+import type { HttpFunctionSpec, RouteAuth, RouteSchemas } from '#shared/topology-types';
+import { errorFields, logger } from '#shared/logger';
 import type { HttpRequest } from './handler';
 import { answerHeaders, callerOf, failureAnswer, logRequest, openRequest, parseParts } from './request';
 

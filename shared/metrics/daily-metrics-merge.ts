@@ -1,7 +1,7 @@
 // A source's values merged into the stored day: a value that is absent keeps what the day has (another source
 // may have reported it); null clears it.
-import type { DailyMetricsCandidate } from '../contracts/metrics';
-import type { DailyMetricsTable } from '../db/schema';
+import type { DailyMetricsCandidate } from '#shared/contracts/metrics';
+import type { DailyMetricsTable } from '#shared/db/schema';
 import type { DayRow } from './daily-metrics-store';
 
 /** API name -> column, for every value a source may report. */

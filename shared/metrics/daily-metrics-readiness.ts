@@ -1,7 +1,7 @@
 // The readiness judgement of a stored day: its sleep index and green/yellow/red light with the reasons, from the
 // merged check-in values and the resting HR / HRV history (the rule itself: shared/domain/readiness.ts).
-import { assessReadiness, sleepIndex, type DailyPhysiology } from '../domain/readiness';
-import type { JsonArray } from '../db/schema';
+import { assessReadiness, sleepIndex, type DailyPhysiology } from '#shared/domain/readiness';
+import type { JsonArray } from '#shared/db/schema';
 import type { DayRow } from './daily-metrics-store';
 
 /** The readiness rule looks back 60 days for the normal ranges (shared/domain/readiness.ts). */

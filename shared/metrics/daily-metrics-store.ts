@@ -1,10 +1,10 @@
 // The SQL of the daily metrics: the check-in lock, the reads a write judges against, one upsert for every
 // day written, the profile's baselines, and the range read of GET /daily-metrics.
 import { sql, type Selectable, type Transaction } from 'kysely';
-import type { BaselineUpdate } from '../domain/profile-baselines';
-import { lastRpeBefore } from '../domain/readiness';
-import type { Conn } from '../db/connection';
-import type { Database, DailyMetricsTable, UsersTable } from '../db/schema';
+import type { BaselineUpdate } from '#shared/domain/profile-baselines';
+import { lastRpeBefore } from '#shared/domain/readiness';
+import type { Conn } from '#shared/db/connection';
+import type { Database, DailyMetricsTable, UsersTable } from '#shared/db/schema';
 
 export type DayRow = Selectable<DailyMetricsTable>;
 

@@ -1,8 +1,8 @@
 // Every candidate day crosses DailyMetricsCandidate once, whoever sent it (the app's check-in, a vendor's
 // wellness summary); a 422 names each field the way the caller's input spells it.
-import { DailyMetricsCandidate } from '../contracts/metrics';
-import { Unprocessable, type FieldError } from '../errors';
-import { parseFields } from '../field-errors';
+import { DailyMetricsCandidate } from '#shared/contracts/metrics';
+import { Unprocessable, type FieldError } from '#shared/errors';
+import { parseFields } from '#shared/field-errors';
 
 /** How a 422 names field `field` of candidate `index`. */
 export type FieldName = (index: number, field: string) => string;

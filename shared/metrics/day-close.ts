@@ -3,9 +3,9 @@
 // the next event. Every hour, the athletes whose local midnight passed in the last hour get a
 // TrainingDayClosed event, and the rolling-stats worker extends their series through the day that ended.
 import { sql } from 'kysely';
-import type { Conn } from '../db/connection';
-import { DetailType, type OutgoingEvent } from '../events/catalogue';
-import type { EventPublisher } from '../events/publisher';
+import type { Conn } from '#shared/db/connection';
+import { DetailType, type OutgoingEvent } from '#shared/events/catalogue';
+import type { EventPublisher } from '#shared/events/publisher';
 
 export interface ClosedDay {
   userId: string;

@@ -2,11 +2,11 @@
 // within the asked range, and the alerts raised in it. Days after the last recompute (no activity since, so no
 // event) continue the stored series with load 0: the EWMAs keep decaying whether or not anything ran.
 import type { z } from 'zod';
-import type { LoadDay as LoadDayContract, LoadReport, RiskAlert } from '../contracts/metrics';
-import { addDays, localDateOf } from '../domain/dates';
-import { continueLoadSeries } from '../domain/load';
-import type { Conn } from '../db/connection';
-import { NotFound } from '../errors';
+import type { LoadDay as LoadDayContract, LoadReport, RiskAlert } from '#shared/contracts/metrics';
+import { addDays, localDateOf } from '#shared/domain/dates';
+import { continueLoadSeries } from '#shared/domain/load';
+import type { Conn } from '#shared/db/connection';
+import { NotFound } from '#shared/errors';
 
 type ReportDay = z.infer<typeof LoadDayContract>;
 

@@ -4,11 +4,11 @@
 // The SQL itself lives in PL/pgSQL functions (migrations/0002_metrics.ts) so that its plans are kept for the
 // session: for a one-day update, parsing and planning cost more than running.
 import { sql } from 'kysely';
-import type { DailyLoad, LoadDay } from '../domain/load';
-import type { Conn } from '../db/connection';
-import type { RiskAlertKind, RiskAlertMetrics } from '../db/schema';
-import { DetailType, type EventDetail } from '../events/catalogue';
-import type { EnqueuedEvent } from '../events/outbox';
+import type { DailyLoad, LoadDay } from '#shared/domain/load';
+import type { Conn } from '#shared/db/connection';
+import type { RiskAlertKind, RiskAlertMetrics } from '#shared/db/schema';
+import { DetailType, type EventDetail } from '#shared/events/catalogue';
+import type { EnqueuedEvent } from '#shared/events/outbox';
 
 export interface SeriesInputs {
   /** The day the change is on, as asked. */

@@ -11,14 +11,14 @@
 // optimistically: the write names the load_series.version it read and writes nothing if another recompute
 // committed in between; this one then reads again. A lock held across the read and the write would cost a
 // transaction (BEGIN, lock, read, write, COMMIT) and hold a connection while JS computes.
-import { riskAlerts, type RiskAlert } from '../domain/alerts';
-import { addDays, assertIsoWeekday, lastDayOfWeek, localDateOf } from '../domain/dates';
-import { computeLoadSeries, continueLoadSeries, dailyLoads, type LoadDay } from '../domain/load';
-import type { Db } from '../db/connection';
-import { publishEnqueued } from '../events/outbox';
-import type { EventPublisher } from '../events/publisher';
+import { riskAlerts, type RiskAlert } from '#shared/domain/alerts';
+import { addDays, assertIsoWeekday, lastDayOfWeek, localDateOf } from '#shared/domain/dates';
+import { computeLoadSeries, continueLoadSeries, dailyLoads, type LoadDay } from '#shared/domain/load';
+import type { Db } from '#shared/db/connection';
+import { publishEnqueued } from '#shared/events/outbox';
+import type { EventPublisher } from '#shared/events/publisher';
 import { readSeriesInputs, writeSeries, type AlertWrite, type SeriesInputs } from './rolling-stats-store';
-import { homeChanged } from '../home/cache';
+import { homeChanged } from '#shared/home/cache';
 
 /** For a change that moved no load (a check-in): only bring the series up to the local today. */
 export const NO_LOAD_CHANGE = '9999-12-31';

@@ -1,11 +1,11 @@
 // The athlete's notifications (GET /notifications, POST /notifications/{id}/read). Workers and services
 // write them with a dedupe key so a re-run never notifies twice; this is the reading side.
 import { sql } from 'kysely';
-import type { Notification } from '../contracts/notifications';
-import type { Conn } from '../db/connection';
-import type { NotificationRow } from '../db/schema';
-import { NotFound } from '../errors';
-import { homeChanged } from '../home/cache';
+import type { Notification } from '#shared/contracts/notifications';
+import type { Conn } from '#shared/db/connection';
+import type { NotificationRow } from '#shared/db/schema';
+import { NotFound } from '#shared/errors';
+import { homeChanged } from '#shared/home/cache';
 
 /** The newest first; older ones stay in the database (and in the export). */
 const PAGE = 100;

@@ -5,11 +5,11 @@
 // weekly volume (acute = chronic = weekly minutes x RPE 4 / 7, the "window mean" seed of science.md §3) on the
 // day before the first activity, and continued over the real daily loads since.
 import { sql } from 'kysely';
-import type { Conn } from '../db/connection';
-import type { LoadBasisSource } from '../db/schema';
-import { addDays, daysBetween } from '../domain/dates';
-import { continueLoadSeries } from '../domain/load';
-import type { ExperienceLevel, LoadState } from '../domain/plan';
+import type { Conn } from '#shared/db/connection';
+import type { LoadBasisSource } from '#shared/db/schema';
+import { addDays, daysBetween } from '#shared/domain/dates';
+import { continueLoadSeries } from '#shared/domain/load';
+import type { ExperienceLevel, LoadState } from '#shared/domain/plan';
 
 /** Days of history from which the stored rolling stats are trusted (the end of the EWMA warm-up). */
 export const HISTORY_DAYS = 28;

@@ -2,18 +2,18 @@
 // and regenerate (a new version from today on). Each write is one transaction: the rule (shared/domain/
 // plan-generator.ts) is called on what was read, and the plan, its workouts and its change-log row are written
 // together; a refusal throws before anything is written, so nothing is stored.
-import type { Conn, Db } from '../db/connection';
-import type { NewScheduledWorkout, PlanChangeRow, ScheduledWorkoutRow, StoredPlanWeek, StoredWorkoutChange, TrainingPlanRow, Weekday } from '../db/schema';
-import { addDays, daysBetween, localDateOf } from '../domain/dates';
-import { HARD_WORKOUT_TYPES, RACE_METERS, type Availability, type GeneratedPlan, type PlanGoal, type PlanInput } from '../domain/plan';
-import { generatePlan } from '../domain/plan-generator';
-import { updateProfile } from '../account/profile';
-import { publishEnqueued, type EnqueuedEvent } from '../events/outbox';
-import type { EventPublisher } from '../events/publisher';
-import type { CurrentPlan, CurrentPlanQuery, OnboardingBody, Plan, PlanChange, RegenerateBody, Workout } from '../contracts/plans';
-import { InvalidInput, NotFound, Unprocessable, type FieldError } from '../errors';
+import type { Conn, Db } from '#shared/db/connection';
+import type { NewScheduledWorkout, PlanChangeRow, ScheduledWorkoutRow, StoredPlanWeek, StoredWorkoutChange, TrainingPlanRow, Weekday } from '#shared/db/schema';
+import { addDays, daysBetween, localDateOf } from '#shared/domain/dates';
+import { HARD_WORKOUT_TYPES, RACE_METERS, type Availability, type GeneratedPlan, type PlanGoal, type PlanInput } from '#shared/domain/plan';
+import { generatePlan } from '#shared/domain/plan-generator';
+import { updateProfile } from '#shared/account/profile';
+import { publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
+import type { EventPublisher } from '#shared/events/publisher';
+import type { CurrentPlan, CurrentPlanQuery, OnboardingBody, Plan, PlanChange, RegenerateBody, Workout } from '#shared/contracts/plans';
+import { InvalidInput, NotFound, Unprocessable, type FieldError } from '#shared/errors';
 import { loadBasis } from './load-basis';
-import { homeChanged } from '../home/cache';
+import { homeChanged } from '#shared/home/cache';
 
 /** The race must be this many days after the athlete's local today (2 to 52 weeks). */
 export const MIN_DAYS_TO_RACE = 14;

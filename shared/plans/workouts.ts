@@ -3,9 +3,9 @@
 // pipeline reacts to for a planned session that did not happen; a completion changes no plan and announces nothing
 // (the activity that did it has its own ActivityRecorded).
 import { sql } from 'kysely';
-import type { Conn } from '../db/connection';
-import { DetailType } from '../events/catalogue';
-import { enqueueEvents, type EnqueuedEvent } from '../events/outbox';
+import type { Conn } from '#shared/db/connection';
+import { DetailType } from '#shared/events/catalogue';
+import { enqueueEvents, type EnqueuedEvent } from '#shared/events/outbox';
 
 export interface WorkoutState {
   id: string;

@@ -1,6 +1,6 @@
 // The research dataset's data dictionary: one list of files and columns, from which the CSV headers, the
 // manifest and the dataset's README.md are all written.
-import { K_ANONYMITY, MAX_SUPPRESSED_FRACTION } from '../domain/research';
+import { K_ANONYMITY, MAX_SUPPRESSED_FRACTION } from '#shared/domain/research';
 
 export const SCHEMA_VERSION = 1;
 

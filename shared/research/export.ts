@@ -6,10 +6,10 @@
 // memory stays flat however many athletes consent.
 import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { ageOn } from '../account/profile';
-import type { Conn } from '../db/connection';
-import { daysBetween, isoWeekday } from '../domain/dates';
-import { type AthleteTraits, K_ANONYMITY, kAnonymise, type QuasiIdentifiers } from '../domain/research';
+import { ageOn } from '#shared/account/profile';
+import type { Conn } from '#shared/db/connection';
+import { daysBetween, isoWeekday } from '#shared/domain/dates';
+import { type AthleteTraits, K_ANONYMITY, kAnonymise, type QuasiIdentifiers } from '#shared/domain/research';
 import { DATASET_README, FILES, SCHEMA_VERSION } from './dictionary';
 import type { DatasetSink } from './sink';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { config } from '../config';
+import { config } from '#shared/config';
 
 export interface DatasetFile {
   write(text: string): Promise<void>;

@@ -2,9 +2,9 @@
 // (shared/domain/responder.ts). Set-based: a page of athletes costs four statements (their runs, their daily
 // metrics, their chronic load at the window's ends, one UPDATE of all verdicts), whatever the page size.
 import { sql } from 'kysely';
-import type { Conn } from '../db/connection';
-import { addDays, localDateOf } from '../domain/dates';
-import { classifyResponder, type ResponderInput, type ResponderVerdict, WINDOW_WEEKS } from '../domain/responder';
+import type { Conn } from '#shared/db/connection';
+import { addDays, localDateOf } from '#shared/domain/dates';
+import { classifyResponder, type ResponderInput, type ResponderVerdict, WINDOW_WEEKS } from '#shared/domain/responder';
 
 /**
  * Runs on roads and treadmills compare at equal effort; a trail run's climbing lowers its speed per heartbeat

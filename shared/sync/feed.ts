@@ -5,18 +5,18 @@
 // entity kind on the page for the current rows, each mapped by the same function its own route uses. A row the
 // log calls upserted but that is gone by now was deleted after: it goes out as a tombstone (its own tombstone
 // follows on a later page; a change may be sent twice, never zero times).
-import type { SyncChange, SyncPage, PullQuery } from '../contracts/sync';
-import type { Conn, Db } from '../db/connection';
-import type { SyncEntity } from '../db/schema';
-import { InvalidInput } from '../errors';
-import { PROFILE_COLUMNS, toMe } from '../account/profile';
-import { activityColumns } from '../activities/store';
-import { toActivity } from '../activities/service';
-import { selectTasks, toTask } from '../activities/tasks';
-import { toDay } from '../metrics/daily-metrics';
-import { reportDay, riskAlertColumns } from '../metrics/load-report';
-import { notificationColumns, toNotification } from '../notifications/inbox';
-import { toPlan, toPlanChange, toWorkout, WORKOUT_COLUMNS } from '../plans/service';
+import type { SyncChange, SyncPage, PullQuery } from '#shared/contracts/sync';
+import type { Conn, Db } from '#shared/db/connection';
+import type { SyncEntity } from '#shared/db/schema';
+import { InvalidInput } from '#shared/errors';
+import { PROFILE_COLUMNS, toMe } from '#shared/account/profile';
+import { activityColumns } from '#shared/activities/store';
+import { toActivity } from '#shared/activities/service';
+import { selectTasks, toTask } from '#shared/activities/tasks';
+import { toDay } from '#shared/metrics/daily-metrics';
+import { reportDay, riskAlertColumns } from '#shared/metrics/load-report';
+import { notificationColumns, toNotification } from '#shared/notifications/inbox';
+import { toPlan, toPlanChange, toWorkout, WORKOUT_COLUMNS } from '#shared/plans/service';
 
 // ---- the cursor -----------------------------------------------------------------------------------
 

@@ -19,24 +19,24 @@
 //   carries them. A change to something deleted on the server is a `conflict` (reason deleted): the delete wins.
 //   A clientTimestamp ahead of the server's clock counts as now, so a wrong phone clock cannot win forever.
 import { sql, type Transaction } from 'kysely';
-import type { ActivityOp, OpResult, UserContext } from '../activities/activity-ops';
-import { type ApplyOptions, applyActivityOps, entryField, entryOp } from '../activities/service';
-import { userContextColumns } from '../activities/store';
-import { dismissTasks } from '../activities/tasks';
-import { CreateActivityBody, UpdateActivityBody } from '../contracts/activities';
-import { LogDailyMetricsBody } from '../contracts/metrics';
-import type { MutationResult, PushResponse, SyncMutation } from '../contracts/sync';
+import type { ActivityOp, OpResult, UserContext } from '#shared/activities/activity-ops';
+import { type ApplyOptions, applyActivityOps, entryField, entryOp } from '#shared/activities/service';
+import { userContextColumns } from '#shared/activities/store';
+import { dismissTasks } from '#shared/activities/tasks';
+import { CreateActivityBody, UpdateActivityBody } from '#shared/contracts/activities';
+import { LogDailyMetricsBody } from '#shared/contracts/metrics';
+import type { MutationResult, PushResponse, SyncMutation } from '#shared/contracts/sync';
 import * as z from 'zod';
-import type { Db } from '../db/connection';
-import type { Database } from '../db/schema';
-import type { OutgoingEvent } from '../events/catalogue';
-import { outboxRows, publishEnqueued, type EnqueuedEvent } from '../events/outbox';
-import { homeChanged } from '../home/cache';
-import type { EventPublisher } from '../events/publisher';
-import type { FieldError } from '../errors';
-import { writeDailyMetrics } from '../metrics/daily-metrics';
-import { markNotificationsRead } from '../notifications/inbox';
-import { completeWorkouts, skipWorkouts, workoutStates } from '../plans/workouts';
+import type { Db } from '#shared/db/connection';
+import type { Database } from '#shared/db/schema';
+import type { OutgoingEvent } from '#shared/events/catalogue';
+import { outboxRows, publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
+import { homeChanged } from '#shared/home/cache';
+import type { EventPublisher } from '#shared/events/publisher';
+import type { FieldError } from '#shared/errors';
+import { writeDailyMetrics } from '#shared/metrics/daily-metrics';
+import { markNotificationsRead } from '#shared/notifications/inbox';
+import { completeWorkouts, skipWorkouts, workoutStates } from '#shared/plans/workouts';
 import { encodeCursor } from './feed';
 
 type Trx = Transaction<Database>;

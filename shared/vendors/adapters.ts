@@ -1,12 +1,12 @@
 // The ports of ports.ts, implemented on the database, Strava's API and the claim-check store. The
 // normalization worker builds them once per container: `vendorConnections(getDb(), clock)`, ... The
 // clock is the caller's (the worker's): a port method reads it once per call, nothing here reads one itself.
-import type { Db } from '../db/connection';
-import { loadClaimCheck, type ClaimCheckStore } from '../events/claim-check';
+import type { Db } from '#shared/db/connection';
+import { loadClaimCheck, type ClaimCheckStore } from '#shared/events/claim-check';
 import { resolveVendorUsers, revokeVendorAccess, updateVendorScopes } from './connections';
 import { vendorCredentials } from './credentials';
 import type { ClaimCheckReader, StravaActivities, VendorConnections, VendorLink } from './ports';
-import type { Clock } from '../clock';
+import type { Clock } from '#shared/clock';
 import { spendEventCall } from './event-budget';
 import { fetchStravaActivity } from './strava/api';
 import { asStravaAthlete, stravaContext, stravaStillAuthorized, type StravaContext } from './strava/client';

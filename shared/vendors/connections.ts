@@ -1,9 +1,9 @@
 // Links between our users and their vendor accounts (vendor_connections): who a vendor's user id is,
 // the vendor's tokens sealed at rest (crypto.ts), refresh when they expire, and forgetting them when
 // the athlete disconnects here or revokes us at the vendor.
-import type { Conn, Db } from '../db/connection';
-import type { ConnectedVendor, ConnectionStatus, VendorConnectionRow } from '../db/schema';
-import { logger } from '../logger';
+import type { Conn, Db } from '#shared/db/connection';
+import type { ConnectedVendor, ConnectionStatus, VendorConnectionRow } from '#shared/db/schema';
+import { logger } from '#shared/logger';
 import { decryptToken, encryptToken } from './crypto';
 import { refreshStravaToken, type StravaClientCredentials, type StravaHttp } from './strava/api';
 

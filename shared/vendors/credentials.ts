@@ -3,10 +3,10 @@
 // (shared/secrets.ts: kept a quarter of an hour, so an operator's update such as the Strava subscription id
 // arrives without a deploy). Outside AWS they come from the environment (STRAVA_CLIENT_ID, ...; see shared/config.ts).
 import * as z from 'zod';
-import { config } from '../config';
-import { Unavailable } from '../errors';
-import { logger } from '../logger';
-import { secrets } from '../secrets';
+import { config } from '#shared/config';
+import { Unavailable } from '#shared/errors';
+import { logger } from '#shared/logger';
+import { secrets } from '#shared/secrets';
 import { deriveTokenKey } from './crypto';
 
 export interface VendorCredentials {

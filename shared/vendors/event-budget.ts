@@ -2,7 +2,7 @@
 // Strava API call (to fetch, or to verify, what it claims), paid from the application's one rate budget.
 // So unverified events get a budget per link: past it, their calls wait for the next window.
 import { sql } from 'kysely';
-import type { Conn } from '../db/connection';
+import type { Conn } from '#shared/db/connection';
 
 /** A real athlete causes a handful of events an hour; a bulk upload some dozens. */
 export const EVENT_CALLS_PER_WINDOW = 60;

@@ -1,11 +1,11 @@
 // Connecting and disconnecting vendor accounts, as the user asks through the API. The vendors' own
 // revocations (deauthorization, deregistration) go through the worker (connections.ts revokeVendorAccess).
 import type { z } from 'zod';
-import type { GarminConnectBody, StravaConnectBody, VendorConnectionResponse } from '../contracts/webhooks';
-import type { Db } from '../db/connection';
-import type { ConnectedVendor } from '../db/schema';
-import { Conflict, InvalidInput, Unavailable, Unprocessable, UpstreamFailed } from '../errors';
-import { logger } from '../logger';
+import type { GarminConnectBody, StravaConnectBody, VendorConnectionResponse } from '#shared/contracts/webhooks';
+import type { Db } from '#shared/db/connection';
+import type { ConnectedVendor } from '#shared/db/schema';
+import { Conflict, InvalidInput, Unavailable, Unprocessable, UpstreamFailed } from '#shared/errors';
+import { logger } from '#shared/logger';
 import { findUserConnection, getStravaAccessToken, linkVendorAccount, unlinkVendor, VendorAccountTaken, type VendorConnection } from './connections';
 import { tokenKey } from './credentials';
 import { deauthorizeStrava, exchangeStravaCode, RateLimited, StravaRejected, StravaUnauthorized } from './strava/api';

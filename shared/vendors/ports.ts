@@ -3,7 +3,7 @@
 // the normalization half (functions/workers/normalize-activity.ts, shared/activities/*) consumes them
 // through these interfaces (adapters.ts builds the real ones), so either side is tested with fakes.
 import type * as z from 'zod';
-import type { ConnectedVendor } from '../db/schema';
+import type { ConnectedVendor } from '#shared/db/schema';
 import { AppleRelay } from './apple/relay';
 import { GarminPush } from './garmin/push';
 import type { StravaActivity } from './strava/activity';

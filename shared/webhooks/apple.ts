@@ -1,6 +1,6 @@
 // The Apple Health relay to intake items: one per workout and one per day of dailies, each a relay of its
 // own (shared/vendors/ports.ts), published with the user's id since the relay is authenticated as them.
-import type { AppleRelay } from '../vendors/apple/relay';
+import type { AppleRelay } from '#shared/vendors/apple/relay';
 import { contentDigest } from './event-key';
 import type { IntakeItem } from './intake';
 

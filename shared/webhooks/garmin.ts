@@ -1,7 +1,7 @@
 // Garmin push notifications to intake items: one per summary, each wrapped as a push of its own so the
 // worker reads it with the same GarminPush schema and mappers (shared/vendors/ports.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { GarminPush } from '../vendors/garmin/push';
+import type { GarminPush } from '#shared/vendors/garmin/push';
 import { contentDigest } from './event-key';
 import type { IntakeItem } from './intake';
 

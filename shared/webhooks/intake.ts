@@ -8,13 +8,13 @@ import { CachePersistenceLayer } from '@aws-lambda-powertools/idempotency/cache'
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import { createHash } from 'node:crypto';
-import { cacheClient, type CacheClient } from '../cache/client';
-import type { IngestVendor } from '../db/schema';
-import { DetailType, EVENT_SOURCE, type EventDetail } from '../events/catalogue';
-import { claimCheckStore, type ClaimCheckStore } from '../events/claim-check';
-import { eventBridgePublisher, MAX_ENTRY_BYTES, type EventPublisher } from '../events/publisher';
-import { Conflict, Unavailable } from '../errors';
-import { logger } from '../logger';
+import { cacheClient, type CacheClient } from '#shared/cache/client';
+import type { IngestVendor } from '#shared/db/schema';
+import { DetailType, EVENT_SOURCE, type EventDetail } from '#shared/events/catalogue';
+import { claimCheckStore, type ClaimCheckStore } from '#shared/events/claim-check';
+import { eventBridgePublisher, MAX_ENTRY_BYTES, type EventPublisher } from '#shared/events/publisher';
+import { Conflict, Unavailable } from '#shared/errors';
+import { logger } from '#shared/logger';
 
 export interface IntakeItem {
   vendor: IngestVendor;

@@ -1,5 +1,5 @@
 // Strava webhook events to intake items. Events carry ids only; the worker fetches the activity.
-import { classifyStravaEvent, type StravaEvent } from '../vendors/strava/webhook';
+import { classifyStravaEvent, type StravaEvent } from '#shared/vendors/strava/webhook';
 import type { IntakeItem } from './intake';
 
 export type StravaDecision =

@@ -2,10 +2,10 @@
 // export's integration streams (Lambda response streaming, API Gateway STREAM mode, the function's timeout).
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_NAME_TAG } from '../../lib/aws/function';
-import { RunningCoachStack } from '../../lib/aws/stack';
-import { functions } from '../../lib/topology';
-import { projectApp } from '../support/cdk';
+import { FUNCTION_NAME_TAG } from '#lib/aws/function';
+import { RunningCoachStack } from '#lib/aws/stack';
+import { functions } from '#lib/topology';
+import { projectApp } from '#test/support/cdk';
 
 let template: Template;
 

@@ -6,9 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptions, FORBIDDEN_IN_BUNDLES, MAX_BUNDLE_BYTES, REPLACED_IN_BUNDLES, SDK_CLIENT_INPUTS } from '../../lib/aws/bundling';
-import { PROJECT_ROOT } from '../../lib/aws/function';
-import { functions } from '../../lib/topology';
+import { esbuildOptions, FORBIDDEN_IN_BUNDLES, MAX_BUNDLE_BYTES, REPLACED_IN_BUNDLES, SDK_CLIENT_INPUTS } from '#lib/aws/bundling';
+import { PROJECT_ROOT } from '#lib/aws/function';
+import { functions } from '#lib/topology';
 
 const entries = Object.entries(functions);
 let dir: string;

@@ -4,13 +4,13 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ENVIRONMENT, FUNCTION_NAME_TAG, RunningCoachFunction } from '../../lib/aws/function';
-import { RunningCoachStack } from '../../lib/aws/stack';
-import { functions } from '../../lib/topology';
-import { isHttp, isQueue, isSchedule, visibilityTimeoutSeconds, type Access, type FunctionSpec } from '../../shared/topology-types';
-import { DetailType, EVENT_SOURCE } from '../../shared/events/catalogue';
-import { APP_DB_USER } from '../../shared/db/roles';
-import { projectApp } from '../support/cdk';
+import { DEFAULT_ENVIRONMENT, FUNCTION_NAME_TAG, RunningCoachFunction } from '#lib/aws/function';
+import { RunningCoachStack } from '#lib/aws/stack';
+import { functions } from '#lib/topology';
+import { isHttp, isQueue, isSchedule, visibilityTimeoutSeconds, type Access, type FunctionSpec } from '#shared/topology-types';
+import { DetailType, EVENT_SOURCE } from '#shared/events/catalogue';
+import { APP_DB_USER } from '#shared/db/roles';
+import { projectApp } from '#test/support/cdk';
 
 type Topology = Record<string, FunctionSpec>;
 

@@ -1,16 +1,16 @@
 // The activity service against a real database: upserts, duplicates, RPE tasks, rejections, events.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyActivityOps, createActivity, deleteActivity, listActivities, updateActivity } from '../../shared/activities/service';
-import type { ActivityOp } from '../../shared/activities/activity-ops';
-import { listOpenTasks } from '../../shared/activities/tasks';
-import { listRejections } from '../../shared/activities/rejections';
-import { listNotifications } from '../../shared/notifications/inbox';
-import type { OutgoingEvent } from '../../shared/events/catalogue';
-import { publishEnqueued } from '../../shared/events/outbox';
-import type { EventPublisher } from '../../shared/events/publisher';
-import type { ActivityCandidate } from '../../shared/domain/activity-candidate';
-import { testDb, type TestDb } from '../support/db';
-import { storedSamples } from '../support/samples';
+import { applyActivityOps, createActivity, deleteActivity, listActivities, updateActivity } from '#shared/activities/service';
+import type { ActivityOp } from '#shared/activities/activity-ops';
+import { listOpenTasks } from '#shared/activities/tasks';
+import { listRejections } from '#shared/activities/rejections';
+import { listNotifications } from '#shared/notifications/inbox';
+import type { OutgoingEvent } from '#shared/events/catalogue';
+import { publishEnqueued } from '#shared/events/outbox';
+import type { EventPublisher } from '#shared/events/publisher';
+import type { ActivityCandidate } from '#shared/domain/activity-candidate';
+import { testDb, type TestDb } from '#test/support/db';
+import { storedSamples } from '#test/support/samples';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 

@@ -1,19 +1,19 @@
 // The adaptive brain against a real database: each trigger writes one plan version with its change-log row and
 // notification, a redelivered event changes nothing twice, and the athlete can put an adapted workout back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restoreWorkout, listPlanChanges } from '../../shared/adaptation/restore';
-import { adaptToMissedWorkout, adaptToRiskAlert, adaptToTodaysReadiness } from '../../shared/adaptation/service';
-import { createActivity } from '../../shared/activities/service';
-import { sweepPastWorkouts } from '../../shared/adaptation/sweep';
-import { addDays, isoWeekday } from '../../shared/domain/dates';
-import { HARD_WORKOUT_TYPES } from '../../shared/domain/plan';
-import { computeLoadSeries, continueLoadSeries } from '../../shared/domain/load';
-import { DetailType } from '../../shared/events/catalogue';
-import { Conflict, NotFound } from '../../shared/errors';
-import { createTestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
-import { RecordingPublisher } from '../support/metrics';
-import { seedPlan } from '../support/plans';
+import { restoreWorkout, listPlanChanges } from '#shared/adaptation/restore';
+import { adaptToMissedWorkout, adaptToRiskAlert, adaptToTodaysReadiness } from '#shared/adaptation/service';
+import { createActivity } from '#shared/activities/service';
+import { sweepPastWorkouts } from '#shared/adaptation/sweep';
+import { addDays, isoWeekday } from '#shared/domain/dates';
+import { HARD_WORKOUT_TYPES } from '#shared/domain/plan';
+import { computeLoadSeries, continueLoadSeries } from '#shared/domain/load';
+import { DetailType } from '#shared/events/catalogue';
+import { Conflict, NotFound } from '#shared/errors';
+import { createTestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
+import { RecordingPublisher } from '#test/support/metrics';
+import { seedPlan } from '#test/support/plans';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -2,8 +2,8 @@
 // nothing else; the schema and the migration bookkeeping are the owner's.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_DB_USER } from '../../shared/db/roles';
-import { testDb, type TestDb } from '../support/db';
+import { APP_DB_USER } from '#shared/db/roles';
+import { testDb, type TestDb } from '#test/support/db';
 
 let t: TestDb;
 beforeAll(async () => {

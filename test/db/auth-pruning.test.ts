@@ -1,8 +1,8 @@
 // The daily prune keeps the auth tables small without ever ending a live session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueRefreshToken, pruneExpiredRefreshTokens, rotateRefreshToken } from '../../shared/auth/refresh-tokens';
-import { createTestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
+import { issueRefreshToken, pruneExpiredRefreshTokens, rotateRefreshToken } from '#shared/auth/refresh-tokens';
+import { createTestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 // The database itself refuses impossible account, vendor and notification rows, whichever code path
 // writes them (test/support/rows.ts makes the valid rows each case changes one thing in).
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { Db } from '../../shared/db/connection';
-import { testDb, type TestDb } from '../support/db';
-import { type Case, rejected, type Rows, rowFactories, sha256Hex, twoOwners } from '../support/rows';
+import type { Db } from '#shared/db/connection';
+import { testDb, type TestDb } from '#test/support/db';
+import { type Case, rejected, type Rows, rowFactories, sha256Hex, twoOwners } from '#test/support/rows';
 
 let t: TestDb;
 let db: Db;

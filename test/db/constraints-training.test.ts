@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../shared/db/connection';
-import { testDb, type TestDb } from '../support/db';
-import { type Case, rejected, type Rows, rowFactories, twoOwners } from '../support/rows';
+import type { Db } from '#shared/db/connection';
+import { testDb, type TestDb } from '#test/support/db';
+import { type Case, rejected, type Rows, rowFactories, twoOwners } from '#test/support/rows';
 
 let t: TestDb;
 let db: Db;

@@ -1,14 +1,14 @@
 // The daily check-in and vendor wellness path against a real database: merge, readiness over the stored
 // history, baselines, validation, events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, eachDay } from '../../shared/domain/dates';
-import { Unprocessable } from '../../shared/errors';
-import { baselines } from '../../shared/domain/readiness';
-import { upsertDailyMetrics } from '../../shared/metrics/daily-metrics';
-import { createTestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
-import { fixedClock, insertLoads, RecordingPublisher } from '../support/metrics';
-import { readVector } from '../unit/domain/support';
+import { addDays, eachDay } from '#shared/domain/dates';
+import { Unprocessable } from '#shared/errors';
+import { baselines } from '#shared/domain/readiness';
+import { upsertDailyMetrics } from '#shared/metrics/daily-metrics';
+import { createTestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
+import { fixedClock, insertLoads, RecordingPublisher } from '#test/support/metrics';
+import { readVector } from '#test/unit/domain/support';
 
 let t: TestDb;
 

@@ -1,12 +1,12 @@
 // A training week that ends on a rest day is still judged that night: the hourly sweep closes the athlete's
 // local day, and the recompute that follows raises the week's monotony alert without waiting for Monday's run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DetailType } from '../../shared/events/catalogue';
-import { closeTrainingDays, trainingDaysJustClosed } from '../../shared/metrics/day-close';
-import { NO_LOAD_CHANGE, recomputeRollingStats } from '../../shared/metrics/rolling-stats';
-import { createTestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
-import { fixedClock, insertLoads, RecordingPublisher } from '../support/metrics';
+import { DetailType } from '#shared/events/catalogue';
+import { closeTrainingDays, trainingDaysJustClosed } from '#shared/metrics/day-close';
+import { NO_LOAD_CHANGE, recomputeRollingStats } from '#shared/metrics/rolling-stats';
+import { createTestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
+import { fixedClock, insertLoads, RecordingPublisher } from '#test/support/metrics';
 
 let t: TestDb;
 beforeAll(async () => {

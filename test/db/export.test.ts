@@ -3,10 +3,10 @@
 // one valid document, and an abandoned export that gives its connection back.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportAccount } from '../../shared/account/export';
-import { toChannels } from '../../shared/activities/sample-channels';
-import { createTestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
+import { exportAccount } from '#shared/account/export';
+import { toChannels } from '#shared/activities/sample-channels';
+import { createTestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
 
 let t: TestDb;
 let userId: string;

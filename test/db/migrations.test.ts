@@ -2,11 +2,11 @@
 // and every `down` undoes its `up` exactly.
 import { NO_MIGRATIONS, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../../migrations/index';
-import type { Db } from '../../shared/db/connection';
-import { migrateToLatest, migrator } from '../../shared/db/migrate';
-import { bookkeepingTables, introspectColumns, summarize } from '../../scripts/db-types';
-import { testDb, type TestDb } from '../support/db';
+import { migrations } from '#migrations/index';
+import type { Db } from '#shared/db/connection';
+import { migrateToLatest, migrator } from '#shared/db/migrate';
+import { bookkeepingTables, introspectColumns, summarize } from '#scripts/db-types';
+import { testDb, type TestDb } from '#test/support/db';
 
 const names = Object.keys(migrations);
 const latest = names[names.length - 1];

@@ -3,15 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createNormalizer, type NormalizeDeps, type ReceivedMessage } from '../../shared/activities/normalize';
-import type { EventDetail, OutgoingEvent } from '../../shared/events/catalogue';
-import { Unprocessable } from '../../shared/errors';
-import type { DailyMetricCandidate } from '../../shared/domain/activity-candidate';
-import type { VendorLink } from '../../shared/vendors/ports';
-import type { StravaActivity } from '../../shared/vendors/strava/activity';
-import { RateLimited, StravaUnauthorized, StravaUnavailable } from '../../shared/vendors/strava/api';
-import { testDb, type TestDb } from '../support/db';
-import { sample } from '../support/vendor-samples';
+import { createNormalizer, type NormalizeDeps, type ReceivedMessage } from '#shared/activities/normalize';
+import type { EventDetail, OutgoingEvent } from '#shared/events/catalogue';
+import { Unprocessable } from '#shared/errors';
+import type { DailyMetricCandidate } from '#shared/domain/activity-candidate';
+import type { VendorLink } from '#shared/vendors/ports';
+import type { StravaActivity } from '#shared/vendors/strava/activity';
+import { RateLimited, StravaUnauthorized, StravaUnavailable } from '#shared/vendors/strava/api';
+import { testDb, type TestDb } from '#test/support/db';
+import { sample } from '#test/support/vendor-samples';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const ATHLETE = '134815';

@@ -1,10 +1,10 @@
 // The transactional outbox: an event committed with its change is published even when PutEvents fails.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutgoingEvent } from '../../shared/events/catalogue';
-import { enqueueEvents, publishEnqueued, relayOutbox } from '../../shared/events/outbox';
-import type { EventPublisher } from '../../shared/events/publisher';
-import { testDb, type TestDb } from '../support/db';
+import type { OutgoingEvent } from '#shared/events/catalogue';
+import { enqueueEvents, publishEnqueued, relayOutbox } from '#shared/events/outbox';
+import type { EventPublisher } from '#shared/events/publisher';
+import { testDb, type TestDb } from '#test/support/db';
 
 let t: TestDb;
 beforeAll(async () => {

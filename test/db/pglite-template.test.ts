@@ -7,8 +7,8 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractTemplate, isEmptyDataDir, TEMPLATE_CACHE_DIR, templateFile } from '../../lib/local/pglite-template';
-import { migrations } from '../../migrations/index';
+import { extractTemplate, isEmptyDataDir, TEMPLATE_CACHE_DIR, templateFile } from '#lib/local/pglite-template';
+import { migrations } from '#migrations/index';
 
 const dirs: string[] = [];
 const newDir = () => {

@@ -2,14 +2,14 @@
 // under 28 days of history, the stored rolling stats from then on), one active plan, and a regenerate that
 // starts tomorrow when today's workout is already done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../shared/domain/dates';
-import { computeLoadSeries, continueLoadSeries } from '../../shared/domain/load';
-import { loadBasis, seededDailyLoad } from '../../shared/plans/load-basis';
-import { currentPlan, onboard, regeneratePlan } from '../../shared/plans/service';
-import type { OnboardingBody } from '../../shared/contracts/plans';
-import { createTestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
-import { insertLoads, RecordingPublisher } from '../support/metrics';
+import { addDays } from '#shared/domain/dates';
+import { computeLoadSeries, continueLoadSeries } from '#shared/domain/load';
+import { loadBasis, seededDailyLoad } from '#shared/plans/load-basis';
+import { currentPlan, onboard, regeneratePlan } from '#shared/plans/service';
+import type { OnboardingBody } from '#shared/contracts/plans';
+import { createTestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
+import { insertLoads, RecordingPublisher } from '#test/support/metrics';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -2,14 +2,14 @@
 // and its evidence stored and shown; athletes without enough data get the reason instead.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewActivity, NewDailyMetrics } from '../../shared/db/schema';
-import { addDays } from '../../shared/domain/dates';
-import { getMe } from '../../shared/account/profile';
-import { recomputeRollingStats } from '../../shared/metrics/rolling-stats';
-import { classifyResponders } from '../../shared/responders/classify';
-import { createTestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
-import { countingDb, RecordingPublisher } from '../support/metrics';
+import type { NewActivity, NewDailyMetrics } from '#shared/db/schema';
+import { addDays } from '#shared/domain/dates';
+import { getMe } from '#shared/account/profile';
+import { recomputeRollingStats } from '#shared/metrics/rolling-stats';
+import { classifyResponders } from '#shared/responders/classify';
+import { createTestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
+import { countingDb, RecordingPublisher } from '#test/support/metrics';
 
 let database: TestDb;
 beforeAll(async () => {

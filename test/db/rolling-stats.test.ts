@@ -1,14 +1,14 @@
 // The rolling-stats recompute against a real database: what the worker promises, one promise per test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, eachDay } from '../../shared/domain/dates';
-import { computeLoadSeries, type DailyLoad } from '../../shared/domain/load';
-import { relayOutbox } from '../../shared/events/outbox';
-import { alertWrite, NO_LOAD_CHANGE, planRecompute, recomputeRollingStats } from '../../shared/metrics/rolling-stats';
-import { readSeriesInputs, writeSeries } from '../../shared/metrics/rolling-stats-store';
-import { createTestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
-import { countingDb, fixedClock, insertLoads, RecordingPublisher, type LoadVector } from '../support/metrics';
-import { expectClose, mulberry32, readVector } from '../unit/domain/support';
+import { addDays, eachDay } from '#shared/domain/dates';
+import { computeLoadSeries, type DailyLoad } from '#shared/domain/load';
+import { relayOutbox } from '#shared/events/outbox';
+import { alertWrite, NO_LOAD_CHANGE, planRecompute, recomputeRollingStats } from '#shared/metrics/rolling-stats';
+import { readSeriesInputs, writeSeries } from '#shared/metrics/rolling-stats-store';
+import { createTestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
+import { countingDb, fixedClock, insertLoads, RecordingPublisher, type LoadVector } from '#test/support/metrics';
+import { expectClose, mulberry32, readVector } from '#test/unit/domain/support';
 
 let t: TestDb;
 

@@ -3,10 +3,10 @@
 // with every digit a double has, several activities and users.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../../migrations/index';
-import { migrateToLatest, migrator } from '../../shared/db/migrate';
-import { testDb, type TestDb } from '../support/db';
-import { storedSamples } from '../support/samples';
+import { migrations } from '#migrations/index';
+import { migrateToLatest, migrator } from '#shared/db/migrate';
+import { testDb, type TestDb } from '#test/support/db';
+import { storedSamples } from '#test/support/samples';
 
 const names = Object.keys(migrations);
 const before0006 = names[names.indexOf('0006_samples') - 1]!;

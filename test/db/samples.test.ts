@@ -2,15 +2,15 @@
 // delivered, replaced by a new delivery, kept by a summary, read back for TRIMP (also when a duplicate
 // takes over), refused whole when impossible, and erased with the account.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eraseAccount } from '../../shared/account/erasure';
-import type { ActivityOp } from '../../shared/activities/activity-ops';
-import { applyActivityOps } from '../../shared/activities/service';
-import { listRejections } from '../../shared/activities/rejections';
-import { activityTrimp, type HeartRateSample } from '../../shared/domain/trimp';
-import type { ActivityCandidate, ActivitySample } from '../../shared/domain/activity-candidate';
-import type { ActivitySource } from '../../shared/domain/activity-vocabulary';
-import { testDb, type TestDb } from '../support/db';
-import { storedSamples } from '../support/samples';
+import { eraseAccount } from '#shared/account/erasure';
+import type { ActivityOp } from '#shared/activities/activity-ops';
+import { applyActivityOps } from '#shared/activities/service';
+import { listRejections } from '#shared/activities/rejections';
+import { activityTrimp, type HeartRateSample } from '#shared/domain/trimp';
+import type { ActivityCandidate, ActivitySample } from '#shared/domain/activity-candidate';
+import type { ActivitySource } from '#shared/domain/activity-vocabulary';
+import { testDb, type TestDb } from '#test/support/db';
+import { storedSamples } from '#test/support/samples';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const PROFILE = { restingHr: 50, maxHr: 190, sex: 'female' as const };

@@ -2,11 +2,11 @@
 // foreign key has an index, updated_at keeps itself.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../shared/db/connection';
-import { columns } from '../../shared/db/schema';
-import { testDb, type TestDb } from '../support/db';
-import { type Rows, rowFactories } from '../support/rows';
-import { rowsOf, seedEverything, tablesWithUserId } from '../support/seed';
+import type { Db } from '#shared/db/connection';
+import { columns } from '#shared/db/schema';
+import { testDb, type TestDb } from '#test/support/db';
+import { type Rows, rowFactories } from '#test/support/rows';
+import { rowsOf, seedEverything, tablesWithUserId } from '#test/support/seed';
 
 let t: TestDb;
 let db: Db;

@@ -28,9 +28,9 @@ import {
   workoutStates,
   workoutTypes,
   type Database,
-} from '../../shared/db/schema';
-import { checkSchemaTypes, introspectColumns, type ColumnInfo } from '../../scripts/db-types';
-import { testDb, type TestDb } from '../support/db';
+} from '#shared/db/schema';
+import { checkSchemaTypes, introspectColumns, type ColumnInfo } from '#scripts/db-types';
+import { testDb, type TestDb } from '#test/support/db';
 
 /** Every text column whose CHECK is a list of values, with the list schema.ts exports for it. */
 const enumerations: Record<string, readonly string[]> = {

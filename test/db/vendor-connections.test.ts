@@ -2,7 +2,7 @@
 // tokens sealed at rest, refreshed when expired (once, under concurrency), rate limits surfaced as
 // RateLimited, and revocations that cannot undo a newer connection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveTokenKey } from '../../shared/vendors/crypto';
+import { deriveTokenKey } from '#shared/vendors/crypto';
 import {
   VendorAccountTaken,
   VendorDisconnected,
@@ -13,15 +13,15 @@ import {
   revokeVendorAccess,
   unlinkVendor,
   updateVendorScopes,
-} from '../../shared/vendors/connections';
-import { connectGarmin, connectStrava, disconnectVendor } from '../../shared/vendors/integrations';
-import { claimCheckReader, stravaActivities, vendorConnections } from '../../shared/vendors/adapters';
-import { InMemoryClaimCheckStore } from '../../shared/events/claim-check';
-import { RateLimited } from '../../shared/vendors/strava/api';
-import { vendorFailureAction, type StravaContext } from '../../shared/vendors/strava/client';
-import { systemClock } from '../../shared/clock';
-import { testDb, type TestDb } from '../support/db';
-import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
+} from '#shared/vendors/connections';
+import { connectGarmin, connectStrava, disconnectVendor } from '#shared/vendors/integrations';
+import { claimCheckReader, stravaActivities, vendorConnections } from '#shared/vendors/adapters';
+import { InMemoryClaimCheckStore } from '#shared/events/claim-check';
+import { RateLimited } from '#shared/vendors/strava/api';
+import { vendorFailureAction, type StravaContext } from '#shared/vendors/strava/client';
+import { systemClock } from '#shared/clock';
+import { testDb, type TestDb } from '#test/support/db';
+import { startFakeStrava, type FakeStrava } from '#test/support/fake-strava';
 
 const key = deriveTokenKey('test-vendor-token-key-0123456789abcdef0123456789');
 let t: TestDb;

@@ -1,10 +1,10 @@
 // The activity, task, notification and rejection routes as the app uses them, through the local runtime
 // (authorizer included): every query is scoped to the caller, another user's id is a 404.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Activity } from '../../shared/contracts/activities';
-import type { IngestRejection } from '../../shared/contracts/ingest';
-import { useLocalRuntime } from '../support/local-runtime';
-import { createTestUser, type TestUser } from '../support/auth';
+import type { Activity } from '#shared/contracts/activities';
+import type { IngestRejection } from '#shared/contracts/ingest';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { createTestUser, type TestUser } from '#test/support/auth';
 
 const local = useLocalRuntime();
 

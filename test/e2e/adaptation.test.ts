@@ -2,15 +2,15 @@
 // bus into the evaluate-plan-adaptation queue, today's workout changed, the change log and the notification read
 // back over the API, and the athlete's restore; the midnight sweep's WorkoutMissed moving a missed long run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signAccessToken } from '../../shared/auth/tokens';
-import { setClock } from '../../shared/clock';
-import type { PlanChangeList, Workout } from '../../shared/contracts/plans';
-import type { Home } from '../../shared/contracts/home';
-import { addDays } from '../../shared/domain/dates';
-import { createTestUser, type TestUser } from '../support/auth';
-import { useLocalRuntime } from '../support/local-runtime';
-import { fixedClock } from '../support/metrics';
-import { seedPlan } from '../support/plans';
+import { signAccessToken } from '#shared/auth/tokens';
+import { setClock } from '#shared/clock';
+import type { PlanChangeList, Workout } from '#shared/contracts/plans';
+import type { Home } from '#shared/contracts/home';
+import { addDays } from '#shared/domain/dates';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { fixedClock } from '#test/support/metrics';
+import { seedPlan } from '#test/support/plans';
 
 const local = useLocalRuntime();
 // Wednesday 2027-03-10, 07:30 in Berlin.

@@ -1,10 +1,10 @@
 // Sign-up, sign-in, refresh and sign-out as the app uses them, through the local runtime.
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashRefreshToken } from '../../shared/auth/refresh-tokens';
-import { MAX_FAILURES, WINDOW_SECONDS } from '../../shared/auth/throttle';
-import { setClock } from '../../shared/clock';
-import type { TokenPair } from '../../shared/contracts/auth';
-import { useLocalRuntime } from '../support/local-runtime';
+import { hashRefreshToken } from '#shared/auth/refresh-tokens';
+import { MAX_FAILURES, WINDOW_SECONDS } from '#shared/auth/throttle';
+import { setClock } from '#shared/clock';
+import type { TokenPair } from '#shared/contracts/auth';
+import { useLocalRuntime } from '#test/support/local-runtime';
 
 const local = useLocalRuntime();
 

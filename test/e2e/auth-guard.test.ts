@@ -1,7 +1,7 @@
 // The authorizer guards user routes in the local runtime exactly as in AWS.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useLocalRuntime } from '../support/local-runtime';
-import { createTestUser, type TestUser } from '../support/auth';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { createTestUser, type TestUser } from '#test/support/auth';
 
 const local = useLocalRuntime();
 

@@ -3,10 +3,10 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { exportJWK, calculateJwkThumbprint, SignJWT, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keySet } from '../../shared/auth/keys';
-import { config } from '../../shared/config';
-import { useLocalRuntime } from '../support/local-runtime';
-import { createTestUser, type TestUser } from '../support/auth';
+import { keySet } from '#shared/auth/keys';
+import { config } from '#shared/config';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { createTestUser, type TestUser } from '#test/support/auth';
 
 const local = useLocalRuntime();
 

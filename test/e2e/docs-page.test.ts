@@ -6,10 +6,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
-import { isHttp } from '../../shared/topology-types';
-import { testDb, type TestDb } from '../support/db';
+import { REPO_ROOT, startLocalRuntime, type LocalRuntime } from '#lib/local/runtime';
+import { functions } from '#lib/topology';
+import { isHttp } from '#shared/topology-types';
+import { testDb, type TestDb } from '#test/support/db';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = path.join(REPO_ROOT, 'test-results', 'docs-page');

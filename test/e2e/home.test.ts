@@ -2,16 +2,16 @@
 // readiness, load, the plan week, what comes next, tasks, unread notifications and alerts; cached per user with
 // an ETag (304 to If-None-Match), and dropped by every kind of write that changes any part of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryCache, setCacheClient } from '../../shared/cache/client';
-import { signAccessToken } from '../../shared/auth/tokens';
-import { setClock } from '../../shared/clock';
-import type { Home } from '../../shared/contracts/home';
-import { addDays } from '../../shared/domain/dates';
-import { homeKey } from '../../shared/home/cache';
-import { createTestUser, type TestUser } from '../support/auth';
-import { useLocalRuntime } from '../support/local-runtime';
-import { fixedClock } from '../support/metrics';
-import { seedPlan } from '../support/plans';
+import { InMemoryCache, setCacheClient } from '#shared/cache/client';
+import { signAccessToken } from '#shared/auth/tokens';
+import { setClock } from '#shared/clock';
+import type { Home } from '#shared/contracts/home';
+import { addDays } from '#shared/domain/dates';
+import { homeKey } from '#shared/home/cache';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { fixedClock } from '#test/support/metrics';
+import { seedPlan } from '#test/support/plans';
 
 const local = useLocalRuntime();
 const cache = new InMemoryCache();

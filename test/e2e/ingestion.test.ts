@@ -4,16 +4,16 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Activity } from '../../shared/contracts/activities';
-import type { Notification } from '../../shared/contracts/notifications';
-import type { Task } from '../../shared/contracts/tasks';
-import { EVENT_SOURCE } from '../../shared/events/catalogue';
-import { useLocalRuntime } from '../support/local-runtime';
-import { createTestUser, type TestUser } from '../support/auth';
-import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
-import { storedSamples } from '../support/samples';
-import { freshId, freshStravaEvent, sample } from '../support/vendor-samples';
-import { useWebhookServices, type WebhookServices } from '../support/webhooks';
+import type { Activity } from '#shared/contracts/activities';
+import type { Notification } from '#shared/contracts/notifications';
+import type { Task } from '#shared/contracts/tasks';
+import { EVENT_SOURCE } from '#shared/events/catalogue';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { startFakeStrava, type FakeStrava } from '#test/support/fake-strava';
+import { storedSamples } from '#test/support/samples';
+import { freshId, freshStravaEvent, sample } from '#test/support/vendor-samples';
+import { useWebhookServices, type WebhookServices } from '#test/support/webhooks';
 
 const local = useLocalRuntime();
 

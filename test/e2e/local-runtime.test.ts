@@ -1,8 +1,8 @@
 // The local runtime runs real handlers the way AWS would: HTTP -> API Gateway event -> handler ->
 // EventBridge PutEvents (real SDK client) -> rule -> queue -> worker -> database, retries and DLQ included.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureFunctions } from '../fixtures/topology';
-import { useLocalRuntime } from '../support/local-runtime';
+import { fixtureFunctions } from '#test/fixtures/topology';
+import { useLocalRuntime } from '#test/support/local-runtime';
 
 const local = useLocalRuntime({ topology: fixtureFunctions });
 

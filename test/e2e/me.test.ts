@@ -1,9 +1,9 @@
 // The account document: reading it, changing any part of it, and every value it refuses.
 import { afterEach, describe, expect, it } from 'vitest';
-import { setClock } from '../../shared/clock';
-import type { Me } from '../../shared/contracts/me';
-import { useLocalRuntime } from '../support/local-runtime';
-import { createTestUser, type TestUser } from '../support/auth';
+import { setClock } from '#shared/clock';
+import type { Me } from '#shared/contracts/me';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { createTestUser, type TestUser } from '#test/support/auth';
 
 const local = useLocalRuntime();
 

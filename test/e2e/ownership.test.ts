@@ -3,13 +3,13 @@
 // must come out unchanged. A new route joins this test by existing; if the test cannot tell how to call it
 // (a path parameter or a body it does not know), it fails and says what to add to `cases` below.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functions } from '../../lib/topology';
-import { isHttp, type FunctionSpec, type HttpFunctionSpec } from '../../shared/topology-types';
-import { useLocalRuntime } from '../support/local-runtime';
-import { createTestUser } from '../support/auth';
-import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
-import { useWebhookServices, type WebhookServices } from '../support/webhooks';
-import { fingerprint, seedEverything, type SeededResources } from '../support/seed';
+import { functions } from '#lib/topology';
+import { isHttp, type FunctionSpec, type HttpFunctionSpec } from '#shared/topology-types';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { createTestUser } from '#test/support/auth';
+import { startFakeStrava, type FakeStrava } from '#test/support/fake-strava';
+import { useWebhookServices, type WebhookServices } from '#test/support/webhooks';
+import { fingerprint, seedEverything, type SeededResources } from '#test/support/seed';
 
 const local = useLocalRuntime();
 

@@ -1,12 +1,12 @@
 // The plan promises end to end, through the local runtime: onboarding, the current plan, a second onboarding,
 // a regenerate after two weeks of completed workouts, and refusals that store nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signAccessToken } from '../../shared/auth/tokens';
-import { setClock } from '../../shared/clock';
-import { addDays, isoWeekday } from '../../shared/domain/dates';
-import { createTestUser, type TestUser } from '../support/auth';
-import { useLocalRuntime } from '../support/local-runtime';
-import { fixedClock } from '../support/metrics';
+import { signAccessToken } from '#shared/auth/tokens';
+import { setClock } from '#shared/clock';
+import { addDays, isoWeekday } from '#shared/domain/dates';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { fixedClock } from '#test/support/metrics';
 
 // Monday 2 March 2026, 08:00 UTC; users default to UTC.
 const TODAY = '2026-03-02';

@@ -1,11 +1,11 @@
 // The user's privacy rights end to end: everything stored about them comes out in the export, and after
 // erasure nothing of them is left in any table or session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_SECTIONS, NESTED_TABLES } from '../../shared/account/export';
-import { InMemoryCache, setCacheClient } from '../../shared/cache/client';
-import { useLocalRuntime } from '../support/local-runtime';
-import { createTestUser, type TestUser } from '../support/auth';
-import { fingerprint, rowsOf, seedEverything, tablesWithUserId, type SeededResources } from '../support/seed';
+import { EXPORT_SECTIONS, NESTED_TABLES } from '#shared/account/export';
+import { InMemoryCache, setCacheClient } from '#shared/cache/client';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { fingerprint, rowsOf, seedEverything, tablesWithUserId, type SeededResources } from '#test/support/seed';
 
 const local = useLocalRuntime();
 

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetConfig } from '../../shared/config';
-import { createDb } from '../../shared/db/connection';
-import { migrateToLatest } from '../../shared/db/migrate';
-import type { Me } from '../../shared/contracts/me';
-import { createTestUser, type TestUser } from '../support/auth';
-import { useLocalRuntime } from '../support/local-runtime';
+import { resetConfig } from '#shared/config';
+import { createDb } from '#shared/db/connection';
+import { migrateToLatest } from '#shared/db/migrate';
+import type { Me } from '#shared/contracts/me';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { useLocalRuntime } from '#test/support/local-runtime';
 
 const run = promisify(execFile);
 const local = useLocalRuntime();

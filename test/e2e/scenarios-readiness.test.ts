@@ -1,8 +1,8 @@
 // The morning-readiness season scenarios (test/support/scenarios.ts), and the checks on scenario files themselves.
 // The load scenarios run in scenarios-load.test.ts, beside this file, so both workers share them.
 import { describe, expect, it } from 'vitest';
-import { Scenario } from '../../lib/local/scenario';
-import { readScenario, SCENARIO_GROUPS, scenarioFiles, scenarioTests } from '../support/scenarios';
+import { Scenario } from '#lib/local/scenario';
+import { readScenario, SCENARIO_GROUPS, scenarioFiles, scenarioTests } from '#test/support/scenarios';
 
 describe('the season scenarios', () => {
   it('are all here, each run by exactly one test file', () => {

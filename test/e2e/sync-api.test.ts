@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PushResponse, SyncPage } from '../../shared/contracts/sync';
-import { createTestUser, type TestUser } from '../support/auth';
-import { useLocalRuntime } from '../support/local-runtime';
+import type { PushResponse, SyncPage } from '#shared/contracts/sync';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { useLocalRuntime } from '#test/support/local-runtime';
 
 const local = useLocalRuntime();
 

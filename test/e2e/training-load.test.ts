@@ -2,12 +2,12 @@
 // the API, ActivityRecorded over the bus into the update-rolling-stats queue, the worker's recompute, and the
 // series read back from GET /api/v1/metrics/load against the reference vectors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signAccessToken } from '../../shared/auth/tokens';
-import { setClock } from '../../shared/clock';
-import { useLocalRuntime } from '../support/local-runtime';
-import { createTestUser, type TestUser } from '../support/auth';
-import { fixedClock, type LoadVector } from '../support/metrics';
-import { expectClose, readVector } from '../unit/domain/support';
+import { signAccessToken } from '#shared/auth/tokens';
+import { setClock } from '#shared/clock';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { fixedClock, type LoadVector } from '#test/support/metrics';
+import { expectClose, readVector } from '#test/unit/domain/support';
 
 const local = useLocalRuntime();
 

@@ -2,13 +2,13 @@
 // normalization worker and a fake Strava; idempotency records in memory or (TEST_REDIS_URL) in Redis.
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setClock } from '../../shared/clock';
-import { useLocalRuntime } from '../support/local-runtime';
-import { createTestUser, type TestUser } from '../support/auth';
-import { storedSamples } from '../support/samples';
-import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
-import { freshId, freshStravaEvent, sample } from '../support/vendor-samples';
-import { STRAVA_VERIFY_TOKEN, useWebhookServices, type WebhookServices } from '../support/webhooks';
+import { setClock } from '#shared/clock';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { storedSamples } from '#test/support/samples';
+import { startFakeStrava, type FakeStrava } from '#test/support/fake-strava';
+import { freshId, freshStravaEvent, sample } from '#test/support/vendor-samples';
+import { STRAVA_VERIFY_TOKEN, useWebhookServices, type WebhookServices } from '#test/support/webhooks';
 
 const local = useLocalRuntime();
 

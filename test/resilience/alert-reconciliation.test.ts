@@ -1,12 +1,12 @@
 // Alerts are derived facts: every recompute reconciles them. An alert whose condition no longer holds is
 // resolved and its unread notification withdrawn; one that still holds carries the new numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadReport } from '../../shared/metrics/load-report';
-import { recomputeRollingStats } from '../../shared/metrics/rolling-stats';
-import { createTestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
-import { fixedClock, insertLoads, RecordingPublisher, type LoadVector } from '../support/metrics';
-import { readVector } from '../unit/domain/support';
+import { loadReport } from '#shared/metrics/load-report';
+import { recomputeRollingStats } from '#shared/metrics/rolling-stats';
+import { createTestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
+import { fixedClock, insertLoads, RecordingPublisher, type LoadVector } from '#test/support/metrics';
+import { readVector } from '#test/unit/domain/support';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../lib/local/runtime';
+import { REPO_ROOT } from '#lib/local/runtime';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rc-crash-'));
 const children: ChildProcess[] = [];

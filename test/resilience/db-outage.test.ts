@@ -4,12 +4,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
-import { createDb, setDb, type Db } from '../../shared/db/connection';
-import { createTestUser, type TestUser } from '../support/auth';
-import { blackHole, closedPort, type BlackHole } from '../support/dead-db';
-import { testDb, type TestDb } from '../support/db';
+import { REPO_ROOT, startLocalRuntime, type LocalRuntime } from '#lib/local/runtime';
+import { functions } from '#lib/topology';
+import { createDb, setDb, type Db } from '#shared/db/connection';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { blackHole, closedPort, type BlackHole } from '#test/support/dead-db';
+import { testDb, type TestDb } from '#test/support/db';
 
 let database: TestDb;
 let runtime: LocalRuntime;

@@ -3,14 +3,14 @@
 // athlete's budget of Strava calls.
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
-import { EVENT_CALLS_PER_WINDOW } from '../../shared/vendors/event-budget';
-import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
-import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
-import { freshStravaEvent } from '../support/vendor-samples';
-import { STRAVA_SUBSCRIPTION_ID, useWebhookServices, type WebhookServices } from '../support/webhooks';
+import { startLocalRuntime, type LocalRuntime } from '#lib/local/runtime';
+import { functions } from '#lib/topology';
+import { EVENT_CALLS_PER_WINDOW } from '#shared/vendors/event-budget';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
+import { startFakeStrava, type FakeStrava } from '#test/support/fake-strava';
+import { freshStravaEvent } from '#test/support/vendor-samples';
+import { STRAVA_SUBSCRIPTION_ID, useWebhookServices, type WebhookServices } from '#test/support/webhooks';
 
 let database: TestDb;
 let runtime: LocalRuntime;

@@ -5,14 +5,14 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
-import { isHttp, type HttpFunctionSpec } from '../../shared/topology-types';
-import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
-import { broken, jsonSchemaOf, shaped } from '../support/schema-arbitrary';
-import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
-import { useWebhookServices, type WebhookServices } from '../support/webhooks';
+import { startLocalRuntime, type LocalRuntime } from '#lib/local/runtime';
+import { functions } from '#lib/topology';
+import { isHttp, type HttpFunctionSpec } from '#shared/topology-types';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
+import { broken, jsonSchemaOf, shaped } from '#test/support/schema-arbitrary';
+import { startFakeStrava, type FakeStrava } from '#test/support/fake-strava';
+import { useWebhookServices, type WebhookServices } from '#test/support/webhooks';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);

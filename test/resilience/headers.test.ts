@@ -1,11 +1,11 @@
 // What every answer carries, from a handler or from the gateway itself (the local runtime sends what
 // API Gateway's responses send), and the bearer scheme read case-insensitively (RFC 9110 §11.1).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { GATEWAY_PROBLEMS } from '../../lib/aws/problem-responses';
-import { functions } from '../../lib/topology';
-import { createTestUser, type TestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
+import { startLocalRuntime, type LocalRuntime } from '#lib/local/runtime';
+import { GATEWAY_PROBLEMS } from '#lib/aws/problem-responses';
+import { functions } from '#lib/topology';
+import { createTestUser, type TestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
 
 let database: TestDb;
 let runtime: LocalRuntime;

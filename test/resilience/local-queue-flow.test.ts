@@ -1,6 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LocalQueue } from '../../lib/local/queue';
+import { LocalQueue } from '#lib/local/queue';
 
 afterEach(() => vi.useRealTimers());
 

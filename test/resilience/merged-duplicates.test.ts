@@ -2,13 +2,13 @@
 // its duplicate, says where each value came from (fieldSources), and its TRIMP follows. New HR baselines put
 // the whole TRIMP history on the new scale.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateMe } from '../../shared/account/profile';
-import { applyActivityOps, createActivity, deleteActivity, getActivity } from '../../shared/activities/service';
-import type { OutgoingEvent } from '../../shared/events/catalogue';
-import type { EventPublisher } from '../../shared/events/publisher';
-import type { ActivityCandidate } from '../../shared/domain/activity-candidate';
-import { onboard } from '../../shared/plans/service';
-import { testDb, type TestDb } from '../support/db';
+import { updateMe } from '#shared/account/profile';
+import { applyActivityOps, createActivity, deleteActivity, getActivity } from '#shared/activities/service';
+import type { OutgoingEvent } from '#shared/events/catalogue';
+import type { EventPublisher } from '#shared/events/publisher';
+import type { ActivityCandidate } from '#shared/domain/activity-candidate';
+import { onboard } from '#shared/plans/service';
+import { testDb, type TestDb } from '#test/support/db';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 let t: TestDb;

@@ -1,11 +1,11 @@
 // Overload answers 503 with Retry-After, never 500: parallel registrations of one email give one 201 and
 // 409s; a burst of logins is served or told to retry; password hashing runs a bounded number at a time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
-import { passwordHashing } from '../../shared/auth/passwords';
-import { ConcurrencyLimit, Saturated } from '../../shared/concurrency';
-import { testDb, type TestDb } from '../support/db';
+import { startLocalRuntime, type LocalRuntime } from '#lib/local/runtime';
+import { functions } from '#lib/topology';
+import { passwordHashing } from '#shared/auth/passwords';
+import { ConcurrencyLimit, Saturated } from '#shared/concurrency';
+import { testDb, type TestDb } from '#test/support/db';
 
 let database: TestDb;
 let runtime: LocalRuntime;

@@ -2,12 +2,12 @@
 // stored rejection (or a 422), never a message that fails in SQL and is redelivered until the DLQ.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
-import { createTestUser } from '../support/auth';
-import { testDb, type TestDb } from '../support/db';
-import { sample } from '../support/vendor-samples';
-import { useWebhookServices, type WebhookServices } from '../support/webhooks';
+import { startLocalRuntime, type LocalRuntime } from '#lib/local/runtime';
+import { functions } from '#lib/topology';
+import { createTestUser } from '#test/support/auth';
+import { testDb, type TestDb } from '#test/support/db';
+import { sample } from '#test/support/vendor-samples';
+import { useWebhookServices, type WebhookServices } from '#test/support/webhooks';
 
 let database: TestDb;
 let runtime: LocalRuntime;

@@ -1,10 +1,10 @@
 // A dropped database connection must not kill the process: pg.Pool emits 'error' for an idle client whose
 // socket dies, and an EventEmitter without a listener throws that error (Lambda: the container dies).
 import { describe, expect, it } from 'vitest';
-import { createDb, createPool } from '../../shared/db/connection';
-import { checkDatabase } from '../../shared/db/health';
-import { testDb } from '../support/db';
-import { tcpProxy } from '../support/tcp-proxy';
+import { createDb, createPool } from '#shared/db/connection';
+import { checkDatabase } from '#shared/db/health';
+import { testDb } from '#test/support/db';
+import { tcpProxy } from '#test/support/tcp-proxy';
 
 describe('pool errors', () => {
   it("every pool listens for 'error': an idle client's lost connection is logged, not thrown", async () => {

@@ -3,8 +3,8 @@
 // and the workers' results are complete. The outage is the local endpoint's fault switch (lib/local/aws-endpoint.ts).
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createTestUser } from '../support/auth';
-import { useLocalRuntime } from '../support/local-runtime';
+import { createTestUser } from '#test/support/auth';
+import { useLocalRuntime } from '#test/support/local-runtime';
 
 const local = useLocalRuntime();
 

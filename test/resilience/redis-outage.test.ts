@@ -4,14 +4,14 @@
 // is a duplicate. The cache client is built from the configuration, as in a deployed function.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheClient, setCacheClient, type CacheClient } from '../../shared/cache/client';
-import { resetConfig } from '../../shared/config';
-import { resetIntake } from '../../shared/webhooks/intake';
-import { createTestUser } from '../support/auth';
-import { closedPort } from '../support/dead-db';
-import { useLocalRuntime } from '../support/local-runtime';
-import { sample } from '../support/vendor-samples';
-import { useWebhookServices, type WebhookServices } from '../support/webhooks';
+import { cacheClient, setCacheClient, type CacheClient } from '#shared/cache/client';
+import { resetConfig } from '#shared/config';
+import { resetIntake } from '#shared/webhooks/intake';
+import { createTestUser } from '#test/support/auth';
+import { closedPort } from '#test/support/dead-db';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { sample } from '#test/support/vendor-samples';
+import { useWebhookServices, type WebhookServices } from '#test/support/webhooks';
 
 const local = useLocalRuntime();
 let services: WebhookServices;

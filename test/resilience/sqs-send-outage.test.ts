@@ -3,12 +3,12 @@
 // falls back to stretching this delivery's visibility and reporting it failed, so the message stays in its
 // queue, comes back after the wait and is imported: not lost, not dead-lettered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setClock } from '../../shared/clock';
-import { createTestUser } from '../support/auth';
-import { startFakeStrava, type FakeStrava } from '../support/fake-strava';
-import { useLocalRuntime } from '../support/local-runtime';
-import { freshStravaEvent, sample } from '../support/vendor-samples';
-import { useWebhookServices, type WebhookServices } from '../support/webhooks';
+import { setClock } from '#shared/clock';
+import { createTestUser } from '#test/support/auth';
+import { startFakeStrava, type FakeStrava } from '#test/support/fake-strava';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { freshStravaEvent, sample } from '#test/support/vendor-samples';
+import { useWebhookServices, type WebhookServices } from '#test/support/webhooks';
 
 const lines: string[] = [];
 const local = useLocalRuntime({ log: (line) => lines.push(line) });

@@ -3,12 +3,12 @@
 // failing reaches the DLQ. The updateRollingStats queue runs the real worker through a test entry that
 // throws for the users a test names (test/support/flaky-rolling-stats.ts).
 import { describe, expect, it } from 'vitest';
-import { EVENT_SOURCE } from '../../shared/events/catalogue';
-import { functions, updateRollingStats } from '../../lib/topology';
-import { createTestUser } from '../support/auth';
-import { workerFaults } from '../support/flaky-rolling-stats';
-import { useLocalRuntime } from '../support/local-runtime';
-import { insertLoads } from '../support/metrics';
+import { EVENT_SOURCE } from '#shared/events/catalogue';
+import { functions, updateRollingStats } from '#lib/topology';
+import { createTestUser } from '#test/support/auth';
+import { workerFaults } from '#test/support/flaky-rolling-stats';
+import { useLocalRuntime } from '#test/support/local-runtime';
+import { insertLoads } from '#test/support/metrics';
 
 const local = useLocalRuntime({
   topology: { ...functions, updateRollingStats: { ...updateRollingStats, entry: 'test/support/flaky-rolling-stats.ts' } },

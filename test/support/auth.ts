@@ -2,10 +2,10 @@
 // keys the authorizer verifies with (in memory under NODE_ENV=test). For e2e tests through the local
 // runtime, send `authorization: \`Bearer ${user.accessToken}\``.
 import { randomBytes } from 'node:crypto';
-import type { Conn } from '../../shared/db/connection';
-import type { NewUser } from '../../shared/db/schema';
-import { signAccessToken } from '../../shared/auth/tokens';
-import { clock } from '../../shared/clock';
+import type { Conn } from '#shared/db/connection';
+import type { NewUser } from '#shared/db/schema';
+import { signAccessToken } from '#shared/auth/tokens';
+import { clock } from '#shared/clock';
 
 export interface TestUser {
   userId: string;

@@ -6,8 +6,8 @@
 // so a route added to the topology is covered by the tests that call it, with no extra work.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { openApiDocument } from '../../lib/openapi';
-import type { FunctionSpec } from '../../shared/topology-types';
+import { openApiDocument } from '#lib/openapi';
+import type { FunctionSpec } from '#shared/topology-types';
 
 // ajv-formats is CommonJS: its default export arrives as the module under some loaders.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;

@@ -6,7 +6,7 @@ import { openAsBlob } from 'node:fs';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDb, type Db } from '../../shared/db/connection';
+import { createDb, type Db } from '#shared/db/connection';
 
 export interface TestDb {
   db: Db;

@@ -2,10 +2,10 @@
 // worker, run record by record inside the same partial-batch machinery (queueWorker), throwing for the
 // users a test names. The switches live on globalThis: the local runtime imports this module itself.
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { handler as real } from '../../functions/workers/update-rolling-stats';
-import { updateRollingStats as spec } from '../../lib/topology';
-import { queueWorker } from '../../shared/events/consumer';
-import type { DetailType } from '../../shared/events/catalogue';
+import { handler as real } from '#functions/workers/update-rolling-stats';
+import { updateRollingStats as spec } from '#lib/topology';
+import { queueWorker } from '#shared/events/consumer';
+import type { DetailType } from '#shared/events/catalogue';
 
 export interface WorkerFaults {
   /** Failures still to throw for a user's messages (Infinity: every delivery). */

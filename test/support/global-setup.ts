@@ -31,13 +31,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const { templateFile, TEMPLATE_CACHE_DIR } = await import('../../lib/local/pglite-template');
+    const { templateFile, TEMPLATE_CACHE_DIR } = await import('#lib/local/pglite-template');
     project.provide('pgliteTemplate', await templateFile(TEMPLATE_CACHE_DIR));
     project.provide('pgTemplate', '');
     return async () => summarize();
   }
-  const { createDb } = await import('../../shared/db/connection');
-  const { migrateToLatest } = await import('../../shared/db/migrate');
+  const { createDb } = await import('#shared/db/connection');
+  const { migrateToLatest } = await import('#shared/db/migrate');
   const { adminQuery, withDatabase } = await import('./db');
   const template = `rc_test_template_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(serverUrl, `create database ${template}`);

@@ -13,10 +13,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/runtime';
-import { functions } from '../../lib/topology';
-import type { FunctionSpec } from '../../shared/topology-types';
-import type { Db } from '../../shared/db/connection';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '#lib/local/runtime';
+import { functions } from '#lib/topology';
+import type { FunctionSpec } from '#shared/topology-types';
+import type { Db } from '#shared/db/connection';
 import { Contract, type Verdict } from './contract';
 import { testDb, type TestDb } from './db';
 

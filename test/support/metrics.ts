@@ -2,14 +2,14 @@
 // vectors' shape, a publisher that records, a pinned clock and a round-trip counter.
 import { randomUUID } from 'node:crypto';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import type { Clock } from '../../shared/clock';
-import type { Conn, Db } from '../../shared/db/connection';
-import type { NewActivity } from '../../shared/db/schema';
-import type { DailyLoad } from '../../shared/domain/load';
-import type { OutgoingEvent } from '../../shared/events/catalogue';
-import type { EventPublisher } from '../../shared/events/publisher';
+import type { Clock } from '#shared/clock';
+import type { Conn, Db } from '#shared/db/connection';
+import type { NewActivity } from '#shared/db/schema';
+import type { DailyLoad } from '#shared/domain/load';
+import type { OutgoingEvent } from '#shared/events/catalogue';
+import type { EventPublisher } from '#shared/events/publisher';
 
-export type { LoadVector, LoadVectorRow } from '../unit/domain/support';
+export type { LoadVector, LoadVectorRow } from '#test/unit/domain/support';
 
 /** An activity's internal load is at most 14,400 (24 h x RPE 10); RPE 5 caps one at 7,200 (1,440 min). */
 const RPE = 5;

@@ -1,7 +1,7 @@
 // An active plan straight in the database (version 1, its onboarding row), for tests of what adapts a plan.
 // The generator is tested on its own; here the workouts are exactly the ones a test needs.
-import type { Conn } from '../../shared/db/connection';
-import type { Weekday, WorkoutType } from '../../shared/db/schema';
+import type { Conn } from '#shared/db/connection';
+import type { Weekday, WorkoutType } from '#shared/db/schema';
 
 export interface SeedWorkout {
   date: string;

@@ -3,7 +3,7 @@
 // constraint that refuses it by name.
 import { createHash, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { Db } from '../../shared/db/connection';
+import type { Db } from '#shared/db/connection';
 import type {
   NewActivity,
   NewActivitySample,
@@ -18,7 +18,7 @@ import type {
   NewTrainingPlan,
   NewUser,
   NewVendorConnection,
-} from '../../shared/db/schema';
+} from '#shared/db/schema';
 
 export const sha256Hex = (): string => createHash('sha256').update(randomUUID()).digest('hex');
 

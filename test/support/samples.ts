@@ -1,6 +1,6 @@
 // Reading an activity's stored samples back as the per-second rows the export shows.
-import type { Conn } from '../../shared/db/connection';
-import { sampleRowsOf, type SampleRow } from '../../shared/activities/sample-channels';
+import type { Conn } from '#shared/db/connection';
+import { sampleRowsOf, type SampleRow } from '#shared/activities/sample-channels';
 
 export async function storedSamples(db: Conn, activityId: string): Promise<SampleRow[]> {
   const row = await db

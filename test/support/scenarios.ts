@@ -2,8 +2,8 @@
 // a virtual clock). They are split over two test files so that both workers share the suite's longest runs.
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { Scenario } from '../../lib/local/scenario';
-import { simulate } from '../../lib/local/simulator';
+import { Scenario } from '#lib/local/scenario';
+import { simulate } from '#lib/local/simulator';
 import { testDb } from './db';
 
 export const SCENARIO_DIR = new URL('../scenarios/', import.meta.url);

@@ -3,8 +3,8 @@
 // AWS_ENDPOINT_URL_SECRETS_MANAGER and fake credentials; `restore()` undoes that.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resetConfig } from '../../shared/config';
-import { setSecretStore } from '../../shared/secrets';
+import { resetConfig } from '#shared/config';
+import { setSecretStore } from '#shared/secrets';
 
 export interface FakeSecretsManager {
   url: string;

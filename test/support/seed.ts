@@ -3,9 +3,9 @@
 // those tests fail with its name, so a new kind of user data is never left out of erasure and export.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { toChannels } from '../../shared/activities/sample-channels';
-import type { Conn } from '../../shared/db/connection';
-import { issueRefreshToken } from '../../shared/auth/refresh-tokens';
+import { toChannels } from '#shared/activities/sample-channels';
+import type { Conn } from '#shared/db/connection';
+import { issueRefreshToken } from '#shared/auth/refresh-tokens';
 
 export interface SeededResources {
   userId: string;

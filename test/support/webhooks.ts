@@ -1,11 +1,11 @@
 // Services behind the webhook handlers in tests: the vendor settings, the idempotency cache (real Redis
 // when TEST_REDIS_URL is set, else in memory) and an in-memory claim-check store, all swapped in for the
 // process-wide ones the handlers use.
-import { InMemoryCache, redisCache, setCacheClient, type CacheClient } from '../../shared/cache/client';
-import { resetConfig } from '../../shared/config';
-import { InMemoryClaimCheckStore, setClaimCheckStore } from '../../shared/events/claim-check';
-import { resetVendorCredentials } from '../../shared/vendors/credentials';
-import { resetIntake } from '../../shared/webhooks/intake';
+import { InMemoryCache, redisCache, setCacheClient, type CacheClient } from '#shared/cache/client';
+import { resetConfig } from '#shared/config';
+import { InMemoryClaimCheckStore, setClaimCheckStore } from '#shared/events/claim-check';
+import { resetVendorCredentials } from '#shared/vendors/credentials';
+import { resetIntake } from '#shared/webhooks/intake';
 
 export const STRAVA_VERIFY_TOKEN = 'STRAVA';
 export const STRAVA_SUBSCRIPTION_ID = 120475;

@@ -1,8 +1,8 @@
 // The contract checker behind useLocalRuntime() must catch each way an answer can break the document;
 // a checker that passes everything would make the e2e suites' contract check a test that cannot fail.
 import { describe, expect, it } from 'vitest';
-import { functions } from '../../lib/topology';
-import { Contract, type ExchangeRequest, type ExchangeResponse } from '../support/contract';
+import { functions } from '#lib/topology';
+import { Contract, type ExchangeRequest, type ExchangeResponse } from '#test/support/contract';
 
 const contract = new Contract(functions);
 const base = 'http://127.0.0.1:1';

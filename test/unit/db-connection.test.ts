@@ -4,12 +4,12 @@
 import type pg from 'pg';
 import { Signer } from '@aws-sdk/rds-signer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { poolWithIamAuth } from '../../shared/db/connection';
-import { credentialsFromEnv, iamAuthToken } from '../../shared/db/iam-token';
-import { ownerCredentials, retryOnInvalidPassword } from '../../shared/db/owner-connection';
-import { APP_DB_USER } from '../../shared/db/roles';
-import { SecretReader, secretsManagerStore } from '../../shared/secrets';
-import { type FakeSecretsManager, fakeSecretsManager } from '../support/secrets-manager';
+import { poolWithIamAuth } from '#shared/db/connection';
+import { credentialsFromEnv, iamAuthToken } from '#shared/db/iam-token';
+import { ownerCredentials, retryOnInvalidPassword } from '#shared/db/owner-connection';
+import { APP_DB_USER } from '#shared/db/roles';
+import { SecretReader, secretsManagerStore } from '#shared/secrets';
+import { type FakeSecretsManager, fakeSecretsManager } from '#test/support/secrets-manager';
 
 const endpoint = { host: 'proxy.example.eu-west-1.rds.amazonaws.com', port: 5432, database: 'running_coach', user: APP_DB_USER, region: 'eu-west-1' };
 

@@ -1,11 +1,11 @@
 // Validation messages read as sentences for a person, one per field, in the words the document uses.
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '../../shared/contracts/activities';
-import { RegisterBody } from '../../shared/contracts/auth';
-import { DateRangeQuery, LogDailyMetricsBody } from '../../shared/contracts/metrics';
-import { UpdateMeBody } from '../../shared/contracts/me';
-import { parseFields } from '../../shared/field-errors';
+import { CreateActivityBody, ListActivitiesQuery, UpdateActivityBody } from '#shared/contracts/activities';
+import { RegisterBody } from '#shared/contracts/auth';
+import { DateRangeQuery, LogDailyMetricsBody } from '#shared/contracts/metrics';
+import { UpdateMeBody } from '#shared/contracts/me';
+import { parseFields } from '#shared/field-errors';
 
 const errorsOf = (schema: z.ZodType, value: unknown, prefix = 'body') => {
   const result = parseFields(schema, value, prefix);

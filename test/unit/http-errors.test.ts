@@ -14,11 +14,11 @@ import {
   Unavailable,
   Unprocessable,
   UpstreamFailed,
-} from '../../shared/errors';
-import { PROBLEM_CODES, STATUS_OF_KIND } from '../../shared/http/errors';
-import { toProblem } from '../../shared/http/problem';
-import { DeliveryInProgress, IntakeUnavailable } from '../../shared/webhooks/intake';
-import { VendorNotConfigured } from '../../shared/vendors/credentials';
+} from '#shared/errors';
+import { PROBLEM_CODES, STATUS_OF_KIND } from '#shared/http/errors';
+import { toProblem } from '#shared/http/problem';
+import { DeliveryInProgress, IntakeUnavailable } from '#shared/webhooks/intake';
+import { VendorNotConfigured } from '#shared/vendors/credentials';
 
 const answer = (error: unknown) => {
   const { problem, headers } = toProblem(error, 'req-1', '/api/v1/things');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { defineFunction } from '../../shared/topology-types';
-import { Conflict } from '../../shared/errors';
-import { httpHandler, respond } from '../../shared/http/handler';
-import { apiEvent, jsonEvent, lambdaContext } from '../support/events';
+import { defineFunction } from '#shared/topology-types';
+import { Conflict } from '#shared/errors';
+import { httpHandler, respond } from '#shared/http/handler';
+import { apiEvent, jsonEvent, lambdaContext } from '#test/support/events';
 
 const spec = defineFunction({
   entry: 'test/none.ts',

@@ -4,12 +4,12 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { NotFound } from '../../shared/errors';
-import { httpHandler } from '../../shared/http/handler';
-import { EXPOSED_HEADERS } from '../../shared/http/request';
-import { PRELUDE_DELIMITER, streamingHttpHandler } from '../../shared/http/streaming';
-import { defineFunction, type HttpTrigger } from '../../shared/topology-types';
-import { apiEvent, lambdaContext } from '../support/events';
+import { NotFound } from '#shared/errors';
+import { httpHandler } from '#shared/http/handler';
+import { EXPOSED_HEADERS } from '#shared/http/request';
+import { PRELUDE_DELIMITER, streamingHttpHandler } from '#shared/http/streaming';
+import { defineFunction, type HttpTrigger } from '#shared/topology-types';
+import { apiEvent, lambdaContext } from '#test/support/events';
 
 const trigger = {
   kind: 'http',

@@ -1,6 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { LocalQueue } from '../../lib/local/queue';
+import { LocalQueue } from '#lib/local/queue';
 
 function queue(invoke: (e: SQSEvent) => Promise<unknown>, maxReceiveCount = 3, batchSize = 10) {
   return new LocalQueue({ name: 'q', batchSize, maxReceiveCount, visibilityTimeoutMs: 5, maxBatchingWindowMs: 0, invoke, log: () => undefined });

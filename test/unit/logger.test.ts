@@ -1,11 +1,11 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { batchWorker } from '../../shared/events/batch-worker';
-import { queueWorker } from '../../shared/events/consumer';
-import { httpHandler } from '../../shared/http/handler';
-import { errorFields, logger, withLambdaContext } from '../../shared/logger';
-import { fixtureFunctions } from '../fixtures/topology';
-import { apiEvent, lambdaContext } from '../support/events';
+import { batchWorker } from '#shared/events/batch-worker';
+import { queueWorker } from '#shared/events/consumer';
+import { httpHandler } from '#shared/http/handler';
+import { errorFields, logger, withLambdaContext } from '#shared/logger';
+import { fixtureFunctions } from '#test/fixtures/topology';
+import { apiEvent, lambdaContext } from '#test/support/events';
 
 describe('what a log line says about an error', () => {
   it('keeps a database error to its name and code: its message can quote the health value that failed', () => {

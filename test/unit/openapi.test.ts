@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../lib/openapi';
-import { functions } from '../../lib/topology';
-import { isHttp } from '../../shared/topology-types';
-import { PROBLEM_CODES } from '../../shared/http/errors';
+import { openApiDocument } from '#lib/openapi';
+import { functions } from '#lib/topology';
+import { isHttp } from '#shared/topology-types';
+import { PROBLEM_CODES } from '#shared/http/errors';
 
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
 

@@ -2,8 +2,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DetailType } from '../../shared/events/catalogue';
-import { PublishError, eventBridgePublisher } from '../../shared/events/publisher';
+import { DetailType } from '#shared/events/catalogue';
+import { PublishError, eventBridgePublisher } from '#shared/events/publisher';
 
 const eventBridge = mockClient(EventBridgeClient);
 const userId = '5f0c6a9e-7b1c-4c59-9d0e-0c7b8f0e1a11';

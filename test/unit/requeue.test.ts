@@ -5,7 +5,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_DELAY_SECONDS, requeueLater } from '../../shared/events/requeue';
+import { MAX_DELAY_SECONDS, requeueLater } from '#shared/events/requeue';
 
 const record = {
   messageId: 'm-1',

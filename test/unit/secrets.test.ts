@@ -2,8 +2,8 @@
 // and that a rotated secret is read again as soon as the old value fails. A local stand-in answers for
 // Secrets Manager (test/support/secrets-manager.ts); AWS is never called.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { REFRESH_FLOOR_MS, SECRET_TTL_MS, SecretReader, SecretReadFailed, secretsManagerStore } from '../../shared/secrets';
-import { type FakeSecretsManager, fakeSecretsManager } from '../support/secrets-manager';
+import { REFRESH_FLOOR_MS, SECRET_TTL_MS, SecretReader, SecretReadFailed, secretsManagerStore } from '#shared/secrets';
+import { type FakeSecretsManager, fakeSecretsManager } from '#test/support/secrets-manager';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:owner-AbCdEf';
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token/with+chars=' };

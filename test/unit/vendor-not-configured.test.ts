@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toProblem } from '../../shared/http/problem';
-import { VendorNotConfigured } from '../../shared/vendors/credentials';
+import { toProblem } from '#shared/http/problem';
+import { VendorNotConfigured } from '#shared/vendors/credentials';
 
 describe('an integration the operator has not configured yet', () => {
   it('answers 503 (try later), not a 500', () => {

@@ -1,9 +1,9 @@
 // The Apple Health relay: our app reads HKWorkout and daily samples and posts them in our own contract.
 // Pure: the relay handler and worker call these and do the I/O.
 import * as z from 'zod';
-import { type ActivityCandidate, type DailyMetricCandidate, normaliseSamples, plausible, WELLNESS_BOUNDS } from '../../domain/activity-candidate';
-import { appleActivityType } from '../../domain/vendor-activity-types';
-import { distanceOrNull, roundOrNull, toUtcInstant, utcOffsetSecondsOf } from '../../domain/vendor-values';
+import { type ActivityCandidate, type DailyMetricCandidate, normaliseSamples, plausible, WELLNESS_BOUNDS } from '#shared/domain/activity-candidate';
+import { appleActivityType } from '#shared/domain/vendor-activity-types';
+import { distanceOrNull, roundOrNull, toUtcInstant, utcOffsetSecondsOf } from '#shared/domain/vendor-values';
 
 // An offset is required: a wall time without one names no single instant.
 const isoWithOffset = z.iso.datetime({ offset: true });

@@ -9,9 +9,9 @@ import {
   normaliseSamples,
   plausible,
   WELLNESS_BOUNDS,
-} from '../../domain/activity-candidate';
-import { garminActivityType } from '../../domain/vendor-activity-types';
-import { distanceOrNull, localDateAt, paceFromSpeed, roundOrNull, toUtcInstant } from '../../domain/vendor-values';
+} from '#shared/domain/activity-candidate';
+import { garminActivityType } from '#shared/domain/vendor-activity-types';
+import { distanceOrNull, localDateAt, paceFromSpeed, roundOrNull, toUtcInstant } from '#shared/domain/vendor-values';
 
 const MAX_ITEMS = 1000;
 // One sample a second over the longest session we accept (24 h).

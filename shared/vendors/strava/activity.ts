@@ -1,9 +1,9 @@
 // Strava's DetailedActivity, the fields we read, and its mapping to an activity candidate. Pure.
 // https://developers.strava.com/docs/reference/#api-models-DetailedActivity
 import * as z from 'zod';
-import type { ActivityCandidate } from '../../domain/activity-candidate';
-import { stravaActivityType } from '../../domain/vendor-activity-types';
-import { distanceOrNull, roundOrNull, toUtcInstant } from '../../domain/vendor-values';
+import type { ActivityCandidate } from '#shared/domain/activity-candidate';
+import { stravaActivityType } from '#shared/domain/vendor-activity-types';
+import { distanceOrNull, roundOrNull, toUtcInstant } from '#shared/domain/vendor-values';
 
 // Strava ids are 64-bit; today's values are far below 2^53, and z.int() refuses anything that is not exact.
 export const stravaId = z.int().positive();

@@ -1,9 +1,9 @@
 // What the worker and the integration routes call to reach Strava as an athlete: the athlete's token
 // (refreshed when it expires or is refused), the API call, and one verdict per failure: wait out a rate
 // limit, retry, or drop. `now` is always the caller's: nothing here reads a clock.
-import type { Db } from '../../db/connection';
-import { VendorDisconnected, getStravaAccessToken, type VendorConnection } from '../connections';
-import { VendorNotConfigured, vendorCredentials } from '../credentials';
+import type { Db } from '#shared/db/connection';
+import { VendorDisconnected, getStravaAccessToken, type VendorConnection } from '#shared/vendors/connections';
+import { VendorNotConfigured, vendorCredentials } from '#shared/vendors/credentials';
 import { RateLimited, StravaRejected, StravaUnauthorized, stravaTokenWorks, type StravaClientCredentials, type StravaHttp } from './api';
 
 export interface StravaContext {

@@ -1,8 +1,8 @@
 // The change set without a database: what a batch of activity changes does to the rows it can touch.
 import { describe, expect, it } from 'vitest';
-import type { ActivityOp, UserContext, WorkingRow } from '../../../shared/activities/activity-ops';
-import { computeChangeSet, loadChanges, taskChanges } from '../../../shared/activities/change-set';
-import type { ActivityCandidate } from '../../../shared/domain/activity-candidate';
+import type { ActivityOp, UserContext, WorkingRow } from '#shared/activities/activity-ops';
+import { computeChangeSet, loadChanges, taskChanges } from '#shared/activities/change-set';
+import type { ActivityCandidate } from '#shared/domain/activity-candidate';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const USER = '00000000-0000-4000-8000-000000000001';

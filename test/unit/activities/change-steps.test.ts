@@ -1,8 +1,8 @@
 // The pure steps of a change set, one rule at a time (the whole batch: change-set.test.ts).
 import { describe, expect, it } from 'vitest';
-import type { UserContext, WorkingRow } from '../../../shared/activities/activity-ops';
-import { duplicateOfDelivery, promotion, rowLoad, withBorrowedValues } from '../../../shared/activities/change-steps';
-import { WorkingSet } from '../../../shared/activities/working-set';
+import type { UserContext, WorkingRow } from '#shared/activities/activity-ops';
+import { duplicateOfDelivery, promotion, rowLoad, withBorrowedValues } from '#shared/activities/change-steps';
+import { WorkingSet } from '#shared/activities/working-set';
 
 const user: UserContext = { id: 'u', time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190, sex: 'male', notification_preferences: {} };
 

@@ -1,7 +1,7 @@
 // The stored form of samples (one array per channel, indexed by second) gives back exactly what went in.
 import { describe, expect, it } from 'vitest';
-import { arrayLiteral, heartRatesOf, sampleRowsOf, toChannels } from '../../../shared/activities/sample-channels';
-import { type ActivitySample, normaliseSamples } from '../../../shared/domain/activity-candidate';
+import { arrayLiteral, heartRatesOf, sampleRowsOf, toChannels } from '#shared/activities/sample-channels';
+import { type ActivitySample, normaliseSamples } from '#shared/domain/activity-candidate';
 
 const asRow = (s: ActivitySample) => ({
   offsetSeconds: s.offsetSeconds,

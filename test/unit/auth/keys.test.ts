@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deriveSigningKey, fileKeySource, memoryKeySource, newSeed, setKeySource } from '../../../shared/auth/keys';
-import { InvalidToken, signAccessToken, verifyAccessToken } from '../../../shared/auth/tokens';
-import { resetConfig } from '../../../shared/config';
-import { type FakeSecretsManager, fakeSecretsManager } from '../../support/secrets-manager';
+import { deriveSigningKey, fileKeySource, memoryKeySource, newSeed, setKeySource } from '#shared/auth/keys';
+import { InvalidToken, signAccessToken, verifyAccessToken } from '#shared/auth/tokens';
+import { resetConfig } from '#shared/config';
+import { type FakeSecretsManager, fakeSecretsManager } from '#test/support/secrets-manager';
 
 const USER = '6f1c1d9e-3b7a-4c55-9d1e-2a8b4f0c7e11';
 const JWT_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:jwt';

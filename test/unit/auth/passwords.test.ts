@@ -1,6 +1,6 @@
 // Password hashes: salted scrypt with the cost stored beside the hash.
 import { describe, expect, it } from 'vitest';
-import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from '../../../shared/auth/passwords';
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from '#shared/auth/passwords';
 
 const cheap = { log2N: 10, r: 8, p: 1 };
 

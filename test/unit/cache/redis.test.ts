@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redisCache } from '../../../shared/cache/client';
-import { decodeReply, encodeCommand, RedisConnection, RedisReplyError } from '../../../shared/cache/redis';
+import { redisCache } from '#shared/cache/client';
+import { decodeReply, encodeCommand, RedisConnection, RedisReplyError } from '#shared/cache/redis';
 
 describe('RESP', () => {
   it('writes a command as an array of bulk strings, counting bytes rather than characters', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ActivityCandidate, normaliseSamples, validateCandidate } from '../../../shared/domain/activity-candidate';
-import { type DuplicateProbe, isCrossSourceDuplicate } from '../../../shared/domain/cross-source-duplicates';
+import { type ActivityCandidate, normaliseSamples, validateCandidate } from '#shared/domain/activity-candidate';
+import { type DuplicateProbe, isCrossSourceDuplicate } from '#shared/domain/cross-source-duplicates';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 

@@ -13,12 +13,12 @@ import {
   type Edit,
   type PlanWorkout,
   type Prescription,
-} from '../../../shared/domain/adaptation';
-import { addDays, isoWeekday } from '../../../shared/domain/dates';
-import { HARD_WORKOUT_TYPES, type PlanInput } from '../../../shared/domain/plan';
-import { generatePlan } from '../../../shared/domain/plan-generator';
-import { computeLoadSeries, continueLoadSeries } from '../../../shared/domain/load';
-import type { WorkoutType } from '../../../shared/db/schema';
+} from '#shared/domain/adaptation';
+import { addDays, isoWeekday } from '#shared/domain/dates';
+import { HARD_WORKOUT_TYPES, type PlanInput } from '#shared/domain/plan';
+import { generatePlan } from '#shared/domain/plan-generator';
+import { computeLoadSeries, continueLoadSeries } from '#shared/domain/load';
+import type { WorkoutType } from '#shared/db/schema';
 
 const RPE: Record<WorkoutType, number> = { easy: 4, recovery: 2, long_run: 5, tempo: 7, interval: 8, race: 9, strength: 5, cross_training: 4 };
 const ZONE: Record<WorkoutType, number | null> = { easy: 2, recovery: 1, long_run: 2, tempo: 4, interval: 5, race: 4, strength: null, cross_training: 2 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { acwrAlertRaised, monotonyAlertRaised, riskAlerts } from '../../../shared/domain/alerts';
-import { addDays, eachDay, isoWeekday, lastDayOfWeek, type IsoWeekday } from '../../../shared/domain/dates';
-import { computeLoadSeries, type DailyLoad } from '../../../shared/domain/load';
+import { acwrAlertRaised, monotonyAlertRaised, riskAlerts } from '#shared/domain/alerts';
+import { addDays, eachDay, isoWeekday, lastDayOfWeek, type IsoWeekday } from '#shared/domain/dates';
+import { computeLoadSeries, type DailyLoad } from '#shared/domain/load';
 import { expectClose, readVector } from './support';
 
 const vectorRecords = (file: string) => readVector<{ cases: { input: { records: DailyLoad[] } }[] }>(file).cases[0]!.input.records;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keptValue, refinedRunTypeStands } from '../../../shared/domain/athlete-precedence';
+import { keptValue, refinedRunTypeStands } from '#shared/domain/athlete-precedence';
 
 describe('whose word wins when an activity is delivered again', () => {
   it("keeps what the athlete said over a vendor's value, and lets a vendor fill only what is blank", () => {

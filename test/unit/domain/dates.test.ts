@@ -10,7 +10,7 @@ import {
   lastDayOfWeek,
   localDateOf,
   toEpochDay,
-} from '../../../shared/domain/dates';
+} from '#shared/domain/dates';
 import { SEEDS, mulberry32, randomInt } from './support';
 
 describe('calendar dates', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, eachDay, isoWeekday, type IsoWeekday } from '../../../shared/domain/dates';
-import { computeLoadSeries, continueLoadSeries, dailyLoads, sessionLoad, type DailyLoad, type LoadDay } from '../../../shared/domain/load';
+import { addDays, eachDay, isoWeekday, type IsoWeekday } from '#shared/domain/dates';
+import { computeLoadSeries, continueLoadSeries, dailyLoads, sessionLoad, type DailyLoad, type LoadDay } from '#shared/domain/load';
 import { SEEDS, expectClose, mulberry32, randomInt, readVector, type LoadVector, type LoadVectorRow } from './support';
 
 const NUMBERS = ['load', 'acute', 'chronic', 'acwr', 'tsb', 'week_load', 'monotony', 'strain'] as const;

@@ -3,8 +3,8 @@
 // continuing from the athlete's state, never from the generator's own arithmetic.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, eachDay, isoWeekday } from '../../../shared/domain/dates';
-import { continueLoadSeries, type LoadDay } from '../../../shared/domain/load';
+import { addDays, daysBetween, eachDay, isoWeekday } from '#shared/domain/dates';
+import { continueLoadSeries, type LoadDay } from '#shared/domain/load';
 import {
   HARD_WORKOUT_TYPES,
   RACE_METERS,
@@ -14,7 +14,7 @@ import {
   type PlanInput,
   type PlannedWorkout,
   type Weekday,
-} from '../../../shared/domain/plan';
+} from '#shared/domain/plan';
 import {
   ACWR_CEILING,
   ACWR_FLOOR,
@@ -25,8 +25,8 @@ import {
   planStructure,
   runningWeekdays,
   taperWeeksFor,
-} from '../../../shared/domain/plan-generator';
-import { hardMinutes } from '../../../shared/domain/plan-prescriptions';
+} from '#shared/domain/plan-generator';
+import { hardMinutes } from '#shared/domain/plan-prescriptions';
 
 const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 // PLAN_PROPERTY_RUNS=5000 searches harder for a counterexample, from a random seed (printed on failure); the

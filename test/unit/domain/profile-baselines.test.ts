@@ -1,6 +1,6 @@
 // Which 60-day means the athlete's profile takes: the rule behind users.resting_hr / hrv_rmssd following the check-ins.
 import { describe, expect, it } from 'vitest';
-import { followBaselines, type HeartProfile } from '../../../shared/domain/profile-baselines';
+import { followBaselines, type HeartProfile } from '#shared/domain/profile-baselines';
 
 const profile: HeartProfile = { restingHr: 50, hrvRmssd: 60, maxHr: 190, lactateThresholdHr: 170 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, eachDay } from '../../../shared/domain/dates';
+import { addDays, eachDay } from '#shared/domain/dates';
 import {
   assessReadiness,
   baselines,
@@ -10,7 +10,7 @@ import {
   type DailyPhysiology,
   type HrvReading,
   type ReadinessInput,
-} from '../../../shared/domain/readiness';
+} from '#shared/domain/readiness';
 import { SEEDS, expectClose, mulberry32, readVector } from './support';
 
 interface HrvRow {

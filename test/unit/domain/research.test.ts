@@ -1,7 +1,7 @@
 // De-identification rules: bands and k-anonymity, as properties over random populations.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ANY, band, generalise, kAnonymise, MAX_SUPPRESSED_FRACTION, type AthleteTraits } from '../../../shared/domain/research';
+import { ANY, band, generalise, kAnonymise, MAX_SUPPRESSED_FRACTION, type AthleteTraits } from '#shared/domain/research';
 
 const arbTraits: fc.Arbitrary<AthleteTraits> = fc.record({
   sex: fc.constantFrom('female', 'male', 'unspecified'),

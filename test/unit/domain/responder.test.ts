@@ -1,15 +1,8 @@
 // Responder classification v1: the rule's promises, as properties over synthetic athletes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../../shared/domain/dates';
-import {
-  classifyResponder,
-  MIN_HR_WEEKS,
-  responderClasses,
-  type ResponderInput,
-  type ResponderRun,
-  type ResponderWellnessDay,
-} from '../../../shared/domain/responder';
+import { addDays } from '#shared/domain/dates';
+import { classifyResponder, MIN_HR_WEEKS, responderClasses, type ResponderInput, type ResponderRun, type ResponderWellnessDay } from '#shared/domain/responder';
 
 const TODAY = '2027-06-30';
 const rank = (c: string | null) => (c === null ? -1 : responderClasses.indexOf(c as never));

@@ -11,7 +11,7 @@ import {
   heartRateReserveFraction,
   type HeartRateProfile,
   type Sex,
-} from '../../../shared/domain/trimp';
+} from '#shared/domain/trimp';
 import { SEEDS, expectClose, mulberry32, randomInt, readVector } from './support';
 
 interface BanisterCase {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distanceOrNull, localDateAt, paceFromSpeed, roundOrNull, toUtcInstant, utcOffsetSecondsOf } from '../../../shared/domain/vendor-values';
+import { distanceOrNull, localDateAt, paceFromSpeed, roundOrNull, toUtcInstant, utcOffsetSecondsOf } from '#shared/domain/vendor-values';
 
 describe("vendors' values in ours", () => {
   it('spells an instant to the whole second, so two vendors name one start alike', () => {

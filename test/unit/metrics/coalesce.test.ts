@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalescePerKey } from '../../../shared/metrics/coalesce';
+import { coalescePerKey } from '#shared/metrics/coalesce';
 
 function recorder() {
   const runs: [string, string][] = [];

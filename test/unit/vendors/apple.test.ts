@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { validateCandidate } from '../../../shared/domain/activity-candidate';
-import { AppleRelay, AppleWorkout, mapAppleDaily, mapAppleWorkout } from '../../../shared/vendors/apple/relay';
-import { appleActivityType } from '../../../shared/domain/vendor-activity-types';
+import { validateCandidate } from '#shared/domain/activity-candidate';
+import { AppleRelay, AppleWorkout, mapAppleDaily, mapAppleWorkout } from '#shared/vendors/apple/relay';
+import { appleActivityType } from '#shared/domain/vendor-activity-types';
 
 const workout = {
   uuid: '3F2504E0-4F89-41D3-9A0C-0305E82C3301',

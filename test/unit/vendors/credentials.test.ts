@@ -1,10 +1,10 @@
 // Vendor settings: Secrets Manager in AWS (read once, placeholders treated as unset, a failed read not
 // remembered, read again when the vendor refuses them), the environment outside it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetConfig } from '../../../shared/config';
-import { refreshVendorCredentials, resetVendorCredentials, tokenKey, vendorCredentials } from '../../../shared/vendors/credentials';
-import { deriveTokenKey } from '../../../shared/vendors/crypto';
-import { type FakeSecretsManager, fakeSecretsManager } from '../../support/secrets-manager';
+import { resetConfig } from '#shared/config';
+import { refreshVendorCredentials, resetVendorCredentials, tokenKey, vendorCredentials } from '#shared/vendors/credentials';
+import { deriveTokenKey } from '#shared/vendors/crypto';
+import { type FakeSecretsManager, fakeSecretsManager } from '#test/support/secrets-manager';
 
 let secrets: FakeSecretsManager;
 const saved = { ...process.env };

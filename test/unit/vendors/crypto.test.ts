@@ -1,6 +1,6 @@
 // Vendor tokens at rest: AES-256-GCM bound to the link they belong to.
 import { describe, expect, it } from 'vitest';
-import { decryptToken, deriveTokenKey, encryptToken, TokenDecryptionError } from '../../../shared/vendors/crypto';
+import { decryptToken, deriveTokenKey, encryptToken, TokenDecryptionError } from '#shared/vendors/crypto';
 
 const key = deriveTokenKey('a-secret-of-at-least-thirty-two-characters!');
 

@@ -7,8 +7,8 @@ import {
   garminSleepQuality,
   mapGarminActivities,
   mapGarminWellness,
-} from '../../../shared/vendors/garmin/push';
-import { garminActivityType } from '../../../shared/domain/vendor-activity-types';
+} from '#shared/vendors/garmin/push';
+import { garminActivityType } from '#shared/domain/vendor-activity-types';
 
 const USER = 'garmin-user-1';
 const START = 1716109331;

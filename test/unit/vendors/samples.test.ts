@@ -1,13 +1,13 @@
 // Every real vendor payload in ../shared/vendors maps to the values written out below.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ActivityCandidate, validateCandidate } from '../../../shared/domain/activity-candidate';
-import { isCrossSourceDuplicate } from '../../../shared/domain/cross-source-duplicates';
-import { AppleRelay, mapAppleRelay } from '../../../shared/vendors/apple/relay';
-import { GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '../../../shared/vendors/garmin/push';
-import { StravaActivity, mapStravaActivity } from '../../../shared/vendors/strava/activity';
-import { StravaTokenResponse } from '../../../shared/vendors/strava/api';
-import { StravaEvent, StravaSubscriptionQuery, answerSubscriptionValidation, classifyStravaEvent } from '../../../shared/vendors/strava/webhook';
+import { ActivityCandidate, validateCandidate } from '#shared/domain/activity-candidate';
+import { isCrossSourceDuplicate } from '#shared/domain/cross-source-duplicates';
+import { AppleRelay, mapAppleRelay } from '#shared/vendors/apple/relay';
+import { GarminPush, garminDeregisteredUserIds, garminPermissionChanges, mapGarminActivities, mapGarminWellness } from '#shared/vendors/garmin/push';
+import { StravaActivity, mapStravaActivity } from '#shared/vendors/strava/activity';
+import { StravaTokenResponse } from '#shared/vendors/strava/api';
+import { StravaEvent, StravaSubscriptionQuery, answerSubscriptionValidation, classifyStravaEvent } from '#shared/vendors/strava/webhook';
 
 const samplesDir = new URL('../../fixtures/reference/vendors/', import.meta.url);
 const text = (file: string) => readFileSync(new URL(file, samplesDir), 'utf8');

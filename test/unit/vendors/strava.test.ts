@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { StravaActivity, mapStravaActivity } from '../../../shared/vendors/strava/activity';
-import { stravaActivityType } from '../../../shared/domain/vendor-activity-types';
-import { parseRateLimit } from '../../../shared/vendors/strava/rate-limit';
-import { StravaEvent, StravaSubscriptionQuery, classifyStravaEvent } from '../../../shared/vendors/strava/webhook';
+import { StravaActivity, mapStravaActivity } from '#shared/vendors/strava/activity';
+import { stravaActivityType } from '#shared/domain/vendor-activity-types';
+import { parseRateLimit } from '#shared/vendors/strava/rate-limit';
+import { StravaEvent, StravaSubscriptionQuery, classifyStravaEvent } from '#shared/vendors/strava/webhook';
 
 const event = {
   aspect_type: 'create',

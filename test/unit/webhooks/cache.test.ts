@@ -2,7 +2,7 @@
 import { createClient } from '@redis/client';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InMemoryCache, redisCache, type CacheClient } from '../../../shared/cache/client';
+import { InMemoryCache, redisCache, type CacheClient } from '#shared/cache/client';
 
 interface Subject {
   client: CacheClient & { close?: () => Promise<void> };

@@ -13,7 +13,7 @@ import {
   loadClaimCheck,
   S3ClaimCheckStore,
   storeClaimCheck,
-} from '../../../shared/events/claim-check';
+} from '#shared/events/claim-check';
 
 const s3 = mockClient(S3Client);
 beforeEach(() => s3.reset());

@@ -1,12 +1,12 @@
 // Event identities: a vendor's retry maps to the same key, a different event (or an update) never does.
 import { describe, expect, it } from 'vitest';
-import { AppleRelay } from '../../../shared/vendors/apple/relay';
-import { GarminPush } from '../../../shared/vendors/garmin/push';
-import { StravaEvent } from '../../../shared/vendors/strava/webhook';
-import { appleIntakeItems } from '../../../shared/webhooks/apple';
-import { addressedToUs, garminIntakeItems } from '../../../shared/webhooks/garmin';
-import { stravaDecision } from '../../../shared/webhooks/strava';
-import { sample } from '../../support/vendor-samples';
+import { AppleRelay } from '#shared/vendors/apple/relay';
+import { GarminPush } from '#shared/vendors/garmin/push';
+import { StravaEvent } from '#shared/vendors/strava/webhook';
+import { appleIntakeItems } from '#shared/webhooks/apple';
+import { addressedToUs, garminIntakeItems } from '#shared/webhooks/garmin';
+import { stravaDecision } from '#shared/webhooks/strava';
+import { sample } from '#test/support/vendor-samples';
 
 const userId = '5f0c6a9e-7b1c-4c59-9d0e-0c7b8f0e1a11';
 

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryCache, setCacheClient } from '../../../shared/cache/client';
-import { InMemoryClaimCheckStore, setClaimCheckStore } from '../../../shared/events/claim-check';
-import { intake, resetIntake } from '../../../shared/webhooks/intake';
+import { InMemoryCache, setCacheClient } from '#shared/cache/client';
+import { InMemoryClaimCheckStore, setClaimCheckStore } from '#shared/events/claim-check';
+import { intake, resetIntake } from '#shared/webhooks/intake';
 
 const eventBridge = mockClient(EventBridgeClient);
 /** Every value written to the cache, by key. */

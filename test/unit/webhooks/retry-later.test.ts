@@ -5,10 +5,10 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startAwsEndpoint } from '../../../lib/local/aws-endpoint';
-import { LocalBus } from '../../../lib/local/bus';
-import { LocalQueue } from '../../../lib/local/queue';
-import { MAX_VISIBILITY_TIMEOUT_SECONDS, queueUrlOf, retryLater } from '../../../shared/events/retry-later';
+import { startAwsEndpoint } from '#lib/local/aws-endpoint';
+import { LocalBus } from '#lib/local/bus';
+import { LocalQueue } from '#lib/local/queue';
+import { MAX_VISIBILITY_TIMEOUT_SECONDS, queueUrlOf, retryLater } from '#shared/events/retry-later';
 
 const record = (over: Partial<SQSRecord> = {}) =>
   ({ receiptHandle: 'handle-1', eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:NormalizeActivityQueue', ...over }) as SQSRecord;
