@@ -174,20 +174,20 @@ export function createNormalizer(deps: NormalizeDeps) {
 
   /** The Strava activity, or null when the message was dropped or put back for later. Other failures throw. */
   async function fetchStrava(message: ReceivedMessage, link: VendorLink, activityId: string, at: Date): Promise<StravaActivity | null> {
-    const now = at.getTime();
-    if (stravaPausedUntil > now) return waitForStrava(message, (stravaPausedUntil - now) / 1000);
-    try {
-      return (await deps.strava.fetchActivity(link, activityId)) ?? drop(message, 'Strava no longer shows the activity');
-    } catch (error) {
-      const verdict = vendorFailureAction(error);
-      if (verdict.action === 'retry') throw error;
-      if (verdict.action === 'drop') return drop(message, verdict.reason);
-      stravaPausedUntil = Math.max(stravaPausedUntil, now + verdict.delaySeconds * 1000);
-      return waitForStrava(message, verdict.delaySeconds);
-    }
+    let shown = true;
+    const activity = await askStrava(
+      message,
+      async () => {
+        const found = await deps.strava.fetchActivity(link, activityId);
+        shown = found !== null;
+        return found;
+      },
+      at,
+    );
+    return shown ? activity : drop(message, 'Strava no longer shows the activity');
   }
 
-  /** A verification call with fetchStrava's failure handling; null when the message was dropped or put back. */
+  /** One Strava call with the failure verdicts (wait out a limit, retry, drop); null when the message was dropped or put back. */
   async function askStrava<T>(message: ReceivedMessage, call: () => Promise<T>, at: Date): Promise<T | null> {
     const now = at.getTime();
     if (stravaPausedUntil > now) return waitForStrava(message, (stravaPausedUntil - now) / 1000);

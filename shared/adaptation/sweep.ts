@@ -7,14 +7,14 @@ import type { JsonObject } from '#shared/db/schema';
 import { DetailType, type OutgoingEvent } from '#shared/events/catalogue';
 import { publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
 import type { EventPublisher } from '#shared/events/publisher';
+import { runningTypes } from '#shared/domain/activity-candidate';
 
 /** Which activities complete which workouts: a run for a run of any kind, strength for strength, a ride or cross-training for cross-training. */
-const RUN_ACTIVITIES = ['run', 'long_run', 'interval', 'recovery', 'tempo', 'race', 'trail_run', 'treadmill'];
 function fits(workoutType: RawBuilder<unknown>, activityType: RawBuilder<unknown>): RawBuilder<boolean> {
   return sql<boolean>`(case ${workoutType}
     when 'strength' then ${activityType} = 'strength'
     when 'cross_training' then ${activityType} in ('cross_training', 'ride')
-    else ${activityType} = any(${RUN_ACTIVITIES}::text[]) end)`;
+    else ${activityType} = any(${[...runningTypes]}::text[]) end)`;
 }
 
 export interface SweepResult {
