@@ -70,30 +70,36 @@ export async function loadWorkingRows(trx: Trx, ops: readonly ActivityOp[], noNe
     }
   }
   if (keyed.users.length + byId.users.length + near.users.length === 0) return [];
+  // Every join also names its users as a plain list: the planner then reads each user's rows through the user's
+  // index instead of hashing the whole table against the batch (it cannot see which users an unnest holds).
+  const users = ids([...new Set([...keyed.users, ...byId.users, ...near.users])]);
   const result = await sql<WorkingRow>`
     with targets as (
       select a.id, a.user_id, a.duplicate_of
         from activities a
         join unnest(${ids(keyed.users)}, ${texts(keyed.sources)}, ${texts(keyed.externalIds)}) k (user_id, source, external_id)
           on a.user_id = k.user_id and a.source = k.source and a.external_id = k.external_id
+       where a.user_id = any(${users})
       union
       select a.id, a.user_id, a.duplicate_of
         from activities a
         join unnest(${ids(byId.users)}, ${ids(byId.ids)}) t (user_id, id)
           on a.user_id = t.user_id and a.id = t.id
+       where a.user_id = any(${users})
     ),
     wanted as (
       select id from targets
       union
       select duplicate_of from targets where duplicate_of is not null
       union
-      select d.id from activities d join targets t on d.user_id = t.user_id and d.duplicate_of = t.id
+      select d.id from activities d join targets t on d.user_id = t.user_id and d.duplicate_of = t.id where d.user_id = any(${users})
       union
       select a.id
         from activities a
         join unnest(${ids(near.users)}, ${sql`${near.starts}::timestamptz[]`}) w (user_id, start_time)
           on a.user_id = w.user_id
          and a.start_time between w.start_time - interval '2 minutes' and w.start_time + interval '2 minutes'
+       where a.user_id = any(${users})
     )
     select id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
            distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp,

@@ -81,6 +81,9 @@ export function assertIsoWeekday(value: number, name: string): asserts value is 
 // Building a DateTimeFormat costs ~tens of microseconds; a worker formats thousands of instants per user.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** What the en-US formatter below writes: MM/DD/YYYY. */
+const US_DATE = /^(\d{2})\/(\d{2})\/(\d{1,4})$/;
+
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
@@ -118,15 +121,10 @@ export function localDateOf(instant: Date | string, timeZone: string): string {
   const time = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
   if (!Number.isFinite(time)) throw new RangeError(`invalid instant: ${String(instant)}`);
   if (!isValidTimeZone(timeZone)) throw new RangeError(`unknown time zone: ${JSON.stringify(timeZone)}`);
-  let year = '';
-  let month = '';
-  let day = '';
-  for (const part of formatterFor(timeZone).formatToParts(time)) {
-    if (part.type === 'year') year = part.value;
-    else if (part.type === 'month') month = part.value;
-    else if (part.type === 'day') day = part.value;
-  }
-  const date = `${year.padStart(4, '0')}-${month}-${day}`;
+  // format (MM/DD/YYYY), not formatToParts: a third of the time, and a batch of 500 entries asks 500 times.
+  const match = US_DATE.exec(formatterFor(timeZone).format(time));
+  if (!match) throw new RangeError(`no calendar date at ${String(instant)} in ${timeZone}`);
+  const date = `${match[3]!.padStart(4, '0')}-${match[1]}-${match[2]}`;
   toEpochDay(date); // guards against a formatter that ever returns something else (e.g. an era-based year)
   return date;
 }
