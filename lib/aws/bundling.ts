@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 /**
  * Never in a Lambda: embedded PostgreSQL is the local runtime's and the tests' database. It is loaded by a
@@ -19,18 +19,33 @@ export const FORBIDDEN_IN_BUNDLES: readonly RegExp[] = [/node_modules\/@electric
 export const MAX_BUNDLE_BYTES = 500 * 1024;
 
 /**
- * The AWS SDK clients a function bundles: EventBridge, SQS, Secrets Manager (the product owner's chosen
- * clients) and S3 (the publisher, the workers' retries, the secret reader, claim checks and the research
- * sink). Bundled rather than taken from the Lambda runtime: pinned to the version we test, and measured faster
- * to import (`npm run bench bundles`, column "SDK from runtime"). Their ~150 KB (after the credential alias
- * below) push those functions past MAX_BUNDLE_BYTES (test/cdk/bundles.test.ts holds everything else to it);
- * replacing the fixed clients with hand-signed requests would get under it, and is the product owner's call.
+ * The AWS SDK clients the functions use: EventBridge, SQS, Secrets Manager (the product owner's chosen clients)
+ * and S3 (claim checks, the research sink). They ship once, in a layer (lib/aws/sdk-layer.ts): minified,
+ * pinned to the version package-lock.json installs and the tests run, and split so that a function loads only the
+ * clients it imports plus their shared core. Each function imports them from the layer's files by absolute path
+ * (an ES module does not search NODE_PATH or /opt/nodejs), so its own bundle holds only our code and its other
+ * dependencies and stays within MAX_BUNDLE_BYTES. Not the Lambda runtime's own SDK: its version is the runtime's,
+ * and `npm run bench bundles` measures it slower to import (hundreds of files instead of a few).
  */
-export const SDK_CLIENT_INPUTS: readonly RegExp[] = [/node_modules\/@aws-sdk\//, /node_modules\/@smithy\//];
+export const SDK_LAYER_CLIENTS = ['client-eventbridge', 'client-s3', 'client-secrets-manager', 'client-sqs'] as const;
+
+/** Where Lambda mounts the layer's files (a layer's zip is extracted into /opt). */
+export const SDK_LAYER_PATH = '/opt/aws-sdk';
+
+/** The layer's entries: what the functions use of each client, re-exported (lib/aws/sdk-clients/). */
+export const SDK_LAYER_SOURCES = 'lib/aws/sdk-clients';
+
+/** `@aws-sdk/client-sqs` -> `<root>/client-sqs.mjs`, for every client of the layer. */
+export function sdkAliases(root: string = SDK_LAYER_PATH): Record<string, string> {
+  return Object.fromEntries(SDK_LAYER_CLIENTS.map((client) => [`@aws-sdk/${client}`, `${root}/${client}.mjs`]));
+}
+
+/** What a function bundle must never contain itself: the SDK comes from the layer. */
+export const SDK_INPUTS: readonly RegExp[] = [/node_modules\/@aws-sdk\//, /node_modules\/@smithy\//];
 
 /**
  * Never bundled: @redis/client (the cache speaks RESP itself), and the SDK's credential chain beyond the
- * environment (aliased below).
+ * environment (aliased below, in the layer).
  */
 export const REPLACED_IN_BUNDLES: readonly RegExp[] = [
   /node_modules\/@redis\//,
@@ -39,10 +54,10 @@ export const REPLACED_IN_BUNDLES: readonly RegExp[] = [
 
 /**
  * Inside a Lambda the SDK's default credential chain always ends at its first link, the environment; the
- * rest (SSO, STS, INI, IMDS, login: ~135 KB and their import time) is replaced by lib/aws/env-credentials.ts.
- * A path relative to the project root, where NodejsFunction runs esbuild.
+ * rest (SSO, STS, INI, IMDS, login: ~135 KB and their import time) is replaced by lib/aws/env-credentials.ts
+ * in the layer's build. A path relative to the project root.
  */
-export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+export const SDK_LAYER_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './lib/aws/env-credentials.ts',
 };
 
@@ -73,16 +88,39 @@ export const BUNDLING: BundlingOptions = {
   target: NODE_TARGET,
   mainFields: ['module', 'main'],
   banner: REQUIRE_SHIM,
-  // Pin the SDK version we test against instead of whatever the runtime ships.
+  // Nothing from the runtime's own SDK: the clients come from our layer (aliased below), anything else is bundled.
   bundleAwsSDK: true,
-  externalModules: [...LOCAL_ONLY_MODULES],
+  externalModules: [...LOCAL_ONLY_MODULES, `${SDK_LAYER_PATH}/*`],
   define: { ...BUNDLE_DEFINES },
-  esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
+  esbuildArgs: { '--alias': Object.entries(sdkAliases()).map(([from, to]) => `${from}=${to}`) },
 };
 
-/** The same bundle as NodejsFunction builds from BUNDLING, for esbuild's JS API (bench and tests). */
-export function esbuildOptions(entry: string, outfile: string, overrides: { sourcemap?: boolean; external?: string[] } = {}): BuildOptions {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The same bundle as NodejsFunction builds from BUNDLING, for esbuild's JS API (bench and tests). `sdk`: where
+ * the SDK clients come from: the layer at `layerRoot` (default: where Lambda mounts it), the layer's sources
+ * bundled in (to check that the layer exports every name a function imports), or the Lambda runtime's own SDK.
+ */
+export function esbuildOptions(
+  entry: string,
+  outfile: string,
+  overrides: { sourcemap?: boolean; sdk?: 'layer' | 'layer-sources' | 'runtime'; layerRoot?: string } = {},
+): BuildOptions {
+  const sdk = overrides.sdk ?? 'layer';
+  const layerRoot = overrides.layerRoot ?? SDK_LAYER_PATH;
+  const sources = path.join(ROOT, SDK_LAYER_SOURCES);
+  // The layer's sources in place of the clients, except for their own imports of the clients.
+  const throughLayerSources: Plugin = {
+    name: 'sdk-layer-sources',
+    setup(build) {
+      build.onResolve({ filter: /^@aws-sdk\/client-[a-z0-9-]+$/ }, (args) => {
+        const client = args.path.slice('@aws-sdk/'.length);
+        if (args.importer.startsWith(sources) || !(SDK_LAYER_CLIENTS as readonly string[]).includes(client)) return undefined;
+        return { path: path.join(sources, `${client}.ts`) };
+      });
+    },
+  };
   return {
     entryPoints: [entry],
     outfile,
@@ -95,9 +133,40 @@ export function esbuildOptions(entry: string, outfile: string, overrides: { sour
     mainFields: [...(BUNDLING.mainFields ?? [])],
     banner: { js: BUNDLING.banner ?? '' },
     sourcemap: overrides.sourcemap ?? BUNDLING.sourceMap,
-    external: [...(BUNDLING.externalModules ?? []), ...(overrides.external ?? [])],
+    external: [...LOCAL_ONLY_MODULES, ...(sdk === 'layer' ? [`${layerRoot}/*`] : sdk === 'runtime' ? ['@aws-sdk/*', '@smithy/*'] : [])],
     define: { ...BUNDLE_DEFINES },
-    alias: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [from, path.join(root, to)])),
+    alias: sdk === 'layer' ? sdkAliases(layerRoot) : sdk === 'layer-sources' ? layerAliases() : {},
+    plugins: sdk === 'layer-sources' ? [throughLayerSources] : [],
+    metafile: true,
+    logLevel: 'error',
+  };
+}
+
+const layerAliases = () => Object.fromEntries(Object.entries(SDK_LAYER_ALIASES).map(([from, to]) => [from, path.join(ROOT, to)]));
+
+/**
+ * The layer's files, written to `outdir` (lib/aws/sdk-layer.ts puts them at the layer's aws-sdk/): one module per
+ * client, named as sdkAliases names them, and the chunks they share, split so that a function loads only what its
+ * clients need.
+ */
+export function sdkLayerOptions(outdir: string): BuildOptions {
+  return {
+    entryPoints: Object.fromEntries(SDK_LAYER_CLIENTS.map((client) => [client, path.join(ROOT, SDK_LAYER_SOURCES, `${client}.ts`)])),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'shared-[hash]',
+    splitting: true,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: NODE_TARGET,
+    minify: BUNDLING.minify,
+    keepNames: BUNDLING.keepNames,
+    mainFields: [...(BUNDLING.mainFields ?? [])],
+    banner: { js: BUNDLING.banner ?? '' },
+    sourcemap: false,
+    define: { ...BUNDLE_DEFINES },
+    alias: layerAliases(),
     metafile: true,
     logLevel: 'error',
   };

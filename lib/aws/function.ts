@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -47,6 +47,8 @@ export interface RunningCoachFunctionProps {
   reservedConcurrentExecutions?: number;
   /** The execution role, shared by the functions with the same access list (lib/aws/functions.ts). */
   role?: iam.IRole;
+  /** The AWS SDK clients the bundle imports from /opt (lib/aws/sdk-layer.ts). */
+  sdkLayer?: ILayerVersion;
 }
 
 export class RunningCoachFunction extends NodejsFunction {
@@ -64,6 +66,7 @@ export class RunningCoachFunction extends NodejsFunction {
       // X-Ray segments per invocation (the API stage traces too), so a slow request shows its hop.
       tracing: Tracing.ACTIVE,
       ...(props.role && { role: props.role }),
+      ...(props.sdkLayer && { layers: [props.sdkLayer] }),
       ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       // An explicit group instead of Lambda's implicit one: retention is ours to set, and no
       // LogRetention custom resource is needed to set it.

@@ -7,6 +7,7 @@ import type { FunctionSpec } from '#shared/topology-types';
 import { AccessWiring, type SharedResources } from './access';
 import { SINGLE_RUN_CONCURRENCY } from './concurrency';
 import { RunningCoachFunction } from './function';
+import { AwsSdkLayer } from './sdk-layer';
 
 export interface FunctionsProps {
   topology: Readonly<Record<string, FunctionSpec>>;
@@ -37,6 +38,8 @@ export class Functions extends Construct {
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
     const access = new AccessWiring(props.resources);
+    // Every function gets it: a bundle imports the clients by path, and one that needs none never opens it.
+    const sdkLayer = new AwsSdkLayer(this, 'AwsSdk');
     for (const [name, spec] of Object.entries(props.topology)) {
       const wiring = access.for(spec.access);
       const key = accessKey(name, spec);
@@ -50,6 +53,7 @@ export class Functions extends Construct {
         placement: wiring.placement,
         logsKey: props.logsKey,
         reservedConcurrentExecutions: reservedConcurrency(spec),
+        sdkLayer,
       });
       // The first function of an access list grants its role what the list allows; the rest share it.
       if (!shared) wiring.grant(fn);

@@ -304,3 +304,20 @@ describe('the network', () => {
     expect(stageFromContext(dev.stack.node)).toMatchObject({ name: 'dev', natGateways: 1 });
   });
 });
+
+describe('the bundles', () => {
+  it('all load the one SDK layer, built for their runtime and architecture', () => {
+    const layers = ofType(prodResources, 'AWS::Lambda::LayerVersion');
+    expect(layers).toHaveLength(1);
+    const [layerId, layer] = layers[0]!;
+    expect(layer.Properties).toMatchObject({ CompatibleRuntimes: ['nodejs24.x'], CompatibleArchitectures: ['arm64'] });
+    const ours = ofType(prodResources, 'AWS::Lambda::Function').filter(([, r]) =>
+      (r.Properties.Tags ?? []).some((t: { Key: string }) => t.Key === FUNCTION_NAME_TAG),
+    );
+    expect(ours).toHaveLength(Object.keys(topology).length);
+    for (const [id, fn] of ours) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
+      expect(fn.Properties.Layers, id).toEqual([{ Ref: layerId }]);
+    }
+  });
+});
