@@ -5,7 +5,7 @@ import type { Conn, Db } from '#shared/db/connection';
 import type { ConnectedVendor, ConnectionStatus, VendorConnectionRow } from '#shared/db/schema';
 import { logger } from '#shared/logger';
 import { decryptToken, encryptToken } from './crypto';
-import { refreshStravaToken, type StravaClientCredentials, type StravaHttp } from './strava/api';
+import { refreshStravaToken, type ReloadClientCredentials, type StravaClientCredentials, type StravaHttp, withClientCredentials } from './strava/api';
 
 export interface VendorConnection {
   id: string;
@@ -244,6 +244,8 @@ export interface StravaTokenDeps {
   now: Date;
   /** A token Strava just refused (401): get a different one even if it has not expired. */
   rejectedToken?: string;
+  /** Reads the client credentials again when Strava refuses them (see withClientCredentials). */
+  reloadClient?: ReloadClientCredentials;
 }
 
 /**
@@ -282,7 +284,7 @@ export async function getStravaAccessToken(db: Db, connection: Pick<VendorConnec
     if (refreshedMeanwhile) return refreshedMeanwhile;
     if (!row.refresh_token_ciphertext) throw new VendorDisconnected('strava', connection.vendorUserId);
     const refreshToken = decryptToken(row.refresh_token_ciphertext, deps.key, tokenContext('strava', connection.vendorUserId, 'refresh'));
-    const tokens = await refreshStravaToken(deps.http, deps.client, refreshToken, now);
+    const tokens = await withClientCredentials(deps.client, deps.reloadClient, (client) => refreshStravaToken(deps.http, client, refreshToken, now));
     await trx
       .updateTable('vendor_connections')
       .set({

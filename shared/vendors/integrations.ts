@@ -8,7 +8,7 @@ import { Conflict, InvalidInput, Unavailable, Unprocessable, UpstreamFailed } fr
 import { logger } from '#shared/logger';
 import { findUserConnection, getStravaAccessToken, linkVendorAccount, unlinkVendor, VendorAccountTaken, type VendorConnection } from './connections';
 import { tokenKey } from './credentials';
-import { deauthorizeStrava, exchangeStravaCode, RateLimited, StravaRejected, StravaUnauthorized } from './strava/api';
+import { deauthorizeStrava, exchangeStravaCode, RateLimited, StravaRejected, StravaUnauthorized, withClientCredentials } from './strava/api';
 import { stravaContext, type StravaContext } from './strava/client';
 
 type ConnectionView = z.input<typeof VendorConnectionResponse>;
@@ -59,7 +59,7 @@ export async function connectStrava(
   }
   try {
     const ctx = context ?? (await stravaContext());
-    const tokens = await exchangeStravaCode(ctx.http, ctx.client, body.code, now);
+    const tokens = await withClientCredentials(ctx.client, ctx.reloadClient, (client) => exchangeStravaCode(ctx.http, client, body.code, now));
     if (!tokens.athlete) throw new UpstreamFailed('Strava did not say which athlete connected');
     const connection = await linkVendorAccount(
       db,

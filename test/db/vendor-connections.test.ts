@@ -148,6 +148,61 @@ describe('Strava tokens and activities', () => {
   });
 });
 
+describe('a rotated Strava client secret', () => {
+  let rotated: FakeStrava;
+  beforeAll(async () => {
+    // Strava already holds the new secret; the function still has the old one in memory.
+    rotated = await startFakeStrava({ athleteId: 424242, clientSecret: 'rotated-client-secret' });
+  });
+  afterAll(() => rotated?.close());
+
+  const stale = (reloaded: string[]) => ({
+    http: { baseUrl: rotated.url },
+    client: { clientId: '4711', clientSecret: 'fake-client-secret' },
+    key,
+    reloadClient: async () => {
+      reloaded.push('read');
+      return { clientId: '4711', clientSecret: 'rotated-client-secret' };
+    },
+  });
+
+  it('is read again when Strava refuses the old one, for a connection and for a token refresh, once each', async () => {
+    const reloaded: string[] = [];
+    const userId = await newUser();
+    const view = await connectStrava(t.db, userId, { code: rotated.issueCode(), scope: 'read,activity:read_all' }, new Date(), stale(reloaded));
+    expect(view).toMatchObject({ vendorUserId: '424242', status: 'connected' });
+    expect(reloaded).toHaveLength(1);
+
+    await t.db
+      .updateTable('vendor_connections')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('user_id', '=', userId)
+      .execute();
+    const before = rotated.refreshCount();
+    await getStravaAccessToken(t.db, { vendorUserId: '424242' }, { ...stale(reloaded), now: new Date() });
+    expect(rotated.refreshCount() - before).toBe(1);
+    expect(reloaded).toHaveLength(2);
+  });
+
+  it('fails as before when the secret read again is the same one, after a single read', async () => {
+    const reloaded: string[] = [];
+    const same = {
+      ...stale(reloaded),
+      reloadClient: async () => {
+        reloaded.push('read');
+        return { clientId: '4711', clientSecret: 'fake-client-secret' };
+      },
+    };
+    await expect(connectStrava(t.db, await newUser(), { code: rotated.issueCode(), scope: 'read,activity:read_all' }, new Date(), same)).rejects.toThrow();
+    expect(reloaded).toHaveLength(1);
+    // Without a way to read it again (credentials fixed by the caller), nothing is retried.
+    await expect(
+      connectStrava(t.db, await newUser(), { code: rotated.issueCode(), scope: 'read,activity:read_all' }, new Date(), { ...same, reloadClient: undefined }),
+    ).rejects.toThrow();
+    expect(reloaded).toHaveLength(1);
+  });
+});
+
 describe('Garmin links', () => {
   it('accept pushes only with the token the link was made with', async () => {
     const userId = await newUser();

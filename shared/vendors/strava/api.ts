@@ -119,6 +119,30 @@ async function tokenRequest(http: StravaHttp, now: Date, what: string, form: Rec
   return parsed.data;
 }
 
+/** Reads our client credentials again (the vendor secret); undefined when they are not configured. */
+export type ReloadClientCredentials = () => Promise<StravaClientCredentials | undefined>;
+
+/**
+ * A token-endpoint request with our client credentials. Strava answers 401 there only when it refuses those (a
+ * bad code or refresh token is a 400): an operator may have rotated the client secret. So on a 401 the
+ * credentials are read again (`reload`; the secret reader allows that at most once a minute) and, when they
+ * changed, the request is made once more with the new ones.
+ */
+export async function withClientCredentials<T>(
+  client: StravaClientCredentials,
+  reload: ReloadClientCredentials | undefined,
+  request: (client: StravaClientCredentials) => Promise<T>,
+): Promise<T> {
+  try {
+    return await request(client);
+  } catch (error) {
+    if (!(error instanceof StravaUnauthorized) || !reload) throw error;
+    const fresh = await reload();
+    if (!fresh || (fresh.clientId === client.clientId && fresh.clientSecret === client.clientSecret)) throw error;
+    return request(fresh);
+  }
+}
+
 /** Connect: the OAuth code from the app's redirect for tokens (the answer includes the athlete). */
 export function exchangeStravaCode(http: StravaHttp, client: StravaClientCredentials, code: string, now: Date): Promise<StravaTokenResponse> {
   return tokenRequest(http, now, 'the authorization code', {

@@ -3,14 +3,30 @@
 // limit, retry, or drop. `now` is always the caller's: nothing here reads a clock.
 import type { Db } from '#shared/db/connection';
 import { VendorDisconnected, getStravaAccessToken, type VendorConnection } from '#shared/vendors/connections';
-import { VendorNotConfigured, vendorCredentials } from '#shared/vendors/credentials';
-import { RateLimited, StravaRejected, StravaUnauthorized, stravaTokenWorks, type StravaClientCredentials, type StravaHttp } from './api';
+import { VendorNotConfigured, refreshVendorCredentials, vendorCredentials } from '#shared/vendors/credentials';
+import {
+  RateLimited,
+  type ReloadClientCredentials,
+  StravaRejected,
+  StravaUnauthorized,
+  stravaTokenWorks,
+  type StravaClientCredentials,
+  type StravaHttp,
+} from './api';
 
 export interface StravaContext {
   http: StravaHttp;
   client: StravaClientCredentials;
   key: Buffer;
+  /** Absent when the caller fixed the credentials. */
+  reloadClient?: ReloadClientCredentials;
 }
+
+/** The vendor secret read again: a rotated Strava client secret is picked up without a redeploy. */
+const reloadFromSecret: ReloadClientCredentials = async () => {
+  const { clientId, clientSecret } = (await refreshVendorCredentials()).strava;
+  return clientId && clientSecret ? { clientId, clientSecret } : undefined;
+};
 
 /** Base URL, client credentials and token key from configuration (Secrets Manager in AWS). */
 export async function stravaContext(overrides: Partial<StravaContext> = {}): Promise<StravaContext> {
@@ -23,6 +39,7 @@ export async function stravaContext(overrides: Partial<StravaContext> = {}): Pro
     http: overrides.http ?? { baseUrl: credentials.strava.apiUrl },
     client: overrides.client ?? { clientId: clientId!, clientSecret: clientSecret! },
     key,
+    reloadClient: overrides.reloadClient ?? (overrides.client ? undefined : reloadFromSecret),
   };
 }
 

@@ -2,6 +2,7 @@
 // remembered, read again when the vendor refuses them), the environment outside it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '#shared/config';
+import { stravaContext } from '#shared/vendors/strava/client';
 import { refreshVendorCredentials, resetVendorCredentials, tokenKey, vendorCredentials } from '#shared/vendors/credentials';
 import { deriveTokenKey } from '#shared/vendors/crypto';
 import { type FakeSecretsManager, fakeSecretsManager } from '#test/support/secrets-manager';
@@ -88,6 +89,17 @@ describe('vendor credentials in AWS', () => {
     expect((await refreshVendorCredentials()).strava.clientSecret).toBe('after-rotation');
     expect((await vendorCredentials()).strava.clientSecret).toBe('after-rotation');
     expect(secrets.reads(VENDOR_ARN)).toBe(2);
+  });
+
+  it('are what the Strava context reads again when Strava refuses them', async () => {
+    configure({ VENDOR_SECRET_ARN: VENDOR_ARN, VENDOR_TOKEN_KEY: 'k'.repeat(64) });
+    secrets.put(VENDOR_ARN, JSON.stringify({ stravaClientId: '1', stravaClientSecret: 'before-rotation' }));
+    const ctx = await stravaContext();
+    expect(ctx.client.clientSecret).toBe('before-rotation');
+    secrets.put(VENDOR_ARN, JSON.stringify({ stravaClientId: '1', stravaClientSecret: 'after-rotation' }));
+    expect(await ctx.reloadClient?.()).toEqual({ clientId: '1', clientSecret: 'after-rotation' });
+    // Credentials a caller fixes are never replaced.
+    expect((await stravaContext({ client: { clientId: '2', clientSecret: 'fixed' } })).reloadClient).toBeUndefined();
   });
 });
 
