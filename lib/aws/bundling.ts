@@ -75,10 +75,10 @@ export const NODE_TARGET = 'node24';
 const REQUIRE_SHIM = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /**
- * No source maps: `npm run bench bundles` measures the median cold import with the map and
- * --enable-source-maps against without: 282 vs 358 ms (+27 %) before the secret reader and the RESP client,
- * 253 vs 350 ms (+38 %) after them (2026-11-30, empty module 25 ms); the maps also triple the asset. keepNames keeps function and class names in stack traces; a
- * position in the minified bundle is found again by bundling the same commit locally with sourcemap on.
+ * No source maps: `npm run bench bundles` measures the median cold import with the map and --enable-source-maps
+ * against without: 171 vs 147 ms, and 168 vs 151 ms with the SDK from the layer (2026-11-30, empty module 15 ms);
+ * the maps also triple the asset. keepNames keeps function and class names in stack traces; a position in the
+ * minified bundle is found again by bundling the same commit locally with sourcemap on.
  */
 export const BUNDLING: BundlingOptions = {
   minify: true,
