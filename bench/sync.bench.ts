@@ -111,8 +111,8 @@ async function rawEverything(db: Db, userId: string): Promise<void> {
     sql`
       with activities as (${unnestActivities(activityRows(userId))}),
            outbox as (insert into event_outbox (detail_type, detail) values ('ActivityRecorded', ${detail}::jsonb))
-      insert into sync_mutations (user_id, client_mutation_id, entity, op, entity_id, status, result, client_timestamp)
-      select ${userId}, a.id, 'activity', 'upsert', gen_random_uuid()::text, 'applied', jsonb_build_object('clientMutationId', a.id, 'status', 'applied'), ${NOW}
+      insert into sync_mutations (user_id, client_mutation_id, entity, op, entity_id, status, client_timestamp)
+      select ${userId}, a.id, 'activity', 'upsert', gen_random_uuid()::text, 'applied', ${NOW}
         from unnest(${answers}::uuid[]) a (id)`.execute(trx),
   );
 }

@@ -21,16 +21,15 @@
 import { sql, type Transaction } from 'kysely';
 import type { ActivityOp, OpResult, UserContext } from '#shared/activities/activity-ops';
 import { type ApplyOptions, applyActivityOps, entryField, entryOp } from '#shared/activities/service';
-import { userContextColumns } from '#shared/activities/store';
+import { type Cte, userContextColumns, writeCtes } from '#shared/activities/store';
 import { dismissTasks } from '#shared/activities/tasks';
 import { CreateActivityBody, UpdateActivityBody } from '#shared/contracts/activities';
 import { LogDailyMetricsBody } from '#shared/contracts/metrics';
 import type { MutationResult, PushResponse, SyncMutation } from '#shared/contracts/sync';
 import * as z from 'zod';
 import type { Db } from '#shared/db/connection';
-import type { Database } from '#shared/db/schema';
-import type { OutgoingEvent } from '#shared/events/catalogue';
-import { outboxRows, publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
+import type { Database, JsonObject, SyncMutationStatus } from '#shared/db/schema';
+import { publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
 import { homeChanged } from '#shared/home/cache';
 import type { EventPublisher } from '#shared/events/publisher';
 import type { FieldError } from '#shared/errors';
@@ -38,6 +37,7 @@ import { writeDailyMetrics } from '#shared/metrics/daily-metrics';
 import { markNotificationsRead } from '#shared/notifications/inbox';
 import { completeWorkouts, skipWorkouts, workoutStates } from '#shared/plans/workouts';
 import { encodeCursor } from './feed';
+import { answerDetail, type StoredAnswer, storedAnswer } from './stored-answers';
 
 type Trx = Transaction<Database>;
 
@@ -190,19 +190,26 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
     await refuseStale(trx, userId, pending);
     const live = pending.filter((p) => !p.slot.result);
 
-    const enqueued: EnqueuedEvent[] = [];
-    // The activities' events are written with the answers, in one statement at the end.
-    const activityEvents = await applyActivities(trx, userId, live, { now, newId: deps.newId, lockedUsers: new Map(user ? [[userId, user]] : []) });
+    // When activities (and the RPE tasks they answer) are all the batch changes, its answers are written in the
+    // activity service's statement, once it has decided each entry: one write for the batch. Else after the rest.
+    const activitiesOnly = live.every((p) => p.kind === 'activity' || p.kind === 'taskComplete');
+    let answers: Cte[] | undefined;
+    const answerAll = () => (answers = answerCtes(userId, originals));
+    const enqueued = await applyActivities(
+      trx,
+      userId,
+      live,
+      { now, newId: deps.newId, lockedUsers: new Map(user ? [[userId, user]] : []) },
+      activitiesOnly ? answerAll : undefined,
+    );
     enqueued.push(...(await applyDailyMetrics(trx, userId, live, now)));
     await applyNotificationReads(trx, userId, live, now);
     await applyTaskSkips(trx, userId, live, now);
     enqueued.push(...(await applyWorkouts(trx, userId, live)));
+    if (!answers) await writeCtes(trx, answerAll());
 
-    const unanswered = originals.find((s) => !s.result);
-    if (unanswered) throw new Error(`mutation ${unanswered.index} was not answered`);
     // A copy later in the same batch answers as a duplicate of the first.
     for (const slot of slots) slot.result ??= duplicateOf(slot, firstInBatch.get(slot.m.clientMutationId.toLowerCase())!.result!);
-    enqueued.push(...(await storeResults(trx, userId, originals, activityEvents)));
     return { since, enqueued };
   });
 
@@ -216,20 +223,21 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
  * The user's latest change number (where what this batch causes begins), the answers already given to these ids,
  * and what the activity service needs of the user (read here, under the lock, to spare it a round trip).
  */
-async function readState(trx: Trx, userId: string, ids: string[]): Promise<{ since: number; first: Map<string, MutationResult>; user?: UserContext }> {
-  const { rows } = await sql<{ since: number; stored: Record<string, MutationResult>; user: UserContext | null }>`
+async function readState(trx: Trx, userId: string, ids: string[]): Promise<{ since: number; first: Map<string, StoredAnswer>; user?: UserContext }> {
+  const { rows } = await sql<{ since: number; stored: Record<string, [SyncMutationStatus, string | null, JsonObject | null]>; user: UserContext | null }>`
     select coalesce((select seq from sync_counters where user_id = ${userId}), 0)::int8 as since,
-           coalesce((select jsonb_object_agg(client_mutation_id, result)
+           coalesce((select jsonb_object_agg(client_mutation_id, jsonb_build_array(status, entity_id, result_detail))
                        from sync_mutations
                       where user_id = ${userId} and client_mutation_id = any(${ids}::uuid[])), '{}') as stored,
            (select to_jsonb(u) from (select ${sql.join(userContextColumns.map((c) => sql.ref(c)))} from users where id = ${userId}) u) as user`.execute(trx);
   const row = rows[0]!;
-  return { since: Number(row.since), first: new Map(Object.entries(row.stored)), user: row.user ?? undefined };
+  const first = new Map(Object.entries(row.stored).map(([id, [status, entityId, detail]]) => [id, storedAnswer(status, entityId, detail)]));
+  return { since: Number(row.since), first, user: row.user ?? undefined };
 }
 
-function duplicateOf(slot: Slot, earlier: MutationResult): MutationResult {
-  const { clientMutationId: _, status, ...rest } = earlier;
-  return { clientMutationId: slot.m.clientMutationId, status: 'duplicate', firstStatus: status as 'applied' | 'conflict' | 'rejected', ...rest };
+function duplicateOf(slot: Slot, earlier: StoredAnswer | MutationResult): MutationResult {
+  const { clientMutationId: _, status, ...rest } = earlier as MutationResult;
+  return { clientMutationId: slot.m.clientMutationId, status: 'duplicate', firstStatus: status as StoredAnswer['status'], ...rest };
 }
 
 /** Last writer wins by clientTimestamp: older than an applied mutation of the same entity (stored or earlier in the batch) loses. */
@@ -277,8 +285,17 @@ function gone(slot: Slot, deleted: Set<string>, what: string): void {
 
 // ---- activities and RPE tasks: one applyActivityOps for the batch --------------------------------
 
-/** Applies the activity and task-completion mutations; returns their events, not yet in the outbox. */
-async function applyActivities(trx: Trx, userId: string, live: Pending[], options: Omit<ApplyOptions, 'eventPerUser' | 'enqueue'>): Promise<OutgoingEvent[]> {
+/**
+ * Applies the activity and task-completion mutations and answers them; `alsoWrite` adds its CTEs to the service's
+ * write once they are answered. Returns their events, in the outbox.
+ */
+async function applyActivities(
+  trx: Trx,
+  userId: string,
+  live: Pending[],
+  options: Omit<ApplyOptions, 'eventPerUser' | 'alsoWrite'>,
+  alsoWrite?: () => readonly Cte[],
+): Promise<EnqueuedEvent[]> {
   const completions = live.filter((p): p is Extract<Pending, { kind: 'taskComplete' }> => p.kind === 'taskComplete');
   const tasks = await openTasks(
     trx,
@@ -307,12 +324,18 @@ async function applyActivities(trx: Trx, userId: string, live: Pending[], option
   const applied = await applyActivityOps(
     trx,
     work.map((w) => w.op),
-    { ...options, eventPerUser: true, enqueue: false },
+    {
+      ...options,
+      eventPerUser: true,
+      alsoWrite: async (results) => {
+        const missing = work.filter((_, i) => results[i]?.kind === 'not-found').map((w) => w.slot.key!);
+        const deleted = await tombstoned(trx, userId, 'activity', missing);
+        work.forEach((w, i) => answerActivity(w.slot, results[i], deleted, w.task));
+        return alsoWrite?.() ?? [];
+      },
+    },
   );
-  const missing = work.filter((_, i) => applied.results[i]?.kind === 'not-found').map((w) => w.slot.key!);
-  const deleted = await tombstoned(trx, userId, 'activity', missing);
-  work.forEach((w, i) => answerActivity(w.slot, applied.results[i], deleted, w.task));
-  return applied.events;
+  return applied.enqueued;
 }
 
 function answerActivity(slot: Slot, result: OpResult | undefined, deleted: Set<string>, task?: string): void {
@@ -490,24 +513,31 @@ async function activityUse(trx: Trx, userId: string, ids: string[]): Promise<Map
 
 // ---- answers --------------------------------------------------------------------------------------
 
-/** Stores the answers and writes `events` to the outbox, in one statement. */
-async function storeResults(trx: Trx, userId: string, slots: Slot[], events: readonly OutgoingEvent[]): Promise<EnqueuedEvent[]> {
-  if (slots.length === 0 && events.length === 0) return [];
-  const outbox = outboxRows(events);
-  // One array per column (unnest): far cheaper to send and plan than 9 parameters per row. No ON CONFLICT: under the
+/** Stores every mutation's answer (CTE `sync_answers`); all must be answered by now. */
+function answerCtes(userId: string, slots: Slot[]): Cte[] {
+  const unanswered = slots.find((s) => !s.result);
+  if (unanswered) throw new Error(`mutation ${unanswered.index} was not answered`);
+  if (slots.length === 0) return [];
+  // One array per column (unnest): far cheaper to send and plan than 8 parameters per row. No ON CONFLICT: under the
   // sync lock, stored answers were read and copies within the batch set aside, so every id here is new.
-  await sql`
-    with outbox as (
-      insert into event_outbox (id, detail_type, detail)
-      select * from unnest(${outbox.columns.id}::uuid[], ${outbox.columns.detailType}::text[], ${outbox.columns.detail}::jsonb[])
-    )
-    insert into sync_mutations (user_id, client_mutation_id, entity, op, entity_id, status, result, client_timestamp)
-    select ${userId}, m.*
-      from unnest(${slots.map((s) => s.m.clientMutationId)}::uuid[], ${slots.map((s) => s.m.entity)}::text[], ${slots.map((s) => s.m.op)}::text[],
-                  ${slots.map((s) => s.key ?? null)}::text[], ${slots.map((s) => s.result!.status)}::text[],
-                  ${slots.map((s) => JSON.stringify(s.result))}::jsonb[], ${slots.map((s) => s.at.toISOString())}::timestamptz[])
-        as m (client_mutation_id, entity, op, entity_id, status, result, client_timestamp)`.execute(trx);
-  return outbox.enqueued;
+  return [
+    [
+      'sync_answers',
+      sql`
+      insert into sync_mutations (user_id, client_mutation_id, entity, op, entity_id, status, result_detail, client_timestamp)
+      select ${userId}, m.*
+        from unnest(${slots.map((s) => s.m.clientMutationId)}::uuid[], ${slots.map((s) => s.m.entity)}::text[], ${slots.map((s) => s.m.op)}::text[],
+                    ${slots.map((s) => s.key ?? null)}::text[], ${slots.map((s) => s.result!.status)}::text[],
+                    ${slots.map((s) => detailText(s))}::jsonb[], ${slots.map((s) => s.at.toISOString())}::timestamptz[])
+          as m (client_mutation_id, entity, op, entity_id, status, result_detail, client_timestamp)`,
+    ],
+  ];
+}
+
+/** What the answer says beyond its row's columns, as jsonb text (null for the plain applied answer). */
+function detailText(slot: Slot): string | null {
+  const detail = answerDetail(slot.result!, slot.key ?? null);
+  return detail && JSON.stringify(detail);
 }
 
 /** Answers are kept 35 days (the promise is 30): a phone offline longer than that re-sends as new. */

@@ -1,0 +1,33 @@
+// What sync_mutations keeps of an answer (migration 0012): its columns say the status and the entity
+// (entity_id), so result_detail holds only the rest: reason and errors, and `id` where it is not what the
+// columns imply (applied or conflict: the entity; rejected: no id). The plain applied answer is stored as null.
+// A replay is answered from storedAnswer; its clientMutationId is the replay's own.
+import type { MutationResult } from '#shared/contracts/sync';
+import type { JsonObject, SyncMutationStatus } from '#shared/db/schema';
+
+/** An answer as stored: what a replay repeats as its `duplicate` (firstStatus, id, reason, errors). */
+export type StoredAnswer = Omit<MutationResult, 'clientMutationId' | 'status'> & { status: SyncMutationStatus };
+
+/** The id the columns imply. */
+const impliedId = (status: string, entityId: string | null): string | undefined => (status === 'rejected' || entityId === null ? undefined : entityId);
+
+/** The answer's fields beyond the columns, or null when the columns say it all. */
+export function answerDetail(answer: MutationResult, entityId: string | null): JsonObject | null {
+  let detail: JsonObject | null = null;
+  for (const [key, value] of Object.entries(answer)) {
+    if (key === 'clientMutationId' || key === 'status' || key === 'id' || value === undefined) continue;
+    (detail ??= {})[key] = value;
+  }
+  // `id: null`: the columns imply an id the answer did not give.
+  if (answer.id !== impliedId(answer.status, entityId)) (detail ??= {}).id = answer.id ?? null;
+  return detail;
+}
+
+/**
+ * The answer a row stores. A row written before migration 0012 holds the whole answer in result_detail: its
+ * clientMutationId and status are the columns' again, its id the same or more precise.
+ */
+export function storedAnswer(status: SyncMutationStatus, entityId: string | null, detail: JsonObject | null): StoredAnswer {
+  const { clientMutationId: _, status: __, id = impliedId(status, entityId), ...rest } = (detail ?? {}) as Partial<MutationResult> & { id?: string | null };
+  return id === null || id === undefined ? { status, ...rest } : { status, id, ...rest };
+}
