@@ -25,9 +25,10 @@ export function answerDetail(answer: MutationResult, entityId: string | null): J
 
 /**
  * The answer a row stores. A row written before migration 0012 holds the whole answer in result_detail: its
- * clientMutationId and status are the columns' again, its id the same or more precise.
+ * clientMutationId and status are the columns' again, and it says its id itself (none when it has none).
  */
 export function storedAnswer(status: SyncMutationStatus, entityId: string | null, detail: JsonObject | null): StoredAnswer {
-  const { clientMutationId: _, status: __, id = impliedId(status, entityId), ...rest } = (detail ?? {}) as Partial<MutationResult> & { id?: string | null };
-  return id === null || id === undefined ? { status, ...rest } : { status, id, ...rest };
+  const { clientMutationId: _, status: whole, id, ...rest } = (detail ?? {}) as Partial<MutationResult> & { id?: string | null };
+  const answerId = id !== undefined ? id : whole === undefined ? impliedId(status, entityId) : undefined;
+  return answerId === null || answerId === undefined ? { status, ...rest } : { status, id: answerId, ...rest };
 }
