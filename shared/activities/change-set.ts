@@ -181,10 +181,14 @@ export function finishLoads(changes: ActivityChangeSet, users: ReadonlyMap<strin
 
 // ---- what a change set means for the athlete ------------------------------------------------------
 
-/** What rolling stats read from an activity; null when it counts for nothing. */
-export function loadSignature(row: WorkingRow | null | undefined): string | null {
-  if (!row || row.duplicate_of !== null || (row.internal_load === null && row.trimp === null)) return null;
-  return JSON.stringify([row.local_date, row.internal_load, row.trimp]);
+/** Whether an activity counts in the rolling stats: the counted copy of a session, carrying a load. */
+const counts = (row: WorkingRow | null | undefined): row is WorkingRow =>
+  !!row && row.duplicate_of === null && (row.internal_load !== null || row.trimp !== null);
+
+/** Whether two states of an activity count the same in the rolling stats (day, load and TRIMP), or both not at all. */
+export function sameLoad(a: WorkingRow | null | undefined, b: WorkingRow | null | undefined): boolean {
+  if (!counts(a) || !counts(b)) return counts(a) === counts(b);
+  return a.local_date === b.local_date && a.internal_load === b.internal_load && a.trimp === b.trimp;
 }
 
 export interface LoadChange {
@@ -200,8 +204,8 @@ export function loadChanges(changes: ActivityChangeSet): LoadChange[] {
   const out: LoadChange[] = [];
   for (const [id, before] of changes.before) {
     const after = changes.deletes.has(id) ? null : (changes.upserts.get(id) ?? before);
-    if (loadSignature(before) === loadSignature(after)) continue;
-    const dates = [before, after].filter((r) => loadSignature(r) !== null).map((r) => r!.local_date);
+    if (sameLoad(before, after)) continue;
+    const dates = [before, after].filter(counts).map((r) => r.local_date);
     out.push({
       userId: (after ?? before)!.user_id,
       activityId: id,

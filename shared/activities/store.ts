@@ -3,16 +3,17 @@
 // holds one activity or ten, and samples cost one statement however many there are (one row per activity).
 import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Conn } from '#shared/db/connection';
+import { arrayOf } from '#shared/db/array-literal';
 import { columns, type Database, type JsonObject } from '#shared/db/schema';
 import type { HeartRateSample } from '#shared/domain/trimp';
 import type { ActivityOp, Rejection, UserContext, VendorKey, WorkingRow } from './activity-ops';
 import type { ActivityChangeSet } from './change-set';
-import { arrayLiteral, type Channel, heartRatesOf, type SampleChannels, toChannels } from './sample-channels';
+import { type Channel, heartRatesOf, type SampleChannels, toChannels } from './sample-channels';
 
 type Trx = Transaction<Database>;
 
-const ids = (values: readonly (string | null)[]) => sql`${values}::uuid[]`;
-const texts = (values: readonly (string | null)[]) => sql`${values}::text[]`;
+const ids = (values: readonly (string | null)[]) => arrayOf('uuid', values);
+const texts = (values: readonly (string | null)[]) => arrayOf('text', values);
 
 /** What the change set needs of a user (UserContext), for a caller that reads it in a statement of its own. */
 export const userContextColumns = [
@@ -96,7 +97,7 @@ export async function loadWorkingRows(trx: Trx, ops: readonly ActivityOp[], noNe
       union
       select a.id
         from activities a
-        join unnest(${ids(near.users)}, ${sql`${near.starts}::timestamptz[]`}) w (user_id, start_time)
+        join unnest(${ids(near.users)}, ${arrayOf('timestamptz', near.starts)}) w (user_id, start_time)
           on a.user_id = w.user_id
          and a.start_time between w.start_time - interval '2 minutes' and w.start_time + interval '2 minutes'
        where a.user_id = any(${users})
@@ -161,14 +162,14 @@ export function upsertActivitiesCtes(rows: readonly WorkingRow[]): Cte[] {
                               duplicate_of, field_sources)
       select * from unnest(
         ${ids(column((r) => r.id))}, ${ids(column((r) => r.user_id))}, ${texts(column((r) => r.source))}, ${texts(column((r) => r.external_id))},
-        ${texts(column((r) => r.type))}, ${sql`${column((r) => r.start_time.toISOString())}::timestamptz[]`},
-        ${sql`${column((r) => r.local_date)}::date[]`}, ${sql`${column((r) => r.utc_offset_minutes)}::smallint[]`},
-        ${sql`${column((r) => r.duration_minutes)}::float8[]`}, ${sql`${column((r) => r.distance_meters)}::float8[]`},
-        ${sql`${column((r) => r.avg_hr)}::smallint[]`}, ${sql`${column((r) => r.max_hr)}::smallint[]`},
-        ${sql`${column((r) => r.elevation_gain_meters)}::float8[]`}, ${sql`${column((r) => r.rpe)}::smallint[]`},
-        ${sql`${column((r) => r.feeling)}::smallint[]`}, ${texts(column((r) => r.notes))}, ${sql`${column((r) => r.internal_load)}::float8[]`},
-        ${sql`${column((r) => r.trimp)}::float8[]`}, ${ids(column((r) => r.duplicate_of))},
-        ${sql`${column((r) => JSON.stringify(r.field_sources))}::jsonb[]`})
+        ${texts(column((r) => r.type))}, ${arrayOf('timestamptz', column((r) => r.start_time.toISOString()))},
+        ${arrayOf('date', column((r) => r.local_date))}, ${arrayOf('smallint', column((r) => r.utc_offset_minutes))},
+        ${arrayOf('float8', column((r) => r.duration_minutes))}, ${arrayOf('float8', column((r) => r.distance_meters))},
+        ${arrayOf('smallint', column((r) => r.avg_hr))}, ${arrayOf('smallint', column((r) => r.max_hr))},
+        ${arrayOf('float8', column((r) => r.elevation_gain_meters))}, ${arrayOf('smallint', column((r) => r.rpe))},
+        ${arrayOf('smallint', column((r) => r.feeling))}, ${texts(column((r) => r.notes))}, ${arrayOf('float8', column((r) => r.internal_load))},
+        ${arrayOf('float8', column((r) => r.trimp))}, ${ids(column((r) => r.duplicate_of))},
+        ${arrayOf('jsonb', column((r) => JSON.stringify(r.field_sources)))})
       on conflict (id) do update set
         type = excluded.type, start_time = excluded.start_time, local_date = excluded.local_date,
         utc_offset_minutes = excluded.utc_offset_minutes, duration_minutes = excluded.duration_minutes,
@@ -213,13 +214,10 @@ export function sampleChunks(rows: readonly StoredSamples[]): StoredSamples[][] 
   return chunks;
 }
 
-/** The activity_samples row of these channels, each passed as one array literal (arrayLiteral). */
+/** The activity_samples row of these channels, each passed as one array literal (arrayOf). */
 export function storedSamples(userId: string, activityId: string, channels: SampleChannels) {
   const { seconds, hr, speed_mps, cadence, power_w } = channels;
-  const channel = (values: Channel, type: 'smallint' | 'float8') => {
-    const literal = arrayLiteral(values);
-    return literal === null ? null : sql<number[]>`${literal}::${sql.raw(type)}[]`;
-  };
+  const channel = (values: Channel, type: 'smallint' | 'float8') => (values === null ? null : arrayOf<number>(type, values));
   return {
     user_id: userId,
     activity_id: activityId,
@@ -315,7 +313,7 @@ export function openRpeTasksCtes(requests: readonly RpeRequest[]): Cte[] {
              'enter_rpe:' || task.activity_id
         from task
         join unnest(${ids(requests.map((r) => r.row.id))}, ${texts(requests.map((r) => r.title))}, ${texts(requests.map((r) => r.body))},
-                    ${requests.map((r) => r.notify)}::boolean[]) n (activity_id, title, body, notify)
+                    ${arrayOf('boolean', requests.map((r) => r.notify))}) n (activity_id, title, body, notify)
           on n.activity_id = task.activity_id
        where n.notify
       on conflict (user_id, dedupe_key) do nothing`,
@@ -332,7 +330,7 @@ export function storeRejectionsCtes(rejections: readonly Rejection[]): Cte[] {
       insert into ingest_rejections (user_id, vendor, external_id, reason, payload_summary)
       select * from unnest(${ids(rejections.map((r) => r.userId))}, ${texts(rejections.map((r) => r.vendor))},
                            ${texts(rejections.map((r) => r.externalId))}, ${texts(rejections.map((r) => r.reason))},
-                           ${sql`${rejections.map((r) => JSON.stringify(r.summary satisfies JsonObject))}::jsonb[]`})
+                           ${arrayOf('jsonb', rejections.map((r) => JSON.stringify(r.summary satisfies JsonObject)))})
       on conflict (user_id, vendor, external_id) do update set
         reason = excluded.reason, payload_summary = excluded.payload_summary, created_at = now()`,
     ],
@@ -361,7 +359,7 @@ export function outboxCtes(columns: { id: string[]; detailType: string[]; detail
       'outbox',
       sql`
       insert into event_outbox (id, detail_type, detail)
-      select * from unnest(${ids(columns.id)}, ${texts(columns.detailType)}, ${sql`${columns.detail}::jsonb[]`})`,
+      select * from unnest(${ids(columns.id)}, ${texts(columns.detailType)}, ${arrayOf('jsonb', columns.detail)})`,
     ],
   ];
 }

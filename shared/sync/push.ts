@@ -27,6 +27,7 @@ import { CreateActivityBody, UpdateActivityBody } from '#shared/contracts/activi
 import { LogDailyMetricsBody } from '#shared/contracts/metrics';
 import type { MutationResult, PushResponse, SyncMutation } from '#shared/contracts/sync';
 import * as z from 'zod';
+import { arrayOf } from '#shared/db/array-literal';
 import type { Db } from '#shared/db/connection';
 import type { Database, JsonObject, SyncMutationStatus } from '#shared/db/schema';
 import { publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
@@ -228,7 +229,7 @@ async function readState(trx: Trx, userId: string, ids: string[]): Promise<{ sin
     select coalesce((select seq from sync_counters where user_id = ${userId}), 0)::int8 as since,
            coalesce((select jsonb_object_agg(client_mutation_id, jsonb_build_array(status, entity_id, result_detail))
                        from sync_mutations
-                      where user_id = ${userId} and client_mutation_id = any(${ids}::uuid[])), '{}') as stored,
+                      where user_id = ${userId} and client_mutation_id = any(${arrayOf('uuid', ids)})), '{}') as stored,
            (select to_jsonb(u) from (select ${sql.join(userContextColumns.map((c) => sql.ref(c)))} from users where id = ${userId}) u) as user`.execute(trx);
   const row = rows[0]!;
   const first = new Map(Object.entries(row.stored).map(([id, [status, entityId, detail]]) => [id, storedAnswer(status, entityId, detail)]));
@@ -249,7 +250,7 @@ async function refuseStale(trx: Trx, userId: string, pending: Pending[]): Promis
   const { rows } = await sql<{ entity: string; entity_id: string; latest: Date }>`
     select m.entity, m.entity_id, max(m.client_timestamp) as latest
       from sync_mutations m
-      join unnest(${entities}::text[], ${keys}::text[]) k (entity, entity_id) on m.entity = k.entity and m.entity_id = k.entity_id
+      join unnest(${arrayOf('text', entities)}, ${arrayOf('text', keys)}) k (entity, entity_id) on m.entity = k.entity and m.entity_id = k.entity_id
      where m.user_id = ${userId} and m.status = 'applied'
      group by m.entity, m.entity_id`.execute(trx);
   const latest = new Map(rows.map((r) => [`${r.entity}:${r.entity_id}`, new Date(r.latest).getTime()]));
@@ -526,9 +527,10 @@ function answerCtes(userId: string, slots: Slot[]): Cte[] {
       sql`
       insert into sync_mutations (user_id, client_mutation_id, entity, op, entity_id, status, result_detail, client_timestamp)
       select ${userId}, m.*
-        from unnest(${slots.map((s) => s.m.clientMutationId)}::uuid[], ${slots.map((s) => s.m.entity)}::text[], ${slots.map((s) => s.m.op)}::text[],
-                    ${slots.map((s) => s.key ?? null)}::text[], ${slots.map((s) => s.result!.status)}::text[],
-                    ${slots.map((s) => detailText(s))}::jsonb[], ${slots.map((s) => s.at.toISOString())}::timestamptz[])
+        from unnest(${arrayOf('uuid', slots.map((s) => s.m.clientMutationId))}, ${arrayOf('text', slots.map((s) => s.m.entity))},
+                    ${arrayOf('text', slots.map((s) => s.m.op))}, ${arrayOf('text', slots.map((s) => s.key ?? null))},
+                    ${arrayOf('text', slots.map((s) => s.result!.status))}, ${arrayOf('jsonb', slots.map((s) => detailText(s)))},
+                    ${arrayOf('timestamptz', slots.map((s) => s.at.toISOString()))})
           as m (client_mutation_id, entity, op, entity_id, status, result_detail, client_timestamp)`,
     ],
   ];

@@ -1,0 +1,39 @@
+// A column of a batch as one query parameter: PostgreSQL's array literal ('{"a","b",NULL}', '{1,2.5,NULL}'),
+// cast to the column's array type in the statement (arrayOf('uuid', ids): `$1::uuid[]`). node-pg and PGlite would
+// turn a JS array into the same text themselves, element by element through their generic value conversion
+// and two escaping passes: for a batch of 500 rows that was a fifth of the JavaScript of POST /sync.
+import { type RawBuilder, sql } from 'kysely';
+
+/** What a literal holds: null (and undefined) is SQL NULL; Dates go in as ISO 8601 text (toISOString). */
+export type ArrayElement = string | number | boolean | null | undefined;
+
+const ESCAPED = /[\\"]/g;
+const isFiniteNumber = (value: ArrayElement) => typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * The array literal of these values. Strings are always quoted ('""' is the empty string, '"NULL"' the word),
+ * with backslash and double quote escaped; numbers print as JavaScript prints them, which float8 reads back
+ * exactly (NaN and the infinities as PostgreSQL spells them).
+ */
+export function arrayLiteral(values: readonly ArrayElement[]): string {
+  // A channel of samples: 36,000 readings and no gap, joined at once.
+  if (values.every(isFiniteNumber)) return `{${values.join(',')}}`;
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (i > 0) out += ',';
+    if (value === null || value === undefined) out += 'NULL';
+    else if (typeof value === 'string') out += `"${value.includes('"') || value.includes('\\') ? value.replace(ESCAPED, '\\$&') : value}"`;
+    else if (typeof value === 'number') out += Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+    else out += value ? 't' : 'f';
+  }
+  return `${out}}`;
+}
+
+/** The column types batches pass as arrays. */
+export type ArrayType = 'uuid' | 'text' | 'timestamptz' | 'date' | 'smallint' | 'integer' | 'float8' | 'jsonb' | 'boolean';
+
+/** `$n::type[]`, the parameter being the array literal of these values. */
+export function arrayOf<T = unknown>(type: ArrayType, values: readonly ArrayElement[]): RawBuilder<T[]> {
+  return sql<T[]>`${arrayLiteral(values)}::${sql.raw(type)}[]`;
+}
