@@ -3,7 +3,7 @@
 // holds one activity or ten, and samples cost one statement however many there are (one row per activity).
 import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Conn } from '#shared/db/connection';
-import { arrayOf } from '#shared/db/array-literal';
+import { arrayOf, columnsOf } from '#shared/db/array-literal';
 import { columns, type Database, type JsonObject } from '#shared/db/schema';
 import type { HeartRateSample } from '#shared/domain/trimp';
 import type { ActivityOp, Rejection, UserContext, VendorKey, WorkingRow } from './activity-ops';
@@ -152,7 +152,7 @@ export async function writeCtes(trx: Trx, ctes: readonly Cte[]): Promise<void> {
  */
 export function upsertActivitiesCtes(rows: readonly WorkingRow[]): Cte[] {
   if (rows.length === 0) return [];
-  const column = <T>(pick: (row: WorkingRow) => T) => rows.map(pick);
+  const c = columnsOf(rows);
   return [
     [
       'activity_rows',
@@ -161,15 +161,11 @@ export function upsertActivitiesCtes(rows: readonly WorkingRow[]): Cte[] {
                               distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp,
                               duplicate_of, field_sources)
       select * from unnest(
-        ${ids(column((r) => r.id))}, ${ids(column((r) => r.user_id))}, ${texts(column((r) => r.source))}, ${texts(column((r) => r.external_id))},
-        ${texts(column((r) => r.type))}, ${arrayOf('timestamptz', column((r) => r.start_time.toISOString()))},
-        ${arrayOf('date', column((r) => r.local_date))}, ${arrayOf('smallint', column((r) => r.utc_offset_minutes))},
-        ${arrayOf('float8', column((r) => r.duration_minutes))}, ${arrayOf('float8', column((r) => r.distance_meters))},
-        ${arrayOf('smallint', column((r) => r.avg_hr))}, ${arrayOf('smallint', column((r) => r.max_hr))},
-        ${arrayOf('float8', column((r) => r.elevation_gain_meters))}, ${arrayOf('smallint', column((r) => r.rpe))},
-        ${arrayOf('smallint', column((r) => r.feeling))}, ${texts(column((r) => r.notes))}, ${arrayOf('float8', column((r) => r.internal_load))},
-        ${arrayOf('float8', column((r) => r.trimp))}, ${ids(column((r) => r.duplicate_of))},
-        ${arrayOf('jsonb', column((r) => JSON.stringify(r.field_sources)))})
+        ${c.uuid((r) => r.id)}, ${c.uuid((r) => r.user_id)}, ${c.text((r) => r.source)}, ${c.text((r) => r.external_id)}, ${c.text((r) => r.type)},
+        ${c.timestamptz((r) => r.start_time.toISOString())}, ${c.date((r) => r.local_date)}, ${c.smallint((r) => r.utc_offset_minutes)},
+        ${c.float8((r) => r.duration_minutes)}, ${c.float8((r) => r.distance_meters)}, ${c.smallint((r) => r.avg_hr)}, ${c.smallint((r) => r.max_hr)},
+        ${c.float8((r) => r.elevation_gain_meters)}, ${c.smallint((r) => r.rpe)}, ${c.smallint((r) => r.feeling)}, ${c.text((r) => r.notes)},
+        ${c.float8((r) => r.internal_load)}, ${c.float8((r) => r.trimp)}, ${c.uuid((r) => r.duplicate_of)}, ${c.jsonb((r) => JSON.stringify(r.field_sources))})
       on conflict (id) do update set
         type = excluded.type, start_time = excluded.start_time, local_date = excluded.local_date,
         utc_offset_minutes = excluded.utc_offset_minutes, duration_minutes = excluded.duration_minutes,
@@ -313,7 +309,7 @@ export function openRpeTasksCtes(requests: readonly RpeRequest[]): Cte[] {
              'enter_rpe:' || task.activity_id
         from task
         join unnest(${ids(requests.map((r) => r.row.id))}, ${texts(requests.map((r) => r.title))}, ${texts(requests.map((r) => r.body))},
-                    ${arrayOf('boolean', requests.map((r) => r.notify))}) n (activity_id, title, body, notify)
+                    ${columnsOf(requests).boolean((r) => r.notify)}) n (activity_id, title, body, notify)
           on n.activity_id = task.activity_id
        where n.notify
       on conflict (user_id, dedupe_key) do nothing`,
@@ -330,7 +326,7 @@ export function storeRejectionsCtes(rejections: readonly Rejection[]): Cte[] {
       insert into ingest_rejections (user_id, vendor, external_id, reason, payload_summary)
       select * from unnest(${ids(rejections.map((r) => r.userId))}, ${texts(rejections.map((r) => r.vendor))},
                            ${texts(rejections.map((r) => r.externalId))}, ${texts(rejections.map((r) => r.reason))},
-                           ${arrayOf('jsonb', rejections.map((r) => JSON.stringify(r.summary satisfies JsonObject)))})
+                           ${columnsOf(rejections).jsonb((r) => JSON.stringify(r.summary satisfies JsonObject))})
       on conflict (user_id, vendor, external_id) do update set
         reason = excluded.reason, payload_summary = excluded.payload_summary, created_at = now()`,
     ],

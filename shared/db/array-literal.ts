@@ -37,3 +37,19 @@ export type ArrayType = 'uuid' | 'text' | 'timestamptz' | 'date' | 'smallint' | 
 export function arrayOf<T = unknown>(type: ArrayType, values: readonly ArrayElement[]): RawBuilder<T[]> {
   return sql<T[]>`${arrayLiteral(values)}::${sql.raw(type)}[]`;
 }
+
+/** A batch's columns: `columnsOf(rows).uuid((r) => r.id)` is `$n::uuid[]` of every row's id, in row order. */
+export function columnsOf<R>(rows: readonly R[]) {
+  const of = (type: ArrayType) => (pick: (row: R) => ArrayElement) => arrayOf(type, rows.map(pick));
+  return {
+    uuid: of('uuid'),
+    text: of('text'),
+    timestamptz: of('timestamptz'),
+    date: of('date'),
+    smallint: of('smallint'),
+    integer: of('integer'),
+    float8: of('float8'),
+    jsonb: of('jsonb'),
+    boolean: of('boolean'),
+  };
+}

@@ -27,7 +27,7 @@ import { CreateActivityBody, UpdateActivityBody } from '#shared/contracts/activi
 import { LogDailyMetricsBody } from '#shared/contracts/metrics';
 import type { MutationResult, PushResponse, SyncMutation } from '#shared/contracts/sync';
 import * as z from 'zod';
-import { arrayOf } from '#shared/db/array-literal';
+import { arrayOf, columnsOf } from '#shared/db/array-literal';
 import type { Db } from '#shared/db/connection';
 import type { Database, JsonObject, SyncMutationStatus } from '#shared/db/schema';
 import { publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
@@ -521,16 +521,15 @@ function answerCtes(userId: string, slots: Slot[]): Cte[] {
   if (slots.length === 0) return [];
   // One array per column (unnest): far cheaper to send and plan than 8 parameters per row. No ON CONFLICT: under the
   // sync lock, stored answers were read and copies within the batch set aside, so every id here is new.
+  const c = columnsOf(slots);
   return [
     [
       'sync_answers',
       sql`
       insert into sync_mutations (user_id, client_mutation_id, entity, op, entity_id, status, result_detail, client_timestamp)
       select ${userId}, m.*
-        from unnest(${arrayOf('uuid', slots.map((s) => s.m.clientMutationId))}, ${arrayOf('text', slots.map((s) => s.m.entity))},
-                    ${arrayOf('text', slots.map((s) => s.m.op))}, ${arrayOf('text', slots.map((s) => s.key ?? null))},
-                    ${arrayOf('text', slots.map((s) => s.result!.status))}, ${arrayOf('jsonb', slots.map((s) => detailText(s)))},
-                    ${arrayOf('timestamptz', slots.map((s) => s.at.toISOString()))})
+        from unnest(${c.uuid((s) => s.m.clientMutationId)}, ${c.text((s) => s.m.entity)}, ${c.text((s) => s.m.op)}, ${c.text((s) => s.key ?? null)},
+                    ${c.text((s) => s.result!.status)}, ${c.jsonb(detailText)}, ${c.timestamptz((s) => s.at.toISOString())})
           as m (client_mutation_id, entity, op, entity_id, status, result_detail, client_timestamp)`,
     ],
   ];
