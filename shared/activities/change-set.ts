@@ -122,8 +122,9 @@ function deliver(
     return { kind: 'rejected', field: verdict.field, reason: verdict.reason };
   }
   const existing = c.externalId === null ? undefined : set.byKey(user.id, c.source, c.externalId);
-  const standalone = rowFromDelivery(op, user, existing, existing?.id ?? newId(), now);
-  const row: WorkingRow = { ...standalone, duplicate_of: duplicateOfDelivery(standalone, existing, set) };
+  // The row as it would stand on its own, then whether it repeats a counted activity.
+  const row = rowFromDelivery(op, user, existing, existing?.id ?? newId(), now);
+  row.duplicate_of = duplicateOfDelivery(row, existing, set);
   const changed = !existing || !sameRow(existing, row) || c.samples.length > 0;
   if (changed) set.put(row);
   if (c.samples.length > 0) set.replaceSamples(row.id, c.samples);

@@ -35,7 +35,7 @@ import {
   resolveTasksCtes,
   sampleChunks,
   storeRejectionsCtes,
-  upsertActivitiesCtes,
+  writeActivitiesCtes,
   writeCtes,
 } from './store';
 import { homeChanged } from '#shared/home/cache';
@@ -122,7 +122,10 @@ async function writeChangeSet(
   const row = (id: string) => changeSet.upserts.get(id)!;
   const [samples = [], ...moreSamples] = sampleChunks(changeSetSamples(changeSet));
   await writeCtes(trx, [
-    ...upsertActivitiesCtes(upserts),
+    ...writeActivitiesCtes(
+      upserts.filter((r) => !changeSet.before.get(r.id)),
+      upserts.filter((r) => changeSet.before.get(r.id)),
+    ),
     // That day's planned workout is done as soon as the activity is recorded (the midnight sweep closes the rest).
     ...(upserts.length > 0 ? workoutLinkCtes(sql`select * from activity_rows`) : []),
     ...replaceSamplesCtes(samples),

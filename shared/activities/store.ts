@@ -145,37 +145,48 @@ export async function writeCtes(trx: Trx, ctes: readonly Cte[]): Promise<void> {
   )} select 1`.execute(trx);
 }
 
-/**
- * Inserts or updates the rows (CTE `activity_rows`, returning each row's id, user_id, local_date, type,
- * duration_minutes and duplicate_of as written): a column per parameter (unnest), not a parameter per value, so a
- * batch of 500 is 20 arrays for the server to parse and the query builder to compile, not 10,000 values.
- */
-export function upsertActivitiesCtes(rows: readonly WorkingRow[]): Cte[] {
-  if (rows.length === 0) return [];
+/** The columns the service writes, in the order of activityColumnsOf. */
+const WRITTEN = sql.raw(`id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
+  distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp, duplicate_of, field_sources`);
+
+/** The rows as a column per parameter (for unnest): a batch of 500 is 20 arrays for the server to parse, not 10,000 values. */
+function activityColumnsOf(rows: readonly WorkingRow[]) {
   const c = columnsOf(rows);
-  return [
-    [
-      'activity_rows',
+  return sql`
+    ${c.uuid((r) => r.id)}, ${c.uuid((r) => r.user_id)}, ${c.text((r) => r.source)}, ${c.text((r) => r.external_id)}, ${c.text((r) => r.type)},
+    ${c.timestamptz((r) => r.start_time.toISOString())}, ${c.date((r) => r.local_date)}, ${c.smallint((r) => r.utc_offset_minutes)},
+    ${c.float8((r) => r.duration_minutes)}, ${c.float8((r) => r.distance_meters)}, ${c.smallint((r) => r.avg_hr)}, ${c.smallint((r) => r.max_hr)},
+    ${c.float8((r) => r.elevation_gain_meters)}, ${c.smallint((r) => r.rpe)}, ${c.smallint((r) => r.feeling)}, ${c.text((r) => r.notes)},
+    ${c.float8((r) => r.internal_load)}, ${c.float8((r) => r.trimp)}, ${c.uuid((r) => r.duplicate_of)}, ${c.jsonb((r) => JSON.stringify(r.field_sources))}`;
+}
+
+/**
+ * Writes the rows (CTE `activity_rows`, returning each row's id, user_id, local_date, type, duration_minutes and
+ * duplicate_of as written): the new ones inserted (`activities_inserted`: their ids are fresh, so no conflict
+ * check), the stored ones updated (`activities_updated`).
+ */
+export function writeActivitiesCtes(inserts: readonly WorkingRow[], updates: readonly WorkingRow[]): Cte[] {
+  const parts: Cte[] = [];
+  const returned = sql`id, user_id, local_date, type, duration_minutes, duplicate_of`;
+  if (inserts.length > 0) {
+    parts.push(['activities_inserted', sql`insert into activities (${WRITTEN}) select * from unnest(${activityColumnsOf(inserts)}) returning ${returned}`]);
+  }
+  if (updates.length > 0) {
+    parts.push([
+      'activities_updated',
       sql`
-      insert into activities (id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
-                              distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp,
-                              duplicate_of, field_sources)
-      select * from unnest(
-        ${c.uuid((r) => r.id)}, ${c.uuid((r) => r.user_id)}, ${c.text((r) => r.source)}, ${c.text((r) => r.external_id)}, ${c.text((r) => r.type)},
-        ${c.timestamptz((r) => r.start_time.toISOString())}, ${c.date((r) => r.local_date)}, ${c.smallint((r) => r.utc_offset_minutes)},
-        ${c.float8((r) => r.duration_minutes)}, ${c.float8((r) => r.distance_meters)}, ${c.smallint((r) => r.avg_hr)}, ${c.smallint((r) => r.max_hr)},
-        ${c.float8((r) => r.elevation_gain_meters)}, ${c.smallint((r) => r.rpe)}, ${c.smallint((r) => r.feeling)}, ${c.text((r) => r.notes)},
-        ${c.float8((r) => r.internal_load)}, ${c.float8((r) => r.trimp)}, ${c.uuid((r) => r.duplicate_of)}, ${c.jsonb((r) => JSON.stringify(r.field_sources))})
-      on conflict (id) do update set
-        type = excluded.type, start_time = excluded.start_time, local_date = excluded.local_date,
-        utc_offset_minutes = excluded.utc_offset_minutes, duration_minutes = excluded.duration_minutes,
-        distance_meters = excluded.distance_meters, avg_hr = excluded.avg_hr, max_hr = excluded.max_hr,
-        elevation_gain_meters = excluded.elevation_gain_meters, field_sources = excluded.field_sources, rpe = excluded.rpe,
-        feeling = excluded.feeling, notes = excluded.notes, internal_load = excluded.internal_load, trimp = excluded.trimp,
-        duplicate_of = excluded.duplicate_of
-      returning id, user_id, local_date, type, duration_minutes, duplicate_of`,
-    ],
-  ];
+      update activities a set
+        type = u.type, start_time = u.start_time, local_date = u.local_date, utc_offset_minutes = u.utc_offset_minutes,
+        duration_minutes = u.duration_minutes, distance_meters = u.distance_meters, avg_hr = u.avg_hr, max_hr = u.max_hr,
+        elevation_gain_meters = u.elevation_gain_meters, field_sources = u.field_sources, rpe = u.rpe, feeling = u.feeling,
+        notes = u.notes, internal_load = u.internal_load, trimp = u.trimp, duplicate_of = u.duplicate_of
+        from unnest(${activityColumnsOf(updates)}) u (${WRITTEN})
+       where a.id = u.id and a.user_id = u.user_id
+      returning a.id, a.user_id, a.local_date, a.type, a.duration_minutes, a.duplicate_of`,
+    ]);
+  }
+  if (parts.length === 0) return [];
+  return [...parts, ['activity_rows', sql.join(parts.map(([name]) => sql`select ${returned} from ${sql.raw(name)}`), sql` union all `)]];
 }
 
 type StoredSamples = ReturnType<typeof storedSamples>;

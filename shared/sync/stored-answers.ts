@@ -11,13 +11,15 @@ export type StoredAnswer = Omit<MutationResult, 'clientMutationId' | 'status'> &
 /** The id the columns imply. */
 const impliedId = (status: string, entityId: string | null): string | undefined => (status === 'rejected' || entityId === null ? undefined : entityId);
 
-/** The answer's fields beyond the columns, or null when the columns say it all. */
+/**
+ * The answer's fields beyond the columns, or null when the columns say it all (most answers). Every field of
+ * MutationResult is one of: the replay's own (clientMutationId), a column (status), or here.
+ */
 export function answerDetail(answer: MutationResult, entityId: string | null): JsonObject | null {
   let detail: JsonObject | null = null;
-  for (const [key, value] of Object.entries(answer)) {
-    if (key === 'clientMutationId' || key === 'status' || key === 'id' || value === undefined) continue;
-    (detail ??= {})[key] = value;
-  }
+  if (answer.firstStatus !== undefined) (detail ??= {}).firstStatus = answer.firstStatus;
+  if (answer.reason !== undefined) (detail ??= {}).reason = answer.reason;
+  if (answer.errors !== undefined) (detail ??= {}).errors = answer.errors;
   // `id: null`: the columns imply an id the answer did not give.
   if (answer.id !== impliedId(answer.status, entityId)) (detail ??= {}).id = answer.id ?? null;
   return detail;

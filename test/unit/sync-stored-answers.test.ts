@@ -1,7 +1,7 @@
 // A stored sync answer keeps only what its row's columns do not say, and a replay gets the whole answer back:
 // every kind of answer comes back as it was given, and an answer stored whole (before migration 0012) too.
 import { describe, expect, it } from 'vitest';
-import type { MutationResult } from '#shared/contracts/sync';
+import { MutationResult } from '#shared/contracts/sync';
 import { answerDetail, storedAnswer } from '#shared/sync/stored-answers';
 
 const cmid = '3b241101-e2bb-4255-8caf-4136c566a962';
@@ -39,6 +39,20 @@ describe('a stored sync answer', () => {
   it('is nothing beyond its columns when it is the plain applied answer, and never repeats the clientMutationId or status', () => {
     expect(answerDetail({ clientMutationId: cmid, status: 'applied', id: activity }, activity)).toBeNull();
     expect(answerDetail({ clientMutationId: cmid, status: 'conflict', reason: 'stale', id: activity }, activity)).toEqual({ reason: 'stale' });
+  });
+
+  it('keeps every field an answer can have', () => {
+    const full: Required<MutationResult> = {
+      clientMutationId: cmid,
+      status: 'rejected',
+      id: activity,
+      firstStatus: 'applied',
+      reason: 'invalid',
+      errors: [{ field: 'mutations.0.id', message: 'must be a uuid' }],
+    };
+    // A field added to MutationResult fails here until answerDetail stores it (or a column says it).
+    expect(Object.keys(full).sort()).toEqual(Object.keys(MutationResult.shape).sort());
+    expect(storedAnswer('rejected', null, answerDetail(full, null))).toEqual(repeated(full));
   });
 
   it('stored whole, as before migration 0012, reads the same', () => {
