@@ -186,7 +186,11 @@ export function writeActivitiesCtes(inserts: readonly WorkingRow[], updates: rea
     ]);
   }
   if (parts.length === 0) return [];
-  return [...parts, ['activity_rows', sql.join(parts.map(([name]) => sql`select ${returned} from ${sql.raw(name)}`), sql` union all `)]];
+  const union = sql.join(
+    parts.map(([name]) => sql`select ${returned} from ${sql.raw(name)}`),
+    sql` union all `,
+  );
+  return [...parts, ['activity_rows', union]];
 }
 
 type StoredSamples = ReturnType<typeof storedSamples>;
