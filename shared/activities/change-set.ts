@@ -206,11 +206,12 @@ export function loadChanges(changes: ActivityChangeSet): LoadChange[] {
   for (const [id, before] of changes.before) {
     const after = changes.deletes.has(id) ? null : (changes.upserts.get(id) ?? before);
     if (sameLoad(before, after)) continue;
-    const dates = [before, after].filter(counts).map((r) => r.local_date);
+    // The earlier of the days it counted on and counts on now (at least one of them counts).
+    const localDate = !counts(before) ? after!.local_date : !counts(after) || before.local_date < after.local_date ? before.local_date : after.local_date;
     out.push({
       userId: (after ?? before)!.user_id,
       activityId: id,
-      localDate: dates.sort()[0]!,
+      localDate,
       change: !before ? 'created' : !after ? 'deleted' : 'updated',
     });
   }

@@ -97,6 +97,14 @@ function zodErrors(slot: Slot, prefix: string, error: z.ZodError): FieldError[] 
   });
 }
 
+/** The mutation's data as `schema` reads it; else the mutation is rejected, naming the fields. */
+function parseData<T extends z.ZodType>(slot: Slot, schema: T): z.output<T> | undefined {
+  const parsed = schema.safeParse(slot.m.data ?? {});
+  if (parsed.success) return parsed.data;
+  rejected(slot, 'invalid', zodErrors(slot, 'data', parsed.error));
+  return undefined;
+}
+
 /** Checks one mutation's shape and turns it into the service call it needs; a bad one gets its result here. */
 function plan(slot: Slot, userId: string): Pending | undefined {
   const { m } = slot;
@@ -112,25 +120,19 @@ function plan(slot: Slot, userId: string): Pending | undefined {
     }
     slot.key = m.id;
   }
-  const parse = <T extends z.ZodType>(schema: T): z.output<T> | undefined => {
-    const parsed = schema.safeParse(m.data ?? {});
-    if (parsed.success) return parsed.data;
-    rejected(slot, 'invalid', zodErrors(slot, 'data', parsed.error));
-    return undefined;
-  };
 
   switch (m.entity) {
     case 'activity': {
       if (m.op === 'delete') return { kind: 'activity', slot, op: { kind: 'delete', userId, activityId: m.id! } };
       if (m.id === undefined) {
-        const body = parse(CreateActivityBody);
+        const body = parseData(slot, CreateActivityBody);
         return body && { kind: 'activity', slot, op: entryOp(userId, body) };
       }
-      const set = parse(UpdateActivityBody);
+      const set = parseData(slot, UpdateActivityBody);
       return set && { kind: 'activity', slot, op: { kind: 'patch', userId, activityId: m.id, set } };
     }
     case 'dailyMetric': {
-      const body = parse(LogDailyMetricsBody);
+      const body = parseData(slot, LogDailyMetricsBody);
       if (!body) return undefined;
       if (m.id !== undefined && m.id !== body.date) {
         rejected(slot, 'invalid', [{ field: field(slot, 'id'), message: 'must be the date of data' }]);
@@ -143,12 +145,12 @@ function plan(slot: Slot, userId: string): Pending | undefined {
       return { kind: 'notificationRead', slot };
     case 'task': {
       if (m.op === 'skip') return { kind: 'taskSkip', slot };
-      const completion = parse(TaskCompletion);
+      const completion = parseData(slot, TaskCompletion);
       return completion && { kind: 'taskComplete', slot, rpe: completion.rpe };
     }
     case 'workout': {
       if (m.op === 'skip') return { kind: 'workoutSkip', slot };
-      const completion = parse(WorkoutCompletion);
+      const completion = parseData(slot, WorkoutCompletion);
       return completion && { kind: 'workoutComplete', slot, activityId: completion.activityId ?? null };
     }
   }
