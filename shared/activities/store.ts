@@ -95,18 +95,24 @@ export async function loadWorkingRows(trx: Trx, ops: readonly ActivityOp[], noNe
       union
       select d.id from activities d join targets t on d.user_id = t.user_id and d.duplicate_of = t.id where d.user_id = any(${users})
       union
-      select a.id
-        from activities a
-        join unnest(${ids(near.users)}, ${arrayOf('timestamptz', near.starts)}) w (user_id, start_time)
-          on a.user_id = w.user_id
-         and a.start_time between w.start_time - interval '2 minutes' and w.start_time + interval '2 minutes'
-       where a.user_id = any(${users})
+      -- Each incoming start's window, read through (user_id, start_time). Joined as a whole, the window is only a
+      -- filter on a join by user: every stored activity of the user met every incoming one (500 entries against
+      -- a year of history: 250,000 pairs, 33 ms). OFFSET 0 keeps the planner from flattening it into that join.
+      select n.id
+        from unnest(${ids(near.users)}, ${arrayOf('timestamptz', near.starts)}) w (user_id, start_time)
+        cross join lateral (
+          select a.id
+            from activities a
+           where a.user_id = w.user_id
+             and a.start_time between w.start_time - interval '2 minutes' and w.start_time + interval '2 minutes'
+          offset 0
+        ) n
     )
     select id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
            distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp,
            duplicate_of, created_at, field_sources
       from activities
-     where id in (select id from wanted)`.execute(trx);
+     where user_id = any(${users}) and id in (select id from wanted)`.execute(trx);
   return result.rows;
 }
 
