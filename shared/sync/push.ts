@@ -169,27 +169,28 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
       select pg_advisory_xact_lock(hashtextextended(${`sync:${userId}`}, 0)),
              pg_advisory_xact_lock(hashtextextended(${`activities:${userId}`}, 0)),
              pg_advisory_xact_lock(hashtextextended(${`daily_metrics:${userId}`}, 0))`.execute(trx);
-    // Replays: an answer already stored, or the same id earlier in this batch. Read with the change counter in
-    // one statement, after the lock (a statement's snapshot is taken when it starts, so not in the lock's).
-    const { since, first, user } = await readState(
-      trx,
-      userId,
-      slots.map((s) => s.m.clientMutationId),
-    );
-    const originals: Slot[] = [];
+    // Replays: the same id earlier in this batch, or an answer already stored. The stored answers are read with the
+    // change counter in one statement, after the lock (a statement's snapshot is taken when it starts, so not in the
+    // lock's), and while that statement runs the mutations are checked: the database and JavaScript work at once.
     const firstInBatch = new Map<string, Slot>();
     for (const slot of slots) {
       // The database spells a uuid in lower case; the app may not.
       const id = slot.m.clientMutationId.toLowerCase();
+      if (!firstInBatch.has(id)) firstInBatch.set(id, slot);
+    }
+    const reading = readState(trx, userId, [...firstInBatch.keys()]);
+    await sent();
+    const planned = new Map([...firstInBatch.values()].map((slot) => [slot, plan(slot, userId)]));
+    const { since, first, user } = await reading;
+    const originals: Slot[] = [];
+    for (const [id, slot] of firstInBatch) {
       const earlier = first.get(id);
+      // A replay is answered as its first delivery was, whatever checking it again said.
       if (earlier) slot.result = duplicateOf(slot, earlier);
-      else if (!firstInBatch.has(id)) {
-        firstInBatch.set(id, slot);
-        originals.push(slot);
-      }
+      else originals.push(slot);
     }
 
-    const pending = originals.flatMap((slot) => plan(slot, userId) ?? []);
+    const pending = originals.flatMap((slot) => planned.get(slot) ?? []);
     await refuseStale(trx, userId, pending);
     const live = pending.filter((p) => !p.slot.result);
 
@@ -212,7 +213,10 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
     if (!answers) await writeCtes(trx, answerAll());
 
     // A copy later in the same batch answers as a duplicate of the first.
-    for (const slot of slots) slot.result ??= duplicateOf(slot, firstInBatch.get(slot.m.clientMutationId.toLowerCase())!.result!);
+    for (const slot of slots) {
+      const id = slot.m.clientMutationId.toLowerCase();
+      slot.result ??= duplicateOf(slot, first.get(id) ?? firstInBatch.get(id)!.result!);
+    }
     return { since, enqueued };
   });
 
@@ -221,6 +225,9 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
   if (slots.some((s) => s.result?.status === 'applied')) await homeChanged(userId);
   return { results: slots.map((s) => s.result!), cursor: encodeCursor(outcome.since) };
 }
+
+/** Lets the statement just started reach the database before the caller goes on with work of its own. */
+const sent = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The user's latest change number (where what this batch causes begins), the answers already given to these ids,
