@@ -178,10 +178,10 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
       const id = slot.m.clientMutationId.toLowerCase();
       if (!firstInBatch.has(id)) firstInBatch.set(id, slot);
     }
-    const reading = readState(trx, userId, [...firstInBatch.keys()]);
-    await sent();
-    const planned = new Map([...firstInBatch.values()].map((slot) => [slot, plan(slot, userId)]));
-    const { since, first, user } = await reading;
+    const [{ since, first, user }, planned] = await Promise.all([
+      readState(trx, userId, [...firstInBatch.keys()]),
+      sent().then(() => new Map([...firstInBatch.values()].map((slot) => [slot, plan(slot, userId)]))),
+    ]);
     const originals: Slot[] = [];
     for (const [id, slot] of firstInBatch) {
       const earlier = first.get(id);

@@ -340,6 +340,19 @@ describe('POST /sync: a batch of offline changes', () => {
     expect(await t.db.selectFrom('activities').select('id').where('user_id', '=', userId).execute()).toHaveLength(1);
   });
 
+  it('answers a replay as first delivered even when what it carries now would be refused', async () => {
+    const userId = await newUser();
+    const m = mutation('activity', 'upsert', { data: run('2024-05-30T07:00:00+02:00', { rpe: 4 }) });
+    const [first] = (await pushMutations(deps(), userId, [m])).results;
+    const broken = { ...m, data: run('2024-05-30T07:00:00+02:00', { rpe: 11 }) };
+    const { results } = await pushMutations(deps(), userId, [broken, broken]);
+    expect(results).toEqual([
+      { clientMutationId: m.clientMutationId, status: 'duplicate', firstStatus: 'applied', id: first!.id },
+      { clientMutationId: m.clientMutationId, status: 'duplicate', firstStatus: 'applied', id: first!.id },
+    ]);
+    expect(await getActivity(t.db, userId, first!.id!)).toMatchObject({ rpe: 4 });
+  });
+
   it('answers a mutation repeated inside one batch once, as applied then duplicate', async () => {
     const userId = await newUser();
     const m = mutation('activity', 'upsert', { data: run('2024-05-30T07:00:00+02:00', { rpe: 4 }) });
