@@ -25,6 +25,14 @@ describe('a column passed as an array literal', () => {
     expect(await roundTrip('text', texts)).toEqual(texts);
   });
 
+  it('sends a column of one repeated value as that value and a count, with the same result', async () => {
+    expect(await roundTrip('text', ['say "hi"', 'say "hi"', 'say "hi"'])).toEqual(['say "hi"', 'say "hi"', 'say "hi"']);
+    expect(await roundTrip('uuid', [null, null])).toEqual([null, null]);
+    expect(await roundTrip('float8', [2.5, 2.5, 2.5, 2.5])).toEqual(['2.5', '2.5', '2.5', '2.5']);
+    expect(await roundTrip('text', ['only'])).toEqual(['only']);
+    expect(await roundTrip('text', [])).toEqual([]);
+  });
+
   it('keeps numbers to the last digit, NULLs, uuids, times, dates, booleans and JSON', async () => {
     expect(await roundTrip('float8', [0.1 + 0.2, -0, 1e-7, 12345.678, null, Number.POSITIVE_INFINITY])).toEqual([
       '0.30000000000000004',
