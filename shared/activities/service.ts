@@ -126,8 +126,9 @@ async function writeChangeSet(
       upserts.filter((r) => !changeSet.before.get(r.id)),
       upserts.filter((r) => changeSet.before.get(r.id)),
     ),
-    // That day's planned workout is done as soon as the activity is recorded (the midnight sweep closes the rest).
-    ...(upserts.length > 0 ? workoutLinkCtes(sql`select * from activity_rows`) : []),
+    // That day's planned workout is done as soon as the activity is recorded (the midnight sweep closes the rest);
+    // a user without an active plan has none.
+    ...(upserts.some((r) => users.get(r.user_id)?.has_active_plan) ? workoutLinkCtes(sql`select * from activity_rows`) : []),
     ...replaceSamplesCtes(samples),
     ...deleteActivitiesCtes([...changeSet.deletes].map((id) => changeSet.before.get(id)).filter((r): r is WorkingRow => !!r)),
     ...resolveTasksCtes(tasks.done.map(row), tasks.dismissed.map(row)),

@@ -25,6 +25,9 @@ export const userContextColumns = [
   'notification_preferences',
 ] as const satisfies readonly (keyof UserContext)[];
 
+/** UserContext.has_active_plan, selected from `users`: only then can an activity complete a planned workout. */
+export const hasActivePlan = sql<boolean>`exists (select 1 from training_plans p where p.user_id = users.id and p.status = 'active')`;
+
 /**
  * Serializes writes per user for the rest of the transaction (two deliveries of one run, or Garmin's and
  * Strava's copies, decided concurrently would each see no duplicate) and reads what the change set needs of each
@@ -35,6 +38,7 @@ export async function lockUsers(trx: Trx, userIds: readonly string[]): Promise<M
   const rows = await trx
     .selectFrom('users')
     .select(userContextColumns)
+    .select(hasActivePlan.as('has_active_plan'))
     .select(sql<string>`pg_advisory_xact_lock(hashtextextended('activities:' || id::text, 0))`.as('locked'))
     .where('id', '=', sql<string>`any(${ids(userIds)})`)
     .orderBy('id')

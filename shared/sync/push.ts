@@ -21,7 +21,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { ActivityOp, OpResult, UserContext } from '#shared/activities/activity-ops';
 import { type ApplyOptions, applyActivityOps, entryField, entryOp } from '#shared/activities/service';
-import { type Cte, userContextColumns, writeCtes } from '#shared/activities/store';
+import { type Cte, hasActivePlan, userContextColumns, writeCtes } from '#shared/activities/store';
 import { dismissTasks } from '#shared/activities/tasks';
 import { CreateActivityBody, UpdateActivityBody } from '#shared/contracts/activities';
 import { LogDailyMetricsBody } from '#shared/contracts/metrics';
@@ -239,7 +239,9 @@ async function readState(trx: Trx, userId: string, ids: string[]): Promise<{ sin
            coalesce((select jsonb_object_agg(client_mutation_id, jsonb_build_array(status, entity_id, result_detail))
                        from sync_mutations
                       where user_id = ${userId} and client_mutation_id = any(${arrayOf('uuid', ids)})), '{}') as stored,
-           (select to_jsonb(u) from (select ${sql.join(userContextColumns.map((c) => sql.ref(c)))} from users where id = ${userId}) u) as user`.execute(trx);
+           (select to_jsonb(u) from (select ${sql.join(userContextColumns.map((c) => sql.ref(c)))}, ${hasActivePlan} as has_active_plan from users where id = ${userId}) u) as user`.execute(
+    trx,
+  );
   const row = rows[0]!;
   const first = new Map(Object.entries(row.stored).map(([id, [status, entityId, detail]]) => [id, storedAnswer(status, entityId, detail)]));
   return { since: Number(row.since), first, user: row.user ?? undefined };

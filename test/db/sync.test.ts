@@ -18,6 +18,7 @@ import { pruneSyncResults, pushMutations } from '#shared/sync/push';
 import { migrator } from '#shared/db/migrate';
 import { currentPlan, onboard } from '#shared/plans/service';
 import { createTestUser } from '#test/support/auth';
+import { seedPlan } from '#test/support/plans';
 import { testDb, type TestDb } from '#test/support/db';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
@@ -229,6 +230,31 @@ describe('training plans in the feed and in the batch', () => {
     const now = await currentPlan(t.db, userId, { weeks: 'all' }, NOW);
     expect(now.workouts.find((w) => w.id === first!.id)?.state).toBe('skipped');
     expect(now.workouts.find((w) => w.id === second!.id)).toMatchObject({ state: 'completed', completedActivityId: activity.id });
+  });
+});
+
+describe('POST /sync and the plan', () => {
+  it("completes the planned workout of an entry's day, as POST /activities does", async () => {
+    const userId = await newUser();
+    const { workoutIds } = await seedPlan(t.db, userId, {
+      start: '2024-05-20',
+      raceDate: '2024-08-25',
+      workouts: [
+        { date: '2024-05-30', type: 'easy', minutes: 40 },
+        { date: '2024-05-31', type: 'easy', minutes: 45 },
+      ],
+    });
+    const [done] = (await pushMutations(deps(), userId, [mutation('activity', 'upsert', { data: run('2024-05-30T18:00:00+02:00', { rpe: 4 }) })])).results;
+    const workouts = await t.db
+      .selectFrom('scheduled_workouts')
+      .select(['id', 'state', 'completed_activity_id'])
+      .where('user_id', '=', userId)
+      .orderBy('date')
+      .execute();
+    expect(workouts).toEqual([
+      { id: workoutIds[0], state: 'completed', completed_activity_id: done!.id },
+      { id: workoutIds[1], state: 'planned', completed_activity_id: null },
+    ]);
   });
 });
 
