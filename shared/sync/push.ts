@@ -1,22 +1,22 @@
 // POST /api/v1/sync: a batch of the app's offline changes, applied through the same services as the single-item
 // routes (activities: applyActivityOps; daily metrics: writeDailyMetrics; notifications; tasks; workouts), so validation,
 // ownership, duplicates, RPE tasks and events are the same. Set-based: each kind of change is one call of its
-// service for the whole batch, inside one transaction, so 500 activity entries cost 8 round trips (BEGIN, the
-// locks, the stored answers with the change counter and the user, the rows the entries can touch, the upsert with
-// the workouts they complete, the answers with the batch's one ActivityRecorded, COMMIT, and the outbox row's delete
-// once published).
+// service for the whole batch, inside one transaction, so 500 activity entries cost 7 round trips (BEGIN, the
+// locks, the stored answers with the change counter and the user (read while the mutations are checked), the rows
+// the entries can touch, one write of the rows with the workouts they complete, the batch's one ActivityRecorded
+// and the answers, COMMIT, and the outbox row's delete once published). A stored answer keeps only what its
+// columns do not say (stored-answers.ts).
 //
 // Rules (README "Offline sync"):
 // - Idempotent on clientMutationId: every answer is stored (sync_mutations, kept 35 days); a replay gets
-//   `duplicate` with the first answer's status and id, and changes nothing. The user's sync lock is taken
-//   before the stored answers are read, so two deliveries of one batch never both apply it.
+//   `duplicate` with the first answer's status, id, reason and errors, and changes nothing. The user's sync lock
+//   is taken before the stored answers are read, so two deliveries of one batch never both apply it.
 // - One result per mutation, in order; a bad one is `rejected` with its fields, the others still apply.
 // - Conflicts: the athlete's fields (RPE, feeling, notes, type, check-in values, a task dismissed, a workout
-//   done or skipped) are last
-//   writer wins by clientTimestamp: a mutation older than one already applied to the same entity is a
-//   `conflict` (reason stale) and changes nothing; the app then pulls the current state. Server fields (load,
-//   TRIMP, duplicates, local date, readiness, rolling stats, alerts) are never taken from the app: no mutation
-//   carries them. A change to something deleted on the server is a `conflict` (reason deleted): the delete wins.
+//   done or skipped) are last writer wins by clientTimestamp: a mutation older than one already applied to the
+//   same entity is a `conflict` (reason stale) and changes nothing; the app then pulls the current state. Server
+//   fields (load, TRIMP, duplicates, local date, readiness, rolling stats, alerts) are never taken from the app: no
+//   mutation carries them. A change to something deleted on the server is a `conflict` (reason deleted): the delete wins.
 //   A clientTimestamp ahead of the server's clock counts as now, so a wrong phone clock cannot win forever.
 import { sql, type Transaction } from 'kysely';
 import type { ActivityOp, OpResult, UserContext } from '#shared/activities/activity-ops';
