@@ -1,8 +1,9 @@
 // Offline sync, through the services behind the routes (shared/sync/push.ts and feed.ts):
 // - POST of 500 mutations (app entries with RPE, one a day) for a fresh athlete each run: p50 and database round
 //   trips (every statement sent, BEGIN/COMMIT included), beside the baseline measured in the same run: a raw
-//   batched INSERT of the same 500 activity rows (one statement, in a transaction) with no validation, duplicate
-//   check, task, event, conflict rule or stored answer. Both pay the change-log triggers: they belong to the table.
+//   batched INSERT of the same 500 activity rows (one statement, in a transaction; the fastest of three spellings)
+//   with no validation, duplicate check, task, event, conflict rule or stored answer. Both pay the change-log
+//   triggers: they belong to the table.
 // - GET of a first full sync of three years (an activity, a check-in and a load day per day, plus notifications):
 //   time, pages, round trips and peak memory for pages of 500 and of 1,000, beside plain SELECTs of the same rows.
 //   npm run bench sync                              embedded PGlite
@@ -79,7 +80,8 @@ type Rows = ReturnType<typeof activityRows>;
 
 /**
  * The rows as one array per column (INSERT ... SELECT FROM unnest), each array a JS array (node-pg or PGlite turns
- * it into text) or, as the service sends them, an array literal built by shared/db/array-literal.ts.
+ * it into text) or, as the service sends them, through shared/db/array-literal.ts arrayOf (an array literal, or a
+ * repeated value and a count).
  */
 const unnestActivities = (rows: Rows, spelling: 'arrays' | 'literals') => {
   const column = (type: ArrayType, values: ArrayElement[]) => (spelling === 'literals' ? arrayOf(type, values) : sql`${values}::${sql.raw(type)}[]`);
