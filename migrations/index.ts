@@ -13,6 +13,7 @@ import * as sync from './0008_sync';
 import * as responders from './0009_responders';
 import * as adaptation from './0010_adaptation';
 import * as appRole from './0011_app_role';
+import * as syncResultDetail from './0012_sync_result_detail';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0009_responders': responders,
   '0010_adaptation': adaptation,
   '0011_app_role': appRole,
+  '0012_sync_result_detail': syncResultDetail,
 };

@@ -10,6 +10,8 @@ export interface UserContext {
   max_hr: number | null;
   sex: Sex;
   notification_preferences: NotificationPreferences;
+  /** The user follows an active plan: a recorded activity may complete that day's planned workout. */
+  has_active_plan: boolean;
 }
 
 export interface UpsertOp {

@@ -122,8 +122,9 @@ function deliver(
     return { kind: 'rejected', field: verdict.field, reason: verdict.reason };
   }
   const existing = c.externalId === null ? undefined : set.byKey(user.id, c.source, c.externalId);
-  const standalone = rowFromDelivery(op, user, existing, existing?.id ?? newId(), now);
-  const row: WorkingRow = { ...standalone, duplicate_of: duplicateOfDelivery(standalone, existing, set) };
+  // The row as it would stand on its own, then whether it repeats a counted activity.
+  const row = rowFromDelivery(op, user, existing, existing?.id ?? newId(), now);
+  row.duplicate_of = duplicateOfDelivery(row, existing, set);
   const changed = !existing || !sameRow(existing, row) || c.samples.length > 0;
   if (changed) set.put(row);
   if (c.samples.length > 0) set.replaceSamples(row.id, c.samples);
@@ -181,10 +182,14 @@ export function finishLoads(changes: ActivityChangeSet, users: ReadonlyMap<strin
 
 // ---- what a change set means for the athlete ------------------------------------------------------
 
-/** What rolling stats read from an activity; null when it counts for nothing. */
-export function loadSignature(row: WorkingRow | null | undefined): string | null {
-  if (!row || row.duplicate_of !== null || (row.internal_load === null && row.trimp === null)) return null;
-  return JSON.stringify([row.local_date, row.internal_load, row.trimp]);
+/** Whether an activity counts in the rolling stats: the counted copy of a session, carrying a load. */
+const counts = (row: WorkingRow | null | undefined): row is WorkingRow =>
+  !!row && row.duplicate_of === null && (row.internal_load !== null || row.trimp !== null);
+
+/** Whether two states of an activity count the same in the rolling stats (day, load and TRIMP), or both not at all. */
+export function sameLoad(a: WorkingRow | null | undefined, b: WorkingRow | null | undefined): boolean {
+  if (!counts(a) || !counts(b)) return counts(a) === counts(b);
+  return a.local_date === b.local_date && a.internal_load === b.internal_load && a.trimp === b.trimp;
 }
 
 export interface LoadChange {
@@ -200,12 +205,13 @@ export function loadChanges(changes: ActivityChangeSet): LoadChange[] {
   const out: LoadChange[] = [];
   for (const [id, before] of changes.before) {
     const after = changes.deletes.has(id) ? null : (changes.upserts.get(id) ?? before);
-    if (loadSignature(before) === loadSignature(after)) continue;
-    const dates = [before, after].filter((r) => loadSignature(r) !== null).map((r) => r!.local_date);
+    if (sameLoad(before, after)) continue;
+    // The earlier of the days it counted on and counts on now (at least one of them counts).
+    const localDate = !counts(before) ? after!.local_date : !counts(after) || before.local_date < after.local_date ? before.local_date : after.local_date;
     out.push({
       userId: (after ?? before)!.user_id,
       activityId: id,
-      localDate: dates.sort()[0]!,
+      localDate,
       change: !before ? 'created' : !after ? 'deleted' : 'updated',
     });
   }

@@ -133,6 +133,8 @@ export function countedActivitiesToRefill(set: Pick<WorkingSet, 'upserts' | 'del
  * undefined when nothing changes.
  */
 export function withBorrowedValues(counted: WorkingRow, duplicatesOldestFirst: readonly WorkingRow[]): WorkingRow | undefined {
+  // Nothing to take and nothing taken before (most rows of a batch): nothing changes.
+  if (duplicatesOldestFirst.length === 0 && Object.keys(counted.field_sources).length === 0) return undefined;
   const next: WorkingRow = { ...counted, field_sources: {} };
   for (const [column, field] of BORROWABLE) {
     const borrowed = counted.field_sources[field] !== undefined;

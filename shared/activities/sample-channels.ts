@@ -47,23 +47,6 @@ export function toChannels(samples: readonly ActivitySample[]): SampleChannels {
   return { seconds: length, hr: present(hr), speed_mps: present(speed), cadence: present(cadence), power_w: present(power) };
 }
 
-/**
- * A channel as PostgreSQL's array literal, numbers unquoted ('{140,141,NULL}'), for a parameter cast to the
- * column's array type. node-pg and PGlite quote and escape each element of a JS array ('{"140","141",NULL}'),
- * which for 36,000 readings costs more in JavaScript and in the server's parse than the rest of the insert.
- * Numbers print as JavaScript prints them, which float8 reads back exactly.
- */
-export function arrayLiteral(channel: Channel): string | null {
-  if (channel === null) return null;
-  if (!channel.includes(null)) return `{${channel.join(',')}}`;
-  let out = '{';
-  for (let i = 0; i < channel.length; i++) {
-    const value = channel[i];
-    out += (i > 0 ? ',' : '') + (value === null || value === undefined ? 'NULL' : String(value));
-  }
-  return `${out}}`;
-}
-
 /** The heart-rate readings of a stored channel, for TRIMP. */
 export function heartRatesOf(hr: Channel): HeartRateSample[] {
   const out: HeartRateSample[] = [];

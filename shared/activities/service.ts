@@ -22,6 +22,7 @@ import { type ActivityChangeSet, computeChangeSet, finishLoads, type LoadChange,
 import {
   activitiesBetween,
   clearRejectionsCtes,
+  type Cte,
   deleteActivitiesCtes,
   findActivity,
   loadHeartRates,
@@ -34,7 +35,7 @@ import {
   resolveTasksCtes,
   sampleChunks,
   storeRejectionsCtes,
-  upsertActivitiesCtes,
+  writeActivitiesCtes,
   writeCtes,
 } from './store';
 import { homeChanged } from '#shared/home/cache';
@@ -43,8 +44,6 @@ export interface Applied {
   results: OpResult[];
   changeSet: ActivityChangeSet;
   enqueued: EnqueuedEvent[];
-  /** With `enqueue: false`: the events still to write to the outbox (`enqueued` is then empty). */
-  events: OutgoingEvent<'ActivityRecorded'>[];
 }
 
 export interface ApplyOptions {
@@ -56,14 +55,17 @@ export interface ApplyOptions {
    * of 500 entries costs one outbox row and one recompute, not 500.
    */
   eventPerUser?: boolean;
-  /** False: the caller writes `events` to the outbox itself (in a statement of its own choosing). */
-  enqueue?: boolean;
   /**
    * The users of the operations, read by the caller after it took their activity locks (`activities:<id>`, as
    * lockUsers does) in an earlier statement of this transaction: saves lockUsers' round trip. An operation of a
    * user not in it is answered unknown-user.
    */
   lockedUsers?: ReadonlyMap<string, UserContext>;
+  /**
+   * The caller's own writes that depend on what each operation did (POST /sync's stored answers): called once the
+   * results are decided and before anything is written; its CTEs join the batch's one statement, last.
+   */
+  alsoWrite?: (results: readonly OpResult[]) => Promise<readonly Cte[]>;
 }
 
 /** Plans and writes the operations inside the caller's transaction. The caller publishes `enqueued` after commit. */
@@ -86,12 +88,11 @@ export async function applyActivityOps(trx: Transaction<Database>, ops: readonly
     finishLoads(changeSet, users, stored);
   }
   const changes = loadChanges(changeSet);
-  const events = (options.eventPerUser ? earliestPerUser(changes) : changes).map(activityRecorded);
-  // With enqueue: the outbox rows go into the batch's one write (their ids chosen here).
-  const outbox = options.enqueue === false ? undefined : outboxRows(events);
-  await writeChangeSet(trx, changeSet, users, outbox?.columns);
-  if (!outbox) return { results: changeSet.results, changeSet, enqueued: [], events };
-  return { results: changeSet.results, changeSet, enqueued: outbox.enqueued, events: [] };
+  // The outbox rows go into the batch's one write (their ids chosen here).
+  const outbox = outboxRows((options.eventPerUser ? earliestPerUser(changes) : changes).map(activityRecorded));
+  const also = options.alsoWrite ? await options.alsoWrite(changeSet.results) : [];
+  await writeChangeSet(trx, changeSet, users, outbox.columns, also);
+  return { results: changeSet.results, changeSet, enqueued: outbox.enqueued };
 }
 
 /** Each user's earliest load change (the first in batch order on a tie), in order of first appearance. */
@@ -106,30 +107,36 @@ function earliestPerUser(changes: readonly LoadChange[]): LoadChange[] {
 
 /**
  * Every write of the batch in one statement (data-modifying CTEs; store.ts): the rows, the workouts they complete,
- * their samples, the deletes, the RPE tasks and reminders, the vendor verdicts and the outbox rows. A part with
- * nothing to do is left out, and a batch that changes nothing sends no statement.
+ * their samples, the deletes, the RPE tasks and reminders, the vendor verdicts, the outbox rows and the caller's
+ * own (`also`). A part with nothing to do is left out, and a batch that changes nothing sends no statement.
  */
 async function writeChangeSet(
   trx: Transaction<Database>,
   changeSet: ActivityChangeSet,
   users: ReadonlyMap<string, UserContext>,
-  outbox?: Parameters<typeof outboxCtes>[0],
+  outbox: Parameters<typeof outboxCtes>[0],
+  also: readonly Cte[],
 ): Promise<void> {
   const upserts = [...changeSet.upserts.values()];
   const tasks = taskChanges(changeSet);
   const row = (id: string) => changeSet.upserts.get(id)!;
   const [samples = [], ...moreSamples] = sampleChunks(changeSetSamples(changeSet));
   await writeCtes(trx, [
-    ...upsertActivitiesCtes(upserts),
-    // That day's planned workout is done as soon as the activity is recorded (the midnight sweep closes the rest).
-    ...(upserts.length > 0 ? workoutLinkCtes(sql`select * from activity_rows`) : []),
+    ...writeActivitiesCtes(
+      upserts.filter((r) => !changeSet.before.get(r.id)),
+      upserts.filter((r) => changeSet.before.get(r.id)),
+    ),
+    // That day's planned workout is done as soon as the activity is recorded (the midnight sweep closes the rest);
+    // a user without an active plan has none.
+    ...(upserts.some((r) => users.get(r.user_id)?.has_active_plan) ? workoutLinkCtes(sql`select * from activity_rows`) : []),
     ...replaceSamplesCtes(samples),
     ...deleteActivitiesCtes([...changeSet.deletes].map((id) => changeSet.before.get(id)).filter((r): r is WorkingRow => !!r)),
     ...resolveTasksCtes(tasks.done.map(row), tasks.dismissed.map(row)),
     ...openRpeTasksCtes(tasks.open.map((r) => ({ row: r, notify: users.get(r.user_id)?.notification_preferences?.pending_task !== false, ...rpeReminder(r) }))),
     ...storeRejectionsCtes(changeSet.rejections),
     ...clearRejectionsCtes(changeSet.accepted),
-    ...(outbox ? outboxCtes(outbox) : []),
+    ...outboxCtes(outbox),
+    ...also,
   ]);
   // More than a thousand activities' samples: the rest after the rows they point at (not in the bench, nor in a delivery).
   for (const chunk of moreSamples) await writeCtes(trx, replaceSamplesCtes(chunk));

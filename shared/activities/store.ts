@@ -3,16 +3,17 @@
 // holds one activity or ten, and samples cost one statement however many there are (one row per activity).
 import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Conn } from '#shared/db/connection';
+import { arrayOf, columnsOf } from '#shared/db/array-literal';
 import { columns, type Database, type JsonObject } from '#shared/db/schema';
 import type { HeartRateSample } from '#shared/domain/trimp';
 import type { ActivityOp, Rejection, UserContext, VendorKey, WorkingRow } from './activity-ops';
 import type { ActivityChangeSet } from './change-set';
-import { arrayLiteral, type Channel, heartRatesOf, type SampleChannels, toChannels } from './sample-channels';
+import { type Channel, heartRatesOf, type SampleChannels, toChannels } from './sample-channels';
 
 type Trx = Transaction<Database>;
 
-const ids = (values: readonly (string | null)[]) => sql`${values}::uuid[]`;
-const texts = (values: readonly (string | null)[]) => sql`${values}::text[]`;
+const ids = (values: readonly (string | null)[]) => arrayOf('uuid', values);
+const texts = (values: readonly (string | null)[]) => arrayOf('text', values);
 
 /** What the change set needs of a user (UserContext), for a caller that reads it in a statement of its own. */
 export const userContextColumns = [
@@ -24,6 +25,9 @@ export const userContextColumns = [
   'notification_preferences',
 ] as const satisfies readonly (keyof UserContext)[];
 
+/** UserContext.has_active_plan, selected from `users`: only then can an activity complete a planned workout. */
+export const hasActivePlan = sql<boolean>`exists (select 1 from training_plans p where p.user_id = users.id and p.status = 'active')`;
+
 /**
  * Serializes writes per user for the rest of the transaction (two deliveries of one run, or Garmin's and
  * Strava's copies, decided concurrently would each see no duplicate) and reads what the change set needs of each
@@ -34,6 +38,7 @@ export async function lockUsers(trx: Trx, userIds: readonly string[]): Promise<M
   const rows = await trx
     .selectFrom('users')
     .select(userContextColumns)
+    .select(hasActivePlan.as('has_active_plan'))
     .select(sql<string>`pg_advisory_xact_lock(hashtextextended('activities:' || id::text, 0))`.as('locked'))
     .where('id', '=', sql<string>`any(${ids(userIds)})`)
     .orderBy('id')
@@ -94,18 +99,24 @@ export async function loadWorkingRows(trx: Trx, ops: readonly ActivityOp[], noNe
       union
       select d.id from activities d join targets t on d.user_id = t.user_id and d.duplicate_of = t.id where d.user_id = any(${users})
       union
-      select a.id
-        from activities a
-        join unnest(${ids(near.users)}, ${sql`${near.starts}::timestamptz[]`}) w (user_id, start_time)
-          on a.user_id = w.user_id
-         and a.start_time between w.start_time - interval '2 minutes' and w.start_time + interval '2 minutes'
-       where a.user_id = any(${users})
+      -- Each incoming start's window, read through (user_id, start_time). Joined as a whole, the window is only a
+      -- filter on a join by user: every stored activity of the user met every incoming one (500 entries against
+      -- a year of history: 250,000 pairs, 33 ms). OFFSET 0 keeps the planner from flattening it into that join.
+      select n.id
+        from unnest(${ids(near.users)}, ${arrayOf('timestamptz', near.starts)}) w (user_id, start_time)
+        cross join lateral (
+          select a.id
+            from activities a
+           where a.user_id = w.user_id
+             and a.start_time between w.start_time - interval '2 minutes' and w.start_time + interval '2 minutes'
+          offset 0
+        ) n
     )
     select id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
            distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp,
            duplicate_of, created_at, field_sources
       from activities
-     where id in (select id from wanted)`.execute(trx);
+     where user_id = any(${users}) and id in (select id from wanted)`.execute(trx);
   return result.rows;
 }
 
@@ -144,41 +155,52 @@ export async function writeCtes(trx: Trx, ctes: readonly Cte[]): Promise<void> {
   )} select 1`.execute(trx);
 }
 
+/** The columns the service writes, in the order of activityColumnsOf. */
+const WRITTEN = sql.raw(`id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
+  distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp, duplicate_of, field_sources`);
+
+/** The rows as a column per parameter (for unnest): a batch of 500 is 20 arrays for the server to parse, not 10,000 values. */
+function activityColumnsOf(rows: readonly WorkingRow[]) {
+  const c = columnsOf(rows);
+  return sql`
+    ${c.uuid((r) => r.id)}, ${c.uuid((r) => r.user_id)}, ${c.text((r) => r.source)}, ${c.text((r) => r.external_id)}, ${c.text((r) => r.type)},
+    ${c.timestamptz((r) => r.start_time.toISOString())}, ${c.date((r) => r.local_date)}, ${c.smallint((r) => r.utc_offset_minutes)},
+    ${c.float8((r) => r.duration_minutes)}, ${c.float8((r) => r.distance_meters)}, ${c.smallint((r) => r.avg_hr)}, ${c.smallint((r) => r.max_hr)},
+    ${c.float8((r) => r.elevation_gain_meters)}, ${c.smallint((r) => r.rpe)}, ${c.smallint((r) => r.feeling)}, ${c.text((r) => r.notes)},
+    ${c.float8((r) => r.internal_load)}, ${c.float8((r) => r.trimp)}, ${c.uuid((r) => r.duplicate_of)}, ${c.jsonb((r) => JSON.stringify(r.field_sources))}`;
+}
+
 /**
- * Inserts or updates the rows (CTE `activity_rows`, returning each row's id, user_id, local_date, type,
- * duration_minutes and duplicate_of as written): a column per parameter (unnest), not a parameter per value, so a
- * batch of 500 is 20 arrays for the server to parse and the query builder to compile, not 10,000 values.
+ * Writes the rows (CTE `activity_rows`, returning each row's id, user_id, local_date, type, duration_minutes and
+ * duplicate_of as written): the new ones inserted (`activities_inserted`: their ids are fresh, so no conflict
+ * check), the stored ones updated (`activities_updated`).
  */
-export function upsertActivitiesCtes(rows: readonly WorkingRow[]): Cte[] {
-  if (rows.length === 0) return [];
-  const column = <T>(pick: (row: WorkingRow) => T) => rows.map(pick);
-  return [
-    [
-      'activity_rows',
+export function writeActivitiesCtes(inserts: readonly WorkingRow[], updates: readonly WorkingRow[]): Cte[] {
+  const parts: Cte[] = [];
+  const returned = sql`id, user_id, local_date, type, duration_minutes, duplicate_of`;
+  if (inserts.length > 0) {
+    parts.push(['activities_inserted', sql`insert into activities (${WRITTEN}) select * from unnest(${activityColumnsOf(inserts)}) returning ${returned}`]);
+  }
+  if (updates.length > 0) {
+    parts.push([
+      'activities_updated',
       sql`
-      insert into activities (id, user_id, source, external_id, type, start_time, local_date, utc_offset_minutes, duration_minutes,
-                              distance_meters, avg_hr, max_hr, elevation_gain_meters, rpe, feeling, notes, internal_load, trimp,
-                              duplicate_of, field_sources)
-      select * from unnest(
-        ${ids(column((r) => r.id))}, ${ids(column((r) => r.user_id))}, ${texts(column((r) => r.source))}, ${texts(column((r) => r.external_id))},
-        ${texts(column((r) => r.type))}, ${sql`${column((r) => r.start_time.toISOString())}::timestamptz[]`},
-        ${sql`${column((r) => r.local_date)}::date[]`}, ${sql`${column((r) => r.utc_offset_minutes)}::smallint[]`},
-        ${sql`${column((r) => r.duration_minutes)}::float8[]`}, ${sql`${column((r) => r.distance_meters)}::float8[]`},
-        ${sql`${column((r) => r.avg_hr)}::smallint[]`}, ${sql`${column((r) => r.max_hr)}::smallint[]`},
-        ${sql`${column((r) => r.elevation_gain_meters)}::float8[]`}, ${sql`${column((r) => r.rpe)}::smallint[]`},
-        ${sql`${column((r) => r.feeling)}::smallint[]`}, ${texts(column((r) => r.notes))}, ${sql`${column((r) => r.internal_load)}::float8[]`},
-        ${sql`${column((r) => r.trimp)}::float8[]`}, ${ids(column((r) => r.duplicate_of))},
-        ${sql`${column((r) => JSON.stringify(r.field_sources))}::jsonb[]`})
-      on conflict (id) do update set
-        type = excluded.type, start_time = excluded.start_time, local_date = excluded.local_date,
-        utc_offset_minutes = excluded.utc_offset_minutes, duration_minutes = excluded.duration_minutes,
-        distance_meters = excluded.distance_meters, avg_hr = excluded.avg_hr, max_hr = excluded.max_hr,
-        elevation_gain_meters = excluded.elevation_gain_meters, field_sources = excluded.field_sources, rpe = excluded.rpe,
-        feeling = excluded.feeling, notes = excluded.notes, internal_load = excluded.internal_load, trimp = excluded.trimp,
-        duplicate_of = excluded.duplicate_of
-      returning id, user_id, local_date, type, duration_minutes, duplicate_of`,
-    ],
-  ];
+      update activities a set
+        type = u.type, start_time = u.start_time, local_date = u.local_date, utc_offset_minutes = u.utc_offset_minutes,
+        duration_minutes = u.duration_minutes, distance_meters = u.distance_meters, avg_hr = u.avg_hr, max_hr = u.max_hr,
+        elevation_gain_meters = u.elevation_gain_meters, field_sources = u.field_sources, rpe = u.rpe, feeling = u.feeling,
+        notes = u.notes, internal_load = u.internal_load, trimp = u.trimp, duplicate_of = u.duplicate_of
+        from unnest(${activityColumnsOf(updates)}) u (${WRITTEN})
+       where a.id = u.id and a.user_id = u.user_id
+      returning a.id, a.user_id, a.local_date, a.type, a.duration_minutes, a.duplicate_of`,
+    ]);
+  }
+  if (parts.length === 0) return [];
+  const union = sql.join(
+    parts.map(([name]) => sql`select ${returned} from ${sql.raw(name)}`),
+    sql` union all `,
+  );
+  return [...parts, ['activity_rows', union]];
 }
 
 type StoredSamples = ReturnType<typeof storedSamples>;
@@ -213,13 +235,10 @@ export function sampleChunks(rows: readonly StoredSamples[]): StoredSamples[][] 
   return chunks;
 }
 
-/** The activity_samples row of these channels, each passed as one array literal (arrayLiteral). */
+/** The activity_samples row of these channels, each passed as one array literal (arrayOf). */
 export function storedSamples(userId: string, activityId: string, channels: SampleChannels) {
   const { seconds, hr, speed_mps, cadence, power_w } = channels;
-  const channel = (values: Channel, type: 'smallint' | 'float8') => {
-    const literal = arrayLiteral(values);
-    return literal === null ? null : sql<number[]>`${literal}::${sql.raw(type)}[]`;
-  };
+  const channel = (values: Channel, type: 'smallint' | 'float8') => (values === null ? null : arrayOf<number>(type, values));
   return {
     user_id: userId,
     activity_id: activityId,
@@ -315,7 +334,7 @@ export function openRpeTasksCtes(requests: readonly RpeRequest[]): Cte[] {
              'enter_rpe:' || task.activity_id
         from task
         join unnest(${ids(requests.map((r) => r.row.id))}, ${texts(requests.map((r) => r.title))}, ${texts(requests.map((r) => r.body))},
-                    ${requests.map((r) => r.notify)}::boolean[]) n (activity_id, title, body, notify)
+                    ${columnsOf(requests).boolean((r) => r.notify)}) n (activity_id, title, body, notify)
           on n.activity_id = task.activity_id
        where n.notify
       on conflict (user_id, dedupe_key) do nothing`,
@@ -332,7 +351,7 @@ export function storeRejectionsCtes(rejections: readonly Rejection[]): Cte[] {
       insert into ingest_rejections (user_id, vendor, external_id, reason, payload_summary)
       select * from unnest(${ids(rejections.map((r) => r.userId))}, ${texts(rejections.map((r) => r.vendor))},
                            ${texts(rejections.map((r) => r.externalId))}, ${texts(rejections.map((r) => r.reason))},
-                           ${sql`${rejections.map((r) => JSON.stringify(r.summary satisfies JsonObject))}::jsonb[]`})
+                           ${columnsOf(rejections).jsonb((r) => JSON.stringify(r.summary satisfies JsonObject))})
       on conflict (user_id, vendor, external_id) do update set
         reason = excluded.reason, payload_summary = excluded.payload_summary, created_at = now()`,
     ],
@@ -361,7 +380,7 @@ export function outboxCtes(columns: { id: string[]; detailType: string[]; detail
       'outbox',
       sql`
       insert into event_outbox (id, detail_type, detail)
-      select * from unnest(${ids(columns.id)}, ${texts(columns.detailType)}, ${sql`${columns.detail}::jsonb[]`})`,
+      select * from unnest(${ids(columns.id)}, ${texts(columns.detailType)}, ${arrayOf('jsonb', columns.detail)})`,
     ],
   ];
 }

@@ -23,6 +23,8 @@ export class WorkingSet {
    * never changes, so this answers byKey without a scan of every row (a batch of 500 was 125,000 steps).
    */
   readonly #idsByKey = new Map<string, string[]>();
+  /** The sources of each user's rows (a row's source never changes): one source alone holds no duplicates. */
+  readonly #sourcesByUser = new Map<string, Set<ActivitySource>>();
 
   constructor(rows: readonly WorkingRow[]) {
     this.rows = new Map(rows.map((r) => [r.id, { ...r }]));
@@ -75,6 +77,8 @@ export class WorkingSet {
 
   /** The live counted activity `row` repeats (the same session from another source), the nearest in start time. */
   countedCopyOf(row: WorkingRow): WorkingRow | undefined {
+    // No row from another source: no pair to compare (an app's batch of its own entries).
+    if (!this.#otherSource(row.user_id, row.source)) return undefined;
     let best: WorkingRow | undefined;
     for (const r of this.rows.values()) {
       // Same source is never a duplicate: said before building the probes (a batch of 500 is 250,000 pairs).
@@ -108,7 +112,15 @@ export class WorkingSet {
     for (const id of this.deletes) this.rows.delete(id);
   }
 
+  #otherSource(userId: string, source: ActivitySource): boolean {
+    for (const s of this.#sourcesByUser.get(userId) ?? []) if (s !== source) return true;
+    return false;
+  }
+
   #index(row: WorkingRow): void {
+    const sources = this.#sourcesByUser.get(row.user_id);
+    if (sources) sources.add(row.source);
+    else this.#sourcesByUser.set(row.user_id, new Set([row.source]));
     if (row.external_id === null) return;
     const key = vendorKey(row.user_id, row.source, row.external_id);
     const ids = this.#idsByKey.get(key);

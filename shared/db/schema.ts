@@ -467,7 +467,11 @@ export interface SyncMutationsTable {
   /** The entity the mutation changed, when known (a uuid or a date). */
   entity_id: string | null;
   status: SyncMutationStatus;
-  result: Jsonb<JsonObject>;
+  /**
+   * The answer's fields the columns do not give (reason, errors; `id` where it is not entity_id), null for a plain
+   * applied answer (shared/sync/stored-answers.ts). Rows stored before migration 0012 hold the whole answer.
+   */
+  result_detail: JSONColumnType<JsonObject | null, string | null | undefined, string | null>;
   /** When the athlete made the change, by the phone's clock (never later than its arrival). */
   client_timestamp: Timestamp;
   created_at: DefaultTimestamp;
@@ -689,5 +693,5 @@ export const columns = {
   event_outbox: ['id', 'detail_type', 'detail', 'created_at'],
   sync_counters: ['user_id', 'seq'],
   sync_changes: ['user_id', 'entity', 'entity_id', 'seq', 'op', 'changed_at'],
-  sync_mutations: ['user_id', 'client_mutation_id', 'entity', 'op', 'entity_id', 'status', 'result', 'client_timestamp', 'created_at'],
+  sync_mutations: ['user_id', 'client_mutation_id', 'entity', 'op', 'entity_id', 'status', 'result_detail', 'client_timestamp', 'created_at'],
 } as const satisfies ColumnLists;

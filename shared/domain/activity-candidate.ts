@@ -86,6 +86,7 @@ const EARLIEST_START_MS = Date.UTC(1970, 0, 1);
 
 const inRange = (v: number, min: number, max: number) => Number.isFinite(v) && v >= min && v <= max;
 const reject = (field: keyof ActivityCandidate & string, reason: string): CandidateVerdict => ({ ok: false, reason, field });
+const PLAUSIBLE: CandidateVerdict = Object.freeze({ ok: true });
 
 export function formatPace(secondsPerKm: number): string {
   const whole = Math.round(secondsPerKm);
@@ -137,7 +138,7 @@ export function validateCandidate(c: ActivityCandidate, now: Date): CandidateVer
   }
   const samples = sampleVerdict(c.samples);
   if (samples) return reject('samples', samples);
-  return { ok: true };
+  return PLAUSIBLE;
 }
 
 /**

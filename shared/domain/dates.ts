@@ -82,7 +82,7 @@ export function assertIsoWeekday(value: number, name: string): asserts value is 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** What the en-US formatter below writes: MM/DD/YYYY. */
-const US_DATE = /^(\d{2})\/(\d{2})\/(\d{1,4})$/;
+const US_DATE = /^(0[1-9]|1[0-2])\/(0[1-9]|[12]\d|3[01])\/(\d{1,4})$/;
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
@@ -121,12 +121,11 @@ export function localDateOf(instant: Date | string, timeZone: string): string {
   const time = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
   if (!Number.isFinite(time)) throw new RangeError(`invalid instant: ${String(instant)}`);
   if (!isValidTimeZone(timeZone)) throw new RangeError(`unknown time zone: ${JSON.stringify(timeZone)}`);
-  // format (MM/DD/YYYY), not formatToParts: a third of the time, and a batch of 500 entries asks 500 times.
+  // format (MM/DD/YYYY), not formatToParts: a third of the time, and a batch of 500 entries asks 500 times. The
+  // pattern takes digits only, so anything else (an era-based year, a year past 9999) is refused.
   const match = US_DATE.exec(formatterFor(timeZone).format(time));
   if (!match) throw new RangeError(`no calendar date at ${String(instant)} in ${timeZone}`);
-  const date = `${match[3]!.padStart(4, '0')}-${match[1]}-${match[2]}`;
-  toEpochDay(date); // guards against a formatter that ever returns something else (e.g. an era-based year)
-  return date;
+  return `${match[3]!.padStart(4, '0')}-${match[1]}-${match[2]}`;
 }
 
 function pad2(n: number): string {

@@ -1,36 +1,36 @@
 // POST /api/v1/sync: a batch of the app's offline changes, applied through the same services as the single-item
 // routes (activities: applyActivityOps; daily metrics: writeDailyMetrics; notifications; tasks; workouts), so validation,
 // ownership, duplicates, RPE tasks and events are the same. Set-based: each kind of change is one call of its
-// service for the whole batch, inside one transaction, so 500 activity entries cost 8 round trips (BEGIN, the
-// locks, the stored answers with the change counter and the user, the rows the entries can touch, the upsert with
-// the workouts they complete, the answers with the batch's one ActivityRecorded, COMMIT, and the outbox row's delete
-// once published).
+// service for the whole batch, inside one transaction, so 500 activity entries cost 7 round trips (BEGIN, the
+// locks, the stored answers with the change counter and the user (read while the mutations are checked), the rows
+// the entries can touch, one write of the rows with the workouts they complete, the batch's one ActivityRecorded
+// and the answers, COMMIT, and the outbox row's delete once published). A stored answer keeps only what its
+// columns do not say (stored-answers.ts).
 //
 // Rules (README "Offline sync"):
 // - Idempotent on clientMutationId: every answer is stored (sync_mutations, kept 35 days); a replay gets
-//   `duplicate` with the first answer's status and id, and changes nothing. The user's sync lock is taken
-//   before the stored answers are read, so two deliveries of one batch never both apply it.
+//   `duplicate` with the first answer's status, id, reason and errors, and changes nothing. The user's sync lock
+//   is taken before the stored answers are read, so two deliveries of one batch never both apply it.
 // - One result per mutation, in order; a bad one is `rejected` with its fields, the others still apply.
 // - Conflicts: the athlete's fields (RPE, feeling, notes, type, check-in values, a task dismissed, a workout
-//   done or skipped) are last
-//   writer wins by clientTimestamp: a mutation older than one already applied to the same entity is a
-//   `conflict` (reason stale) and changes nothing; the app then pulls the current state. Server fields (load,
-//   TRIMP, duplicates, local date, readiness, rolling stats, alerts) are never taken from the app: no mutation
-//   carries them. A change to something deleted on the server is a `conflict` (reason deleted): the delete wins.
+//   done or skipped) are last writer wins by clientTimestamp: a mutation older than one already applied to the
+//   same entity is a `conflict` (reason stale) and changes nothing; the app then pulls the current state. Server
+//   fields (load, TRIMP, duplicates, local date, readiness, rolling stats, alerts) are never taken from the app: no
+//   mutation carries them. A change to something deleted on the server is a `conflict` (reason deleted): the delete wins.
 //   A clientTimestamp ahead of the server's clock counts as now, so a wrong phone clock cannot win forever.
 import { sql, type Transaction } from 'kysely';
 import type { ActivityOp, OpResult, UserContext } from '#shared/activities/activity-ops';
 import { type ApplyOptions, applyActivityOps, entryField, entryOp } from '#shared/activities/service';
-import { userContextColumns } from '#shared/activities/store';
+import { type Cte, hasActivePlan, userContextColumns, writeCtes } from '#shared/activities/store';
 import { dismissTasks } from '#shared/activities/tasks';
 import { CreateActivityBody, UpdateActivityBody } from '#shared/contracts/activities';
 import { LogDailyMetricsBody } from '#shared/contracts/metrics';
 import type { MutationResult, PushResponse, SyncMutation } from '#shared/contracts/sync';
 import * as z from 'zod';
+import { arrayOf, columnsOf } from '#shared/db/array-literal';
 import type { Db } from '#shared/db/connection';
-import type { Database } from '#shared/db/schema';
-import type { OutgoingEvent } from '#shared/events/catalogue';
-import { outboxRows, publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
+import type { Database, JsonObject, SyncMutationStatus } from '#shared/db/schema';
+import { publishEnqueued, type EnqueuedEvent } from '#shared/events/outbox';
 import { homeChanged } from '#shared/home/cache';
 import type { EventPublisher } from '#shared/events/publisher';
 import type { FieldError } from '#shared/errors';
@@ -38,6 +38,7 @@ import { writeDailyMetrics } from '#shared/metrics/daily-metrics';
 import { markNotificationsRead } from '#shared/notifications/inbox';
 import { completeWorkouts, skipWorkouts, workoutStates } from '#shared/plans/workouts';
 import { encodeCursor } from './feed';
+import { answerDetail, type StoredAnswer, storedAnswer } from './stored-answers';
 
 type Trx = Transaction<Database>;
 
@@ -96,6 +97,14 @@ function zodErrors(slot: Slot, prefix: string, error: z.ZodError): FieldError[] 
   });
 }
 
+/** The mutation's data as `schema` reads it; else the mutation is rejected, naming the fields. */
+function parseData<T extends z.ZodType>(slot: Slot, schema: T): z.output<T> | undefined {
+  const parsed = schema.safeParse(slot.m.data ?? {});
+  if (parsed.success) return parsed.data;
+  rejected(slot, 'invalid', zodErrors(slot, 'data', parsed.error));
+  return undefined;
+}
+
 /** Checks one mutation's shape and turns it into the service call it needs; a bad one gets its result here. */
 function plan(slot: Slot, userId: string): Pending | undefined {
   const { m } = slot;
@@ -111,25 +120,19 @@ function plan(slot: Slot, userId: string): Pending | undefined {
     }
     slot.key = m.id;
   }
-  const parse = <T extends z.ZodType>(schema: T): z.output<T> | undefined => {
-    const parsed = schema.safeParse(m.data ?? {});
-    if (parsed.success) return parsed.data;
-    rejected(slot, 'invalid', zodErrors(slot, 'data', parsed.error));
-    return undefined;
-  };
 
   switch (m.entity) {
     case 'activity': {
       if (m.op === 'delete') return { kind: 'activity', slot, op: { kind: 'delete', userId, activityId: m.id! } };
       if (m.id === undefined) {
-        const body = parse(CreateActivityBody);
+        const body = parseData(slot, CreateActivityBody);
         return body && { kind: 'activity', slot, op: entryOp(userId, body) };
       }
-      const set = parse(UpdateActivityBody);
+      const set = parseData(slot, UpdateActivityBody);
       return set && { kind: 'activity', slot, op: { kind: 'patch', userId, activityId: m.id, set } };
     }
     case 'dailyMetric': {
-      const body = parse(LogDailyMetricsBody);
+      const body = parseData(slot, LogDailyMetricsBody);
       if (!body) return undefined;
       if (m.id !== undefined && m.id !== body.date) {
         rejected(slot, 'invalid', [{ field: field(slot, 'id'), message: 'must be the date of data' }]);
@@ -142,12 +145,12 @@ function plan(slot: Slot, userId: string): Pending | undefined {
       return { kind: 'notificationRead', slot };
     case 'task': {
       if (m.op === 'skip') return { kind: 'taskSkip', slot };
-      const completion = parse(TaskCompletion);
+      const completion = parseData(slot, TaskCompletion);
       return completion && { kind: 'taskComplete', slot, rpe: completion.rpe };
     }
     case 'workout': {
       if (m.op === 'skip') return { kind: 'workoutSkip', slot };
-      const completion = parse(WorkoutCompletion);
+      const completion = parseData(slot, WorkoutCompletion);
       return completion && { kind: 'workoutComplete', slot, activityId: completion.activityId ?? null };
     }
   }
@@ -166,43 +169,54 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
       select pg_advisory_xact_lock(hashtextextended(${`sync:${userId}`}, 0)),
              pg_advisory_xact_lock(hashtextextended(${`activities:${userId}`}, 0)),
              pg_advisory_xact_lock(hashtextextended(${`daily_metrics:${userId}`}, 0))`.execute(trx);
-    // Replays: an answer already stored, or the same id earlier in this batch. Read with the change counter in
-    // one statement, after the lock (a statement's snapshot is taken when it starts, so not in the lock's).
-    const { since, first, user } = await readState(
-      trx,
-      userId,
-      slots.map((s) => s.m.clientMutationId),
-    );
-    const originals: Slot[] = [];
+    // Replays: the same id earlier in this batch, or an answer already stored. The stored answers are read with the
+    // change counter in one statement, after the lock (a statement's snapshot is taken when it starts, so not in the
+    // lock's), and while that statement runs the mutations are checked: the database and JavaScript work at once.
     const firstInBatch = new Map<string, Slot>();
     for (const slot of slots) {
       // The database spells a uuid in lower case; the app may not.
       const id = slot.m.clientMutationId.toLowerCase();
+      if (!firstInBatch.has(id)) firstInBatch.set(id, slot);
+    }
+    const [{ since, first, user }, planned] = await Promise.all([
+      readState(trx, userId, [...firstInBatch.keys()]),
+      sent().then(() => new Map([...firstInBatch.values()].map((slot) => [slot, plan(slot, userId)]))),
+    ]);
+    const originals: Slot[] = [];
+    for (const [id, slot] of firstInBatch) {
       const earlier = first.get(id);
+      // A replay is answered as its first delivery was, whatever checking it again said.
       if (earlier) slot.result = duplicateOf(slot, earlier);
-      else if (!firstInBatch.has(id)) {
-        firstInBatch.set(id, slot);
-        originals.push(slot);
-      }
+      else originals.push(slot);
     }
 
-    const pending = originals.flatMap((slot) => plan(slot, userId) ?? []);
+    const pending = originals.flatMap((slot) => planned.get(slot) ?? []);
     await refuseStale(trx, userId, pending);
     const live = pending.filter((p) => !p.slot.result);
 
-    const enqueued: EnqueuedEvent[] = [];
-    // The activities' events are written with the answers, in one statement at the end.
-    const activityEvents = await applyActivities(trx, userId, live, { now, newId: deps.newId, lockedUsers: new Map(user ? [[userId, user]] : []) });
+    // When activities (and the RPE tasks they answer) are all the batch changes, its answers are written in the
+    // activity service's statement, once it has decided each entry: one write for the batch. Else after the rest.
+    const activitiesOnly = live.every((p) => p.kind === 'activity' || p.kind === 'taskComplete');
+    let answers: Cte[] | undefined;
+    const answerAll = () => (answers = answerCtes(userId, originals));
+    const enqueued = await applyActivities(
+      trx,
+      userId,
+      live,
+      { now, newId: deps.newId, lockedUsers: new Map(user ? [[userId, user]] : []) },
+      activitiesOnly ? answerAll : undefined,
+    );
     enqueued.push(...(await applyDailyMetrics(trx, userId, live, now)));
     await applyNotificationReads(trx, userId, live, now);
     await applyTaskSkips(trx, userId, live, now);
     enqueued.push(...(await applyWorkouts(trx, userId, live)));
+    if (!answers) await writeCtes(trx, answerAll());
 
-    const unanswered = originals.find((s) => !s.result);
-    if (unanswered) throw new Error(`mutation ${unanswered.index} was not answered`);
     // A copy later in the same batch answers as a duplicate of the first.
-    for (const slot of slots) slot.result ??= duplicateOf(slot, firstInBatch.get(slot.m.clientMutationId.toLowerCase())!.result!);
-    enqueued.push(...(await storeResults(trx, userId, originals, activityEvents)));
+    for (const slot of slots) {
+      const id = slot.m.clientMutationId.toLowerCase();
+      slot.result ??= duplicateOf(slot, first.get(id) ?? firstInBatch.get(id)!.result!);
+    }
     return { since, enqueued };
   });
 
@@ -212,24 +226,30 @@ export async function pushMutations(deps: SyncDeps, userId: string, mutations: r
   return { results: slots.map((s) => s.result!), cursor: encodeCursor(outcome.since) };
 }
 
+/** Lets the statement just started reach the database before the caller goes on with work of its own. */
+const sent = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * The user's latest change number (where what this batch causes begins), the answers already given to these ids,
  * and what the activity service needs of the user (read here, under the lock, to spare it a round trip).
  */
-async function readState(trx: Trx, userId: string, ids: string[]): Promise<{ since: number; first: Map<string, MutationResult>; user?: UserContext }> {
-  const { rows } = await sql<{ since: number; stored: Record<string, MutationResult>; user: UserContext | null }>`
+async function readState(trx: Trx, userId: string, ids: string[]): Promise<{ since: number; first: Map<string, StoredAnswer>; user?: UserContext }> {
+  const { rows } = await sql<{ since: number; stored: Record<string, [SyncMutationStatus, string | null, JsonObject | null]>; user: UserContext | null }>`
     select coalesce((select seq from sync_counters where user_id = ${userId}), 0)::int8 as since,
-           coalesce((select jsonb_object_agg(client_mutation_id, result)
+           coalesce((select jsonb_object_agg(client_mutation_id, jsonb_build_array(status, entity_id, result_detail))
                        from sync_mutations
-                      where user_id = ${userId} and client_mutation_id = any(${ids}::uuid[])), '{}') as stored,
-           (select to_jsonb(u) from (select ${sql.join(userContextColumns.map((c) => sql.ref(c)))} from users where id = ${userId}) u) as user`.execute(trx);
+                      where user_id = ${userId} and client_mutation_id = any(${arrayOf('uuid', ids)})), '{}') as stored,
+           (select to_jsonb(u) from (select ${sql.join(userContextColumns.map((c) => sql.ref(c)))}, ${hasActivePlan} as has_active_plan from users where id = ${userId}) u) as user`.execute(
+    trx,
+  );
   const row = rows[0]!;
-  return { since: Number(row.since), first: new Map(Object.entries(row.stored)), user: row.user ?? undefined };
+  const first = new Map(Object.entries(row.stored).map(([id, [status, entityId, detail]]) => [id, storedAnswer(status, entityId, detail)]));
+  return { since: Number(row.since), first, user: row.user ?? undefined };
 }
 
-function duplicateOf(slot: Slot, earlier: MutationResult): MutationResult {
-  const { clientMutationId: _, status, ...rest } = earlier;
-  return { clientMutationId: slot.m.clientMutationId, status: 'duplicate', firstStatus: status as 'applied' | 'conflict' | 'rejected', ...rest };
+function duplicateOf(slot: Slot, earlier: StoredAnswer | MutationResult): MutationResult {
+  const { clientMutationId: _, status, ...rest } = earlier as MutationResult;
+  return { clientMutationId: slot.m.clientMutationId, status: 'duplicate', firstStatus: status as StoredAnswer['status'], ...rest };
 }
 
 /** Last writer wins by clientTimestamp: older than an applied mutation of the same entity (stored or earlier in the batch) loses. */
@@ -241,7 +261,7 @@ async function refuseStale(trx: Trx, userId: string, pending: Pending[]): Promis
   const { rows } = await sql<{ entity: string; entity_id: string; latest: Date }>`
     select m.entity, m.entity_id, max(m.client_timestamp) as latest
       from sync_mutations m
-      join unnest(${entities}::text[], ${keys}::text[]) k (entity, entity_id) on m.entity = k.entity and m.entity_id = k.entity_id
+      join unnest(${arrayOf('text', entities)}, ${arrayOf('text', keys)}) k (entity, entity_id) on m.entity = k.entity and m.entity_id = k.entity_id
      where m.user_id = ${userId} and m.status = 'applied'
      group by m.entity, m.entity_id`.execute(trx);
   const latest = new Map(rows.map((r) => [`${r.entity}:${r.entity_id}`, new Date(r.latest).getTime()]));
@@ -277,8 +297,17 @@ function gone(slot: Slot, deleted: Set<string>, what: string): void {
 
 // ---- activities and RPE tasks: one applyActivityOps for the batch --------------------------------
 
-/** Applies the activity and task-completion mutations; returns their events, not yet in the outbox. */
-async function applyActivities(trx: Trx, userId: string, live: Pending[], options: Omit<ApplyOptions, 'eventPerUser' | 'enqueue'>): Promise<OutgoingEvent[]> {
+/**
+ * Applies the activity and task-completion mutations and answers them; `alsoWrite` adds its CTEs to the service's
+ * write once they are answered. Returns their events, in the outbox.
+ */
+async function applyActivities(
+  trx: Trx,
+  userId: string,
+  live: Pending[],
+  options: Omit<ApplyOptions, 'eventPerUser' | 'alsoWrite'>,
+  alsoWrite?: () => readonly Cte[],
+): Promise<EnqueuedEvent[]> {
   const completions = live.filter((p): p is Extract<Pending, { kind: 'taskComplete' }> => p.kind === 'taskComplete');
   const tasks = await openTasks(
     trx,
@@ -307,12 +336,18 @@ async function applyActivities(trx: Trx, userId: string, live: Pending[], option
   const applied = await applyActivityOps(
     trx,
     work.map((w) => w.op),
-    { ...options, eventPerUser: true, enqueue: false },
+    {
+      ...options,
+      eventPerUser: true,
+      alsoWrite: async (results) => {
+        const missing = work.filter((_, i) => results[i]?.kind === 'not-found').map((w) => w.slot.key!);
+        const deleted = await tombstoned(trx, userId, 'activity', missing);
+        work.forEach((w, i) => answerActivity(w.slot, results[i], deleted, w.task));
+        return alsoWrite?.() ?? [];
+      },
+    },
   );
-  const missing = work.filter((_, i) => applied.results[i]?.kind === 'not-found').map((w) => w.slot.key!);
-  const deleted = await tombstoned(trx, userId, 'activity', missing);
-  work.forEach((w, i) => answerActivity(w.slot, applied.results[i], deleted, w.task));
-  return applied.events;
+  return applied.enqueued;
 }
 
 function answerActivity(slot: Slot, result: OpResult | undefined, deleted: Set<string>, task?: string): void {
@@ -490,24 +525,31 @@ async function activityUse(trx: Trx, userId: string, ids: string[]): Promise<Map
 
 // ---- answers --------------------------------------------------------------------------------------
 
-/** Stores the answers and writes `events` to the outbox, in one statement. */
-async function storeResults(trx: Trx, userId: string, slots: Slot[], events: readonly OutgoingEvent[]): Promise<EnqueuedEvent[]> {
-  if (slots.length === 0 && events.length === 0) return [];
-  const outbox = outboxRows(events);
-  // One array per column (unnest): far cheaper to send and plan than 9 parameters per row. No ON CONFLICT: under the
+/** Stores every mutation's answer (CTE `sync_answers`); all must be answered by now. */
+function answerCtes(userId: string, slots: Slot[]): Cte[] {
+  const unanswered = slots.find((s) => !s.result);
+  if (unanswered) throw new Error(`mutation ${unanswered.index} was not answered`);
+  if (slots.length === 0) return [];
+  // One array per column (unnest): far cheaper to send and plan than 8 parameters per row. No ON CONFLICT: under the
   // sync lock, stored answers were read and copies within the batch set aside, so every id here is new.
-  await sql`
-    with outbox as (
-      insert into event_outbox (id, detail_type, detail)
-      select * from unnest(${outbox.columns.id}::uuid[], ${outbox.columns.detailType}::text[], ${outbox.columns.detail}::jsonb[])
-    )
-    insert into sync_mutations (user_id, client_mutation_id, entity, op, entity_id, status, result, client_timestamp)
-    select ${userId}, m.*
-      from unnest(${slots.map((s) => s.m.clientMutationId)}::uuid[], ${slots.map((s) => s.m.entity)}::text[], ${slots.map((s) => s.m.op)}::text[],
-                  ${slots.map((s) => s.key ?? null)}::text[], ${slots.map((s) => s.result!.status)}::text[],
-                  ${slots.map((s) => JSON.stringify(s.result))}::jsonb[], ${slots.map((s) => s.at.toISOString())}::timestamptz[])
-        as m (client_mutation_id, entity, op, entity_id, status, result, client_timestamp)`.execute(trx);
-  return outbox.enqueued;
+  const c = columnsOf(slots);
+  return [
+    [
+      'sync_answers',
+      sql`
+      insert into sync_mutations (user_id, client_mutation_id, entity, op, entity_id, status, result_detail, client_timestamp)
+      select ${userId}, m.*
+        from unnest(${c.uuid((s) => s.m.clientMutationId)}, ${c.text((s) => s.m.entity)}, ${c.text((s) => s.m.op)}, ${c.text((s) => s.key ?? null)},
+                    ${c.text((s) => s.result!.status)}, ${c.jsonb(detailText)}, ${c.timestamptz((s) => s.at.toISOString())})
+          as m (client_mutation_id, entity, op, entity_id, status, result_detail, client_timestamp)`,
+    ],
+  ];
+}
+
+/** What the answer says beyond its row's columns, as jsonb text (null for the plain applied answer). */
+function detailText(slot: Slot): string | null {
+  const detail = answerDetail(slot.result!, slot.key ?? null);
+  return detail && JSON.stringify(detail);
 }
 
 /** Answers are kept 35 days (the promise is 30): a phone offline longer than that re-sends as new. */

@@ -18,6 +18,7 @@ import { pruneSyncResults, pushMutations } from '#shared/sync/push';
 import { migrator } from '#shared/db/migrate';
 import { currentPlan, onboard } from '#shared/plans/service';
 import { createTestUser } from '#test/support/auth';
+import { seedPlan } from '#test/support/plans';
 import { testDb, type TestDb } from '#test/support/db';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
@@ -232,6 +233,31 @@ describe('training plans in the feed and in the batch', () => {
   });
 });
 
+describe('POST /sync and the plan', () => {
+  it("completes the planned workout of an entry's day, as POST /activities does", async () => {
+    const userId = await newUser();
+    const { workoutIds } = await seedPlan(t.db, userId, {
+      start: '2024-05-20',
+      raceDate: '2024-08-25',
+      workouts: [
+        { date: '2024-05-30', type: 'easy', minutes: 40 },
+        { date: '2024-05-31', type: 'easy', minutes: 45 },
+      ],
+    });
+    const [done] = (await pushMutations(deps(), userId, [mutation('activity', 'upsert', { data: run('2024-05-30T18:00:00+02:00', { rpe: 4 }) })])).results;
+    const workouts = await t.db
+      .selectFrom('scheduled_workouts')
+      .select(['id', 'state', 'completed_activity_id'])
+      .where('user_id', '=', userId)
+      .orderBy('date')
+      .execute();
+    expect(workouts).toEqual([
+      { id: workoutIds[0], state: 'completed', completed_activity_id: done!.id },
+      { id: workoutIds[1], state: 'planned', completed_activity_id: null },
+    ]);
+  });
+});
+
 describe('migration 0008', () => {
   it('enters the rows that existed before it into the feed, numbered per user from 1', async () => {
     const own = await testDb();
@@ -338,6 +364,19 @@ describe('POST /sync: a batch of offline changes', () => {
     expect(published).toEqual([]);
     expect((await pullAll(userId, cursor)).changes).toEqual([]);
     expect(await t.db.selectFrom('activities').select('id').where('user_id', '=', userId).execute()).toHaveLength(1);
+  });
+
+  it('answers a replay as first delivered even when what it carries now would be refused', async () => {
+    const userId = await newUser();
+    const m = mutation('activity', 'upsert', { data: run('2024-05-30T07:00:00+02:00', { rpe: 4 }) });
+    const [first] = (await pushMutations(deps(), userId, [m])).results;
+    const broken = { ...m, data: run('2024-05-30T07:00:00+02:00', { rpe: 11 }) };
+    const { results } = await pushMutations(deps(), userId, [broken, broken]);
+    expect(results).toEqual([
+      { clientMutationId: m.clientMutationId, status: 'duplicate', firstStatus: 'applied', id: first!.id },
+      { clientMutationId: m.clientMutationId, status: 'duplicate', firstStatus: 'applied', id: first!.id },
+    ]);
+    expect(await getActivity(t.db, userId, first!.id!)).toMatchObject({ rpe: 4 });
   });
 
   it('answers a mutation repeated inside one batch once, as applied then duplicate', async () => {

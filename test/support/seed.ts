@@ -174,7 +174,7 @@ export async function seedEverything(db: Conn, userId: string, now = new Date('2
       op: 'read',
       entity_id: notification.id,
       status: 'applied',
-      result: JSON.stringify({ status: 'applied', id: notification.id }),
+      // The plain applied answer: its columns say it all (result_detail null).
       client_timestamp: now,
     })
     .execute();

@@ -6,7 +6,15 @@ import type { ActivityCandidate } from '#shared/domain/activity-candidate';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const USER = '00000000-0000-4000-8000-000000000001';
-const user: UserContext = { id: USER, time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190, sex: 'male', notification_preferences: {} };
+const user: UserContext = {
+  id: USER,
+  time_zone: 'Europe/Paris',
+  resting_hr: 50,
+  max_hr: 190,
+  sex: 'male',
+  notification_preferences: {},
+  has_active_plan: false,
+};
 const users = new Map([[USER, user]]);
 
 const garmin: ActivityCandidate = {

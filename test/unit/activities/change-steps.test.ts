@@ -4,7 +4,15 @@ import type { UserContext, WorkingRow } from '#shared/activities/activity-ops';
 import { duplicateOfDelivery, promotion, rowLoad, withBorrowedValues } from '#shared/activities/change-steps';
 import { WorkingSet } from '#shared/activities/working-set';
 
-const user: UserContext = { id: 'u', time_zone: 'Europe/Paris', resting_hr: 50, max_hr: 190, sex: 'male', notification_preferences: {} };
+const user: UserContext = {
+  id: 'u',
+  time_zone: 'Europe/Paris',
+  resting_hr: 50,
+  max_hr: 190,
+  sex: 'male',
+  notification_preferences: {},
+  has_active_plan: false,
+};
 
 const row = (id: string, values: Partial<WorkingRow> = {}): WorkingRow => ({
   id,
