@@ -97,6 +97,21 @@ export const BUNDLING: BundlingOptions = {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** What every build here shares with NodejsFunction's (BUNDLING): the bundles and the SDK layer alike. */
+const SHARED_BUILD: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: NODE_TARGET,
+  minify: BUNDLING.minify,
+  keepNames: BUNDLING.keepNames,
+  mainFields: [...(BUNDLING.mainFields ?? [])],
+  banner: { js: BUNDLING.banner ?? '' },
+  define: { ...BUNDLE_DEFINES },
+  metafile: true,
+  logLevel: 'error',
+};
+
 /**
  * The same bundle as NodejsFunction builds from BUNDLING, for esbuild's JS API (bench and tests). `sdk`: where
  * the SDK clients come from: the layer at `layerRoot` (default: where Lambda mounts it), the layer's sources
@@ -122,23 +137,13 @@ export function esbuildOptions(
     },
   };
   return {
+    ...SHARED_BUILD,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: NODE_TARGET,
-    minify: BUNDLING.minify,
-    keepNames: BUNDLING.keepNames,
-    mainFields: [...(BUNDLING.mainFields ?? [])],
-    banner: { js: BUNDLING.banner ?? '' },
     sourcemap: overrides.sourcemap ?? BUNDLING.sourceMap,
     external: [...LOCAL_ONLY_MODULES, ...(sdk === 'layer' ? [`${layerRoot}/*`] : sdk === 'runtime' ? ['@aws-sdk/*', '@smithy/*'] : [])],
-    define: { ...BUNDLE_DEFINES },
     alias: sdk === 'layer' ? sdkAliases(layerRoot) : sdk === 'layer-sources' ? layerAliases() : {},
     plugins: sdk === 'layer-sources' ? [throughLayerSources] : [],
-    metafile: true,
-    logLevel: 'error',
   };
 }
 
@@ -151,23 +156,13 @@ const layerAliases = () => Object.fromEntries(Object.entries(SDK_LAYER_ALIASES).
  */
 export function sdkLayerOptions(outdir: string): BuildOptions {
   return {
+    ...SHARED_BUILD,
     entryPoints: Object.fromEntries(SDK_LAYER_CLIENTS.map((client) => [client, path.join(ROOT, SDK_LAYER_SOURCES, `${client}.ts`)])),
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'shared-[hash]',
     splitting: true,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: NODE_TARGET,
-    minify: BUNDLING.minify,
-    keepNames: BUNDLING.keepNames,
-    mainFields: [...(BUNDLING.mainFields ?? [])],
-    banner: { js: BUNDLING.banner ?? '' },
     sourcemap: false,
-    define: { ...BUNDLE_DEFINES },
     alias: layerAliases(),
-    metafile: true,
-    logLevel: 'error',
   };
 }

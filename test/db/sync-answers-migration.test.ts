@@ -5,13 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivity } from '#shared/activities/service';
-import type { MutationResult, SyncMutation } from '#shared/contracts/sync';
+import type { MutationResult } from '#shared/contracts/sync';
 import { migrations } from '#migrations/index';
 import { migrateToLatest, migrator } from '#shared/db/migrate';
 import { listNotifications } from '#shared/notifications/inbox';
 import { pushMutations } from '#shared/sync/push';
 import { createTestUser } from '#test/support/auth';
 import { testDb, type TestDb } from '#test/support/db';
+import { mutation } from '#test/support/sync';
 
 const names = Object.keys(migrations);
 const before0012 = names[names.indexOf('0012_sync_result_detail') - 1]!;
@@ -26,14 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await migrateToLatest(t.db);
   await t?.close();
-});
-
-const mutation = (entity: SyncMutation['entity'], op: SyncMutation['op'], rest: Partial<SyncMutation> = {}): SyncMutation => ({
-  clientMutationId: randomUUID(),
-  entity,
-  op,
-  clientTimestamp: '2024-06-01T08:00:00Z',
-  ...rest,
 });
 
 /** The replay of a first answer: `duplicate`, with the first answer's status, id, reason and errors. */

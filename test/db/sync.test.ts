@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivity, deleteActivity, getActivity, updateActivity } from '#shared/activities/service';
 import { listOpenTasks } from '#shared/activities/tasks';
 import { getMe, updateMe } from '#shared/account/profile';
-import type { SyncChange, SyncMutation } from '#shared/contracts/sync';
+import type { SyncChange } from '#shared/contracts/sync';
 import type { OutgoingEvent } from '#shared/events/catalogue';
 import type { EventPublisher } from '#shared/events/publisher';
 import { listDailyMetrics, upsertDailyMetrics } from '#shared/metrics/daily-metrics';
@@ -20,6 +20,7 @@ import { currentPlan, onboard } from '#shared/plans/service';
 import { createTestUser } from '#test/support/auth';
 import { seedPlan } from '#test/support/plans';
 import { testDb, type TestDb } from '#test/support/db';
+import { mutation } from '#test/support/sync';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const clock = { now: () => NOW };
@@ -61,14 +62,6 @@ const run = (startTime: string, extra: Record<string, unknown> = {}) => ({
   avgHr: 150,
   maxHr: 170,
   ...extra,
-});
-
-const mutation = (entity: SyncMutation['entity'], op: SyncMutation['op'], rest: Partial<SyncMutation> = {}): SyncMutation => ({
-  clientMutationId: randomUUID(),
-  entity,
-  op,
-  clientTimestamp: '2024-06-01T08:00:00Z',
-  ...rest,
 });
 
 describe('GET /sync: the change feed', () => {
